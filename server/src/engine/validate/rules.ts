@@ -1,0 +1,111 @@
+// Every finding Driftless reports has one of these stable rule ids, a default severity and a one-line reason.
+
+export type Severity = 'error' | 'warning' | 'info';
+export type RuleSetting = Severity | 'off';
+
+export interface RuleInfo {
+  severity: Severity;
+  category: 'yaml' | 'resource' | 'schema' | 'api-server' | 'project';
+  summary: string;
+}
+
+export const RULES = {
+  'yaml-syntax': { severity: 'error', category: 'yaml', summary: 'The YAML cannot be parsed.' },
+  'duplicate-key': { severity: 'error', category: 'yaml', summary: 'A mapping has the same key twice; the API server rejects it.' },
+  'yaml-alias-limit': {
+    severity: 'error',
+    category: 'yaml',
+    summary: 'Aliases expand past the limit (an alias bomb); the document is not checked.',
+  },
+  'yaml-too-deep': { severity: 'error', category: 'yaml', summary: 'The document nests too deeply to be read safely.' },
+  'file-too-large': { severity: 'info', category: 'yaml', summary: 'The file is over the size limit and was not validated.' },
+  'file-not-text': { severity: 'info', category: 'yaml', summary: 'The file is binary or not UTF-8 and was not validated.' },
+  'missing-api-version': { severity: 'error', category: 'resource', summary: 'A resource has a kind but no apiVersion.' },
+  'missing-kind': { severity: 'error', category: 'resource', summary: 'A resource has an apiVersion but no kind.' },
+  'unknown-kind': { severity: 'error', category: 'resource', summary: 'A built-in API group has no such kind or version.' },
+  'unknown-custom-resource': {
+    severity: 'info',
+    category: 'resource',
+    summary: 'No CRD in the workspace or the bundled set describes this kind.',
+  },
+  'removed-api-version': {
+    severity: 'error',
+    category: 'resource',
+    summary: 'The apiVersion is no longer served by the target Kubernetes version.',
+  },
+  'deprecated-api-version': {
+    severity: 'warning',
+    category: 'resource',
+    summary: 'The apiVersion is deprecated in the target Kubernetes version.',
+  },
+  'schema-type': { severity: 'error', category: 'schema', summary: 'A value has the wrong type.' },
+  'schema-required': { severity: 'error', category: 'schema', summary: 'A required field is missing.' },
+  'schema-unknown-field': {
+    severity: 'error',
+    category: 'schema',
+    summary: 'A field the schema does not define; strict field validation rejects it.',
+  },
+  'schema-enum': { severity: 'error', category: 'schema', summary: 'A value is not one of the allowed values.' },
+  'schema-format': {
+    severity: 'error',
+    category: 'schema',
+    summary: 'A value does not have the required format (date-time, base64, 32-bit integer, ...).',
+  },
+  'schema-constraint': {
+    severity: 'error',
+    category: 'schema',
+    summary: 'A value breaks a pattern, length, range, count or one-of constraint.',
+  },
+  'schema-duplicate-item': {
+    severity: 'error',
+    category: 'schema',
+    summary: 'A list whose items must be unique (by key) has a duplicate.',
+  },
+  'invalid-name': {
+    severity: 'error',
+    category: 'api-server',
+    summary: 'An object name does not have the format the API server requires for its kind.',
+  },
+  'missing-name': { severity: 'error', category: 'api-server', summary: 'The object has neither metadata.name nor metadata.generateName.' },
+  'invalid-label': { severity: 'error', category: 'api-server', summary: 'A label key or value (or selector label) has invalid syntax.' },
+  'invalid-annotation': {
+    severity: 'error',
+    category: 'api-server',
+    summary: 'An annotation key has invalid syntax, or annotations exceed 256 KiB.',
+  },
+  'invalid-quantity': { severity: 'error', category: 'api-server', summary: 'A resource quantity ("500m", "1Gi") cannot be parsed.' },
+  'requests-exceed-limits': {
+    severity: 'error',
+    category: 'api-server',
+    summary: 'A container requests more of a resource than its limit.',
+  },
+  'invalid-port': { severity: 'error', category: 'api-server', summary: 'A port number is outside 1-65535.' },
+  'invalid-port-name': {
+    severity: 'error',
+    category: 'api-server',
+    summary: 'A port name is not a valid IANA service name (or DNS label for Service ports).',
+  },
+  'selector-mismatch': {
+    severity: 'error',
+    category: 'api-server',
+    summary: "A workload's selector does not match its pod template's labels.",
+  },
+  'duplicate-name': { severity: 'error', category: 'api-server', summary: 'Two containers, ports or volumes in one pod share a name.' },
+  'undefined-volume': { severity: 'error', category: 'api-server', summary: 'A volumeMount names a volume the pod does not define.' },
+  'missing-container-image': { severity: 'error', category: 'api-server', summary: 'A Pod container has no image.' },
+  'invalid-crd-schema': {
+    severity: 'error',
+    category: 'api-server',
+    summary: "A CRD's openAPIV3Schema uses a type the API server does not support.",
+  },
+  'schema-unavailable': { severity: 'info', category: 'project', summary: 'A schema named by a modeline cannot be loaded offline.' },
+  'invalid-config': { severity: 'warning', category: 'project', summary: 'A .driftless.yaml setting cannot be used as written.' },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof RULES;
+
+export function isRuleId(value: string): value is RuleId {
+  return Object.prototype.hasOwnProperty.call(RULES, value);
+}
+
+export const RULE_IDS = Object.keys(RULES) as RuleId[];

@@ -1,0 +1,146 @@
+// Validates a file document by document, each as what it is, and caches each document's findings by its text so an
+// edit re-validates only the document it touched.
+import { classifyFile, isKustomizeConfig, modelineSchema, type FileFacts, type FileKind } from '../classify/file-kind';
+import { effectiveConfig, readConfigValues } from '../config/project-config';
+import type { SchemaCatalog } from '../schema/catalog';
+import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
+import { finding, type Finding } from './finding';
+import { JsonSchemaValidators, type DecodingRules } from './json-schema';
+import { validateResourceDocument, type ResourceIdentity } from './validate-resource';
+
+/** I/O the validator needs from its host: reading a local schema a modeline names. */
+export interface ValidationHost {
+  /**
+   * Loads the schema `reference` (as written after `$schema=`) relative to the file at `fromPath`. `key` must change
+   * when the schema's content changes.
+   */
+  loadModelineSchema(fromPath: string, reference: string): { key: string; schema: Record<string, unknown> } | { error: string };
+}
+
+export interface DocumentReport {
+  document: ParsedDocument;
+  findings: Finding[];
+  resources: ResourceIdentity[];
+}
+
+export interface FileReport {
+  kind: FileKind;
+  documents: DocumentReport[];
+}
+
+interface CachedResult {
+  key: string;
+  findings: Finding[];
+  resources: ResourceIdentity[];
+}
+
+const REMOTE = /^(?:https?|ftp):/i;
+/** kustomize and Helm read their files into typed Go structs (sigs.k8s.io/yaml). */
+const GO_TYPED: DecodingRules = { goTypedStructs: true };
+
+export class FileValidator {
+  private readonly jsonSchemas = new JsonSchemaValidators();
+  private readonly cache = new WeakMap<DocumentContent, CachedResult>();
+
+  constructor(
+    private readonly catalog: SchemaCatalog,
+    private readonly host: ValidationHost,
+  ) {}
+
+  validate(facts: FileFacts, documents: readonly ParsedDocument[], kubernetesVersion: string): FileReport {
+    const kind = classifyFile(facts);
+    if (kind === 'helm-template') return { kind, documents: [] };
+    const contextKey = `${kind}|${kubernetesVersion}|${this.catalog.workspaceCrds.generation}`;
+    const reports = documents.map((document) => {
+      const modeline = modelineSchema(document.content.text);
+      const loaded = modeline && !REMOTE.test(modeline) ? this.host.loadModelineSchema(facts.path, modeline) : undefined;
+      const key = `${contextKey}|${modeline ?? ''}|${loaded && 'key' in loaded ? loaded.key : ''}`;
+      let cached = this.cache.get(document.content);
+      if (!cached || cached.key !== key) {
+        cached = { key, ...this.validateDocument(document.content, kind, kubernetesVersion, modeline, loaded) };
+        this.cache.set(document.content, cached);
+      }
+      return { document, findings: cached.findings, resources: cached.resources };
+    });
+    return { kind, documents: reports };
+  }
+
+  private validateDocument(
+    content: DocumentContent,
+    kind: FileKind,
+    kubernetesVersion: string,
+    modeline: string | undefined,
+    loaded: ReturnType<ValidationHost['loadModelineSchema']> | undefined,
+  ): { findings: Finding[]; resources: ResourceIdentity[] } {
+    const syntax = content.problems.map(
+      (p) => ({ rule: p.rule, message: p.message, span: { start: p.start, end: p.end } }) satisfies Finding,
+    );
+    if (content.empty || syntax.length > 0 || content.value === undefined) return { findings: syntax, resources: [] };
+    const value = content.value;
+    const findings: Finding[] = [];
+    if (modeline) {
+      const span = modelineSpan(content.text);
+      if (loaded && 'schema' in loaded)
+        return { findings: this.validateJson(`modeline:${loaded.key}`, loaded.schema, value, span), resources: [] };
+      const why = loaded && 'error' in loaded ? loaded.error : 'remote schemas are not fetched; Driftless works offline';
+      findings.push({
+        rule: 'schema-unavailable',
+        message: `The schema ${modeline} cannot be used (${why}); the document is checked as Driftless would without it.`,
+        span,
+      });
+    }
+    switch (kind) {
+      case 'kustomization':
+        if (isKustomizeConfig(value))
+          return { findings: [...findings, ...this.validateBundled('schemastore/kustomization.json', value, GO_TYPED)], resources: [] };
+        break;
+      case 'helm-chart':
+        return { findings: [...findings, ...this.validateBundled('schemastore/chart.json', value, GO_TYPED)], resources: [] };
+      case 'helm-chart-lock':
+        return { findings: [...findings, ...this.validateBundled('schemastore/chart-lock.json', value, GO_TYPED)], resources: [] };
+      case 'driftless-config':
+        return {
+          findings: [...findings, ...this.validateBundled('driftless-config.schema.json', value, {}), ...this.configProblems(value)],
+          resources: [],
+        };
+    }
+    const result = validateResourceDocument(value, this.catalog, kubernetesVersion);
+    return { findings: [...findings, ...result.findings], resources: result.resources };
+  }
+
+  private validateBundled(file: string, value: unknown, decoding: DecodingRules): Finding[] {
+    return this.validateJson(file, this.catalog.data.readJson(file) as Record<string, unknown>, value, { start: 0, end: 0 }, decoding);
+  }
+
+  private validateJson(
+    key: string,
+    schema: Record<string, unknown>,
+    value: unknown,
+    span: { start: number; end: number },
+    decoding: DecodingRules = {},
+  ): Finding[] {
+    try {
+      return this.jsonSchemas.validate(key, schema, value, decoding);
+    } catch (error) {
+      const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      return [{ rule: 'schema-unavailable', message: `The schema could not be compiled: ${why}`, span }];
+    }
+  }
+
+  /** A well-formed version that is not bundled; the schema already reports malformed values and unknown rules. */
+  private configProblems(value: unknown): Finding[] {
+    const index = this.catalog.index();
+    const config = effectiveConfig(readConfigValues(value), undefined, {
+      versions: index.kubernetesVersions,
+      newest: index.defaultKubernetesVersion,
+    });
+    return config.problems.filter((p) => p.kind === 'version-not-bundled').map((p) => finding('invalid-config', p.message, p.path));
+  }
+}
+
+function modelineSpan(text: string): { start: number; end: number } {
+  const start = text.indexOf('yaml-language-server');
+  const hash = text.lastIndexOf('#', start);
+  const end = text.indexOf('\n', start);
+  return { start: hash === -1 ? start : hash, end: end === -1 ? text.length : end };
+}

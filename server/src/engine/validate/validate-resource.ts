@@ -1,0 +1,251 @@
+// Validates one Kubernetes resource: its identity (apiVersion, kind, deprecations), its schema, and the API server's
+// extra rules. Pure: the catalog is the only source of knowledge.
+import type { ResourceSchema, SchemaCatalog } from '../schema/catalog';
+import { joinApiVersion, splitApiVersion } from '../schema/kubernetes-schemas';
+import { closestMatch } from '../text/suggest';
+import type { JsonPath } from '../yaml/locate';
+import { checkResource } from './apiserver/resource-checks';
+import { DEFINITION_CHECKS } from './apiserver/definition-checks';
+import { finding, isPlaceholder, type Finding } from './finding';
+import { validateAgainstSchema } from './schema-validator';
+
+export interface ResourceIdentity {
+  apiVersion: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  /** Where the resource sits in its document: [] or ['items', 3] inside a List. */
+  path: JsonPath;
+}
+
+export interface ResourceResult {
+  findings: Finding[];
+  resources: ResourceIdentity[];
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const API_VERSION_SHAPE = /^(?:[a-z0-9.-]+\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
+
+/** Whether a document without apiVersion/kind is a broken resource rather than some other YAML. */
+function looksLikeResource(value: Json): boolean {
+  return isRecord(value.metadata) && (typeof value.metadata.name === 'string' || isRecord(value.metadata.labels));
+}
+
+function prefix(path: JsonPath, findings: Finding[]): Finding[] {
+  if (path.length === 0) return findings;
+  return findings.map((f) => ({
+    ...f,
+    ...(f.path ? { path: [...path, ...f.path] } : {}),
+    ...(f.fixes
+      ? {
+          fixes: f.fixes.map((fix) =>
+            fix.kind === 'add-field' ? { ...fix, parent: [...path, ...fix.parent] } : { ...fix, path: [...path, ...fix.path] },
+          ),
+        }
+      : {}),
+  }));
+}
+
+export function validateResourceDocument(value: unknown, catalog: SchemaCatalog, kubernetesVersion: string): ResourceResult {
+  if (!isRecord(value)) return { findings: [], resources: [] };
+  return validateResource(value, [], catalog, kubernetesVersion);
+}
+
+function validateResource(value: Json, path: JsonPath, catalog: SchemaCatalog, kubernetesVersion: string): ResourceResult {
+  const { apiVersion, kind } = value;
+  const hasApiVersion = typeof apiVersion === 'string' && apiVersion !== '';
+  const hasKind = typeof kind === 'string' && kind !== '';
+  if (!hasApiVersion && !hasKind) {
+    return {
+      findings: 'apiVersion' in value || 'kind' in value || looksLikeResource(value) ? prefix(path, missingBoth()) : [],
+      resources: [],
+    };
+  }
+  if (!hasKind) {
+    const looks = API_VERSION_SHAPE.test(String(apiVersion)) || looksLikeResource(value);
+    return {
+      findings: looks
+        ? prefix(path, [
+            finding('missing-kind', 'This resource has an apiVersion but no `kind`.', 'kind' in value ? ['kind'] : ['apiVersion'], 'key'),
+          ])
+        : [],
+      resources: [],
+    };
+  }
+  if (!hasApiVersion) {
+    const looks = looksLikeResource(value) || 'apiVersion' in value;
+    return {
+      findings: looks
+        ? prefix(path, [
+            finding(
+              'missing-api-version',
+              `This ${String(kind)} has no \`apiVersion\`.`,
+              'apiVersion' in value ? ['apiVersion'] : ['kind'],
+              'key',
+            ),
+          ])
+        : [],
+      resources: [],
+    };
+  }
+  // `apiVersion: builtin` marks a kustomize plugin's configuration (LabelTransformer, ...), read only by kustomize.
+  if (apiVersion === 'builtin') return { findings: [], resources: [] };
+  const identity = identityOf(value, path);
+  if (kind.endsWith('List') && Array.isArray(value.items)) return validateList(value, path, catalog, kubernetesVersion, identity);
+  if (isPlaceholder(apiVersion) || isPlaceholder(kind)) return { findings: [], resources: [identity] };
+  const findings: Finding[] = [];
+  const deprecation = catalog.deprecations.statusIn(apiVersion, kind, kubernetesVersion);
+  if (deprecation?.entry.component === 'k8s') findings.push(deprecationFinding(deprecation.state, deprecation.entry, kubernetesVersion));
+  const lookup = catalog.lookup(apiVersion, kind, kubernetesVersion);
+  if (lookup.status === 'found') {
+    findings.push(...validateWithSchema(value, lookup.schema));
+  } else if (deprecation && deprecation.entry.component !== 'k8s') {
+    // Other products' removals (cert-manager) only matter when no CRD in reach still serves the version.
+    findings.push(deprecationFinding(deprecation.state, deprecation.entry, kubernetesVersion));
+  } else if (!deprecation) {
+    findings.push(...unknownKind(lookup, apiVersion, kind, kubernetesVersion, catalog));
+  }
+  return { findings: prefix(path, findings), resources: [identity] };
+}
+
+function missingBoth(): Finding[] {
+  return [finding('missing-api-version', 'This resource has neither `apiVersion` nor `kind`.', ['metadata'], 'key')];
+}
+
+function identityOf(value: Json, path: JsonPath): ResourceIdentity {
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  return {
+    apiVersion: String(value.apiVersion),
+    kind: String(value.kind),
+    ...(typeof metadata.name === 'string' ? { name: metadata.name } : {}),
+    ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+    path,
+  };
+}
+
+function validateList(
+  value: Json,
+  path: JsonPath,
+  catalog: SchemaCatalog,
+  kubernetesVersion: string,
+  identity: ResourceIdentity,
+): ResourceResult {
+  const findings: Finding[] = [];
+  const resources: ResourceIdentity[] = [];
+  (value.items as unknown[]).forEach((item, index) => {
+    if (!isRecord(item)) return;
+    const result = validateResource(item, [...path, 'items', index], catalog, kubernetesVersion);
+    findings.push(...result.findings);
+    resources.push(...result.resources);
+  });
+  return { findings, resources: resources.length ? resources : [identity] };
+}
+
+export function validateWithSchema(value: Json, schema: ResourceSchema): Finding[] {
+  const builtin = schema.origin.kind === 'builtin';
+  const { group } = splitApiVersion(schema.apiVersion);
+  const findings = validateAgainstSchema(value, schema.root, schema.resolver, DEFINITION_CHECKS);
+  findings.push(...checkResource({ group, kind: schema.kind, value, builtin }));
+  if (schema.crdDeprecation) {
+    const warning = schema.crdDeprecation.warning ?? `${schema.apiVersion} ${schema.kind} is deprecated by its CRD.`;
+    findings.push(finding('deprecated-api-version', warning, ['apiVersion']));
+  }
+  return findings;
+}
+
+function deprecationFinding(
+  state: 'removed' | 'deprecated',
+  entry: { apiVersion: string; kind: string; component: string; deprecatedIn?: string; removedIn?: string; replacement?: string },
+  version: string,
+): Finding {
+  const product = entry.component === 'k8s' ? 'Kubernetes' : entry.component;
+  const replacement = entry.replacement ? ` Use ${entry.replacement} instead.` : '';
+  const fixes = entry.replacement
+    ? [
+        {
+          kind: 'replace-value' as const,
+          path: ['apiVersion'],
+          value: entry.replacement,
+          title: `Change apiVersion to ${entry.replacement}`,
+        },
+      ]
+    : undefined;
+  if (state === 'removed') {
+    const when = entry.removedIn ? ` in ${product} ${entry.removedIn}` : '';
+    const target = entry.component === 'k8s' ? `; the target is Kubernetes ${version}` : '';
+    return finding(
+      'removed-api-version',
+      `${entry.apiVersion} ${entry.kind} was removed${when}${target}.${replacement}`,
+      ['apiVersion'],
+      'value',
+      fixes,
+    );
+  }
+  const removal = entry.removedIn ? ` and will be removed in ${entry.removedIn}` : '';
+  return finding(
+    'deprecated-api-version',
+    `${entry.apiVersion} ${entry.kind} is deprecated since ${product} ${entry.deprecatedIn}${removal}.${replacement}`,
+    ['apiVersion'],
+    'value',
+    fixes,
+  );
+}
+
+function unknownKind(
+  lookup: Exclude<ReturnType<SchemaCatalog['lookup']>, { status: 'found' }>,
+  apiVersion: string,
+  kind: string,
+  version: string,
+  catalog: SchemaCatalog,
+): Finding[] {
+  if (lookup.status === 'unknown-builtin') {
+    if (lookup.kindsInVersion.length === 0) {
+      const served = lookup.versionsOfGroup.map((v) => joinApiVersion(lookup.group, v)).join(', ');
+      return [finding('unknown-kind', `Kubernetes ${version} does not serve ${apiVersion}; it serves ${served}.`, ['apiVersion'])];
+    }
+    const suggestion = closestMatch(kind, lookup.kindsInVersion);
+    const homes = (catalog.kubernetes.forVersion(version)?.resources() ?? []).filter((r) => r.kind === kind);
+    const elsewhere = homes[0];
+    const hint = suggestion
+      ? ` Did you mean \`${suggestion}\`?`
+      : homes.length
+        ? ` ${kind} is served as ${homes.map((r) => joinApiVersion(r.group, r.version)).join(', ')}.`
+        : '';
+    const fixes = suggestion
+      ? [{ kind: 'replace-value' as const, path: ['kind'], value: suggestion, title: `Change kind to ${suggestion}` }]
+      : elsewhere
+        ? [
+            {
+              kind: 'replace-value' as const,
+              path: ['apiVersion'],
+              value: joinApiVersion(elsewhere.group, elsewhere.version),
+              title: `Change apiVersion to ${joinApiVersion(elsewhere.group, elsewhere.version)}`,
+            },
+          ]
+        : undefined;
+    return [finding('unknown-kind', `${apiVersion} has no kind \`${kind}\` in Kubernetes ${version}.${hint}`, ['kind'], 'value', fixes)];
+  }
+  const { workspace, bundled } = lookup.knownVersions;
+  if (workspace.length > 0) {
+    return [
+      finding('unknown-kind', `The ${kind} CRD in this workspace serves ${workspace.join(', ')}, not ${lookup.version}.`, ['apiVersion']),
+    ];
+  }
+  if (bundled.length > 0) {
+    // The cluster may run an older release of the CRD than the one bundled: a warning, not an error.
+    const message = `The bundled ${kind} CRD (${lookup.group}) serves ${bundled.join(', ')}, not ${lookup.version}; newer releases stopped serving it. If your cluster runs an older release, add its CRDs to the workspace.`;
+    return [{ ...finding('unknown-kind', message, ['apiVersion']), severity: 'warning' }];
+  }
+  return [
+    finding(
+      'unknown-custom-resource',
+      `No schema for ${apiVersion} ${kind}: add its CustomResourceDefinition to the workspace or list it under \`crds\` in .driftless.yaml to validate it.`,
+      ['kind'],
+    ),
+  ];
+}

@@ -1,0 +1,128 @@
+// Parses a YAML file document by document: values from the fast parser, positions and exact errors from the
+// positional parser only when needed. Parsed documents are cached by their text, so an edit re-parses one document.
+import type { Document } from 'yaml';
+import { parsePositional, parseValueFast, positionalValue } from './parsers';
+import { isEmptyDocument, splitDocuments, type DocumentSlice } from './split-documents';
+
+export type SyntaxRule = 'yaml-syntax' | 'duplicate-key' | 'yaml-alias-limit' | 'yaml-too-deep';
+
+export interface SyntaxProblem {
+  rule: SyntaxRule;
+  message: string;
+  /** Offsets relative to the document's slice. */
+  start: number;
+  end: number;
+}
+
+/** What parsing a document's text yields; independent of where the document sits in its file. */
+export class DocumentContent {
+  constructor(
+    readonly text: string,
+    readonly empty: boolean,
+    readonly value: unknown,
+    readonly problems: readonly SyntaxProblem[],
+    private positionalDocument?: Document.Parsed,
+  ) {}
+
+  /** The `yaml` document with source ranges, built on first use. */
+  get positional(): Document.Parsed {
+    this.positionalDocument ??= parsePositional(this.text);
+    return this.positionalDocument;
+  }
+
+  static parse(text: string): DocumentContent {
+    if (isEmptyDocument(text)) return new DocumentContent(text, true, undefined, []);
+    if (!MAY_HAVE_ALIAS.test(text)) {
+      try {
+        return new DocumentContent(text, false, parseValueFast(text), []);
+      } catch (error) {
+        if (error instanceof RangeError) return tooDeep(text);
+        // Fall through: the positional parser words the error exactly, with its range.
+      }
+    }
+    return parseSlowly(text);
+  }
+}
+
+export interface ParsedDocument extends DocumentSlice {
+  content: DocumentContent;
+}
+
+// Aliases are rare in manifests; documents that may have one take the positional parser, which bounds expansion.
+const MAY_HAVE_ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/;
+
+function tooDeep(text: string): DocumentContent {
+  const problem: SyntaxProblem = {
+    rule: 'yaml-too-deep',
+    message: 'This document nests too deeply to be read; it was not checked.',
+    start: 0,
+    end: Math.min(text.length, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n')),
+  };
+  return new DocumentContent(text, false, undefined, [problem]);
+}
+
+function parseSlowly(text: string): DocumentContent {
+  let document: Document.Parsed;
+  try {
+    document = parsePositional(text);
+  } catch (error) {
+    if (error instanceof RangeError) return tooDeep(text);
+    throw error;
+  }
+  const problems: SyntaxProblem[] = document.errors.map((error) => ({
+    rule: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+    message: wordSyntaxError(error.code, error.message),
+    start: error.pos[0],
+    end: Math.max(error.pos[1], error.pos[0] + 1),
+  }));
+  let value: unknown;
+  if (problems.length === 0) {
+    try {
+      value = positionalValue(document);
+    } catch (error) {
+      if (error instanceof RangeError) return tooDeep(text);
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push({
+        rule: 'yaml-alias-limit',
+        message: /alias/i.test(message)
+          ? 'Aliases in this document expand too many times (an alias bomb); it was not checked.'
+          : `This document could not be read: ${message}`,
+        start: 0,
+        end: Math.min(text.length, 3),
+      });
+    }
+  }
+  return new DocumentContent(text, false, value, problems, document);
+}
+
+function wordSyntaxError(code: string, message: string): string {
+  const firstLine = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'This key appears twice in the same mapping; Kubernetes rejects duplicate keys.';
+    case 'TAB_AS_INDENT':
+      return 'Tabs cannot indent YAML; use spaces.';
+    default:
+      return `YAML syntax error: ${firstLine.charAt(0).toLowerCase()}${firstLine.slice(1)}`;
+  }
+}
+
+/** Per-file parse cache: documents whose text did not change are reused as they are. */
+export class DocumentCache {
+  private entries = new Map<string, DocumentContent>();
+
+  parse(text: string): ParsedDocument[] {
+    const next = new Map<string, DocumentContent>();
+    const documents = splitDocuments(text).map((slice) => {
+      const content = this.entries.get(slice.text) ?? next.get(slice.text) ?? DocumentContent.parse(slice.text);
+      next.set(slice.text, content);
+      return { ...slice, content };
+    });
+    this.entries = next;
+    return documents;
+  }
+}
+
+export function parseDocuments(text: string): ParsedDocument[] {
+  return splitDocuments(text).map((slice) => ({ ...slice, content: DocumentContent.parse(slice.text) }));
+}

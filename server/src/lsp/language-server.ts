@@ -1,0 +1,317 @@
+// Wires the LSP connection to the engine: documents, settings and file events in; diagnostics, hovers, completions,
+// outlines and quick fixes out. No validation logic here: it lives in the engine and node/Project.
+import { existsSync } from 'node:fs';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  SymbolKind,
+  type CodeAction,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { completeAt } from '../engine/language/completion';
+import { describeOrigin, type SchemaContext } from '../engine/language/document-schema';
+import { hoverAt } from '../engine/language/hover';
+import { quickFixes } from '../engine/language/quick-fixes';
+import { resourceSymbols } from '../engine/language/symbols';
+import type { SchemaData } from '../engine/schema/schema-data';
+import { isRuleId } from '../engine/validate/rules';
+import type { Project } from '../node/project';
+import { readTextFile } from '../node/read-text-file';
+import { DocumentStatusRequest, type DriftlessInitializationOptions, type DriftlessSettings, type DocumentStatus } from '../protocol';
+import { toLspCompletion, toLspDiagnostic, toRange, type DiagnosticData } from './convert';
+import { OpenDocuments, type OpenDocument } from './open-documents';
+import { Projects, settingsToConfig, uriToPath } from './projects';
+import { ValidationScheduler } from './validation-scheduler';
+
+const YAML_GLOB = '**/*.{yaml,yml}';
+
+export class DriftlessLanguageServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly open = new OpenDocuments();
+  private readonly projects: Projects;
+  private readonly scheduler: ValidationScheduler;
+  private settings: DriftlessSettings = {};
+  private canPullSettings = false;
+  private canWatchFiles = false;
+  private trusted = true;
+  private readonly shownSettingsProblems = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    schemaData: SchemaData,
+  ) {
+    this.projects = new Projects(schemaData);
+    this.scheduler = new ValidationScheduler((uri) => this.publish(uri));
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.initialized());
+    connection.onDidChangeConfiguration(() => void this.reloadSettings());
+    connection.onDidChangeWatchedFiles((params) => {
+      for (const change of params.changes) this.fileChanged(change.uri, change.type);
+    });
+    connection.onHover((params) =>
+      this.withDocument(params.textDocument.uri, (state, document) => {
+        const result = this.open.validate(state, document);
+        const hover = hoverAt(
+          result.report.documents.map((d) => d.document),
+          document.offsetAt(params.position),
+          this.schemaContext(state),
+        );
+        return hover
+          ? { contents: { kind: 'markdown' as const, value: hover.markdown }, range: toRange(result.lines, hover.start, hover.end) }
+          : null;
+      }),
+    );
+    connection.onCompletion(
+      (params) =>
+        this.withDocument(params.textDocument.uri, (state, document) => {
+          const result = this.open.validate(state, document);
+          const items = completeAt(
+            document.getText(),
+            state.cache.parse(document.getText()),
+            document.offsetAt(params.position),
+            this.schemaContext(state),
+          );
+          return items.map((item) => toLspCompletion(item, result.lines));
+        }) ?? [],
+    );
+    connection.onDocumentSymbol(
+      (params) =>
+        this.withDocument(params.textDocument.uri, (state, document) => {
+          const result = this.open.validate(state, document);
+          return resourceSymbols(result.report.documents).map((symbol) => ({
+            name: symbol.name,
+            detail: symbol.detail,
+            kind: SymbolKind.Object,
+            range: toRange(result.lines, symbol.start, symbol.end),
+            selectionRange: toRange(result.lines, symbol.selectionStart, symbol.selectionEnd),
+          }));
+        }) ?? [],
+    );
+    connection.onCodeAction(
+      (params) =>
+        this.withDocument(params.textDocument.uri, (state, document) => {
+          const result = this.open.validate(state, document);
+          const text = document.getText();
+          const actions: CodeAction[] = [];
+          for (const diagnostic of params.context.diagnostics) {
+            const data = diagnostic.data as DiagnosticData | undefined;
+            if (diagnostic.source !== 'driftless' || !data || typeof diagnostic.code !== 'string' || !isRuleId(diagnostic.code)) continue;
+            const fixable = {
+              rule: diagnostic.code,
+              start: document.offsetAt(diagnostic.range.start),
+              documentIndex: data.documentIndex,
+              ...(data.fixes ? { fixes: data.fixes } : {}),
+            };
+            const documents = result.report.documents.map((d) => d.document);
+            for (const fix of quickFixes(fixable, text, result.lines, documents, {
+              catalog: state.project.catalog,
+              kubernetesVersion: state.project.config.kubernetesVersion,
+            })) {
+              actions.push({
+                title: fix.title,
+                kind: CodeActionKind.QuickFix,
+                diagnostics: [diagnostic],
+                isPreferred: fix.preferred,
+                edit: {
+                  changes: { [document.uri]: fix.edits.map((e) => ({ range: toRange(result.lines, e.start, e.end), newText: e.newText })) },
+                },
+              });
+            }
+          }
+          return actions;
+        }) ?? [],
+    );
+    connection.onRequest(
+      DocumentStatusRequest.type,
+      (params) => this.withDocument(params.uri, (state, document) => this.documentStatus(state, document)) ?? null,
+    );
+
+    this.documents.onDidOpen((event) => {
+      const state = this.open.open(event.document, (path) => this.projects.forPath(path, settingsToConfig(this.settings)));
+      this.noteContent(state, event.document.getText());
+      this.scheduler.now(event.document.uri);
+    });
+    this.documents.onDidChangeContent((event) => {
+      const state = this.open.get(event.document.uri);
+      if (state) this.noteContent(state, event.document.getText());
+      this.scheduler.soon(event.document.uri);
+    });
+    this.documents.onDidClose((event) => {
+      this.scheduler.cancel(event.document.uri);
+      const state = this.open.get(event.document.uri);
+      this.open.close(event.document.uri);
+      // An unsaved CRD or config edit no longer counts: go back to what is on disk.
+      if (state) this.fileChanged(event.document.uri, FileChangeType.Changed);
+      void this.connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    });
+    this.documents.listen(connection);
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const options = params.initializationOptions as Partial<DriftlessInitializationOptions> | undefined;
+    this.trusted = options?.workspaceTrusted !== false;
+    this.canPullSettings = !!params.capabilities.workspace?.configuration;
+    this.canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
+    const rootPath = params.rootUri ? uriToPath(params.rootUri) : undefined;
+    this.projects.setWorkspaceFolders(folders.length ? folders : rootPath ? [rootPath] : []);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', ':'], resolveProvider: false },
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
+      },
+      serverInfo: { name: 'driftless', version: typeof DRIFTLESS_VERSION === 'string' ? DRIFTLESS_VERSION : 'development' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.canWatchFiles) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: YAML_GLOB }] });
+    }
+    await this.reloadSettings();
+    for (const project of this.projects.all()) void this.refreshCrds(project);
+  }
+
+  /** Whether the workspace is trusted: later features (rendering, cluster writes) check this. */
+  get workspaceTrusted(): boolean {
+    return this.trusted;
+  }
+
+  private async reloadSettings(): Promise<void> {
+    if (this.canPullSettings) {
+      try {
+        const [settings] = (await this.connection.workspace.getConfiguration([{ section: 'driftless' }])) as [DriftlessSettings | null];
+        this.settings = settings && typeof settings === 'object' ? settings : {};
+      } catch {
+        this.settings = {};
+      }
+    }
+    const config = settingsToConfig(this.settings);
+    for (const project of this.projects.all()) {
+      project.reloadConfig(config);
+      this.reportSettingsProblems(project);
+    }
+    this.revalidateAll();
+  }
+
+  private reportSettingsProblems(project: Project): void {
+    for (const problem of project.config.settingsProblems) {
+      if (this.shownSettingsProblems.has(problem)) continue;
+      this.shownSettingsProblems.add(problem);
+      void this.connection.window.showWarningMessage(`Driftless: ${problem}`);
+    }
+  }
+
+  private async refreshCrds(project: Project): Promise<void> {
+    if (await this.projects.loadCrds(project)) this.revalidateAll(project);
+  }
+
+  /** Unsaved edits of CRDs and of .driftless.yaml take effect as the user types. */
+  private noteContent(state: OpenDocument, text: string): void {
+    const owner = this.projects.configOwner(state.path);
+    if (owner && owner.reloadConfig(settingsToConfig(this.settings), text)) this.revalidateAll(owner, state.uri);
+    if (state.project.updateCrds(state.path, text)) this.revalidateAll(state.project, state.uri);
+  }
+
+  private fileChanged(uri: string, type: FileChangeType): void {
+    const path = uriToPath(uri);
+    if (!path || this.open.get(uri)) return;
+    const owner = this.projects.configOwner(path);
+    if (owner && owner.reloadConfig(settingsToConfig(this.settings))) {
+      void this.refreshCrds(owner);
+      this.revalidateAll(owner);
+    }
+    if (!/\.ya?ml$/i.test(path)) return;
+    for (const project of this.projects.all()) {
+      if (!path.startsWith(project.root) || project.isExcluded(path)) continue;
+      const text = type === FileChangeType.Deleted ? undefined : readTextFile(path);
+      if (project.updateCrds(path, text?.ok ? text.text : undefined)) this.revalidateAll(project);
+    }
+  }
+
+  private revalidateAll(project?: Project, except?: string): void {
+    this.open.invalidate(project);
+    for (const state of this.open.all())
+      if ((!project || state.project === project) && state.uri !== except) this.scheduler.soon(state.uri);
+  }
+
+  private publish(uri: string): void {
+    const document = this.documents.get(uri);
+    const state = this.open.get(uri);
+    if (!document || !state) return;
+    const maxBytes =
+      (typeof this.settings.maxFileSizeMB === 'number' && this.settings.maxFileSizeMB > 0 ? this.settings.maxFileSizeMB : 32) * 1048576;
+    if (document.getText().length > maxBytes) {
+      const message = `This file is larger than driftless.maxFileSizeMB (${maxBytes / 1048576} MB); it was not validated.`;
+      void this.connection.sendDiagnostics({
+        uri,
+        version: document.version,
+        diagnostics: [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            severity: 3,
+            code: 'file-too-large',
+            source: 'driftless',
+            message,
+          },
+        ],
+      });
+      return;
+    }
+    const result = this.open.validate(state, document);
+    const diagnostics = result.diagnostics.map((d) => toLspDiagnostic(d, result.lines));
+    void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  private withDocument<T>(uri: string, run: (state: OpenDocument, document: TextDocument) => T): T | undefined {
+    const document = this.documents.get(uri);
+    const state = this.open.get(uri);
+    if (!document || !state) return undefined;
+    try {
+      return run(state, document);
+    } catch (error) {
+      // A bug on one request must not take the server down; the client shows the log.
+      this.connection.console.error(`Driftless: ${(error as Error).stack ?? String(error)}`);
+      return undefined;
+    }
+  }
+
+  private schemaContext(state: OpenDocument): SchemaContext {
+    return {
+      catalog: state.project.catalog,
+      kubernetesVersion: state.project.config.kubernetesVersion,
+      host: state.project,
+      facts: state.project.facts(state.path),
+    };
+  }
+
+  private documentStatus(state: OpenDocument, document: TextDocument): DocumentStatus {
+    const result = this.open.validate(state, document);
+    const sources = new Set<string>();
+    const config = state.project.config;
+    for (const { resources } of result.report.documents) {
+      for (const resource of resources) {
+        const lookup = state.project.catalog.lookup(resource.apiVersion, resource.kind, config.kubernetesVersion);
+        if (lookup.status === 'found') sources.add(describeOrigin(lookup.schema));
+      }
+    }
+    return {
+      kubernetesVersion: config.kubernetesVersion,
+      versionSource: config.versionSource,
+      schemaSources: [...sources],
+      ...(existsSync(state.project.configPath) ? { configFile: state.project.configPath } : {}),
+    };
+  }
+}
+
+declare const DRIFTLESS_VERSION: string | undefined;

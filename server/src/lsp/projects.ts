@@ -1,0 +1,81 @@
+// Which Project (repository) a document belongs to, and keeping every project's settings, .driftless.yaml and CRDs
+// current as files and settings change.
+import { dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigValues } from '../engine/config/project-config';
+import { CONFIG_FILE_NAME } from '../engine/config/project-config';
+import type { SchemaData } from '../engine/schema/schema-data';
+import { findProjectRoot, Project } from '../node/project';
+import { readTextFile } from '../node/read-text-file';
+import type { DriftlessSettings } from '../protocol';
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function settingsToConfig(settings: DriftlessSettings | undefined): ConfigValues {
+  const values: ConfigValues = {};
+  if (!settings || typeof settings !== 'object') return values;
+  if (typeof settings.kubernetesVersion === 'string' && settings.kubernetesVersion.trim())
+    values.kubernetesVersion = settings.kubernetesVersion.trim();
+  if (Array.isArray(settings.crds)) values.crds = settings.crds.filter((v) => typeof v === 'string');
+  if (Array.isArray(settings.exclude)) values.exclude = settings.exclude.filter((v) => typeof v === 'string');
+  if (settings.rules && typeof settings.rules === 'object') {
+    values.rules = Object.fromEntries(Object.entries(settings.rules).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+  return values;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class Projects {
+  private readonly byRoot = new Map<string, Project>();
+  private workspaceRoots: string[] = [];
+
+  constructor(private readonly schemaData: SchemaData) {}
+
+  setWorkspaceFolders(roots: string[]): void {
+    this.workspaceRoots = [...roots].sort((a, b) => b.length - a.length);
+  }
+
+  all(): Project[] {
+    return [...this.byRoot.values()];
+  }
+
+  /** The project of a file: its workspace folder (or the repository it is in when it lies outside all folders). */
+  forPath(path: string | undefined, settings: ConfigValues | undefined): Project {
+    const inFolder = path
+      ? this.workspaceRoots.find((root) => path === root || path.startsWith(root + sep))
+      : this.workspaceRoots[this.workspaceRoots.length - 1];
+    const root = inFolder ?? (path ? findProjectRoot(dirname(path)) : process.cwd());
+    let project = this.byRoot.get(root);
+    if (!project) {
+      project = new Project(root, this.schemaData, settings);
+      this.byRoot.set(root, project);
+    }
+    return project;
+  }
+
+  /** Finds the CRDs of a project without blocking the server for long: the work yields between files. */
+  async loadCrds(project: Project): Promise<boolean> {
+    let changed = false;
+    const files = project.crdCandidateFiles();
+    const seen = new Set(files);
+    for (const source of project.crds.sources()) if (!seen.has(source)) changed = project.crds.removeSource(source) || changed;
+    for (let i = 0; i < files.length; i++) {
+      const text = readTextFile(files[i]!);
+      if (text.ok) changed = project.updateCrds(files[i]!, text.text) || changed;
+      if (i % 50 === 49) await yieldToEventLoop();
+    }
+    return changed;
+  }
+
+  /** The project whose .driftless.yaml this is, if any. */
+  configOwner(path: string): Project | undefined {
+    return path.endsWith(sep + CONFIG_FILE_NAME) ? this.all().find((p) => p.configPath === path) : undefined;
+  }
+}

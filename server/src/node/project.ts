@@ -1,0 +1,174 @@
+// One repository as Driftless sees it on disk: its .driftless.yaml, the CRDs in it, and validation of its files.
+// Used by the CLI and by the language server (one per workspace folder), so both validate identically.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsyaml from 'js-yaml';
+import { hasTemplatesFolder, type FileFacts } from '../engine/classify/file-kind';
+import {
+  CONFIG_FILE_NAME,
+  effectiveConfig,
+  readConfigValues,
+  type ConfigValues,
+  type EffectiveConfig,
+} from '../engine/config/project-config';
+import { SchemaCatalog } from '../engine/schema/catalog';
+import { crdFromManifest, CrdRegistry, type CrdDefinition } from '../engine/schema/crds';
+import type { SchemaData } from '../engine/schema/schema-data';
+import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
+import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
+import { LineIndex } from '../engine/yaml/line-index';
+import { DocumentCache, parseDocuments, type ParsedDocument } from '../engine/yaml/parse-documents';
+import { excludeMatcher, findYamlFiles } from './find-yaml-files';
+import { readTextFile } from './read-text-file';
+
+export interface FileValidation {
+  report: FileReport;
+  diagnostics: Diagnostic[];
+  lines: LineIndex;
+}
+
+/** The folder a run belongs to: the nearest with .driftless.yaml, else the git root, else `start`. */
+export function findProjectRoot(start: string): string {
+  let gitRoot: string | undefined;
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, CONFIG_FILE_NAME))) return dir;
+    if (!gitRoot && existsSync(join(dir, '.git'))) gitRoot = dir;
+    if (dirname(dir) === dir) return gitRoot ?? resolve(start);
+  }
+}
+
+export class Project implements ValidationHost {
+  readonly catalog: SchemaCatalog;
+  readonly crds = new CrdRegistry();
+  private readonly validator: FileValidator;
+  private settings: ConfigValues | undefined;
+  private fileValues: ConfigValues | undefined;
+  private configText: string | undefined;
+  config: EffectiveConfig;
+  private isExcludedPath: (path: string) => boolean = () => false;
+  private readonly chartRoots = new Map<string, boolean>();
+
+  constructor(
+    readonly root: string,
+    schemaData: SchemaData,
+    settings?: ConfigValues,
+    /** A Kubernetes version that beats every configuration (the CLI's --kubernetes-version). */
+    private readonly versionOverride?: string,
+  ) {
+    this.catalog = new SchemaCatalog(schemaData, this.crds);
+    this.validator = new FileValidator(this.catalog, this);
+    this.settings = settings;
+    this.config = this.computeConfig();
+  }
+
+  get configPath(): string {
+    return join(this.root, CONFIG_FILE_NAME);
+  }
+
+  /** Re-reads .driftless.yaml (or takes its unsaved text) and the editor settings; true when anything changed. */
+  reloadConfig(settings: ConfigValues | undefined = this.settings, configText?: string): boolean {
+    const before = JSON.stringify(this.config);
+    this.settings = settings;
+    this.configText = configText;
+    this.config = this.computeConfig();
+    return JSON.stringify(this.config) !== before;
+  }
+
+  private computeConfig(): EffectiveConfig {
+    let text = this.configText;
+    if (text === undefined && existsSync(this.configPath)) {
+      const file = readTextFile(this.configPath);
+      text = file.ok ? file.text : undefined;
+    }
+    this.fileValues = undefined;
+    if (text !== undefined) {
+      try {
+        this.fileValues = readConfigValues(jsyaml.load(text));
+      } catch {
+        this.fileValues = {}; // The file's own diagnostics say what is wrong with it.
+      }
+    }
+    const index = this.catalog.index();
+    const bundled = { versions: index.kubernetesVersions, newest: index.defaultKubernetesVersion };
+    const config = effectiveConfig(this.fileValues, this.settings, bundled, this.versionOverride);
+    this.isExcludedPath = excludeMatcher({ root: this.root, exclude: config.exclude });
+    return config;
+  }
+
+  isExcluded(path: string): boolean {
+    return this.isExcludedPath(path);
+  }
+
+  /** The YAML files of the project, or of `paths` inside it. */
+  yamlFiles(paths: readonly string[] = [this.root]): string[] {
+    return paths.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: this.config.exclude }));
+  }
+
+  /** The files that may define CRDs: the project's YAML and the files and folders .driftless.yaml lists. */
+  crdCandidateFiles(): string[] {
+    const configured = this.config.crds.map((p) => (isAbsolute(p) ? p : join(this.root, p)));
+    return [...new Set([...this.yamlFiles(), ...configured.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: [] }))])];
+  }
+
+  /** Finds every CRD in the project and in what .driftless.yaml lists, replacing what was known. */
+  loadCrds(): void {
+    const files = this.crdCandidateFiles();
+    const current = new Set(files);
+    for (const source of this.crds.sources()) if (!current.has(source)) this.crds.removeSource(source);
+    for (const file of files) {
+      const text = readTextFile(file);
+      if (text.ok) this.updateCrds(file, text.text);
+    }
+  }
+
+  /** Takes the CRDs a file defines now (possibly none); true when the set of known CRDs changed. */
+  updateCrds(path: string, text: string | undefined): boolean {
+    if (text === undefined || !text.includes('CustomResourceDefinition')) return this.crds.removeSource(path);
+    const crds: CrdDefinition[] = [];
+    for (const document of parseDocuments(text)) {
+      const crd = crdFromManifest(document.content.value);
+      if (crd) crds.push(crd);
+    }
+    return this.crds.setSource(path, crds);
+  }
+
+  facts(path: string): FileFacts {
+    return { path, inHelmChartTemplates: this.inHelmChartTemplates(path) };
+  }
+
+  /** Whether a Chart.yaml sits next to the nearest `templates` folder above the file. */
+  private inHelmChartTemplates(path: string): boolean {
+    if (!hasTemplatesFolder(path)) return false;
+    let dir = dirname(path);
+    while (dir !== dirname(dir) && basename(dir) !== 'templates') dir = dirname(dir);
+    const chartRoot = dirname(dir);
+    let known = this.chartRoots.get(chartRoot);
+    if (known === undefined) {
+      known = existsSync(join(chartRoot, 'Chart.yaml'));
+      this.chartRoots.set(chartRoot, known);
+    }
+    return known;
+  }
+
+  /** Validates a file's text; `cache` (one per open editor) lets unchanged documents skip parsing and validation. */
+  validateText(path: string, text: string, cache?: DocumentCache): FileValidation {
+    const documents: ParsedDocument[] = cache ? cache.parse(text) : parseDocuments(text);
+    const report = this.validator.validate(this.facts(path), documents, this.config.kubernetesVersion);
+    const lines = new LineIndex(text);
+    return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };
+  }
+
+  loadModelineSchema(fromPath: string, reference: string): { key: string; schema: Record<string, unknown> } | { error: string } {
+    const local = reference.startsWith('file:') ? fileURLToPath(reference) : reference;
+    const path = isAbsolute(local) ? local : resolve(dirname(fromPath), local);
+    try {
+      const stats = statSync(path);
+      const schema = jsyaml.load(readFileSync(path, 'utf8'));
+      if (typeof schema !== 'object' || schema === null) return { error: `${reference} is not a JSON schema` };
+      return { key: `${path}@${stats.mtimeMs}:${stats.size}`, schema: schema as Record<string, unknown> };
+    } catch (error) {
+      return { error: (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${reference} does not exist` : `${reference} cannot be read` };
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// Every custom message between the Driftless client and server, declared once and imported by both sides.
+// Only types and method names live here, so the client bundle pulls in nothing of the server.
+import { RequestType } from 'vscode-languageserver-protocol';
+
+/** Options the client passes in `initialize`. */
+export interface DriftlessInitializationOptions {
+  /** Workspace Trust: when false the server never runs processes or writes to clusters. */
+  workspaceTrusted: boolean;
+}
+
+/** The settings under `driftless.*` the server reads (VS Code fills in the contributed defaults). */
+export interface DriftlessSettings {
+  kubernetesVersion?: string;
+  crds?: string[];
+  exclude?: string[];
+  rules?: Record<string, string>;
+  maxFileSizeMB?: number;
+}
+
+export interface DocumentStatusParams {
+  uri: string;
+}
+
+export interface DocumentStatus {
+  /** "1.31" */
+  kubernetesVersion: string;
+  /** Where the version came from: the CLI flag, .driftless.yaml, the editor setting, or the newest bundled. */
+  versionSource: 'flag' | 'config' | 'settings' | 'default';
+  /** One entry per distinct schema the document's resources use: "Kubernetes 1.31", "bundled CRD (argo-cd)". */
+  schemaSources: string[];
+  /** The .driftless.yaml that applies, if any (a file path). */
+  configFile?: string;
+}
+
+export namespace DocumentStatusRequest {
+  export const method = 'driftless/documentStatus';
+  export const type = new RequestType<DocumentStatusParams, DocumentStatus | null, void>(method);
+}

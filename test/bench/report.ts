@@ -1,0 +1,160 @@
+// Turns the measured figures into the printed report (raw figures side by side, then ratios against the issue's
+// targets) and into the JSON the README quotes.
+import type { CliFigures } from './measure-cli';
+import type { ServerFigures, ServerRepetitions } from './measure-server';
+import { DRIFTLESS, YAML_LANGUAGE_SERVER } from './server-under-test';
+import { median } from './statistics';
+
+export type BenchRepetitions = ServerRepetitions & { cli: number };
+
+export interface TargetResult {
+  name: string;
+  /** ours / theirs for ratios; resources per second for the CLI. */
+  value: number;
+  comparison: '<=' | '>=';
+  limit: number;
+  pass: boolean;
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    platform: string;
+    /** 1-minute load average before and after: other work on the machine makes the figures noisy. */
+    loadAverage: { start: number; end: number };
+  };
+  manifests: { lines: number; documents: number; bytes: number };
+  quick: boolean;
+  repetitions: BenchRepetitions;
+  servers: ServerFigures[];
+  /** Schema URLs yaml-language-server asked the client for. */
+  yamlLanguageServerSchemaRequests: string[];
+  cli: CliFigures | null;
+  targets: TargetResult[];
+}
+
+export const CLI_TARGET_RESOURCES_PER_SECOND = 10_000;
+
+interface RatioTarget {
+  name: string;
+  limit: number;
+  value: (figures: ServerFigures) => number;
+}
+
+const RATIO_TARGETS: RatioTarget[] = [
+  { name: 'cold start to first diagnostics', limit: 0.1, value: (f) => median(f.coldStartMs) },
+  { name: 'open to diagnostics', limit: 0.25, value: (f) => median(f.openMs) },
+  { name: 'edit to diagnostics', limit: 0.25, value: (f) => median(f.editMs) },
+  { name: 'completion', limit: 1, value: (f) => median(f.completionMs) },
+  { name: 'peak memory (VmHWM)', limit: 1 / 3, value: (f) => f.memory.peakRssMb },
+];
+
+export function evaluateTargets(servers: ServerFigures[], cli: CliFigures | null): TargetResult[] {
+  const theirs = servers.find((s) => s.server === YAML_LANGUAGE_SERVER);
+  const ours = servers.find((s) => s.server === DRIFTLESS);
+  const results: TargetResult[] = [];
+  if (theirs && ours) {
+    for (const target of RATIO_TARGETS) {
+      const ratio = target.value(ours) / target.value(theirs);
+      results.push({
+        name: target.name,
+        value: ratio,
+        comparison: '<=',
+        limit: target.limit,
+        pass: ratio <= target.limit,
+      });
+    }
+  }
+  if (cli) {
+    const rate = cli.resourcesPerSecond;
+    results.push({
+      name: 'CLI resources per second',
+      value: rate,
+      comparison: '>=',
+      limit: CLI_TARGET_RESOURCES_PER_SECOND,
+      pass: rate >= CLI_TARGET_RESOURCES_PER_SECOND,
+    });
+  }
+  return results;
+}
+
+const ms = (value: number) => (value < 20 ? value.toFixed(1) : value.toFixed(0));
+const raw = (values: number[]) => values.map(ms).join(', ');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('   ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function serverSection(servers: ServerFigures[]): string {
+  const rows: [string, (f: ServerFigures) => string][] = [
+    ['spawn -> initialize response (ms)', (f) => ms(median(f.initializeMs))],
+    ['cold start -> first diagnostics (ms)', (f) => ms(median(f.coldStartMs))],
+    ['open -> diagnostics (ms)', (f) => ms(median(f.openMs))],
+    ['one-character edit -> diagnostics (ms)', (f) => ms(median(f.editMs))],
+    ['completion in a container (ms)', (f) => ms(median(f.completionMs))],
+    ['completion items returned', (f) => String(f.completionItems)],
+    ['peak RSS, VmHWM (MB)', (f) => f.memory.peakRssMb.toFixed(0)],
+    ['RSS at the end, VmRSS (MB)', (f) => f.memory.rssMb.toFixed(0)],
+    ['diagnostics on the generated file', (f) => String(f.generatedFileDiagnostics.length)],
+    ['diagnostics on an invalid Deployment', (f) => String(f.invalidDocumentDiagnostics.length)],
+  ];
+  const header = ['median', ...servers.map((s) => `${s.server} ${s.version}`)];
+  const lines = [table([header, ...rows.map(([label, cell]) => [label, ...servers.map(cell)])]), '', 'Raw samples (ms):'];
+  for (const s of servers) {
+    lines.push(`  ${s.server}:`);
+    lines.push(`    initialize  ${raw(s.initializeMs)}`, `    cold start  ${raw(s.coldStartMs)}`, `    open        ${raw(s.openMs)}`);
+    lines.push(`    edit        ${raw(s.editMs)}`, `    completion  ${raw(s.completionMs)}`);
+    lines.push(`    completion sample: ${s.completionSample.join(', ') || '(none)'}`);
+    lines.push(`    invalid Deployment: ${s.invalidDocumentDiagnostics.slice(0, 3).join(' | ')}`);
+    if (s.generatedFileDiagnostics.length > 0) {
+      lines.push(`    WARNING: diagnostics on the valid generated file: ${s.generatedFileDiagnostics.slice(0, 3).join(' | ')}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function cliSection(cli: CliFigures): string {
+  const excluding = cli.resourcesPerSecondExcludingFixedCost;
+  return [
+    `CLI (driftless validate, ${cli.files} files): ${cli.resources} resources, ${cli.errors} errors, ${cli.warnings} warnings`,
+    `  wall ${ms(median(cli.wallMs))} ms (raw ${raw(cli.wallMs)}); fixed cost on one resource ${ms(median(cli.fixedCostMs))} ms (raw ${raw(cli.fixedCostMs)})`,
+    `  ${cli.resourcesPerSecond.toFixed(0)} resources/s; excluding the fixed cost ${excluding === null ? 'n/a' : excluding.toFixed(0)} resources/s`,
+  ].join('\n');
+}
+
+function targetSection(targets: TargetResult[]): string {
+  const rows = targets.map((t) => {
+    const value = t.comparison === '>=' ? `${t.value.toFixed(0)}/s` : t.value.toFixed(3);
+    const limit = t.comparison === '>=' ? `>= ${t.limit}/s` : `<= ${t.limit.toFixed(2)}`;
+    return [t.name, value, limit, t.pass ? 'PASS' : 'MISS'];
+  });
+  return ['Targets (ratios are ours / theirs, one run):', table([['target', 'value', 'limit', ''], ...rows])].join('\n');
+}
+
+export function formatReport(results: BenchResults): string {
+  const { machine, manifests } = results;
+  const sections = [
+    `Driftless benchmark ${results.generatedAt}${results.quick ? ' (quick: fewer repetitions)' : ''}`,
+    `Machine: ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, ${machine.platform}; ` +
+      `load average ${machine.loadAverage.start.toFixed(2)} before, ${machine.loadAverage.end.toFixed(2)} after`,
+    `File: ${manifests.lines} lines, ${manifests.documents} documents, ${manifests.bytes} bytes`,
+  ];
+  if (results.servers.length > 0) sections.push('', serverSection(results.servers));
+  if (results.yamlLanguageServerSchemaRequests.length > 0) {
+    sections.push('', `yaml-language-server schema requests: ${[...new Set(results.yamlLanguageServerSchemaRequests)].join(', ')}`);
+  }
+  if (results.cli) sections.push('', cliSection(results.cli));
+  if (results.targets.length > 0) sections.push('', targetSection(results.targets));
+  return sections.join('\n');
+}

@@ -1,0 +1,103 @@
+// `npm run bench`: measures yaml-language-server (Kubernetes mode, offline) and Driftless side by side on the same
+// generated file, prints both sets of raw figures and the ratios against the issue's targets, and writes
+// test-results/bench.json. Options: --only yls|driftless, --quick.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { resolve } from 'node:path';
+import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './driftless-server';
+import { countLines, DOCUMENT_COUNT, generateManifests } from './generate-manifests';
+import { measureCli, type CliFigures } from './measure-cli';
+import { measureServer, type ServerFigures } from './measure-server';
+import { evaluateTargets, formatReport, type BenchRepetitions, type BenchResults } from './report';
+import type { ServerUnderTest } from './server-under-test';
+import { YamlLanguageServer } from './yaml-language-server';
+import { prepareYlsKubernetesSchemas } from './yls-kubernetes-schemas';
+
+const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
+const USAGE = 'Usage: npm run bench -- [--only yls|driftless] [--quick]';
+
+const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 3 };
+const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1 };
+
+type Only = 'yls' | 'driftless' | undefined;
+
+class UsageError extends Error {}
+
+function parseArguments(args: string[]): { only: Only; quick: boolean } {
+  let only: Only;
+  let quick = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--quick') quick = true;
+    else if (arg === '--only' && (args[i + 1] === 'yls' || args[i + 1] === 'driftless')) only = args[++i] as Only;
+    else throw new UsageError(`Unknown or incomplete argument "${arg}".\n${USAGE}`);
+  }
+  return { only, quick };
+}
+
+async function main(): Promise<number> {
+  const { only, quick } = parseArguments(process.argv.slice(2));
+  const repetitions = quick ? QUICK : FULL;
+  const includeOurs = only !== 'yls';
+  const includeTheirs = only !== 'driftless';
+  const missing = includeOurs ? driftlessBuildMissing() : [];
+  if (missing.length > 0) {
+    console.error(`Missing ${missing.join(' and ')}: run \`npm run build\` first (or \`npm run bench -- --only yls\`).`);
+    return 2;
+  }
+
+  const loadAtStart = loadavg()[0] ?? 0;
+  const text = generateManifests();
+  const log = (line: string) => console.log(line);
+  const servers: ServerUnderTest[] = [];
+  let yamlLanguageServer: YamlLanguageServer | undefined;
+  if (includeTheirs) {
+    yamlLanguageServer = new YamlLanguageServer(prepareYlsKubernetesSchemas());
+    servers.push(yamlLanguageServer);
+  }
+  if (includeOurs) servers.push(new DriftlessServer());
+
+  const figures: ServerFigures[] = [];
+  for (const server of servers) {
+    log(`Measuring ${server.name} ${server.version}...`);
+    figures.push(await measureServer(server, text, repetitions, log));
+  }
+  let cli: CliFigures | null = null;
+  if (includeOurs) {
+    log('Measuring the Driftless CLI...');
+    cli = await measureCli(DRIFTLESS_CLI_PATH, text, repetitions.cli, log);
+  }
+
+  const firstCpu = cpus()[0];
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: firstCpu?.model ?? 'unknown',
+      node: process.version,
+      platform: `${platform()} ${release()}`,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+    },
+    manifests: { lines: countLines(text), documents: DOCUMENT_COUNT, bytes: Buffer.byteLength(text) },
+    quick,
+    repetitions,
+    servers: figures,
+    yamlLanguageServerSchemaRequests: yamlLanguageServer?.schemaRequests ?? [],
+    cli,
+    targets: evaluateTargets(figures, cli),
+  };
+  log('');
+  log(formatReport(results));
+  mkdirSync(resolve(RESULTS_PATH, '..'), { recursive: true });
+  writeFileSync(RESULTS_PATH, JSON.stringify(results, null, 2) + '\n');
+  log(`\nWrote ${RESULTS_PATH}`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);
