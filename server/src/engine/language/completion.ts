@@ -248,24 +248,27 @@ function identityItems(
           });
     }
   }
-  const seen = new Set<string>();
-  const items: CompletionItem[] = [];
   const kind = typeof record.kind === 'string' ? record.kind : undefined;
   const apiVersion = typeof record.apiVersion === 'string' ? record.apiVersion : undefined;
+  const byLabel = new Map<string, { detail: string; matches: boolean }>();
   for (const pair of pairs) {
-    const label = field === 'apiVersion' ? pair.apiVersion : pair.kind;
     if (field === 'kind' && apiVersion && pair.apiVersion !== apiVersion) continue;
-    if (seen.has(label)) continue;
-    seen.add(label);
-    const matches = field === 'apiVersion' ? kind === pair.kind : true;
+    const label = field === 'apiVersion' ? pair.apiVersion : pair.kind;
+    const matches = field === 'apiVersion' && kind === pair.kind;
+    const known = byLabel.get(label);
+    if (known) known.matches ||= matches;
+    else byLabel.set(label, { detail: field === 'kind' ? `${pair.apiVersion} · ${pair.source}` : pair.source, matches });
+  }
+  const items: CompletionItem[] = [];
+  for (const [label, { detail, matches }] of byLabel) {
     items.push({
       label,
       kind: 'value',
-      detail: field === 'kind' ? `${pair.apiVersion} · ${pair.source}` : pair.source,
+      detail,
       insertText: label,
       snippet: false,
       ...span,
-      sortText: `${matches ? '0' : '1'}${label}`,
+      sortText: `${matches || field === 'kind' ? '0' : '1'}${label}`,
     });
   }
   return items;

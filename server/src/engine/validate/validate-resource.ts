@@ -60,39 +60,7 @@ function validateResource(value: Json, path: JsonPath, catalog: SchemaCatalog, k
   const { apiVersion, kind } = value;
   const hasApiVersion = typeof apiVersion === 'string' && apiVersion !== '';
   const hasKind = typeof kind === 'string' && kind !== '';
-  if (!hasApiVersion && !hasKind) {
-    return {
-      findings: 'apiVersion' in value || 'kind' in value || looksLikeResource(value) ? prefix(path, missingBoth()) : [],
-      resources: [],
-    };
-  }
-  if (!hasKind) {
-    const looks = API_VERSION_SHAPE.test(String(apiVersion)) || looksLikeResource(value);
-    return {
-      findings: looks
-        ? prefix(path, [
-            finding('missing-kind', 'This resource has an apiVersion but no `kind`.', 'kind' in value ? ['kind'] : ['apiVersion'], 'key'),
-          ])
-        : [],
-      resources: [],
-    };
-  }
-  if (!hasApiVersion) {
-    const looks = looksLikeResource(value) || 'apiVersion' in value;
-    return {
-      findings: looks
-        ? prefix(path, [
-            finding(
-              'missing-api-version',
-              `This ${String(kind)} has no \`apiVersion\`.`,
-              'apiVersion' in value ? ['apiVersion'] : ['kind'],
-              'key',
-            ),
-          ])
-        : [],
-      resources: [],
-    };
-  }
+  if (!hasApiVersion || !hasKind) return { findings: prefix(path, missingIdentity(value, hasApiVersion, hasKind)), resources: [] };
   // `apiVersion: builtin` marks a kustomize plugin's configuration (LabelTransformer, ...), read only by kustomize.
   if (apiVersion === 'builtin') return { findings: [], resources: [] };
   const identity = identityOf(value, path);
@@ -113,8 +81,28 @@ function validateResource(value: Json, path: JsonPath, catalog: SchemaCatalog, k
   return { findings: prefix(path, findings), resources: [identity] };
 }
 
-function missingBoth(): Finding[] {
-  return [finding('missing-api-version', 'This resource has neither `apiVersion` nor `kind`.', ['metadata'], 'key')];
+/**
+ * A document without apiVersion or kind is someone else's YAML (a workflow, a compose file, `kind: sedan`) unless it
+ * shows it means to be a resource: resource metadata, the missing key written but empty, or a Kubernetes-shaped
+ * apiVersion.
+ */
+function missingIdentity(value: Json, hasApiVersion: boolean, hasKind: boolean): Finding[] {
+  const meansResource =
+    looksLikeResource(value) ||
+    (!hasApiVersion && 'apiVersion' in value) ||
+    (!hasKind && 'kind' in value) ||
+    (hasApiVersion && API_VERSION_SHAPE.test(String(value.apiVersion)));
+  if (!meansResource) return [];
+  // Point at the empty key when it is written, else at whichever identity key is there.
+  const anchor = (preferred: string): string[] => {
+    const key = preferred in value ? preferred : ['kind', 'apiVersion', 'metadata'].find((k) => k in value);
+    return key ? [key] : [];
+  };
+  const findings: Finding[] = [];
+  const what = hasKind ? `This ${String(value.kind)}` : 'This resource';
+  if (!hasApiVersion) findings.push(finding('missing-api-version', `${what} has no \`apiVersion\`.`, anchor('apiVersion'), 'key'));
+  if (!hasKind) findings.push(finding('missing-kind', 'This resource has no `kind`.', anchor('kind'), 'key'));
+  return findings;
 }
 
 function identityOf(value: Json, path: JsonPath): ResourceIdentity {

@@ -1,0 +1,275 @@
+// Shared harness of the protocol tests: a fixture workspace written to a temp dir at test time, and the built server
+// (dist/server.js --stdio) started on it through the benchmark's LSP client. Documents are mirrored on this side, so
+// incremental (ranged) edits can be sent and positions computed from the text the server holds.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionRequest,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DocumentSymbolRequest,
+  HoverRequest,
+  type CodeAction,
+  type Command,
+  type CompletionItem,
+  type ConfigurationItem,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type Position,
+  type PublishDiagnosticsParams,
+  type Range,
+  type SymbolInformation,
+} from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LspClient, withTimeout } from '../bench/lsp-client';
+import { DRIFTLESS_SERVER_PATH, driftlessBuildMissing } from '../bench/driftless-server';
+import { DocumentStatusRequest, type DocumentStatus, type DriftlessSettings } from '../../server/src/protocol';
+
+/** Every wait of these tests; far above what any should take, far below mocha's timeout. */
+export const WAIT_MS = 10_000;
+
+/** A folder of fixture files in the OS temp dir, removed by dispose(). */
+export class FixtureWorkspace {
+  private constructor(readonly dir: string) {}
+
+  static create(files: Record<string, string> = {}): FixtureWorkspace {
+    // realpath: on macOS the temp dir is a symlink, and the server compares paths.
+    const workspace = new FixtureWorkspace(realpathSync(mkdtempSync(join(tmpdir(), 'driftless-lsp-'))));
+    for (const [relative, text] of Object.entries(files)) workspace.write(relative, text);
+    return workspace;
+  }
+
+  path(relative: string): string {
+    return join(this.dir, relative);
+  }
+
+  uri(relative: string): string {
+    return pathToFileURL(this.path(relative)).href;
+  }
+
+  write(relative: string, text: string | Buffer): void {
+    mkdirSync(dirname(this.path(relative)), { recursive: true });
+    writeFileSync(this.path(relative), text);
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface SessionOptions {
+  /** The `driftless` section answered to workspace/configuration; may be changed later (then call settingsChanged). */
+  settings?: DriftlessSettings;
+}
+
+/** A ranged change, as an editor with incremental sync sends it. */
+export interface RangedChange {
+  range: Range;
+  text: string;
+}
+
+/** The built server, started on one fixture workspace. */
+export class ServerSession {
+  /** Every item of every workspace/configuration request the server sent, in order. */
+  readonly configurationRequests: ConfigurationItem[] = [];
+  settings: DriftlessSettings;
+  private readonly documents = new Map<string, TextDocument>();
+  private client!: LspClient;
+  private configured!: () => void;
+  private readonly firstConfiguration = new Promise<void>((resolve) => (this.configured = resolve));
+
+  private constructor(
+    readonly workspace: FixtureWorkspace,
+    options: SessionOptions,
+  ) {
+    this.settings = options.settings ?? {};
+  }
+
+  static async start(workspace: FixtureWorkspace, options: SessionOptions = {}): Promise<ServerSession> {
+    const missing = driftlessBuildMissing();
+    if (missing.length) throw new Error(`Build the server first (npm run build); missing: ${missing.join(', ')}`);
+    const session = new ServerSession(workspace, options);
+    session.client = await LspClient.start({
+      server: { command: process.execPath, args: [DRIFTLESS_SERVER_PATH, '--stdio'] },
+      workspaceDir: workspace.dir,
+      configuration: (item) => {
+        session.configurationRequests.push(item);
+        session.configured();
+        return item.section === 'driftless' ? session.settings : null;
+      },
+      timeoutMs: WAIT_MS,
+    });
+    return session;
+  }
+
+  /**
+   * Resolves once the server has pulled the settings and handled the answer: the answer goes out before the request
+   * sent here, and the server reads its messages in order.
+   */
+  async settled(): Promise<void> {
+    await withTimeout(this.firstConfiguration, WAIT_MS, 'the workspace/configuration request');
+    await this.client.request(DocumentStatusRequest.type, { uri: this.uri('.driftless-settled-probe.yaml') });
+  }
+
+  get lsp(): LspClient {
+    return this.client;
+  }
+
+  uri(relative: string): string {
+    return this.workspace.uri(relative);
+  }
+
+  /** The text the server holds for an open document (mirrored here). */
+  text(relative: string): string {
+    return this.document(relative).getText();
+  }
+
+  version(relative: string): number {
+    return this.document(relative).version;
+  }
+
+  /** Opens a document and resolves with the first publish for it. */
+  async open(relative: string, text: string, version = 1): Promise<PublishDiagnosticsParams> {
+    const uri = this.uri(relative);
+    this.documents.set(uri, TextDocument.create(uri, 'yaml', version, text));
+    const published = this.client.waitForDiagnostics(uri, { version });
+    this.client.open(uri, text, version);
+    return (await published).params;
+  }
+
+  /** Opens a document and waits until a publish for it meets `predicate`. */
+  async openUntil(relative: string, text: string, predicate: (diagnostics: Diagnostic[]) => boolean, version = 1): Promise<Diagnostic[]> {
+    const uri = this.uri(relative);
+    this.documents.set(uri, TextDocument.create(uri, 'yaml', version, text));
+    const published = this.client.waitForDiagnostics(uri, { version, predicate: (p) => predicate(p.diagnostics) });
+    this.client.open(uri, text, version);
+    return (await published).params.diagnostics;
+  }
+
+  /** Sends one didChange with ranged changes (the next version) and resolves with the publish for that version. */
+  async edit(relative: string, changes: RangedChange[]): Promise<PublishDiagnosticsParams> {
+    const version = this.sendEdit(relative, changes);
+    return (await this.client.waitForDiagnostics(this.uri(relative), { version })).params;
+  }
+
+  /** Sends one didChange with ranged changes; returns the new version without waiting. */
+  sendEdit(relative: string, changes: RangedChange[]): number {
+    const document = this.document(relative);
+    const version = document.version + 1;
+    TextDocument.update(document, changes, version);
+    this.client.notify(DidChangeTextDocumentNotification.method, {
+      textDocument: { uri: document.uri, version },
+      contentChanges: changes,
+    });
+    return version;
+  }
+
+  /** A ranged change replacing the first occurrence of `find` (after `from`, a needle) with `replacement`. */
+  replace(relative: string, find: string, replacement: string, from?: string): RangedChange {
+    const text = this.text(relative);
+    const after = from === undefined ? 0 : text.indexOf(from);
+    if (after === -1) throw new Error(`"${from}" is not in ${relative}`);
+    const offset = text.indexOf(find, after);
+    if (offset === -1) throw new Error(`"${find}" is not in ${relative}`);
+    const document = this.document(relative);
+    return { range: { start: document.positionAt(offset), end: document.positionAt(offset + find.length) }, text: replacement };
+  }
+
+  /** The position of `needle` in an open document (`delta` characters into it). */
+  positionOf(relative: string, needle: string, delta = 0): Position {
+    const offset = this.text(relative).indexOf(needle);
+    if (offset === -1) throw new Error(`"${needle}" is not in ${relative}`);
+    return this.document(relative).positionAt(offset + delta);
+  }
+
+  /** Resolves with the next publish for `relative` meeting `predicate` (register before causing it). */
+  nextDiagnostics(relative: string, predicate?: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+    const wait = this.client.waitForDiagnostics(this.uri(relative), predicate ? { predicate: (p) => predicate(p.diagnostics) } : {});
+    return wait.then((arrival) => arrival.params.diagnostics);
+  }
+
+  /** The last diagnostics received for a document. */
+  latest(relative: string): Diagnostic[] | undefined {
+    return this.client.diagnosticsOf(this.uri(relative))?.params.diagnostics;
+  }
+
+  close(relative: string): void {
+    const uri = this.uri(relative);
+    this.documents.delete(uri);
+    this.client.close(uri);
+  }
+
+  /** Tells the server the settings changed (it pulls them again with workspace/configuration). */
+  settingsChanged(settings: DriftlessSettings): void {
+    this.settings = settings;
+    this.client.notify(DidChangeConfigurationNotification.method, { settings: null });
+  }
+
+  hover(relative: string, position: Position): Promise<Hover | null> {
+    return this.client.request(HoverRequest.type, { textDocument: { uri: this.uri(relative) }, position });
+  }
+
+  completion(relative: string, position: Position): Promise<CompletionItem[]> {
+    return this.client.completion(this.uri(relative), position);
+  }
+
+  async symbols(relative: string): Promise<DocumentSymbol[]> {
+    const result = await this.client.request(DocumentSymbolRequest.type, { textDocument: { uri: this.uri(relative) } });
+    return (result ?? []).filter((s: DocumentSymbol | SymbolInformation): s is DocumentSymbol => 'selectionRange' in s);
+  }
+
+  async codeActions(relative: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const result = await this.client.request(CodeActionRequest.type, {
+      textDocument: { uri: this.uri(relative) },
+      range,
+      context: { diagnostics },
+    });
+    return (result ?? []).filter((a: CodeAction | Command): a is CodeAction => !('command' in a && typeof a.command === 'string'));
+  }
+
+  documentStatus(relative: string): Promise<DocumentStatus | null> {
+    return this.client.request(DocumentStatusRequest.type, { uri: this.uri(relative) });
+  }
+
+  /** Polite shutdown; the workspace is left for the caller to dispose. */
+  async stop(): Promise<void> {
+    await this.client?.shutdown();
+  }
+
+  private document(relative: string): TextDocument {
+    const document = this.documents.get(this.uri(relative));
+    if (!document) throw new Error(`${relative} is not open`);
+    return document;
+  }
+}
+
+/** Diagnostics reduced to what the assertions compare: rule, severity and exact range. */
+export function brief(diagnostics: readonly Diagnostic[]): { code: unknown; severity: unknown; range: string }[] {
+  return diagnostics.map((d) => ({ code: d.code, severity: d.severity, range: rangeText(d.range) }));
+}
+
+/** "line:character-line:character", 0-based, as LSP counts. */
+export function rangeText(range: Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+export function codes(diagnostics: readonly Diagnostic[]): unknown[] {
+  return diagnostics.map((d) => d.code);
+}
+
+/** The text after applying one code action's edits (all in `uri`) to `text`. */
+export function applyEdits(text: string, action: CodeAction, uri: string): string {
+  const edits = action.edit?.changes?.[uri];
+  if (!edits) throw new Error(`"${action.title}" has no edits for ${uri}`);
+  const document = TextDocument.create(uri, 'yaml', 0, text);
+  return TextDocument.applyEdits(document, edits);
+}
+
+/** Every line of a YAML fixture joined with newlines, plus a final newline. */
+export function yaml(...lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
