@@ -1,7 +1,7 @@
 // The CLI as pipelines run it: the built dist/cli.js in a child process, its exit codes and output formats.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
@@ -39,7 +39,7 @@ interface JsonOutput {
 
 describe('driftless validate (CLI)', () => {
   before(function () {
-    if (!require('node:fs').existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   });
 
   it('validates the sample repository: the deliberate mistakes and nothing else, exit 1', () => {
