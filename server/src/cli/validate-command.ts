@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import { normalizeKubernetesVersion } from '../engine/schema/kubernetes-version';
 import { findProjectRoot, Project } from '../node/project';
 import { SchemaFiles } from '../node/schema-files';
-import { formatJson, formatSarif, formatText, type ValidationOutput } from './output-formats';
+import { formatJson, formatSarif, formatText, type CliDiagnostic, type ValidationOutput } from './output-formats';
 import { validateFileForCli } from './file-results';
 
 export interface ValidateOptions {
@@ -53,7 +53,7 @@ export function runValidate(options: ValidateOptions): CommandResult {
   const unique = [...new Set(files)].map((path) => ({ path, display: display(path) }));
   const results = unique.map((file) => validateFileForCli(project, file.path, file.display));
 
-  const diagnostics = results.flatMap((r) => r.diagnostics);
+  const diagnostics = collapseRepeatedNotices(results.flatMap((r) => r.diagnostics));
   errors.push(...results.flatMap((r) => (r.error ? [r.error] : [])));
   const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
   const output: ValidationOutput = {
@@ -76,6 +76,32 @@ export function runValidate(options: ValidateOptions): CommandResult {
         : formatText(output, options.color);
   const exitCode = errors.length > 0 ? 2 : output.summary.errors > 0 ? 1 : 0;
   return { exitCode, stdout, stderr: errors.map((e) => `driftless: ${e}`).join('\n') };
+}
+
+/**
+ * A remote modeline schema is unavailable offline in every file that names it; a repository can name one in hundreds
+ * of files. Say it once per schema, with the count, rather than once per file.
+ */
+function collapseRepeatedNotices(diagnostics: CliDiagnostic[]): CliDiagnostic[] {
+  const first = new Map<string, CliDiagnostic>();
+  const counts = new Map<string, number>();
+  const kept: CliDiagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.rule !== 'schema-unavailable') {
+      kept.push(diagnostic);
+      continue;
+    }
+    counts.set(diagnostic.message, (counts.get(diagnostic.message) ?? 0) + 1);
+    if (!first.has(diagnostic.message)) {
+      first.set(diagnostic.message, diagnostic);
+      kept.push(diagnostic);
+    }
+  }
+  for (const [message, diagnostic] of first) {
+    const more = counts.get(message)! - 1;
+    if (more > 0) diagnostic.message += ` (${more} more document${more === 1 ? '' : 's'} name this schema.)`;
+  }
+  return kept;
 }
 
 function usage(message: string): CommandResult {
