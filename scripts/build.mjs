@@ -19,7 +19,17 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'dist' },
+  // server.js and cli.js are small loaders that run server-main.js and cli-main.js through a V8 code cache.
+  {
+    ...common,
+    entryPoints: {
+      server: 'server/src/server.ts',
+      cli: 'server/src/cli.ts',
+      'server-main': 'server/src/server-main.ts',
+      'cli-main': 'server/src/cli-main.ts',
+    },
+    outdir: 'dist',
+  },
 ];
 
 if (watch) {

@@ -1,8 +1,8 @@
-// The Driftless language server: `node dist/server.js --stdio`, or started by the VS Code client over IPC.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { DriftlessLanguageServer } from './lsp/language-server';
-import { SchemaFiles } from './node/schema-files';
+// Entry point of the language server (`node dist/server.js --stdio`): starts the bundled server with a code cache.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startWithCodeCache } from './node/start-with-code-cache';
 
-const connection = createConnection(ProposedFeatures.all);
-new DriftlessLanguageServer(connection, new SchemaFiles());
-connection.listen();
+const bundle = join(__dirname, 'server-main.js');
+if (existsSync(bundle)) startWithCodeCache(bundle);
+else require(join(__dirname, 'server-main')); // Running from source.

@@ -179,6 +179,7 @@ export class DriftlessLanguageServer {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: YAML_GLOB }] });
     }
     await this.reloadSettings();
+    this.projects.openWorkspaceFolders(settingsToConfig(this.settings));
     for (const project of this.projects.all()) void this.refreshCrds(project);
   }
 

@@ -46,6 +46,11 @@ export class Projects {
     return [...this.byRoot.values()];
   }
 
+  /** One project per workspace folder, created now so their CRDs can be found before any file is opened. */
+  openWorkspaceFolders(settings: ConfigValues | undefined): Project[] {
+    return this.workspaceRoots.map((root) => this.forPath(root, settings));
+  }
+
   /** The project of a file: its workspace folder (or the repository it is in when it lies outside all folders). */
   forPath(path: string | undefined, settings: ConfigValues | undefined): Project {
     const inFolder = path

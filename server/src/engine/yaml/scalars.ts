@@ -31,15 +31,3 @@ export function resolveFloat(text: string): number | undefined {
   const value = Number(text.replace(/_/g, ''));
   return Number.isNaN(value) ? undefined : value;
 }
-
-/** The value a plain (unquoted, untagged) scalar resolves to. */
-export function resolvePlainScalar(text: string): null | boolean | number | string {
-  if (NULL_SCALAR.test(text)) return null;
-  if (BOOLEAN_TRUE.test(text)) return true;
-  if (BOOLEAN_FALSE.test(text)) return false;
-  const integer = resolveInteger(text);
-  if (integer !== undefined) return integer;
-  const float = resolveFloat(text);
-  if (float !== undefined) return float;
-  return text;
-}

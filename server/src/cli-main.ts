@@ -1,0 +1,62 @@
+// The `driftless` command: the language server's engine for pipelines, so a clean editor means a clean pipeline.
+import { parseArgs } from 'node:util';
+import { runValidate, type CommandResult } from './cli/validate-command';
+
+declare const DRIFTLESS_VERSION: string | undefined;
+const VERSION = typeof DRIFTLESS_VERSION === 'string' ? DRIFTLESS_VERSION : 'development';
+
+const HELP = `Usage: driftless <command> [options]
+
+Commands:
+  validate [paths...]      Validate Kubernetes manifests, kustomizations, Chart.yaml and .driftless.yaml files.
+                           Paths are files or folders (default: the current folder).
+    --kubernetes-version X.Y   Validate against this Kubernetes version (default: .driftless.yaml, else newest bundled)
+    --format text|json|sarif   Output format (default: text)
+    --no-color                 Plain text output
+
+Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
+
+Options:
+  --help       Show this help
+  --version    Show the version`;
+
+function run(argv: string[]): CommandResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'kubernetes-version': { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    return { exitCode: 2, stdout: '', stderr: `driftless: ${(error as Error).message}\n\n${HELP}` };
+  }
+  const { values, positionals } = parsed;
+  if (values.version) return { exitCode: 0, stdout: VERSION, stderr: '' };
+  const [command, ...rest] = positionals;
+  if (values.help || !command) return { exitCode: values.help ? 0 : 2, stdout: values.help ? HELP : '', stderr: values.help ? '' : HELP };
+  if (command !== 'validate') return { exitCode: 2, stdout: '', stderr: `driftless: unknown command "${command}"\n\n${HELP}` };
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+    return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text, json or sarif, not "${format}"` };
+  }
+  return runValidate({
+    paths: rest,
+    format,
+    cwd: process.cwd(),
+    color: !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    toolVersion: VERSION,
+    ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
+  });
+}
+
+const result = run(process.argv.slice(2));
+if (result.stdout) process.stdout.write(result.stdout + '\n');
+if (result.stderr) process.stderr.write(result.stderr + '\n');
+process.exitCode = result.exitCode;
