@@ -273,7 +273,26 @@ function buildCrds(): { crds: BundledCrd[]; sources: string[] } {
     }
   }
   crds.sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`));
+  for (const crd of crds) addFluxOperatorKinds(crd);
   return { crds, sources };
+}
+
+/**
+ * Flux Operator, the common way to install Flux, patches the notification-controller CRDs it installs so alerts and
+ * receivers accept its own kinds (controlplaneio-fluxcd/flux-operator, internal/builder/templates.go,
+ * notificationPatchTmpl). Without these, a repository that alerts on FluxInstance events gets a false error.
+ */
+function addFluxOperatorKinds(crd: BundledCrd): void {
+  const paths: Record<string, string[]> = { Alert: ['eventSources'], Receiver: ['resources'] };
+  if (crd.group !== 'notification.toolkit.fluxcd.io' || !paths[crd.kind]) return;
+  for (const version of crd.versions) {
+    const spec = (version.schema as JsonObject).properties as JsonObject | undefined;
+    const list = ((spec?.spec as JsonObject | undefined)?.properties as JsonObject | undefined)?.[paths[crd.kind]![0]!] as JsonObject | undefined;
+    const kind = ((list?.items as JsonObject | undefined)?.properties as JsonObject | undefined)?.kind as JsonObject | undefined;
+    if (Array.isArray(kind?.enum)) {
+      for (const extra of ['FluxInstance', 'ResourceSet', 'ResourceSetInputProvider']) if (!kind.enum.includes(extra)) kind.enum.push(extra);
+    }
+  }
 }
 
 function buildDeprecations(): unknown[] {

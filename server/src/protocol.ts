@@ -1,6 +1,6 @@
 // Every custom message between the Driftless client and server, declared once and imported by both sides.
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
-import { RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
 export interface DriftlessInitializationOptions {
@@ -30,9 +30,27 @@ export interface DocumentStatus {
   schemaSources: string[];
   /** The .driftless.yaml that applies, if any (a file path). */
   configFile?: string;
+  /** Every Kubernetes version Driftless bundles, oldest first (for a version picker). */
+  bundledVersions: string[];
 }
 
 export namespace DocumentStatusRequest {
   export const method = 'driftless/documentStatus';
   export const type = new RequestType<DocumentStatusParams, DocumentStatus | null, void>(method);
+}
+
+/** Answered at once by a healthy server; the client restarts a server that stops answering. */
+export namespace PingRequest {
+  export const method = 'driftless/ping';
+  export const type = new RequestType0<{ uptimeSeconds: number }, void>(method);
+}
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
+
+/** Sent when the user grants Workspace Trust, so features that run processes can start. */
+export namespace WorkspaceTrustNotification {
+  export const method = 'driftless/didChangeWorkspaceTrust';
+  export const type = new NotificationType<WorkspaceTrustParams>(method);
 }

@@ -23,7 +23,14 @@ import type { SchemaData } from '../engine/schema/schema-data';
 import { isRuleId } from '../engine/validate/rules';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
-import { DocumentStatusRequest, type DriftlessInitializationOptions, type DriftlessSettings, type DocumentStatus } from '../protocol';
+import {
+  DocumentStatusRequest,
+  PingRequest,
+  WorkspaceTrustNotification,
+  type DriftlessInitializationOptions,
+  type DriftlessSettings,
+  type DocumentStatus,
+} from '../protocol';
 import { toLspCompletion, toLspDiagnostic, toRange, type DiagnosticData } from './convert';
 import { OpenDocuments, type OpenDocument } from './open-documents';
 import { Projects, settingsToConfig, uriToPath } from './projects';
@@ -311,6 +318,7 @@ export class DriftlessLanguageServer {
       versionSource: config.versionSource,
       schemaSources: [...sources],
       ...(existsSync(state.project.configPath) ? { configFile: state.project.configPath } : {}),
+      bundledVersions: state.project.catalog.index().kubernetesVersions,
     };
   }
 }

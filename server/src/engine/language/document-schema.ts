@@ -3,7 +3,7 @@
 import { classifyFile, isKustomizeConfig, modelineSchema, type FileFacts, type FileKind } from '../classify/file-kind';
 import type { ResourceSchema, SchemaCatalog } from '../schema/catalog';
 import { JsonPointerResolver, type SchemaNode, type SchemaResolver } from '../schema/schema-node';
-import type { ValidationHost } from '../validate/validate-file';
+import { loadModelineSchema, type ModelineSchemaReader } from '../schema/modeline-schemas';
 import type { JsonPath } from '../yaml/locate';
 
 export interface GoverningSchema {
@@ -17,7 +17,7 @@ export interface GoverningSchema {
 export interface SchemaContext {
   catalog: SchemaCatalog;
   kubernetesVersion: string;
-  host: ValidationHost;
+  host: ModelineSchemaReader;
   facts: FileFacts;
 }
 

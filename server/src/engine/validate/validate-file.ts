@@ -3,19 +3,14 @@
 import { classifyFile, isKustomizeConfig, modelineSchema, type FileFacts, type FileKind } from '../classify/file-kind';
 import { effectiveConfig, readConfigValues } from '../config/project-config';
 import type { SchemaCatalog } from '../schema/catalog';
+import { loadModelineSchema, type ModelineSchema, type ModelineSchemaReader } from '../schema/modeline-schemas';
 import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
 import { finding, type Finding } from './finding';
 import { JsonSchemaValidators, type DecodingRules } from './json-schema';
 import { validateResourceDocument, type ResourceIdentity } from './validate-resource';
 
 /** I/O the validator needs from its host: reading a local schema a modeline names. */
-export interface ValidationHost {
-  /**
-   * Loads the schema `reference` (as written after `$schema=`) relative to the file at `fromPath`. `key` must change
-   * when the schema's content changes.
-   */
-  loadModelineSchema(fromPath: string, reference: string): { key: string; schema: Record<string, unknown> } | { error: string };
-}
+export type ValidationHost = ModelineSchemaReader;
 
 export interface DocumentReport {
   document: ParsedDocument;
@@ -34,7 +29,6 @@ interface CachedResult {
   resources: ResourceIdentity[];
 }
 
-const REMOTE = /^(?:https?|ftp):/i;
 /** kustomize and Helm read their files into typed Go structs (sigs.k8s.io/yaml). */
 const GO_TYPED: DecodingRules = { goTypedStructs: true };
 
@@ -53,7 +47,7 @@ export class FileValidator {
     const contextKey = `${kind}|${kubernetesVersion}|${this.catalog.workspaceCrds.generation}`;
     const reports = documents.map((document) => {
       const modeline = modelineSchema(document.content.text);
-      const loaded = modeline && !REMOTE.test(modeline) ? this.host.loadModelineSchema(facts.path, modeline) : undefined;
+      const loaded = modeline ? loadModelineSchema(modeline, facts.path, this.host, this.catalog.data) : undefined;
       const key = `${contextKey}|${modeline ?? ''}|${loaded && 'key' in loaded ? loaded.key : ''}`;
       let cached = this.cache.get(document.content);
       if (!cached || cached.key !== key) {
@@ -70,7 +64,7 @@ export class FileValidator {
     kind: FileKind,
     kubernetesVersion: string,
     modeline: string | undefined,
-    loaded: ReturnType<ValidationHost['loadModelineSchema']> | undefined,
+    loaded: ModelineSchema | undefined,
   ): { findings: Finding[]; resources: ResourceIdentity[] } {
     const syntax = content.problems.map(
       (p) => ({ rule: p.rule, message: p.message, span: { start: p.start, end: p.end } }) satisfies Finding,
@@ -95,7 +89,10 @@ export class FileValidator {
           return { findings: [...findings, ...this.validateBundled('schemastore/kustomization.json', value, GO_TYPED)], resources: [] };
         break;
       case 'helm-chart':
-        return { findings: [...findings, ...this.validateBundled('schemastore/chart.json', value, GO_TYPED)], resources: [] };
+        return {
+          findings: [...findings, ...asHelmReadsCharts(this.validateBundled('schemastore/chart.json', value, GO_TYPED))],
+          resources: [],
+        };
       case 'helm-chart-lock':
         return { findings: [...findings, ...this.validateBundled('schemastore/chart-lock.json', value, GO_TYPED)], resources: [] };
       case 'driftless-config':
@@ -136,6 +133,23 @@ export class FileValidator {
     });
     return config.problems.filter((p) => p.kind === 'version-not-bundled').map((p) => finding('invalid-config', p.message, p.path));
   }
+}
+
+/**
+ * Helm 3 loads a Chart.yaml without apiVersion as a Helm 2 (v1) chart; only `helm lint` refuses it. So a missing
+ * apiVersion is a warning, not an error.
+ */
+function asHelmReadsCharts(findings: Finding[]): Finding[] {
+  return findings.map((f) =>
+    f.rule === 'schema-required' && f.path?.length === 0 && f.fixes?.some((fix) => fix.kind === 'add-field' && fix.field === 'apiVersion')
+      ? {
+          ...f,
+          severity: 'warning',
+          message:
+            'This Chart.yaml has no `apiVersion`: Helm 3 reads it as a Helm 2 (v1) chart and `helm lint` rejects it. Add `apiVersion: v2`.',
+        }
+      : f,
+  );
 }
 
 function modelineSpan(text: string): { start: number; end: number } {
