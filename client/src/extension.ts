@@ -1,31 +1,27 @@
-// Activation: start the language server and register the client's features. All computation happens in the server.
-import * as path from 'node:path';
+// Activation: start the language server and register the client's features. All computation happens in the server;
+// the client presents results and asks for consent.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { DriftlessInitializationOptions } from '../../server/src/protocol';
+import type { ClientContext, Feature } from './feature';
+import { serverCommands } from './features/commands';
+import { redHatYamlConflict } from './features/red-hat-yaml';
+import { statusBar } from './features/status-bar';
+import { workspaceTrust } from './features/workspace-trust';
+import { ServerConnection } from './server-connection';
 
-let client: LanguageClient | undefined;
+const FEATURES: Feature[] = [serverCommands, statusBar, workspaceTrust, redHatYamlConflict];
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-  };
-  const initializationOptions: DriftlessInitializationOptions = { workspaceTrusted: vscode.workspace.isTrusted };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'untitled', language: 'yaml' },
-    ],
-    initializationOptions,
-    synchronize: { configurationSection: 'driftless' },
-  };
-  client = new LanguageClient('driftless', 'Driftless', serverOptions, clientOptions);
-  context.subscriptions.push(client);
-  await client.start();
+let server: ServerConnection | undefined;
+
+export function activate(extension: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Driftless', { log: true });
+  server = new ServerConnection(extension, output);
+  const context: ClientContext = { extension, server };
+  extension.subscriptions.push(output, server, ...FEATURES.flatMap((feature) => feature(context)));
+  // Not awaited: activation stays cheap; the server's results arrive when it is ready.
+  server.start().catch((error: unknown) => output.error(`The Driftless language server did not start: ${String(error)}`));
 }
 
-export async function deactivate(): Promise<void> {
-  await client?.stop();
+export function deactivate(): void {
+  server?.dispose();
+  server = undefined;
 }

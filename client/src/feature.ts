@@ -1,0 +1,10 @@
+// What every client feature receives, and the shape of a feature: a function that registers its parts.
+import type * as vscode from 'vscode';
+import type { ServerConnection } from './server-connection';
+
+export interface ClientContext {
+  extension: vscode.ExtensionContext;
+  server: ServerConnection;
+}
+
+export type Feature = (context: ClientContext) => vscode.Disposable[];
