@@ -6,4 +6,5 @@ import { startWithCodeCache } from './node/start-with-code-cache';
 
 const bundle = join(__dirname, 'cli-main.js');
 if (existsSync(bundle)) startWithCodeCache(bundle);
-else require(join(__dirname, 'cli-main')); // Running from source.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- running from source: no bundle to cache
+else require(join(__dirname, 'cli-main'));

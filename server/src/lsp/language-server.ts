@@ -138,6 +138,10 @@ export class DriftlessLanguageServer {
       DocumentStatusRequest.type,
       (params) => this.withDocument(params.uri, (state, document) => this.documentStatus(state, document)) ?? null,
     );
+    connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()) }));
+    connection.onNotification(WorkspaceTrustNotification.type, (params) => {
+      this.trusted = params.trusted;
+    });
 
     this.documents.onDidOpen((event) => {
       const state = this.open.open(event.document, (path) => this.projects.forPath(path, settingsToConfig(this.settings)));

@@ -60,10 +60,8 @@ export function governingSchema(
   const kind = classifyFile(context.facts);
   if (kind === 'helm-template') return undefined;
   const modeline = modelineSchema(documentText);
-  if (modeline && !/^(?:https?|ftp):/i.test(modeline)) {
-    const loaded = context.host.loadModelineSchema(context.facts.path, modeline);
-    if ('schema' in loaded) return jsonSchema(loaded.schema, `${modeline} (modeline)`);
-  }
+  const loaded = modeline ? loadModelineSchema(modeline, context.facts.path, context.host, context.catalog.data) : undefined;
+  if (loaded && 'schema' in loaded) return jsonSchema(loaded.schema, `${modeline} (modeline)`);
   const bundled = BUNDLED_JSON[kind];
   if (bundled && (kind !== 'kustomization' || isKustomizeConfig(value))) {
     return jsonSchema(context.catalog.data.readJson(bundled.file) as SchemaNode, bundled.title);
