@@ -1,9 +1,9 @@
 // Shared harness of the protocol tests: a fixture workspace written to a temp dir at test time, and the built server
 // (dist/server.js --stdio) started on it through the benchmark's LSP client. Documents are mirrored on this side, so
 // incremental (ranged) edits can be sent and positions computed from the text the server holds.
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
@@ -24,12 +24,21 @@ import {
   type SymbolInformation,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LspClient, withTimeout } from '../bench/lsp-client';
+import { LspClient, withTimeout, type DiagnosticsArrival, type DiagnosticsWait } from '../bench/lsp-client';
 import { DRIFTLESS_SERVER_PATH, driftlessBuildMissing } from '../bench/driftless-server';
 import { DocumentStatusRequest, type DocumentStatus, type DriftlessSettings } from '../../server/src/protocol';
 
 /** Every wait of these tests; far above what any should take, far below mocha's timeout. */
 export const WAIT_MS = 10_000;
+
+/** The Kubernetes versions the server bundles (schemas/index.json): all, oldest first, and the default (newest). */
+export const BUNDLED_KUBERNETES = (() => {
+  const index = JSON.parse(readFileSync(resolve(__dirname, '../../schemas/index.json'), 'utf8')) as {
+    kubernetesVersions: string[];
+    defaultKubernetesVersion: string;
+  };
+  return { versions: index.kubernetesVersions, newest: index.defaultKubernetesVersion };
+})();
 
 /** A folder of fixture files in the OS temp dir, removed by dispose(). */
 export class FixtureWorkspace {
@@ -135,7 +144,7 @@ export class ServerSession {
   async open(relative: string, text: string, version = 1): Promise<PublishDiagnosticsParams> {
     const uri = this.uri(relative);
     this.documents.set(uri, TextDocument.create(uri, 'yaml', version, text));
-    const published = this.client.waitForDiagnostics(uri, { version });
+    const published = this.waitForPublish(relative, { version });
     this.client.open(uri, text, version);
     return (await published).params;
   }
@@ -144,7 +153,7 @@ export class ServerSession {
   async openUntil(relative: string, text: string, predicate: (diagnostics: Diagnostic[]) => boolean, version = 1): Promise<Diagnostic[]> {
     const uri = this.uri(relative);
     this.documents.set(uri, TextDocument.create(uri, 'yaml', version, text));
-    const published = this.client.waitForDiagnostics(uri, { version, predicate: (p) => predicate(p.diagnostics) });
+    const published = this.waitForPublish(relative, { version, predicate: (p) => predicate(p.diagnostics) });
     this.client.open(uri, text, version);
     return (await published).params.diagnostics;
   }
@@ -152,7 +161,7 @@ export class ServerSession {
   /** Sends one didChange with ranged changes (the next version) and resolves with the publish for that version. */
   async edit(relative: string, changes: RangedChange[]): Promise<PublishDiagnosticsParams> {
     const version = this.sendEdit(relative, changes);
-    return (await this.client.waitForDiagnostics(this.uri(relative), { version })).params;
+    return (await this.waitForPublish(relative, { version })).params;
   }
 
   /** Sends one didChange with ranged changes; returns the new version without waiting. */
@@ -187,8 +196,17 @@ export class ServerSession {
 
   /** Resolves with the next publish for `relative` meeting `predicate` (register before causing it). */
   nextDiagnostics(relative: string, predicate?: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
-    const wait = this.client.waitForDiagnostics(this.uri(relative), predicate ? { predicate: (p) => predicate(p.diagnostics) } : {});
+    const wait = this.waitForPublish(relative, predicate ? { predicate: (p) => predicate(p.diagnostics) } : {});
     return wait.then((arrival) => arrival.params.diagnostics);
+  }
+
+  /** waitForDiagnostics, with what did arrive in the error: a timeout alone does not tell a missing publish from a wrong one. */
+  waitForPublish(relative: string, wait: DiagnosticsWait): Promise<DiagnosticsArrival> {
+    return this.client.waitForDiagnostics(this.uri(relative), wait).catch((error: Error) => {
+      const latest = this.latest(relative);
+      const last = latest === undefined ? 'nothing was published for it' : `the last publish had ${JSON.stringify(brief(latest))}`;
+      throw new Error(`${error.message}\n${relative}: ${last}.`);
+    });
   }
 
   /** The last diagnostics received for a document. */
@@ -272,4 +290,16 @@ export function applyEdits(text: string, action: CodeAction, uri: string): strin
 /** Every line of a YAML fixture joined with newlines, plus a final newline. */
 export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
+}
+
+/** A diagnostic's message as text (LSP 3.18 allows markup). */
+export function messageOf(diagnostic: Diagnostic): string {
+  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
+/** A code action's edits to `uri` as the ranged changes an editor applying it sends. */
+export function changesOf(action: CodeAction, uri: string): RangedChange[] {
+  const edits = action.edit?.changes?.[uri];
+  if (!edits) throw new Error(`"${action.title}" has no edits for ${uri}`);
+  return edits.map((e) => ({ range: e.range, text: e.newText }));
 }

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import {
   CodeActionKind,
+  DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocumentSyncKind,
@@ -48,6 +49,7 @@ export class DriftlessLanguageServer {
   private canWatchFiles = false;
   private trusted = true;
   private readonly shownSettingsProblems = new Set<string>();
+  private initializedDone = false;
 
   constructor(
     private readonly connection: Connection,
@@ -144,7 +146,7 @@ export class DriftlessLanguageServer {
     });
 
     this.documents.onDidOpen((event) => {
-      const state = this.open.open(event.document, (path) => this.projects.forPath(path, settingsToConfig(this.settings)));
+      const state = this.open.open(event.document, (path) => this.projectFor(path));
       this.noteContent(state, event.document.getText());
       this.scheduler.now(event.document.uri);
     });
@@ -191,6 +193,7 @@ export class DriftlessLanguageServer {
     }
     await this.reloadSettings();
     this.projects.openWorkspaceFolders(settingsToConfig(this.settings));
+    this.initializedDone = true;
     for (const project of this.projects.all()) void this.refreshCrds(project);
   }
 
@@ -222,6 +225,14 @@ export class DriftlessLanguageServer {
       this.shownSettingsProblems.add(problem);
       void this.connection.window.showWarningMessage(`Driftless: ${problem}`);
     }
+  }
+
+  /** The document's project; one seen for the first time (a file outside the workspace folders) gets its CRDs found. */
+  private projectFor(path: string | undefined): Project {
+    const known = new Set(this.projects.all());
+    const project = this.projects.forPath(path, settingsToConfig(this.settings));
+    if (!known.has(project) && this.initializedDone) void this.refreshCrds(project);
+    return project;
   }
 
   private async refreshCrds(project: Project): Promise<void> {
@@ -261,28 +272,33 @@ export class DriftlessLanguageServer {
     const document = this.documents.get(uri);
     const state = this.open.get(uri);
     if (!document || !state) return;
-    const maxBytes =
-      (typeof this.settings.maxFileSizeMB === 'number' && this.settings.maxFileSizeMB > 0 ? this.settings.maxFileSizeMB : 32) * 1048576;
-    if (document.getText().length > maxBytes) {
-      const message = `This file is larger than driftless.maxFileSizeMB (${maxBytes / 1048576} MB); it was not validated.`;
-      void this.connection.sendDiagnostics({
-        uri,
-        version: document.version,
-        diagnostics: [
-          {
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-            severity: 3,
-            code: 'file-too-large',
-            source: 'driftless',
-            message,
-          },
-        ],
-      });
+    const skipped = this.whyNotValidated(document.getText());
+    if (skipped) {
+      const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      const diagnostic = {
+        range,
+        severity: DiagnosticSeverity.Information,
+        code: skipped.rule,
+        source: 'driftless',
+        message: skipped.message,
+      };
+      void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [diagnostic] });
       return;
     }
     const result = this.open.validate(state, document);
     const diagnostics = result.diagnostics.map((d) => toLspDiagnostic(d, result.lines));
     void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  /** Files the editor holds but Driftless leaves alone: over the size limit, or binary (the editor shows NULs). */
+  private whyNotValidated(text: string): { rule: 'file-too-large' | 'file-not-text'; message: string } | undefined {
+    const limitMB = typeof this.settings.maxFileSizeMB === 'number' && this.settings.maxFileSizeMB > 0 ? this.settings.maxFileSizeMB : 32;
+    if (text.length > limitMB * 1048576) {
+      return { rule: 'file-too-large', message: `This file is larger than driftless.maxFileSizeMB (${limitMB} MB); it was not validated.` };
+    }
+    if (text.slice(0, 8192).includes('\u0000'))
+      return { rule: 'file-not-text', message: 'This file is binary (it contains NUL bytes); it was not validated.' };
+    return undefined;
   }
 
   private withDocument<T>(uri: string, run: (state: OpenDocument, document: TextDocument) => T): T | undefined {

@@ -8,6 +8,7 @@ import { hasTemplatesFolder, type FileFacts } from '../engine/classify/file-kind
 import {
   CONFIG_FILE_NAME,
   effectiveConfig,
+  parseConfigText,
   readConfigValues,
   type ConfigValues,
   type EffectiveConfig,
@@ -84,7 +85,7 @@ export class Project implements ValidationHost {
     this.fileValues = undefined;
     if (text !== undefined) {
       try {
-        this.fileValues = readConfigValues(jsyaml.load(text));
+        this.fileValues = readConfigValues(parseConfigText(text));
       } catch {
         this.fileValues = {}; // The file's own diagnostics say what is wrong with it.
       }

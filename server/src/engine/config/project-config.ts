@@ -1,9 +1,18 @@
 // The project configuration: .driftless.yaml at the repository root, with editor settings filling in what it leaves
 // out. The CLI and the language server both go through effectiveConfig, so they validate identically.
+import jsyaml from 'js-yaml';
 import { chooseBundledVersion, normalizeKubernetesVersion } from '../schema/kubernetes-version';
 import { isRuleId, type RuleId, type RuleSetting } from '../validate/rules';
 
 export const CONFIG_FILE_NAME = '.driftless.yaml';
+
+/**
+ * Reads .driftless.yaml. It is Driftless's own file, not a manifest: plain YAML 1.2, so `off` stays the word "off"
+ * (kubectl's YAML 1.1 would make it false). Throws on YAML errors; the file's diagnostics report them.
+ */
+export function parseConfigText(text: string): unknown {
+  return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+}
 
 /** What .driftless.yaml (or the editor's driftless.* settings) may say. */
 export interface ConfigValues {

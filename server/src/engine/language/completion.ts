@@ -109,7 +109,7 @@ function describe(schema: SchemaNode, resolver: SchemaResolver, required: boolea
 
 export function completeAt(text: string, documents: readonly ParsedDocument[], offset: number, context: SchemaContext): CompletionItem[] {
   const document = documentAt(documents, offset);
-  if (!document) return [];
+  if (!document || document.content.tooDeep) return [];
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const lineEndIndex = text.indexOf('\n', offset);
   const lineEnd = lineEndIndex === -1 ? text.length : lineEndIndex;

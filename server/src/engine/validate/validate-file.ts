@@ -1,7 +1,7 @@
 // Validates a file document by document, each as what it is, and caches each document's findings by its text so an
 // edit re-validates only the document it touched.
 import { classifyFile, isKustomizeConfig, modelineSchema, type FileFacts, type FileKind } from '../classify/file-kind';
-import { effectiveConfig, readConfigValues } from '../config/project-config';
+import { effectiveConfig, parseConfigText, readConfigValues } from '../config/project-config';
 import type { SchemaCatalog } from '../schema/catalog';
 import { loadModelineSchema, type ModelineSchema, type ModelineSchemaReader } from '../schema/modeline-schemas';
 import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
@@ -95,11 +95,18 @@ export class FileValidator {
         };
       case 'helm-chart-lock':
         return { findings: [...findings, ...this.validateBundled('schemastore/chart-lock.json', value, GO_TYPED)], resources: [] };
-      case 'driftless-config':
+      case 'driftless-config': {
+        let config: unknown;
+        try {
+          config = parseConfigText(content.text);
+        } catch {
+          return { findings, resources: [] }; // Reported as YAML syntax by the document's own parse.
+        }
         return {
-          findings: [...findings, ...this.validateBundled('driftless-config.schema.json', value, {}), ...this.configProblems(value)],
+          findings: [...findings, ...this.validateBundled('driftless-config.schema.json', config, {}), ...this.configProblems(config)],
           resources: [],
         };
+      }
     }
     const result = validateResourceDocument(value, this.catalog, kubernetesVersion);
     return { findings: [...findings, ...result.findings], resources: result.resources };

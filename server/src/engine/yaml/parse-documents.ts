@@ -30,8 +30,15 @@ export class DocumentContent {
     return this.positionalDocument;
   }
 
+  /** Whether the document was refused as too deep to parse (nothing positional is available for it). */
+  get tooDeep(): boolean {
+    return this.problems.some((p) => p.rule === 'yaml-too-deep');
+  }
+
   static parse(text: string): DocumentContent {
     if (isEmptyDocument(text)) return new DocumentContent(text, true, undefined, []);
+    // Both parsers recurse per level; far past any real manifest, V8 can abort inside them instead of throwing.
+    if (nestingDepth(text) > MAX_NESTING) return tooDeep(text);
     if (!MAY_HAVE_ALIAS.test(text)) {
       try {
         return new DocumentContent(text, false, parseValueFast(text), []);
@@ -51,14 +58,52 @@ export interface ParsedDocument extends DocumentSlice {
 // Aliases are rare in manifests; documents that may have one take the positional parser, which bounds expansion.
 const MAY_HAVE_ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/;
 
+/** Deeper than any real manifest (a pod template sits about 12 levels down), well within the parsers' stacks. */
+export const MAX_NESTING = 500;
+
+/**
+ * An upper bound of the document's nesting depth, in one pass: open flow brackets plus the indentation and inline
+ * "- " of each line. Brackets inside quoted strings count too; a manifest does not come near the limit either way.
+ */
+export function nestingDepth(text: string): number {
+  let flow = 0;
+  let deepest = 0;
+  let lineDepth = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) {
+      atLineStart = true;
+      lineDepth = 0;
+      continue;
+    }
+    if (atLineStart) {
+      if (code === 32 || code === 45) {
+        lineDepth++; // Indentation and "- " both open a level at most once per character.
+        if (lineDepth + flow > deepest) deepest = lineDepth + flow;
+        continue;
+      }
+      atLineStart = false;
+    }
+    if (code === 91 || code === 123) {
+      flow++;
+      if (lineDepth + flow > deepest) deepest = lineDepth + flow;
+    } else if ((code === 93 || code === 125) && flow > 0) {
+      flow--;
+    }
+  }
+  return deepest;
+}
+
 function tooDeep(text: string): DocumentContent {
   const problem: SyntaxProblem = {
     rule: 'yaml-too-deep',
-    message: 'This document nests too deeply to be read; it was not checked.',
+    message: `This document nests deeper than ${MAX_NESTING} levels, far beyond any manifest; it was not read or checked.`,
     start: 0,
     end: Math.min(text.length, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n')),
   };
-  return new DocumentContent(text, false, undefined, [problem]);
+  // An empty positional document: hover, outline and quick fixes find nothing instead of parsing the text.
+  return new DocumentContent(text, false, undefined, [problem], parsePositional(''));
 }
 
 function parseSlowly(text: string): DocumentContent {
@@ -69,12 +114,17 @@ function parseSlowly(text: string): DocumentContent {
     if (error instanceof RangeError) return tooDeep(text);
     throw error;
   }
-  const problems: SyntaxProblem[] = document.errors.map((error) => ({
-    rule: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-    message: wordSyntaxError(error.code, error.message),
-    start: error.pos[0],
-    end: Math.max(error.pos[1], error.pos[0] + 1),
-  }));
+  // An error at the end of input would sit on the next document's `---` line: keep it on this document's last text.
+  const contentEnd = Math.max(1, text.trimEnd().length);
+  const problems: SyntaxProblem[] = document.errors.map((error) => {
+    const start = Math.min(error.pos[0], contentEnd - 1);
+    return {
+      rule: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+      message: wordSyntaxError(error.code, error.message),
+      start,
+      end: Math.min(Math.max(error.pos[1], start + 1), contentEnd),
+    };
+  });
   let value: unknown;
   if (problems.length === 0) {
     try {
