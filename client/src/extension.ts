@@ -1,6 +1,7 @@
 // Activation: start the language server and register the client's features. All computation happens in the server;
 // the client presents results and asks for consent.
 import * as vscode from 'vscode';
+import type { DriftlessApi } from './api';
 import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { redHatYamlConflict } from './features/red-hat-yaml';
@@ -12,13 +13,22 @@ const FEATURES: Feature[] = [serverCommands, statusBar, workspaceTrust, redHatYa
 
 let server: ServerConnection | undefined;
 
-export function activate(extension: vscode.ExtensionContext): void {
+export function activate(extension: vscode.ExtensionContext): DriftlessApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Driftless', { log: true });
-  server = new ServerConnection(extension, output);
-  const context: ClientContext = { extension, server };
-  extension.subscriptions.push(output, server, ...FEATURES.flatMap((feature) => feature(context)));
+  const connection = new ServerConnection(extension, output);
+  server = connection;
+  const context: ClientContext = { extension, server: connection, shown: { statusBar: { text: '', tooltip: '', visible: false } } };
+  extension.subscriptions.push(output, connection, ...FEATURES.flatMap((feature) => feature(context)));
   // Not awaited: activation stays cheap; the server's results arrive when it is ready.
-  server.start().catch((error: unknown) => output.error(`The Driftless language server did not start: ${String(error)}`));
+  connection.start().catch((error: unknown) => output.error(`The Driftless language server did not start: ${String(error)}`));
+  const activationMs = performance.now() - started;
+  return {
+    ready: () => connection.ready(),
+    statusBar: () => context.shown.statusBar,
+    serverProcessId: () => connection.processId(),
+    activationMs,
+  };
 }
 
 export function deactivate(): void {

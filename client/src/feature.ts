@@ -1,10 +1,13 @@
 // What every client feature receives, and the shape of a feature: a function that registers its parts.
 import type * as vscode from 'vscode';
+import type { StatusBarState } from './api';
 import type { ServerConnection } from './server-connection';
 
 export interface ClientContext {
   extension: vscode.ExtensionContext;
   server: ServerConnection;
+  /** State features publish for the extension's API (see api.ts). */
+  shown: { statusBar: StatusBarState };
 }
 
 export type Feature = (context: ClientContext) => vscode.Disposable[];

@@ -39,6 +39,18 @@ export class ServerConnection implements vscode.Disposable {
     return this.client?.state === State.Running ? this.client : undefined;
   }
 
+  /** The server's process id, asked of the server itself. */
+  async processId(): Promise<number | undefined> {
+    const client = this.languageClient;
+    if (!client) return undefined;
+    return (await client.sendRequest(PingRequest.type)).processId;
+  }
+
+  /** Resolves once a server is running (waiting through a start or restart in progress). */
+  async ready(): Promise<void> {
+    while (!this.languageClient) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   async start(): Promise<void> {
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {

@@ -42,7 +42,7 @@ export namespace DocumentStatusRequest {
 /** Answered at once by a healthy server; the client restarts a server that stops answering. */
 export namespace PingRequest {
   export const method = 'driftless/ping';
-  export const type = new RequestType0<{ uptimeSeconds: number }, void>(method);
+  export const type = new RequestType0<{ uptimeSeconds: number; processId: number }, void>(method);
 }
 
 export interface WorkspaceTrustParams {

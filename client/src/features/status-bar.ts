@@ -63,14 +63,17 @@ export const statusBar: Feature = (context) => {
       if (mine !== generation) return;
       if (!status) {
         item.hide();
+        context.shown.statusBar = { ...context.shown.statusBar, visible: false };
         return;
       }
       const { text, tooltip } = describeStatus(status);
       item.text = text;
       item.tooltip = tooltip;
       item.show();
+      context.shown.statusBar = { text, tooltip, visible: true };
     } catch {
       item.hide();
+      context.shown.statusBar = { ...context.shown.statusBar, visible: false };
     }
   };
   void refresh();

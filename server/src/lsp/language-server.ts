@@ -140,7 +140,7 @@ export class DriftlessLanguageServer {
       DocumentStatusRequest.type,
       (params) => this.withDocument(params.uri, (state, document) => this.documentStatus(state, document)) ?? null,
     );
-    connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()) }));
+    connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;
     });

@@ -1,0 +1,18 @@
+// What the extension exports (vscode.extensions.getExtension('driftless.driftless').exports): state that other
+// extensions and the extension-host tests read instead of poking at internals.
+export interface StatusBarState {
+  text: string;
+  tooltip: string;
+  visible: boolean;
+}
+
+export interface DriftlessApi {
+  /** Resolves when the language server has started and answered its first request. */
+  ready(): Promise<void>;
+  /** The Kubernetes-version status bar item as shown now. */
+  statusBar(): StatusBarState;
+  /** The language server's process id, or undefined while it is not running. */
+  serverProcessId(): Promise<number | undefined>;
+  /** How long `activate` took, in milliseconds of extension-host time. */
+  readonly activationMs: number;
+}
