@@ -100,6 +100,7 @@ function serverSection(servers: ServerFigures[]): string {
   const rows: [string, (f: ServerFigures) => string][] = [
     ['spawn -> initialize response (ms)', (f) => ms(median(f.initializeMs))],
     ['cold start -> first diagnostics (ms)', (f) => ms(median(f.coldStartMs))],
+    ['  first start ever (no code cache yet)', (f) => ms(f.coldStartMs[0] ?? NaN)],
     ['open -> diagnostics (ms)', (f) => ms(median(f.openMs))],
     ['one-character edit -> diagnostics (ms)', (f) => ms(median(f.editMs))],
     ['completion in a container (ms)', (f) => ms(median(f.completionMs))],
