@@ -1,5 +1,5 @@
 // Validates one file for the CLI and expresses its findings in the CLI's terms (1-based lines and columns).
-import type { RuleId } from '../engine/validate/rules';
+import type { RuleId } from '../engine/rules';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
 import type { CliDiagnostic } from './output-formats';

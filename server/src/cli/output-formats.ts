@@ -1,5 +1,5 @@
 // The CLI's output formats: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
-import { RULES, type RuleId, type Severity } from '../engine/validate/rules';
+import { RULES, type RuleId, type Severity } from '../engine/rules';
 
 /** One finding as the CLI reports it: 1-based lines and columns, UTF-16 columns as in LSP, endColumn exclusive. */
 export interface CliDiagnostic {

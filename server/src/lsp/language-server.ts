@@ -21,7 +21,7 @@ import { hoverAt } from '../engine/language/hover';
 import { quickFixes } from '../engine/language/quick-fixes';
 import { resourceSymbols } from '../engine/language/symbols';
 import type { SchemaData } from '../engine/schema/schema-data';
-import { isRuleId } from '../engine/validate/rules';
+import { isRuleId } from '../engine/rules';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
 import {

@@ -2,7 +2,7 @@
 // out. The CLI and the language server both go through effectiveConfig, so they validate identically.
 import jsyaml from 'js-yaml';
 import { chooseBundledVersion, normalizeKubernetesVersion } from '../schema/kubernetes-version';
-import { isRuleId, type RuleId, type RuleSetting } from '../validate/rules';
+import { isRuleId, type RuleId, type RuleSetting } from '../rules';
 
 export const CONFIG_FILE_NAME = '.driftless.yaml';
 

@@ -8,9 +8,8 @@ import { joinApiVersion } from '../schema/kubernetes-schemas';
 import { schemaTypes, type SchemaNode, type SchemaResolver } from '../schema/schema-node';
 import { parsePositional } from '../yaml/parsers';
 import type { PathSegment } from '../yaml/locate';
-import type { ParsedDocument } from '../yaml/parse-documents';
+import { documentAt, type ParsedDocument } from '../yaml/parse-documents';
 import { governingSchema, splitListPath, type SchemaContext } from './document-schema';
-import { documentAt } from './hover';
 import { propertiesOf, schemaAtPath, typeLabel } from './schema-navigation';
 import { SKELETONS, skeletonText } from './skeletons';
 

@@ -1,6 +1,6 @@
 // Hover: what a field is (description, type, required, allowed values, default), and what a resource's apiVersion
 // means for the target Kubernetes version (deprecated, removed, replacement).
-import type { ParsedDocument } from '../yaml/parse-documents';
+import { documentAt, type ParsedDocument } from '../yaml/parse-documents';
 import { nodeAtOffset, type SourceSpan } from '../yaml/locate';
 import { governingSchema, splitListPath, type SchemaContext } from './document-schema';
 import { propertiesOf, schemaAtPath, typeLabel } from './schema-navigation';
@@ -12,10 +12,6 @@ export interface HoverResult {
   end: number;
 }
 
-/** The document holding `offset` (the last one for an offset at the very end). */
-export function documentAt(documents: readonly ParsedDocument[], offset: number): ParsedDocument | undefined {
-  return documents.find((d) => offset >= d.start && offset < d.end) ?? documents[documents.length - 1];
-}
 
 export function hoverAt(documents: readonly ParsedDocument[], offset: number, context: SchemaContext): HoverResult | undefined {
   const document = documentAt(documents, offset);

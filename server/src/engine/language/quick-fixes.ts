@@ -3,7 +3,7 @@
 import { isMap, isPair, type Node, type Pair } from 'yaml';
 import type { SchemaCatalog } from '../schema/catalog';
 import type { FixHint } from '../validate/finding';
-import type { RuleId } from '../validate/rules';
+import type { RuleId } from '../rules';
 import { validateWithSchema } from '../validate/validate-resource';
 import type { LineIndex } from '../yaml/line-index';
 import { findPair, locatePath, type JsonPath } from '../yaml/locate';

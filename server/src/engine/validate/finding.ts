@@ -1,6 +1,6 @@
 // A finding about one document, located by a path into its value (resolved to a range only when shown).
 import type { JsonPath, LocateTarget, SourceSpan } from '../yaml/locate';
-import type { RuleId, Severity } from './rules';
+import type { RuleId, Severity } from '../rules';
 
 /** What a quick fix would do; code actions turn these into edits. */
 export type FixHint =

@@ -3,7 +3,7 @@
 import { LineIndex } from '../yaml/line-index';
 import { locatePath, type SourceSpan } from '../yaml/locate';
 import type { Finding, FixHint } from './finding';
-import { RULES, type RuleId, type RuleSetting, type Severity } from './rules';
+import { RULES, type RuleId, type RuleSetting, type Severity } from '../rules';
 import { readSuppressions } from './suppressions';
 import type { FileReport } from './validate-file';
 

@@ -173,6 +173,11 @@ export class DocumentCache {
   }
 }
 
+/** The document holding `offset` (the last one for an offset at the very end of the file). */
+export function documentAt(documents: readonly ParsedDocument[], offset: number): ParsedDocument | undefined {
+  return documents.find((d) => offset >= d.start && offset < d.end) ?? documents[documents.length - 1];
+}
+
 export function parseDocuments(text: string): ParsedDocument[] {
   return splitDocuments(text).map((slice) => ({ ...slice, content: DocumentContent.parse(slice.text) }));
 }
