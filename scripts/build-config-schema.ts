@@ -2,7 +2,7 @@
 // engine's rule registry. Run: npm run schemas (a test checks the committed file is current).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '../server/src/engine/validate/rules';
+import { RULES } from '../server/src/engine/rules';
 
 export function configSchema(): object {
   const severity = {

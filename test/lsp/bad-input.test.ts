@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
 import { brief, FixtureWorkspace, ServerSession, yaml } from './harness';
-import { RULE_IDS } from '../../server/src/engine/validate/rules';
+import { RULE_IDS } from '../../server/src/engine/rules';
 
 const { Error: ERROR, Information: INFO } = DiagnosticSeverity;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { configSchema } from '../../scripts/build-config-schema';
 import { enumFromDescription } from '../../scripts/enums-from-descriptions';
 import { SchemaCatalog } from '../../server/src/engine/schema/catalog';
-import { RULE_IDS } from '../../server/src/engine/validate/rules';
+import { RULE_IDS } from '../../server/src/engine/rules';
 import { REPO_ROOT, schemaFiles } from '../helpers/engine';
 
 describe('bundled schema data', () => {
