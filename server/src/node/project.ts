@@ -15,6 +15,7 @@ import {
 } from '../engine/config/project-config';
 import { SchemaCatalog } from '../engine/schema/catalog';
 import { crdFromManifest, CrdRegistry, type CrdDefinition } from '../engine/schema/crds';
+import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
@@ -49,6 +50,7 @@ export class Project implements ValidationHost {
   config: EffectiveConfig;
   private isExcludedPath: (path: string) => boolean = () => false;
   private readonly chartRoots = new Map<string, boolean>();
+  private readonly modelineSchemas = new Map<string, { key: string; schema: Record<string, unknown> }>();
 
   constructor(
     readonly root: string,
@@ -160,14 +162,20 @@ export class Project implements ValidationHost {
     return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };
   }
 
-  loadModelineSchema(fromPath: string, reference: string): { key: string; schema: Record<string, unknown> } | { error: string } {
+  /** Validation asks on every run; the file is read again only when it changed. */
+  loadModelineSchema(fromPath: string, reference: string): ModelineSchema {
     const local = reference.startsWith('file:') ? fileURLToPath(reference) : reference;
     const path = isAbsolute(local) ? local : resolve(dirname(fromPath), local);
     try {
       const stats = statSync(path);
+      const key = `${path}@${stats.mtimeMs}:${stats.size}`;
+      const known = this.modelineSchemas.get(path);
+      if (known?.key === key) return known;
       const schema = jsyaml.load(readFileSync(path, 'utf8'));
       if (typeof schema !== 'object' || schema === null) return { error: `${reference} is not a JSON schema` };
-      return { key: `${path}@${stats.mtimeMs}:${stats.size}`, schema: schema as Record<string, unknown> };
+      const loaded = { key, schema: schema as Record<string, unknown> };
+      this.modelineSchemas.set(path, loaded);
+      return loaded;
     } catch (error) {
       return { error: (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${reference} does not exist` : `${reference} cannot be read` };
     }
