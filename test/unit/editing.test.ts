@@ -101,6 +101,17 @@ describe('editing help', () => {
       assert.match(required!.markdown, /`string` · required/);
     });
 
+    it('says when a field is deprecated', () => {
+      const result = hover(
+        DEPLOYMENT_HEAD.replace('    spec:\n      containers:\n', '    spec:\n      serviceAcc|ount: web\n      containers:\n'),
+      );
+      assert.match(result!.markdown, /^\*\*serviceAccount\*\* · `string`\n\n\*\*Deprecated\.\*\*/);
+      const current = hover(
+        DEPLOYMENT_HEAD.replace('    spec:\n      containers:\n', '    spec:\n      serviceAccountN|ame: web\n      containers:\n'),
+      );
+      assert.doesNotMatch(current!.markdown, /Deprecated/);
+    });
+
     it('lists allowed values', () => {
       const result = hover(DEPLOYMENT_HEAD + '        - name: web\n          imagePullPol|icy: Always\n');
       assert.match(result!.markdown, /Allowed values: `Always`, `Never`, `IfNotPresent`/);

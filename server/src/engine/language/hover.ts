@@ -12,7 +12,6 @@ export interface HoverResult {
   end: number;
 }
 
-
 export function hoverAt(documents: readonly ParsedDocument[], offset: number, context: SchemaContext): HoverResult | undefined {
   const document = documentAt(documents, offset);
   if (!document || document.content.empty) return undefined;
@@ -48,7 +47,9 @@ export function hoverAt(documents: readonly ParsedDocument[], offset: number, co
   }
   if (schema.enum?.length) lines.push('', `Allowed values: ${schema.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
   if (schema.default !== undefined && typeof schema.default !== 'object') lines.push('', `Default: \`${JSON.stringify(schema.default)}\``);
-  if (schema.deprecated) lines.push('', '**Deprecated.**');
+  // Kubernetes marks deprecated fields in prose ("Deprecated: use ... instead"); say it up front.
+  if (schema.deprecated || /(?:^|\. )Deprecated[:.]|\bis (?:a |now )?deprecated\b/i.test(schema.description ?? ''))
+    lines.splice(1, 0, '', '**Deprecated.**');
   lines.push('', `*${governing.title}*`);
   return toFile(lines.join('\n'));
 }
