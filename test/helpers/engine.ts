@@ -45,7 +45,7 @@ export function validate(text: string, options: ValidateOptions = {}): Found[] {
     (options.crdFiles
       ? new Project('/nonexistent-driftless-test-root', schemaFiles, undefined, options.kubernetesVersion ?? '1.31')
       : projectFor(options.kubernetesVersion));
-  for (const [path, content] of Object.entries(options.crdFiles ?? {})) project.updateCrds(path, content);
+  for (const [path, content] of Object.entries(options.crdFiles ?? {})) project.indexFile(path, content);
   const result = project.validateText(options.path ?? '/workspace/manifest.yaml', text);
   return result.diagnostics.map((diagnostic) => {
     const start = result.lines.positionAt(diagnostic.start);

@@ -47,7 +47,7 @@ export function projectWith(root: string, kubernetesVersion: string, crdFiles: r
   for (const file of crdFiles) {
     const text = readTextFile(file);
     if (!text.ok) throw new Error(`${file}: ${text.message}`);
-    project.updateCrds(file, text.text);
+    project.indexFile(file, text.text);
   }
   return project;
 }

@@ -194,7 +194,7 @@ export class DriftlessLanguageServer {
     await this.reloadSettings();
     this.projects.openWorkspaceFolders(settingsToConfig(this.settings));
     this.initializedDone = true;
-    for (const project of this.projects.all()) void this.refreshCrds(project);
+    for (const project of this.projects.all()) void this.rescan(project);
   }
 
   /** Whether the workspace is trusted: later features (rendering, cluster writes) check this. */
@@ -231,19 +231,19 @@ export class DriftlessLanguageServer {
   private projectFor(path: string | undefined): Project {
     const known = new Set(this.projects.all());
     const project = this.projects.forPath(path, settingsToConfig(this.settings));
-    if (!known.has(project) && this.initializedDone) void this.refreshCrds(project);
+    if (!known.has(project) && this.initializedDone) void this.rescan(project);
     return project;
   }
 
-  private async refreshCrds(project: Project): Promise<void> {
-    if (await this.projects.loadCrds(project)) this.revalidateAll(project);
+  private async rescan(project: Project): Promise<void> {
+    if (await this.projects.scan(project)) this.revalidateAll(project);
   }
 
   /** Unsaved edits of CRDs and of .driftless.yaml take effect as the user types. */
   private noteContent(state: OpenDocument, text: string): void {
     const owner = this.projects.configOwner(state.path);
     if (owner && owner.reloadConfig(settingsToConfig(this.settings), text)) this.revalidateAll(owner, state.uri);
-    if (state.project.updateCrds(state.path, text)) this.revalidateAll(state.project, state.uri);
+    if (state.project.indexFile(state.path, text)) this.revalidateAll(state.project, state.uri);
   }
 
   private fileChanged(uri: string, type: FileChangeType): void {
@@ -251,14 +251,14 @@ export class DriftlessLanguageServer {
     if (!path || this.open.get(uri)) return;
     const owner = this.projects.configOwner(path);
     if (owner && owner.reloadConfig(settingsToConfig(this.settings))) {
-      void this.refreshCrds(owner);
+      void this.rescan(owner);
       this.revalidateAll(owner);
     }
     if (!/\.ya?ml$/i.test(path)) return;
     for (const project of this.projects.all()) {
       if (!path.startsWith(project.root) || project.isExcluded(path)) continue;
       const text = type === FileChangeType.Deleted ? undefined : readTextFile(path);
-      if (project.updateCrds(path, text?.ok ? text.text : undefined)) this.revalidateAll(project);
+      if (project.indexFile(path, text?.ok ? text.text : undefined)) this.revalidateAll(project);
     }
   }
 

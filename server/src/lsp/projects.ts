@@ -65,15 +65,13 @@ export class Projects {
     return project;
   }
 
-  /** Finds the CRDs of a project without blocking the server for long: the work yields between files. */
-  async loadCrds(project: Project): Promise<boolean> {
-    let changed = false;
-    const files = project.crdCandidateFiles();
-    const seen = new Set(files);
-    for (const source of project.crds.sources()) if (!seen.has(source)) changed = project.crds.removeSource(source) || changed;
+  /** Project.scan without blocking the server for long: the work yields between files. True when anything changed. */
+  async scan(project: Project): Promise<boolean> {
+    const files = project.indexedFiles();
+    let changed = project.forgetFilesOtherThan(files);
     for (let i = 0; i < files.length; i++) {
       const text = readTextFile(files[i]!);
-      if (text.ok) changed = project.updateCrds(files[i]!, text.text) || changed;
+      if (text.ok) changed = project.indexFile(files[i]!, text.text) || changed;
       if (i % 50 === 49) await yieldToEventLoop();
     }
     return changed;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsyaml from 'js-yaml';
-import { hasTemplatesFolder, type FileFacts } from '../engine/classify/file-kind';
+import { hasTemplatesFolder, isKustomizationFile, type FileFacts } from '../engine/classify/file-kind';
 import {
   CONFIG_FILE_NAME,
   effectiveConfig,
@@ -17,6 +17,7 @@ import { SchemaCatalog } from '../engine/schema/catalog';
 import { crdFromManifest, CrdRegistry, type CrdDefinition } from '../engine/schema/crds';
 import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
+import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
 import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
@@ -50,6 +51,7 @@ export class Project implements ValidationHost {
   config: EffectiveConfig;
   private isExcludedPath: (path: string) => boolean = () => false;
   private readonly chartRoots = new Map<string, boolean>();
+  private readonly kustomizations = new KustomizationIndex(dirname);
   private readonly modelineSchemas = new Map<string, { key: string; schema: Record<string, unknown> }>();
 
   constructor(
@@ -108,24 +110,42 @@ export class Project implements ValidationHost {
     return paths.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: this.config.exclude }));
   }
 
-  /** The files that may define CRDs: the project's YAML and the files and folders .driftless.yaml lists. */
-  crdCandidateFiles(): string[] {
+  /** The files the project learns from: its YAML, and the CRD files and folders .driftless.yaml lists. */
+  indexedFiles(): string[] {
     const configured = this.config.crds.map((p) => (isAbsolute(p) ? p : join(this.root, p)));
     return [...new Set([...this.yamlFiles(), ...configured.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: [] }))])];
   }
 
-  /** Finds every CRD in the project and in what .driftless.yaml lists, replacing what was known. */
-  loadCrds(): void {
-    const files = this.crdCandidateFiles();
-    const current = new Set(files);
-    for (const source of this.crds.sources()) if (!current.has(source)) this.crds.removeSource(source);
+  /** Reads every indexed file (see indexFile), replacing what was known. */
+  scan(): void {
+    const files = this.indexedFiles();
+    this.forgetFilesOtherThan(files);
     for (const file of files) {
       const text = readTextFile(file);
-      if (text.ok) this.updateCrds(file, text.text);
+      if (text.ok) this.indexFile(file, text.text);
     }
   }
 
-  /** Takes the CRDs a file defines now (possibly none); true when the set of known CRDs changed. */
+  /** Drops what files no longer indexed had told the project; true when that changed anything. */
+  forgetFilesOtherThan(files: readonly string[]): boolean {
+    const current = new Set(files);
+    let changed = false;
+    for (const source of this.crds.sources()) if (!current.has(source)) changed = this.crds.removeSource(source) || changed;
+    for (const source of this.kustomizations.paths())
+      if (!current.has(source)) changed = this.kustomizations.set(source, undefined) || changed;
+    return changed;
+  }
+
+  /**
+   * Takes what a file tells the project now (`undefined`: it is gone): the CRDs it defines, and what it says about
+   * other files if it is a kustomization. True when anything changed, so open documents must be validated again.
+   */
+  indexFile(path: string, text: string | undefined): boolean {
+    const crdsChanged = this.updateCrds(path, text);
+    const kustomizationChanged = isKustomizationFile(path) && this.updateKustomization(path, text);
+    return crdsChanged || kustomizationChanged;
+  }
+
   updateCrds(path: string, text: string | undefined): boolean {
     if (text === undefined || !text.includes('CustomResourceDefinition')) return this.crds.removeSource(path);
     const crds: CrdDefinition[] = [];
@@ -136,8 +156,22 @@ export class Project implements ValidationHost {
     return this.crds.setSource(path, crds);
   }
 
+  private updateKustomization(path: string, text: string | undefined): boolean {
+    if (text === undefined) return this.kustomizations.set(path, undefined);
+    const value = parseDocuments(text)[0]?.content.value;
+    return this.kustomizations.set(
+      path,
+      readKustomization(path, value, (entry) => resolve(dirname(path), entry)),
+    );
+  }
+
   facts(path: string): FileFacts {
-    return { path, inHelmChartTemplates: this.inHelmChartTemplates(path) };
+    return {
+      path,
+      inHelmChartTemplates: this.inHelmChartTemplates(path),
+      kustomizePatch: this.kustomizations.isPatch(path),
+      namespaceSetByKustomize: this.kustomizations.hasNamespaceSet(path),
+    };
   }
 
   /** Whether a Chart.yaml sits next to the nearest `templates` folder above the file. */

@@ -17,6 +17,10 @@ export interface FileFacts {
   path: string;
   /** Whether a Chart.yaml sits in the parent of the `templates/` folder holding this file (the host checks). */
   inHelmChartTemplates?: boolean;
+  /** Whether a kustomization names this file as a patch: its resources are partial by design. */
+  kustomizePatch?: boolean;
+  /** Whether kustomize sets the namespace of this file's resources (a Namespace here may carry a placeholder name). */
+  namespaceSetByKustomize?: boolean;
 }
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -28,6 +32,10 @@ export function baseName(path: string): string {
 /** True when the path has a `templates` folder somewhere above the file. */
 export function hasTemplatesFolder(path: string): boolean {
   return path.split(/[\\/]/).slice(0, -1).includes('templates');
+}
+
+export function isKustomizationFile(path: string): boolean {
+  return KUSTOMIZATION_NAMES.has(baseName(path));
 }
 
 export function classifyFile(facts: FileFacts): FileKind {

@@ -23,7 +23,17 @@ interface Walk {
   path: PathSegment[];
   /** Inside allOf/anyOf/oneOf/not branches fields belong to the surrounding schema: do not call them unknown. */
   openObjects: boolean;
+  /** A kustomize strategic-merge patch: required fields live in the base, and `$patch` directives are allowed. */
+  patch: boolean;
 }
+
+export interface ValidationOptions {
+  /** Judge the value as a strategic-merge patch (see Walk.patch). */
+  patch?: boolean;
+}
+
+/** Strategic-merge patch directives kustomize and the API server understand. */
+const PATCH_DIRECTIVE = /^\$(?:patch|retainKeys|setElementOrder\/|deleteFromPrimitiveList\/)/;
 
 const TYPE_BITS: Record<string, number> = { string: 1, integer: 2, number: 4 | 2, boolean: 8, object: 16, array: 32, null: 64 };
 const TYPE_WORDS: Record<string, string> = {
@@ -167,9 +177,10 @@ export function validateAgainstSchema(
   resolver: SchemaResolver,
   checks: DefinitionChecks = NO_CHECKS,
   path: JsonPath = [],
+  options: ValidationOptions = {},
 ): Finding[] {
   const compiler = compilerFor(resolver, checks);
-  const walk: Walk = { findings: [], path: [...path], openObjects: false };
+  const walk: Walk = { findings: [], path: [...path], openObjects: false, patch: options.patch === true };
   visit(value, compiler.compile(schema), compiler, walk, 0);
   return walk.findings;
 }
@@ -432,11 +443,16 @@ function checkObject(value: Record<string, unknown>, node: CompiledNode, compile
     const additional = byPattern ? compiler.compile(byPattern[1]) : node.additional();
     if (additional) {
       visitChild(child, additional, key, compiler, walk, depth);
-    } else if (closed && !(node.embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) && !isPlaceholder(key)) {
+    } else if (
+      closed &&
+      !(node.embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) &&
+      !isPlaceholder(key) &&
+      !(walk.patch && PATCH_DIRECTIVE.test(key))
+    ) {
       reportUnknownField(key, Object.keys(schema.properties ?? {}), value, walk);
     }
   }
-  if (schema.required) {
+  if (schema.required && !walk.patch) {
     for (const required of schema.required) {
       if (value[required] !== undefined && value[required] !== null) continue;
       const path = walk.path.slice();
@@ -491,7 +507,7 @@ function reportUnknownField(key: string, known: string[], siblings: Record<strin
 
 function branchFindings(value: unknown, branch: SchemaNode, compiler: SchemaCompiler, walk: Walk, depth: number): Finding[] {
   // openObjects also keeps definition checks out of branches: they run once, for the node itself.
-  const inner: Walk = { findings: [], path: walk.path.slice(), openObjects: true };
+  const inner: Walk = { findings: [], path: walk.path.slice(), openObjects: true, patch: walk.patch };
   visit(value, compiler.compile(branch), compiler, inner, depth + 1);
   return inner.findings;
 }

@@ -29,6 +29,12 @@ interface CachedResult {
   resources: ResourceIdentity[];
 }
 
+/** What kustomize will do to this file's resources before they reach the API server. */
+interface KustomizeShaping {
+  patch: boolean;
+  namespaceSet: boolean;
+}
+
 /** kustomize and Helm read their files into typed Go structs (sigs.k8s.io/yaml). */
 const GO_TYPED: DecodingRules = { goTypedStructs: true };
 
@@ -44,14 +50,15 @@ export class FileValidator {
   validate(facts: FileFacts, documents: readonly ParsedDocument[], kubernetesVersion: string): FileReport {
     const kind = classifyFile(facts);
     if (kind === 'helm-template') return { kind, documents: [] };
-    const contextKey = `${kind}|${kubernetesVersion}|${this.catalog.workspaceCrds.generation}`;
+    const shaping: KustomizeShaping = { patch: facts.kustomizePatch === true, namespaceSet: facts.namespaceSetByKustomize === true };
+    const contextKey = `${kind}|${kubernetesVersion}|${this.catalog.workspaceCrds.generation}|${shaping.patch}|${shaping.namespaceSet}`;
     const reports = documents.map((document) => {
       const modeline = modelineSchema(document.content.text);
       const loaded = modeline ? loadModelineSchema(modeline, facts.path, this.host, this.catalog.data) : undefined;
       const key = `${contextKey}|${modeline ?? ''}|${loaded && 'key' in loaded ? loaded.key : ''}`;
       let cached = this.cache.get(document.content);
       if (!cached || cached.key !== key) {
-        cached = { key, ...this.validateDocument(document.content, kind, kubernetesVersion, modeline, loaded) };
+        cached = { key, ...this.validateDocument(document.content, kind, kubernetesVersion, modeline, loaded, shaping) };
         this.cache.set(document.content, cached);
       }
       return { document, findings: cached.findings, resources: cached.resources };
@@ -65,6 +72,7 @@ export class FileValidator {
     kubernetesVersion: string,
     modeline: string | undefined,
     loaded: ModelineSchema | undefined,
+    shaping: KustomizeShaping,
   ): { findings: Finding[]; resources: ResourceIdentity[] } {
     const syntax = content.problems.map(
       (p) => ({ rule: p.rule, message: p.message, span: { start: p.start, end: p.end } }) satisfies Finding,
@@ -108,7 +116,7 @@ export class FileValidator {
         };
       }
     }
-    const result = validateResourceDocument(value, this.catalog, kubernetesVersion);
+    const result = validateResourceDocument(value, { catalog: this.catalog, kubernetesVersion, ...shaping });
     return { findings: [...findings, ...result.findings], resources: result.resources };
   }
 

@@ -5,7 +5,7 @@ import { joinApiVersion, splitApiVersion } from '../schema/kubernetes-schemas';
 import { closestMatch } from '../text/suggest';
 import type { JsonPath } from '../yaml/locate';
 import { checkResource } from './apiserver/resource-checks';
-import { DEFINITION_CHECKS } from './apiserver/definition-checks';
+import { DEFINITION_CHECKS, PATCH_DEFINITION_CHECKS } from './apiserver/definition-checks';
 import { finding, isPlaceholder, type Finding } from './finding';
 import { validateAgainstSchema } from './schema-validator';
 
@@ -51,12 +51,22 @@ function prefix(path: JsonPath, findings: Finding[]): Finding[] {
   }));
 }
 
-export function validateResourceDocument(value: unknown, catalog: SchemaCatalog, kubernetesVersion: string): ResourceResult {
-  if (!isRecord(value)) return { findings: [], resources: [] };
-  return validateResource(value, [], catalog, kubernetesVersion);
+export interface ResourceContext {
+  catalog: SchemaCatalog;
+  kubernetesVersion: string;
+  /** The document is a kustomize patch: partial by design (see schema-validator's patch mode). */
+  patch?: boolean;
+  /** A kustomization sets this file's namespace (and renames the Namespace objects in it). */
+  namespaceSet?: boolean;
 }
 
-function validateResource(value: Json, path: JsonPath, catalog: SchemaCatalog, kubernetesVersion: string): ResourceResult {
+export function validateResourceDocument(value: unknown, context: ResourceContext): ResourceResult {
+  if (!isRecord(value)) return { findings: [], resources: [] };
+  return validateResource(value, [], context);
+}
+
+function validateResource(value: Json, path: JsonPath, context: ResourceContext): ResourceResult {
+  const { catalog, kubernetesVersion } = context;
   const { apiVersion, kind } = value;
   const hasApiVersion = typeof apiVersion === 'string' && apiVersion !== '';
   const hasKind = typeof kind === 'string' && kind !== '';
@@ -64,14 +74,14 @@ function validateResource(value: Json, path: JsonPath, catalog: SchemaCatalog, k
   // `apiVersion: builtin` marks a kustomize plugin's configuration (LabelTransformer, ...), read only by kustomize.
   if (apiVersion === 'builtin') return { findings: [], resources: [] };
   const identity = identityOf(value, path);
-  if (kind.endsWith('List') && Array.isArray(value.items)) return validateList(value, path, catalog, kubernetesVersion, identity);
+  if (kind.endsWith('List') && Array.isArray(value.items)) return validateList(value, path, context, identity);
   if (isPlaceholder(apiVersion) || isPlaceholder(kind)) return { findings: [], resources: [identity] };
   const findings: Finding[] = [];
   const deprecation = catalog.deprecations.statusIn(apiVersion, kind, kubernetesVersion);
   if (deprecation?.entry.component === 'k8s') findings.push(deprecationFinding(deprecation.state, deprecation.entry, kubernetesVersion));
   const lookup = catalog.lookup(apiVersion, kind, kubernetesVersion);
   if (lookup.status === 'found') {
-    findings.push(...validateWithSchema(value, lookup.schema));
+    findings.push(...validateWithSchema(value, lookup.schema, context));
   } else if (deprecation && deprecation.entry.component !== 'k8s') {
     // Other products' removals (cert-manager) only matter when no CRD in reach still serves the version.
     findings.push(deprecationFinding(deprecation.state, deprecation.entry, kubernetesVersion));
@@ -116,29 +126,29 @@ function identityOf(value: Json, path: JsonPath): ResourceIdentity {
   };
 }
 
-function validateList(
-  value: Json,
-  path: JsonPath,
-  catalog: SchemaCatalog,
-  kubernetesVersion: string,
-  identity: ResourceIdentity,
-): ResourceResult {
+function validateList(value: Json, path: JsonPath, context: ResourceContext, identity: ResourceIdentity): ResourceResult {
   const findings: Finding[] = [];
   const resources: ResourceIdentity[] = [];
   (value.items as unknown[]).forEach((item, index) => {
     if (!isRecord(item)) return;
-    const result = validateResource(item, [...path, 'items', index], catalog, kubernetesVersion);
+    const result = validateResource(item, [...path, 'items', index], context);
     findings.push(...result.findings);
     resources.push(...result.resources);
   });
   return { findings, resources: resources.length ? resources : [identity] };
 }
 
-export function validateWithSchema(value: Json, schema: ResourceSchema): Finding[] {
+export function validateWithSchema(
+  value: Json,
+  schema: ResourceSchema,
+  shaping: { patch?: boolean; namespaceSet?: boolean } = {},
+): Finding[] {
   const builtin = schema.origin.kind === 'builtin';
   const { group } = splitApiVersion(schema.apiVersion);
-  const findings = validateAgainstSchema(value, schema.root, schema.resolver, DEFINITION_CHECKS);
-  findings.push(...checkResource({ group, kind: schema.kind, value, builtin }));
+  const patch = shaping.patch === true;
+  const checks = patch ? PATCH_DEFINITION_CHECKS : DEFINITION_CHECKS;
+  const findings = validateAgainstSchema(value, schema.root, schema.resolver, checks, [], { patch });
+  findings.push(...checkResource({ group, kind: schema.kind, value, builtin, patch, namespaceSet: shaping.namespaceSet === true }));
   if (schema.crdDeprecation) {
     const warning = schema.crdDeprecation.warning ?? `${schema.apiVersion} ${schema.kind} is deprecated by its CRD.`;
     findings.push(finding('deprecated-api-version', warning, ['apiVersion']));

@@ -174,62 +174,65 @@ const container: DefinitionCheck = (spec, path) => {
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
-const podSpec: DefinitionCheck = (spec, path) => {
-  const found: Finding[] = [];
-  const containerNames = new Map<string, string>();
-  for (const list of CONTAINER_LISTS) {
-    for (const [item, index] of records(spec[list])) {
-      if (typeof item.name !== 'string' || isPlaceholder(item.name)) continue;
-      const problem = dns1123Label(item.name);
-      if (problem) found.push(finding('invalid-name', `The container name "${item.name}" ${problem}.`, [...path, list, index, 'name']));
-      const earlier = containerNames.get(item.name);
-      // Duplicates within one list are reported by the list's own uniqueness rule.
-      if (earlier && earlier !== list) {
-        found.push(
-          finding(
-            'duplicate-name',
-            `The container name "${item.name}" is also used in \`${earlier}\`; names must be unique across the pod.`,
-            [...path, list, index, 'name'],
-          ),
-        );
-      }
-      if (!earlier) containerNames.set(item.name, list);
-    }
-  }
-  const volumes = new Set<string>();
-  let volumesKnown = true;
-  for (const [volume, index] of records(spec.volumes)) {
-    if (typeof volume.name !== 'string' || isPlaceholder(volume.name)) {
-      volumesKnown = false;
-      continue;
-    }
-    const problem = dns1123Label(volume.name);
-    if (problem) found.push(finding('invalid-name', `The volume name "${volume.name}" ${problem}.`, [...path, 'volumes', index, 'name']));
-    volumes.add(volume.name);
-  }
-  if (spec.volumes !== undefined && !Array.isArray(spec.volumes)) volumesKnown = false;
-  if (volumesKnown) {
-    for (const list of ['initContainers', 'containers'] as const) {
+/** In a patch, volumes may be defined by the base the patch is applied to; mounts are not checked against them. */
+const podSpecCheck =
+  (volumesMustBeDefined: boolean): DefinitionCheck =>
+  (spec, path) => {
+    const found: Finding[] = [];
+    const containerNames = new Map<string, string>();
+    for (const list of CONTAINER_LISTS) {
       for (const [item, index] of records(spec[list])) {
-        for (const [mount, mountIndex] of [...records(item.volumeMounts), ...records(item.volumeDevices)]) {
-          if (typeof mount.name !== 'string' || isPlaceholder(mount.name) || volumes.has(mount.name)) continue;
-          const field = records(item.volumeMounts).some(([m]) => m === mount) ? 'volumeMounts' : 'volumeDevices';
+        if (typeof item.name !== 'string' || isPlaceholder(item.name)) continue;
+        const problem = dns1123Label(item.name);
+        if (problem) found.push(finding('invalid-name', `The container name "${item.name}" ${problem}.`, [...path, list, index, 'name']));
+        const earlier = containerNames.get(item.name);
+        // Duplicates within one list are reported by the list's own uniqueness rule.
+        if (earlier && earlier !== list) {
           found.push(
-            finding('undefined-volume', `The volume "${mount.name}" is mounted but the pod defines no volume of that name.`, [
-              ...path,
-              list,
-              index,
-              field,
-              mountIndex,
-              'name',
-            ]),
+            finding(
+              'duplicate-name',
+              `The container name "${item.name}" is also used in \`${earlier}\`; names must be unique across the pod.`,
+              [...path, list, index, 'name'],
+            ),
           );
+        }
+        if (!earlier) containerNames.set(item.name, list);
+      }
+    }
+    const volumes = new Set<string>();
+    let volumesKnown = true;
+    for (const [volume, index] of records(spec.volumes)) {
+      if (typeof volume.name !== 'string' || isPlaceholder(volume.name)) {
+        volumesKnown = false;
+        continue;
+      }
+      const problem = dns1123Label(volume.name);
+      if (problem) found.push(finding('invalid-name', `The volume name "${volume.name}" ${problem}.`, [...path, 'volumes', index, 'name']));
+      volumes.add(volume.name);
+    }
+    if ((spec.volumes !== undefined && !Array.isArray(spec.volumes)) || !volumesMustBeDefined) volumesKnown = false;
+    if (volumesKnown) {
+      for (const list of ['initContainers', 'containers'] as const) {
+        for (const [item, index] of records(spec[list])) {
+          for (const [mount, mountIndex] of [...records(item.volumeMounts), ...records(item.volumeDevices)]) {
+            if (typeof mount.name !== 'string' || isPlaceholder(mount.name) || volumes.has(mount.name)) continue;
+            const field = records(item.volumeMounts).some(([m]) => m === mount) ? 'volumeMounts' : 'volumeDevices';
+            found.push(
+              finding('undefined-volume', `The volume "${mount.name}" is mounted but the pod defines no volume of that name.`, [
+                ...path,
+                list,
+                index,
+                field,
+                mountIndex,
+                'name',
+              ]),
+            );
+          }
         }
       }
     }
-  }
-  return found;
-};
+    return found;
+  };
 
 export const DEFINITION_CHECKS: Record<string, DefinitionCheck> = {
   'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': objectMeta,
@@ -241,5 +244,11 @@ export const DEFINITION_CHECKS: Record<string, DefinitionCheck> = {
   'io.k8s.api.core.v1.TCPSocketAction': portAction,
   'io.k8s.api.core.v1.ResourceRequirements': resourceRequirements,
   'io.k8s.api.core.v1.Container': container,
-  'io.k8s.api.core.v1.PodSpec': podSpec,
+  'io.k8s.api.core.v1.PodSpec': podSpecCheck(true),
+};
+
+/** The same checks for kustomize patches, which hold only part of an object. */
+export const PATCH_DEFINITION_CHECKS: Record<string, DefinitionCheck> = {
+  ...DEFINITION_CHECKS,
+  'io.k8s.api.core.v1.PodSpec': podSpecCheck(false),
 };

@@ -11,6 +11,10 @@ export interface ResourceFacts {
   value: Json;
   /** Built-in kinds get every kind-specific check; custom resources only the generic metadata ones. */
   builtin: boolean;
+  /** A kustomize patch: it names its target (or has a `target:` selector) and holds only what it changes. */
+  patch?: boolean;
+  /** kustomize sets the namespace here, renaming Namespace objects: their written name is a placeholder. */
+  namespaceSet?: boolean;
 }
 
 function isRecord(value: unknown): value is Json {
@@ -45,6 +49,7 @@ function checkMetadataName(facts: ResourceFacts): Finding[] {
     ];
   }
   if (typeof name !== 'string' || isPlaceholder(name)) return [];
+  if (facts.namespaceSet && facts.kind === 'Namespace' && facts.group === '') return [];
   if (facts.kind === 'CustomResourceDefinition' && facts.group === 'apiextensions.k8s.io') {
     const plural = at(facts.value, 'spec', 'names', 'plural');
     const group = at(facts.value, 'spec', 'group');
@@ -195,6 +200,7 @@ function checkCrdSchemas(facts: ResourceFacts): Finding[] {
 }
 
 export function checkResource(facts: ResourceFacts): Finding[] {
+  if (facts.patch) return checkMetadataName(facts).filter((f) => f.rule !== 'missing-name');
   return [
     ...checkMetadataName(facts),
     ...(facts.builtin ? [...checkWorkloadSelector(facts), ...checkPodImages(facts), ...checkCrdSchemas(facts)] : []),
