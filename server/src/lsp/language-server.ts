@@ -1,6 +1,6 @@
-// Wires the LSP connection to the engine: documents, settings and file events in; diagnostics, hovers, completions,
-// outlines and quick fixes out. No validation logic here: it lives in the engine and node/Project.
-import { existsSync } from 'node:fs';
+// The language server's life: initialization, settings, file events, keeping each project's index current, and
+// validating open documents (diagnostics). Request features live in lsp/features/, one module each; no validation
+// logic is here: it lives in the engine and node/Project.
 import {
   CodeActionKind,
   DiagnosticSeverity,
@@ -8,36 +8,28 @@ import {
   FileChangeType,
   TextDocumentSyncKind,
   TextDocuments,
-  SymbolKind,
-  type CodeAction,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAt } from '../engine/language/completion';
-import { describeOrigin, type SchemaContext } from '../engine/language/document-schema';
-import { hoverAt } from '../engine/language/hover';
-import { quickFixes } from '../engine/language/quick-fixes';
-import { resourceSymbols } from '../engine/language/symbols';
 import type { SchemaData } from '../engine/schema/schema-data';
-import { isRuleId } from '../engine/rules';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
-import {
-  DocumentStatusRequest,
-  PingRequest,
-  WorkspaceTrustNotification,
-  type DriftlessInitializationOptions,
-  type DriftlessSettings,
-  type DocumentStatus,
-} from '../protocol';
-import { toLspCompletion, toLspDiagnostic, toRange, type DiagnosticData } from './convert';
+import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
+import { toLspDiagnostic } from './convert';
+import { DocumentRequests, type ServerFeature } from './document-requests';
+import { codeActions } from './features/code-actions';
+import { completion } from './features/completion';
+import { documentStatus } from './features/document-status';
+import { documentSymbols } from './features/document-symbols';
+import { hover } from './features/hover';
 import { OpenDocuments, type OpenDocument } from './open-documents';
 import { Projects, settingsToConfig, uriToPath } from './projects';
 import { ValidationScheduler } from './validation-scheduler';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
+const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus];
 
 export class DriftlessLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -63,83 +55,8 @@ export class DriftlessLanguageServer {
     connection.onDidChangeWatchedFiles((params) => {
       for (const change of params.changes) this.fileChanged(change.uri, change.type);
     });
-    connection.onHover((params) =>
-      this.withDocument(params.textDocument.uri, (state, document) => {
-        const result = this.open.validate(state, document);
-        const hover = hoverAt(
-          result.report.documents.map((d) => d.document),
-          document.offsetAt(params.position),
-          this.schemaContext(state),
-        );
-        return hover
-          ? { contents: { kind: 'markdown' as const, value: hover.markdown }, range: toRange(result.lines, hover.start, hover.end) }
-          : null;
-      }),
-    );
-    connection.onCompletion(
-      (params) =>
-        this.withDocument(params.textDocument.uri, (state, document) => {
-          const result = this.open.validate(state, document);
-          const items = completeAt(
-            document.getText(),
-            state.cache.parse(document.getText()),
-            document.offsetAt(params.position),
-            this.schemaContext(state),
-          );
-          return items.map((item) => toLspCompletion(item, result.lines));
-        }) ?? [],
-    );
-    connection.onDocumentSymbol(
-      (params) =>
-        this.withDocument(params.textDocument.uri, (state, document) => {
-          const result = this.open.validate(state, document);
-          return resourceSymbols(result.report.documents).map((symbol) => ({
-            name: symbol.name,
-            detail: symbol.detail,
-            kind: SymbolKind.Object,
-            range: toRange(result.lines, symbol.start, symbol.end),
-            selectionRange: toRange(result.lines, symbol.selectionStart, symbol.selectionEnd),
-          }));
-        }) ?? [],
-    );
-    connection.onCodeAction(
-      (params) =>
-        this.withDocument(params.textDocument.uri, (state, document) => {
-          const result = this.open.validate(state, document);
-          const text = document.getText();
-          const actions: CodeAction[] = [];
-          for (const diagnostic of params.context.diagnostics) {
-            const data = diagnostic.data as DiagnosticData | undefined;
-            if (diagnostic.source !== 'driftless' || !data || typeof diagnostic.code !== 'string' || !isRuleId(diagnostic.code)) continue;
-            const fixable = {
-              rule: diagnostic.code,
-              start: document.offsetAt(diagnostic.range.start),
-              documentIndex: data.documentIndex,
-              ...(data.fixes ? { fixes: data.fixes } : {}),
-            };
-            const documents = result.report.documents.map((d) => d.document);
-            for (const fix of quickFixes(fixable, text, result.lines, documents, {
-              catalog: state.project.catalog,
-              kubernetesVersion: state.project.config.kubernetesVersion,
-            })) {
-              actions.push({
-                title: fix.title,
-                kind: CodeActionKind.QuickFix,
-                diagnostics: [diagnostic],
-                isPreferred: fix.preferred,
-                edit: {
-                  changes: { [document.uri]: fix.edits.map((e) => ({ range: toRange(result.lines, e.start, e.end), newText: e.newText })) },
-                },
-              });
-            }
-          }
-          return actions;
-        }) ?? [],
-    );
-    connection.onRequest(
-      DocumentStatusRequest.type,
-      (params) => this.withDocument(params.uri, (state, document) => this.documentStatus(state, document)) ?? null,
-    );
+    const requests = new DocumentRequests(connection, this.documents, this.open);
+    for (const feature of FEATURES) feature(requests);
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;
@@ -299,47 +216,6 @@ export class DriftlessLanguageServer {
     if (text.slice(0, 8192).includes('\u0000'))
       return { rule: 'file-not-text', message: 'This file is binary (it contains NUL bytes); it was not validated.' };
     return undefined;
-  }
-
-  private withDocument<T>(uri: string, run: (state: OpenDocument, document: TextDocument) => T): T | undefined {
-    const document = this.documents.get(uri);
-    const state = this.open.get(uri);
-    if (!document || !state) return undefined;
-    try {
-      return run(state, document);
-    } catch (error) {
-      // A bug on one request must not take the server down; the client shows the log.
-      this.connection.console.error(`Driftless: ${(error as Error).stack ?? String(error)}`);
-      return undefined;
-    }
-  }
-
-  private schemaContext(state: OpenDocument): SchemaContext {
-    return {
-      catalog: state.project.catalog,
-      kubernetesVersion: state.project.config.kubernetesVersion,
-      host: state.project,
-      facts: state.project.facts(state.path),
-    };
-  }
-
-  private documentStatus(state: OpenDocument, document: TextDocument): DocumentStatus {
-    const result = this.open.validate(state, document);
-    const sources = new Set<string>();
-    const config = state.project.config;
-    for (const { resources } of result.report.documents) {
-      for (const resource of resources) {
-        const lookup = state.project.catalog.lookup(resource.apiVersion, resource.kind, config.kubernetesVersion);
-        if (lookup.status === 'found') sources.add(describeOrigin(lookup.schema));
-      }
-    }
-    return {
-      kubernetesVersion: config.kubernetesVersion,
-      versionSource: config.versionSource,
-      schemaSources: [...sources],
-      ...(existsSync(state.project.configPath) ? { configFile: state.project.configPath } : {}),
-      bundledVersions: state.project.catalog.index().kubernetesVersions,
-    };
   }
 }
 
