@@ -287,10 +287,12 @@ function addFluxOperatorKinds(crd: BundledCrd): void {
   if (crd.group !== 'notification.toolkit.fluxcd.io' || !paths[crd.kind]) return;
   for (const version of crd.versions) {
     const spec = (version.schema as JsonObject).properties as JsonObject | undefined;
-    const list = ((spec?.spec as JsonObject | undefined)?.properties as JsonObject | undefined)?.[paths[crd.kind]![0]!] as JsonObject | undefined;
+    const list = ((spec?.spec as JsonObject | undefined)?.properties as JsonObject | undefined)?.[paths[crd.kind]![0]!] as
+      JsonObject | undefined;
     const kind = ((list?.items as JsonObject | undefined)?.properties as JsonObject | undefined)?.kind as JsonObject | undefined;
     if (Array.isArray(kind?.enum)) {
-      for (const extra of ['FluxInstance', 'ResourceSet', 'ResourceSetInputProvider']) if (!kind.enum.includes(extra)) kind.enum.push(extra);
+      for (const extra of ['FluxInstance', 'ResourceSet', 'ResourceSetInputProvider'])
+        if (!kind.enum.includes(extra)) kind.enum.push(extra);
     }
   }
 }

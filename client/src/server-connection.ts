@@ -1,15 +1,15 @@
-// The language server's life in the client: start it over IPC, restart it with backoff when it crashes or stops
-// answering, and tell the user once. Everything it computes comes back through the LanguageClient.
+// The language server's life in the client: start it over IPC, restart it with backoff when it crashes, fails to
+// start or stops answering, and tell the user once. Restarts are done here rather than by vscode-languageclient, so
+// no request failing during a restart turns into an error notification.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
   ErrorAction,
   LanguageClient,
+  RevealOutputChannelOn,
   State,
   TransportKind,
-  type CloseHandlerResult,
-  type ErrorHandlerResult,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
@@ -21,10 +21,22 @@ const MAX_RESTARTS = 5;
 const HEALTH_INTERVAL_MS = 30_000;
 const HEALTH_TIMEOUT_MS = 20_000;
 
+/**
+ * vscode-languageclient forces an error notification when a start fails (a server killed while it initializes); the
+ * restart logic below tells the user once instead, so forced notifications go to the output channel only.
+ */
+class DriftlessLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    super.error(message, data, showNotification === 'force' ? false : showNotification);
+  }
+}
+
 export class ServerConnection implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly crashes: number[] = [];
   private toldAboutCrash = false;
+  private restarting = false;
+  private disposed = false;
   private healthTimer: ReturnType<typeof setInterval> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a (re)started server is ready: features re-query what they show. */
@@ -51,7 +63,22 @@ export class ServerConnection implements vscode.Disposable {
     while (!this.languageClient) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
+  /** Starts a server; a failure to start counts as a crash and is retried with backoff. */
   async start(): Promise<void> {
+    const client = this.createClient();
+    this.client = client;
+    try {
+      await client.start();
+    } catch (error) {
+      this.output.error(`The language server did not start: ${String(error)}`);
+      if (this.client === client) this.onServerStopped();
+      return;
+    }
+    this.changed.fire();
+    this.watchHealth();
+  }
+
+  private createClient(): LanguageClient {
     const serverModule = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
@@ -65,35 +92,46 @@ export class ServerConnection implements vscode.Disposable {
       ],
       initializationOptions,
       outputChannel: this.output,
+      // The user is told about a stopped server once, below; the log holds the rest.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationFailedHandler: () => false,
       synchronize: { configurationSection: 'driftless' },
       errorHandler: {
-        error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
-        closed: () => this.onClosed(),
+        error: () => ({ action: ErrorAction.Continue, handled: true }),
+        closed: () => {
+          // Only the current server's end is a crash: a client being stopped on purpose is no longer current.
+          if (this.client === created) this.onServerStopped();
+          return { action: CloseAction.DoNotRestart, handled: true };
+        },
       },
     };
-    this.client = new LanguageClient('driftless', 'Driftless', serverOptions, clientOptions);
-    await this.client.start();
-    this.changed.fire();
-    this.watchHealth();
+    const created = new DriftlessLanguageClient('driftless', 'Driftless', serverOptions, clientOptions);
+    return created;
   }
 
+  /** Restarts on request (the command, a hung server): no backoff, no message. */
   async restart(): Promise<void> {
     this.stopWatchingHealth();
-    const client = this.client;
-    this.client = undefined;
-    if (client) {
-      try {
-        await client.stop(5000);
-      } catch {
-        // A hung server does not answer shutdown; dispose kills it.
-      }
-      await client.dispose();
-    }
+    await this.stopClient();
     await this.start();
   }
 
-  /** The server process exited: restart it after a growing pause, unless it keeps crashing. */
-  private async onClosed(): Promise<CloseHandlerResult> {
+  private async stopClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      if (client.state === State.Running) await client.stop(5000);
+    } catch {
+      // A hung server does not answer shutdown; dispose kills it.
+    }
+    await client.dispose().catch(() => undefined);
+  }
+
+  /** The server process exited or could not start: restart it after a growing pause, unless it keeps failing. */
+  private onServerStopped(): void {
+    if (this.disposed || this.restarting) return;
+    this.stopWatchingHealth();
     const now = Date.now();
     this.crashes.push(now);
     while (this.crashes.length && now - this.crashes[0]! > CRASH_WINDOW_MS) this.crashes.shift();
@@ -108,7 +146,7 @@ export class ServerConnection implements vscode.Disposable {
           if (choice === 'Show Output') this.output.show();
           if (choice === 'Restart') void this.restart();
         });
-      return { action: CloseAction.DoNotRestart, handled: true };
+      return;
     }
     if (!this.toldAboutCrash) {
       this.toldAboutCrash = true;
@@ -120,9 +158,15 @@ export class ServerConnection implements vscode.Disposable {
     }
     const delay = 500 * 2 ** (this.crashes.length - 1);
     this.output.warn(`Language server stopped; restarting in ${delay} ms (restart ${this.crashes.length} of ${MAX_RESTARTS}).`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    setTimeout(() => this.changed.fire(), 1000);
-    return { action: CloseAction.Restart, handled: true };
+    this.restarting = true;
+    setTimeout(() => {
+      void this.stopClient()
+        .then(() => {
+          this.restarting = false;
+          return this.disposed ? undefined : this.start();
+        })
+        .catch((error: unknown) => this.output.error(`Restarting the language server failed: ${String(error)}`));
+    }, delay);
   }
 
   /** A server that stops answering (an endless loop, a deadlock) is as dead as one that crashed. */
@@ -132,11 +176,13 @@ export class ServerConnection implements vscode.Disposable {
       const client = this.languageClient;
       if (!client) return;
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), HEALTH_TIMEOUT_MS));
-      void Promise.race([client.sendRequest(PingRequest.type), timeout]).then((answer) => {
-        if (answer !== 'timeout' || client !== this.client) return;
-        this.output.error(`Language server did not answer for ${HEALTH_TIMEOUT_MS / 1000} s; restarting it.`);
-        void this.restart();
-      });
+      void Promise.race([client.sendRequest(PingRequest.type), timeout])
+        .then((answer) => {
+          if (answer !== 'timeout' || client !== this.client) return;
+          this.output.error(`Language server did not answer for ${HEALTH_TIMEOUT_MS / 1000} s; restarting it.`);
+          void this.restart();
+        })
+        .catch(() => undefined);
     }, HEALTH_INTERVAL_MS);
   }
 
@@ -150,8 +196,9 @@ export class ServerConnection implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.stopWatchingHealth();
     this.changed.dispose();
-    void this.client?.stop();
+    void this.stopClient();
   }
 }

@@ -1,0 +1,193 @@
+// `npm start`: a working VS Code in the browser with the extension loaded and the sample GitOps repository open.
+// Builds the extension, installs code-server into .cache/ when needed, makes a fresh copy of test/fixtures/sample-repo
+// into a git repository with some history (a nested repository cannot be committed), links this checkout into
+// code-server's extensions folder as an installed extension, starts code-server on 127.0.0.1 and prints the URL.
+// Runs until Ctrl+C.   npm start -- [--port N] [--folder DIR]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  CACHE_DIR,
+  codeServerProblem,
+  ensureCodeServer,
+  ensureSystemPackages,
+  freePort,
+  INSTALL_PACKAGES,
+  REPO_ROOT,
+  say,
+  startCodeServer,
+  type CodeServerHandle,
+} from './code-server';
+
+const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
+const DEFAULT_PORT = 8080;
+
+/** The sample repository's history: what each commit added, oldest first (the rest goes into the last one). */
+const HISTORY: { message: string; paths: string[] }[] = [
+  { message: 'Frontend: kustomize base and staging/production overlays', paths: ['README.md', '.driftless.yaml', 'apps'] },
+  { message: 'Backend Helm chart with production values', paths: ['charts'] },
+  { message: 'Delivery: Argo CD project, applications and ApplicationSet; Flux for staging', paths: ['argocd', 'clusters'] },
+  { message: 'Infrastructure: cert-manager issuers, monitoring, backup schedules (with their CRD)', paths: ['infrastructure'] },
+  { message: 'CI workflow and local compose file', paths: ['.github', 'docker-compose.yaml'] },
+  { message: 'Sandbox: manifests with one deliberate mistake each', paths: ['sandbox'] },
+];
+
+function git(cwd: string, args: string[], date: string): void {
+  const result = spawnSync(
+    'git',
+    ['-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'core.hooksPath=/dev/null', ...args],
+    {
+      cwd,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Driftless Demo',
+        GIT_AUTHOR_EMAIL: 'demo@driftless.invalid',
+        GIT_COMMITTER_NAME: 'Driftless Demo',
+        GIT_COMMITTER_EMAIL: 'demo@driftless.invalid',
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      },
+    },
+  );
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr || result.error?.message}`);
+}
+
+/** A fresh copy of the sample repository at `target`, as a git repository with a few commits of history. */
+export function prepareSampleRepo(target: string): void {
+  rmSync(target, { recursive: true, force: true });
+  cpSync(SAMPLE_REPO, target, { recursive: true });
+  const day = Date.UTC(2026, 0, 5, 9, 30) / 1000;
+  git(target, ['init', '--quiet'], `${day} +0000`);
+  HISTORY.forEach((step, i) => {
+    const date = `${day + i * 86_400 * 2} +0000`;
+    const paths = step.paths.filter((path) => existsSync(join(target, path)));
+    if (i === HISTORY.length - 1) git(target, ['add', '--all'], date);
+    else if (paths.length) git(target, ['add', '--', ...paths], date);
+    git(target, ['commit', '--quiet', '--allow-empty', '-m', step.message], date);
+  });
+}
+
+/** This checkout as an installed extension: a link named as VS Code names installed extensions. */
+export function linkExtension(extensionsDir: string): void {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  rmSync(extensionsDir, { recursive: true, force: true }); // Also its extensions.json, so that the link is scanned.
+  mkdirSync(extensionsDir, { recursive: true });
+  symlinkSync(REPO_ROOT, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+}
+
+function build(): void {
+  say('building the extension (npm run build)');
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}${result.stderr}`);
+}
+
+export interface DemoOptions {
+  /** Default: 8080, or the first free port after it. A port given explicitly must be free. */
+  port?: number;
+  /** A folder to open instead of a fresh copy of the sample repository (used as it is). */
+  folder?: string;
+  /** Where the sample copy, the extensions folder and the user data live (default .cache/demo). */
+  home?: string;
+  /** Skip building the extension (the caller just built it). */
+  skipBuild?: boolean;
+}
+
+export interface Demo {
+  url: string;
+  folder: string;
+  server: CodeServerHandle;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  let port: number;
+  if (options.port !== undefined) {
+    port = await freePort(options.port, 1).catch(() => {
+      throw new Error(`port ${options.port} on 127.0.0.1 is in use; choose another with --port`);
+    });
+  } else {
+    port = await freePort(DEFAULT_PORT);
+  }
+  if (!options.skipBuild) build();
+  if (codeServerProblem()) {
+    const { missing } = ensureSystemPackages(INSTALL_PACKAGES);
+    if (missing.length) throw new Error(`code-server cannot be installed here without ${missing.join(', ')} (see above)`);
+  }
+  await ensureCodeServer();
+  const home = options.home ?? join(CACHE_DIR, 'demo');
+  mkdirSync(home, { recursive: true });
+  let folder: string;
+  if (options.folder) {
+    folder = resolve(options.folder);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Error(`--folder ${options.folder}: no such folder`);
+  } else {
+    folder = join(home, 'sample-repo');
+    prepareSampleRepo(folder);
+    say(`fresh copy of the sample repository, with git history: ${folder}`);
+  }
+  const extensionsDir = join(home, 'extensions');
+  linkExtension(extensionsDir);
+  const userDataDir = join(home, 'user-data');
+  rmSync(userDataDir, { recursive: true, force: true });
+  const server = await startCodeServer({ port, folder, extensionsDir, userDataDir, logFile: join(home, 'code-server.log') });
+  const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
+  return { url, folder, server };
+}
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return undefined;
+  const value = process.argv[at + 1];
+  if (value === undefined || value.startsWith('--')) {
+    console.error(`${name} needs a value`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const known = new Set(['--port', '--folder']);
+  const unknown = process.argv.slice(2).filter((arg, i, all) => arg.startsWith('--') && !known.has(arg) && !known.has(all[i - 1] ?? ''));
+  if (unknown.length) {
+    console.error(`unknown option ${unknown.join(' ')}; usage: npm start -- [--port N] [--folder DIR]`);
+    process.exit(2);
+  }
+  const portText = argument('--port');
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    console.error(`--port ${portText}: not a port number`);
+    process.exit(2);
+  }
+  const folder = argument('--folder');
+  const demo = await startDemo({ ...(port !== undefined ? { port } : {}), ...(folder ? { folder } : {}) });
+  const shown = relative(REPO_ROOT, demo.folder);
+  process.stdout.write(
+    [
+      '',
+      `  Driftless in VS Code (code-server), with ${isAbsolute(shown) || shown.startsWith('..') ? demo.folder : shown} open:`,
+      '',
+      `      ${demo.url}`,
+      '',
+      folder ? '' : '  sandbox/ holds the deliberate mistakes (one per file); the README of the sample repo lists them.',
+      `  code-server's log: ${demo.server.logFile}`,
+      '  Ctrl+C stops it.',
+      '',
+    ].join('\n'),
+  );
+  // Ctrl+C stops code-server (scripts/code-server.ts); if it ends by itself, say so and end too.
+  const how = await demo.server.exited;
+  if (demo.server.stopping) return;
+  console.error(`code-server ${how}; its log:\n${demo.server.logTail()}`);
+  process.exit(1);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,415 @@
+// Browser checks, as a person would use the extension: the `npm start` demo (code-server with the extension linked
+// into its extensions folder and the sample repository open) driven in chromium with the keyboard and the mouse, and
+// the Red Hat YAML prompt. Each check looks at the screen — the Problems panel, the hover widget, the suggest widget,
+// notifications — and screenshots go to test-results/screenshots/ (`--update-screenshots` also refreshes the
+// README's pictures in test/ui/screenshots/). Run by test/vscode/run.ts: `npm test`, or `npm run test:ui`.
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  delay,
+  freePort,
+  REPO_ROOT,
+  say,
+  scratchDir,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServerHandle,
+} from '../../scripts/code-server';
+import { startDemo } from '../../scripts/start';
+
+const README_SCREENSHOTS = join(REPO_ROOT, 'test', 'ui', 'screenshots');
+/** The screenshots worth showing in the README. */
+const README_PICKS = ['problems.png', 'hover.png', 'completion.png'];
+const WAIT_MS = 20_000;
+const VIEWPORT = { width: 1280, height: 800 };
+
+export interface BrowserChecksResult {
+  failures: string[];
+  seconds: number;
+  screenshots: string[];
+}
+
+class Checks {
+  readonly failures: string[] = [];
+  readonly screenshots: string[] = [];
+
+  constructor(private readonly screenshotDir: string) {}
+
+  async run(name: string, page: Page | undefined, check: () => Promise<void>): Promise<boolean> {
+    const started = Date.now();
+    try {
+      await check();
+      process.stdout.write(`  ✔ ${name} (${Date.now() - started} ms)\n`);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      process.stdout.write(`  ✘ ${name}: ${message}\n`);
+      this.failures.push(`${name}: ${message}`);
+      if (page) await this.shoot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`).catch(() => undefined);
+      return false;
+    }
+  }
+
+  async shoot(page: Page, file: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
+    const path = join(this.screenshotDir, file);
+    await page.screenshot({ path, ...(clip ? { clip } : {}) });
+    this.screenshots.push(path);
+  }
+}
+
+/** Waits until the workbench shows the explorer with the folder's files. */
+async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url, { timeout: 30_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+}
+
+/** Quick Open (Ctrl+P), the file's name, Enter; resolves when its editor tab is active. */
+async function quickOpen(page: Page, fileName: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: WAIT_MS });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: WAIT_MS });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${fileName}"]`).waitFor({ timeout: WAIT_MS });
+}
+
+/** Runs a command from the Command Palette (F1), by its title. */
+async function command(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: WAIT_MS });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: WAIT_MS });
+  await page.keyboard.press('Enter');
+}
+
+/** Puts the cursor at the end of a line of the active editor, with Go to Line (Ctrl+G). */
+async function endOfLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+1'); // The editor, wherever the focus was.
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: WAIT_MS });
+  await input.fill(`:${line}`); // The Go to Line prefix, which fill() replaces.
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await page.keyboard.press('End');
+}
+
+function editorLine(page: Page, text: string) {
+  return page.locator('.monaco-editor .view-lines .view-line', { hasText: text }).first();
+}
+
+/**
+ * Undoes the edits of a check until the file on disk (the demo saves after a delay, as VS Code for the Web does)
+ * is as it was: Ctrl+Z, Ctrl+S, compare; a few rounds at most.
+ */
+async function restore(page: Page, file: string, original: string): Promise<void> {
+  for (let round = 0; round < 8; round++) {
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    const same = await until('the save', () => (readFileSync(file, 'utf8') === original ? true : undefined), 1500).catch(() => false);
+    if (same) return;
+  }
+  throw new Error(`undo did not bring ${file} back to its original text`);
+}
+
+/**
+ * Records every notification the workbench shows as a toast (the notification center's list is virtualized, so it
+ * cannot be counted later). Page code as text: this file is type-checked without the DOM library.
+ */
+async function recordNotifications(context: BrowserContext): Promise<void> {
+  await context.addInitScript({
+    content: `
+      window.driftlessToasts = [];
+      new MutationObserver(() => {
+        for (const item of document.querySelectorAll('.notifications-toasts .notification-list-item')) {
+          if (!window.driftlessToasts.includes(item)) window.driftlessToasts.push(item);
+        }
+      }).observe(document, { childList: true, subtree: true });`,
+  });
+}
+
+async function shownNotifications(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>('window.driftlessToasts.map((item) => item.textContent || "")');
+}
+
+/** The language servers code-server's process group runs (the extension host's children), by pid. */
+function languageServers(server: CodeServerHandle): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp === server.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('dist/server.js')) pids.push(Number(entry));
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return pids;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await delay(100);
+  }
+}
+
+/** The demo that `npm start` serves, used as a person would. */
+async function demoChecks(browser: Browser, checks: Checks, home: string): Promise<void> {
+  const demo = await startDemo({ home, port: await freePort(), skipBuild: true });
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await recordNotifications(context);
+  const page = await context.newPage();
+  try {
+    const opened = await checks.run('npm start serves VS Code with the sample repository', page, async () => {
+      await openWorkbench(page, demo.url);
+      for (const name of ['apps', 'sandbox', '.driftless.yaml']) {
+        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().waitFor({ timeout: WAIT_MS });
+      }
+    });
+    if (!opened) return;
+
+    await checks.run(
+      'Quick Open a manifest: squiggles, the status bar says K8s 1.31, the Problems panel lists the findings',
+      page,
+      async () => {
+        const findings: [string, string][] = [
+          ['misspelt-field.yaml', 'Unknown field `imagePullPolicty`'],
+          ['port-out-of-range.yaml', '`containerPort` must be a port number between 1 and 65535'],
+          ['removed-api-pdb.yaml', 'policy/v1beta1 PodDisruptionBudget was removed in Kubernetes 1.25'],
+          ['replicas-as-string.yaml', '`replicas` must be an integer, got the string "three".'],
+        ];
+        for (const [file] of findings) await quickOpen(page, file);
+        await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: WAIT_MS });
+        await page.locator('.statusbar-item', { hasText: 'K8s 1.31' }).waitFor({ timeout: WAIT_MS });
+        await page.keyboard.press('Control+Shift+M');
+        const panel = page.locator('.markers-panel');
+        await panel.waitFor({ timeout: WAIT_MS });
+        for (const [file, message] of findings) {
+          await panel.locator('.monaco-list-row', { hasText: file }).first().waitFor({ timeout: WAIT_MS });
+          await panel.locator('.monaco-list-row', { hasText: message }).first().waitFor({ timeout: WAIT_MS });
+        }
+        await panel.locator('.monaco-list-row', { hasText: 'schema-type' }).first().waitFor({ timeout: WAIT_MS });
+        await checks.shoot(page, 'problems.png');
+      },
+    );
+
+    await checks.run('hovering a key shows its documentation', page, async () => {
+      const key = editorLine(page, 'replicas: "three"').locator('span > span', { hasText: /^replicas$/ });
+      await key.hover();
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Number of desired pods' });
+      await hover.waitFor({ timeout: WAIT_MS });
+      const text = await hover.innerText();
+      if (!/Kubernetes 1\.31 · apps\/v1 Deployment/.test(text))
+        throw new Error(`the hover does not name its schema: ${JSON.stringify(text)}`);
+      await checks.shoot(page, 'hover.png', { x: 350, y: 70, width: 930, height: 400 });
+      await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height - 5);
+      await hover.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    });
+
+    const manifest = join(demo.folder, 'sandbox', 'replicas-as-string.yaml');
+    const original = readFileSync(manifest, 'utf8');
+
+    await checks.run('Ctrl+Space inside a container offers the container’s fields', page, async () => {
+      // Room for the suggestions and their documentation: no side bar, no panel.
+      await page.keyboard.press('Control+B');
+      await page.keyboard.press('Control+J');
+      await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: WAIT_MS });
+      await endOfLine(page, 23); // image: ghcr.io/stefanprodan/podinfo:6.7.0
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+Space');
+      const suggest = page.locator('.suggest-widget.visible');
+      await suggest.locator('.monaco-list-row').first().waitFor({ timeout: WAIT_MS });
+      const labels = (await suggest.locator('.monaco-list-row .label-name').allInnerTexts()).map((l) => l.trim());
+      for (const field of ['env', 'imagePullPolicy', 'livenessProbe', 'ports']) {
+        if (!labels.includes(field)) throw new Error(`the suggestions lack "${field}": ${JSON.stringify(labels)}`);
+      }
+      for (const present of ['image', 'name']) if (labels.includes(present)) throw new Error(`"${present}" is offered though present`);
+      const box = (await suggest.boundingBox())!;
+      const top = Math.max(0, box.y - 240);
+      await checks.shoot(page, 'completion.png', {
+        x: 48,
+        y: top,
+        width: Math.min(VIEWPORT.width - 48, box.x + box.width + 60 - 48),
+        height: Math.min(VIEWPORT.height - top, box.y + box.height + 30 - top),
+      });
+      // Narrowed to one field: its documentation.
+      await page.keyboard.type('ima');
+      await suggest.locator('.monaco-list-row.focused', { hasText: 'imagePullPolicy' }).waitFor({ timeout: WAIT_MS });
+      if (!(await page.locator('.suggest-details-container .suggest-details').isVisible())) await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-details', { hasText: 'Image pull policy' }).waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+B');
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator('.markers-panel').waitFor({ timeout: WAIT_MS });
+      await restore(page, manifest, original);
+    });
+
+    await checks.run('a crashed language server is restarted, and the user is told once', page, async () => {
+      const problems = page.locator('.markers-panel .monaco-list-row', { hasText: '`runAsUser` must be an integer' });
+      /** Proves a server answers: breaking the value is flagged, undoing it clears the flag. */
+      const validating = async () => {
+        await page.keyboard.type('x');
+        await problems.first().waitFor({ timeout: WAIT_MS });
+        await page.keyboard.press('Backspace');
+        await problems.first().waitFor({ state: 'detached', timeout: WAIT_MS });
+      };
+      await endOfLine(page, 20); // runAsUser: 10001
+      await validating();
+      // Killed twice, each time while the user goes on typing; each time a new server takes over.
+      const killed: number[] = [];
+      for (let crash = 0; crash < 2; crash++) {
+        const pid = await until('the language server process', () => languageServers(demo.server).find((p) => !killed.includes(p)));
+        process.kill(pid, 'SIGKILL');
+        killed.push(pid);
+        await page.keyboard.type('0');
+        await until('a restarted language server', () => languageServers(demo.server).find((p) => !killed.includes(p)));
+        await validating();
+      }
+      await restore(page, manifest, original);
+      const toasts = await shownNotifications(page);
+      const told = toasts.filter((text) => text.includes('The Driftless language server stopped unexpectedly'));
+      if (told.length !== 1) throw new Error(`the user was told ${told.length} times about 2 crashes, not once: ${JSON.stringify(toasts)}`);
+      const errors = toasts.filter((text) => text.includes('Source: Driftless') && !text.includes('stopped unexpectedly'));
+      if (errors.length > 0) {
+        throw new Error(
+          `${errors.length} error notification(s) besides the crash warning, e.g. ${JSON.stringify(errors[0]?.slice(0, 140))}`,
+        );
+      }
+      await command(page, 'Notifications: Show Notifications');
+      await page.locator('.notifications-center .monaco-list-row').first().waitFor({ timeout: WAIT_MS });
+      await checks.shoot(page, 'crash-notifications.png');
+      await page.keyboard.press('Escape');
+    });
+
+    await checks.run('a server that dies while it starts is restarted too', page, async () => {
+      const before = await shownNotifications(page);
+      const running = await until('the language server process', () => languageServers(demo.server).at(-1));
+      process.kill(running, 'SIGKILL');
+      // The next one dies as soon as it exists, during its initialization.
+      const starting = await until('a restarted language server', () => languageServers(demo.server).find((p) => p !== running), WAIT_MS);
+      process.kill(starting, 'SIGKILL');
+      await until(
+        'a server after the one that died starting',
+        () => languageServers(demo.server).find((p) => p !== running && p !== starting),
+        30_000,
+      );
+      await endOfLine(page, 20);
+      await page.keyboard.type('x');
+      await page
+        .locator('.markers-panel .monaco-list-row', { hasText: '`runAsUser` must be an integer' })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await restore(page, manifest, original);
+      const added = (await shownNotifications(page)).slice(before.length).filter((text) => text.includes('Source: Driftless'));
+      if (added.length > 0) {
+        throw new Error(
+          `${added.length} notification(s): ${JSON.stringify(added.map((t) => t.replace(/^Source: DriftlessGo to output/, '').slice(0, 80)))}`,
+        );
+      }
+    });
+  } finally {
+    await context.close();
+    await demo.server.stop();
+  }
+}
+
+/** Strips // and /* *\/ comments, as VS Code's settings files may hold them. */
+function readJsonc(file: string): Record<string, unknown> {
+  const text = readFileSync(file, 'utf8').replace(
+    /("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
+    (_, string: string | undefined) => string ?? '',
+  );
+  return JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')) as Record<string, unknown>;
+}
+
+/** Red Hat's YAML extension installed (a stub with its id and settings) and associating the Kubernetes schema. */
+async function redHatPromptChecks(browser: Browser, checks: Checks, home: string): Promise<void> {
+  const folder = join(home, 'workspace');
+  mkdirSync(join(folder, '.vscode'), { recursive: true });
+  writeFileSync(join(folder, 'app.yaml'), readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo', 'apps', 'base', 'service.yaml')));
+  const settingsFile = join(folder, '.vscode', 'settings.json');
+  writeFileSync(
+    settingsFile,
+    JSON.stringify({ 'yaml.schemas': { kubernetes: '*.yaml', './schemas/app.json': 'app-config/*.yaml' } }, null, 2) + '\n',
+  );
+  const extensionsDir = join(home, 'extensions');
+  const stub = join(extensionsDir, 'redhat.vscode-yaml-1.18.0');
+  mkdirSync(stub, { recursive: true });
+  writeFileSync(
+    join(stub, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'vscode-yaml',
+        publisher: 'redhat',
+        displayName: 'YAML (stub for Driftless tests)',
+        version: '1.18.0',
+        engines: { vscode: '^1.90.0' },
+        contributes: { configuration: { title: 'YAML', properties: { 'yaml.schemas': { type: 'object', default: {} } } } },
+      },
+      null,
+      2,
+    ),
+  );
+  const server = await startCodeServer({
+    port: await freePort(),
+    folder,
+    extensionsDir,
+    userDataDir: join(home, 'user-data'),
+    logFile: join(home, 'code-server.log'),
+  });
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  try {
+    await checks.run('with Red Hat YAML associating the Kubernetes schema, "Turn Off" removes the association', page, async () => {
+      await openWorkbench(page, workbenchUrl(server, { folder, extensionDevelopmentPath: REPO_ROOT }));
+      await quickOpen(page, 'app.yaml'); // Opening YAML activates the extension.
+      const prompt = page.locator('.notification-toast', { hasText: 'The Red Hat YAML extension also validates Kubernetes manifests' });
+      await prompt.waitFor({ timeout: WAIT_MS });
+      await checks.shoot(page, 'redhat-prompt.png', { x: 780, y: 560, width: 500, height: 240 });
+      await prompt.locator('.monaco-button', { hasText: 'Turn Off' }).click();
+      await prompt.waitFor({ state: 'hidden', timeout: WAIT_MS });
+      const schemas = await until('the workspace settings to lose the kubernetes association', () => {
+        const value = readJsonc(settingsFile)['yaml.schemas'] as Record<string, unknown> | undefined;
+        return value && !('kubernetes' in value) ? value : undefined;
+      });
+      if (!('./schemas/app.json' in schemas)) throw new Error(`other associations were removed too: ${JSON.stringify(schemas)}`);
+    });
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+}
+
+export async function runBrowserChecks(options: {
+  browser: Browser;
+  resultsDir: string;
+  updateScreenshots?: boolean;
+}): Promise<BrowserChecksResult> {
+  const started = Date.now();
+  const screenshotDir = join(options.resultsDir, 'screenshots');
+  rmSync(screenshotDir, { recursive: true, force: true });
+  mkdirSync(screenshotDir, { recursive: true });
+  const checks = new Checks(screenshotDir);
+  const scratch = scratchDir('ui');
+  try {
+    await checks.run('the demo', undefined, () => demoChecks(options.browser, checks, join(scratch, 'demo')));
+    await checks.run('the Red Hat YAML prompt', undefined, () => redHatPromptChecks(options.browser, checks, join(scratch, 'redhat')));
+  } finally {
+    if (!process.env.DRIFTLESS_KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
+  }
+  say(`screenshots: ${checks.screenshots.map((s) => s.slice(REPO_ROOT.length + 1)).join(', ')}`);
+  if (options.updateScreenshots && checks.failures.length === 0) {
+    mkdirSync(README_SCREENSHOTS, { recursive: true });
+    for (const file of README_PICKS) copyFileSync(join(screenshotDir, file), join(README_SCREENSHOTS, file));
+    say(`updated ${README_PICKS.map((f) => `test/ui/screenshots/${f}`).join(', ')}`);
+  }
+  return { failures: checks.failures, seconds: (Date.now() - started) / 1000, screenshots: checks.screenshots };
+}

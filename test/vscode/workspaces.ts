@@ -1,0 +1,35 @@
+// The folders the VS Code runs open, made fresh in a temporary folder for each run from the committed fixtures.
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../scripts/code-server';
+
+export const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
+const FIXTURES = join(REPO_ROOT, 'test', 'vscode', 'fixtures');
+/** An extension with nothing in it, loaded as the development extension when testing the installed .vsix. */
+export const TESTS_HOST_EXTENSION = join(FIXTURES, 'tests-host');
+
+/**
+ * The main suite's multi-root workspace: `sample-repo` (its .driftless.yaml sets Kubernetes 1.31) and `no-config`
+ * (no .driftless.yaml, so the driftless.kubernetesVersion setting decides). Returns the .code-workspace file.
+ */
+export function mainWorkspace(root: string): string {
+  cpSync(SAMPLE_REPO, join(root, 'sample-repo'), { recursive: true });
+  cpSync(join(FIXTURES, 'no-config'), join(root, 'no-config'), { recursive: true });
+  const file = join(root, 'driftless-tests.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: [{ path: 'sample-repo' }, { path: 'no-config' }], settings: {} }, null, 2) + '\n');
+  return file;
+}
+
+/** A folder for the Workspace Trust run, which nobody has trusted. */
+export function untrustedFolder(root: string): string {
+  const folder = join(root, 'untrusted');
+  cpSync(join(FIXTURES, 'untrusted'), folder, { recursive: true });
+  return folder;
+}
+
+/** A folder with one manifest and nothing that activates the extension at start-up (the .vsix run measures activation). */
+export function firstOpenFolder(root: string): string {
+  const folder = join(root, 'first-open');
+  cpSync(join(FIXTURES, 'first-open'), folder, { recursive: true });
+  return folder;
+}
