@@ -169,7 +169,9 @@ function buildKubernetes(): { versions: string[]; enumStats: Record<string, Enum
     writeJson(join(out, 'kubernetes', `v${version}.json`), { version, definitions: names, resources });
   }
   scopeFallback = new Map();
-  writeJson(join(out, 'kubernetes', 'definitions.json'), pool);
+  // One definition per line, "<id>\t<json>": a server reads the file as bytes and decodes only the lines it needs.
+  const lines = Object.entries(pool).map(([id, text]) => `${id}\t${String(text)}`);
+  writeFileSync(join(out, 'kubernetes', 'definitions.jsonl'), lines.join('\n') + '\n');
   return { versions, enumStats };
 }
 
@@ -349,7 +351,7 @@ function main(): void {
     join(out, 'enums-recovered.txt'),
     `# Enumerations added to the Kubernetes ${newest} schema (how: description | corrected | api-server)\n${report}\n`,
   );
-  const size = listFiles(out, /\.json$/).reduce((sum, f) => sum + statSync(f).size, 0);
+  const size = listFiles(out, /\.jsonl?$/).reduce((sum, f) => sum + statSync(f).size, 0);
   console.log(
     `schemas/: ${versions.length} Kubernetes versions (${versions[0]}..${newest}), ${crds.length} bundled CRDs from ${sources.length} projects, ` +
       `${newestStats.description} enums recovered from descriptions (+${newestStats.corrected} corrected, +${newestStats.apiServer} from API-server code), ` +

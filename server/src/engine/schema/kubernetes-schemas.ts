@@ -1,6 +1,6 @@
 // The built-in Kubernetes API, one minor version at a time, from the bundled content-addressed definitions.
 import { CachingResolver, type SchemaNode } from './schema-node';
-import type { SchemaData } from './schema-data';
+import type { RecordFile, SchemaData } from './schema-data';
 
 interface VersionFile {
   version: string;
@@ -81,12 +81,12 @@ export class KubernetesVersionSchemas {
 class DefinitionPool {
   private readonly parsed = new Map<string, SchemaNode>();
 
-  constructor(private readonly texts: Record<string, string>) {}
+  constructor(private readonly texts: RecordFile) {}
 
   get(id: string): SchemaNode | undefined {
     let node = this.parsed.get(id);
     if (!node) {
-      const text = this.texts[id];
+      const text = this.texts.get(id);
       if (text === undefined) return undefined;
       node = JSON.parse(text) as SchemaNode;
       this.parsed.set(id, node);
@@ -111,7 +111,7 @@ export class KubernetesSchemas {
       } catch {
         return undefined;
       }
-      this.pool ??= new DefinitionPool(this.data.readJson('kubernetes/definitions.json') as Record<string, string>);
+      this.pool ??= new DefinitionPool(this.data.readRecords('kubernetes/definitions.jsonl'));
       schemas = new KubernetesVersionSchemas(version, file, this.pool);
       this.versions.set(version, schemas);
     }

@@ -3,6 +3,15 @@
 export interface SchemaData {
   /** Reads and parses a JSON file under schemas/, e.g. `kubernetes/v1.31.json`. */
   readJson(relativePath: string): unknown;
+  /**
+   * Opens a file of records, one per line as `<key>\t<text>`, without decoding it all: only the records asked for
+   * are read (kubernetes/definitions.jsonl holds thousands; a session needs a few hundred).
+   */
+  readRecords(relativePath: string): RecordFile;
+}
+
+export interface RecordFile {
+  get(key: string): string | undefined;
 }
 
 export interface SchemaIndex {
@@ -22,6 +31,12 @@ export class CachedSchemaData implements SchemaData {
   readJson(relativePath: string): unknown {
     if (!this.cache.has(relativePath)) this.cache.set(relativePath, this.source.readJson(relativePath));
     return this.cache.get(relativePath);
+  }
+
+  readRecords(relativePath: string): RecordFile {
+    const key = `records:${relativePath}`;
+    if (!this.cache.has(key)) this.cache.set(key, this.source.readRecords(relativePath));
+    return this.cache.get(key) as RecordFile;
   }
 
   index(): SchemaIndex {
