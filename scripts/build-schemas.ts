@@ -105,7 +105,7 @@ function buildKubernetes(): { versions: string[]; enumStats: Record<string, Enum
     .map((f) => /^k8s-v(\d+\.\d+)-components\.json$/.exec(f)?.[1])
     .filter((v): v is string => !!v)
     .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
-  const pool: Record<string, Json> = {};
+  const pool: Record<string, string> = {};
   const enumStats: Record<string, EnumStats> = {};
   let scopeFallback = new Map<string, boolean>();
   // Read newest first so that 1.23 (which has no resources file) can borrow scopes from later versions.
@@ -170,7 +170,7 @@ function buildKubernetes(): { versions: string[]; enumStats: Record<string, Enum
   }
   scopeFallback = new Map();
   // One definition per line, "<id>\t<json>": a server reads the file as bytes and decodes only the lines it needs.
-  const lines = Object.entries(pool).map(([id, text]) => `${id}\t${String(text)}`);
+  const lines = Object.entries(pool).map(([id, text]) => `${id}\t${text}`);
   writeFileSync(join(out, 'kubernetes', 'definitions.jsonl'), lines.join('\n') + '\n');
   return { versions, enumStats };
 }

@@ -17,6 +17,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CliDiagnostic } from '../../server/src/cli/output-formats';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
@@ -56,15 +57,6 @@ interface ReviewedList {
   kubernetesVersion: string;
   findings: ReviewedFinding[];
   infoGroups: ReviewedInfoGroup[];
-}
-
-interface CliDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  severity: string;
-  rule: string;
-  message: string;
 }
 
 interface CliOutput {

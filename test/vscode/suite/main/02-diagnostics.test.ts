@@ -17,15 +17,7 @@ import {
   waitForDiagnostics,
   waitForRule,
 } from '../helpers';
-
-interface CliFinding {
-  file: string;
-  line: number;
-  column: number;
-  severity: string;
-  rule: string;
-  message: string;
-}
+import type { CliDiagnostic as CliFinding } from '../../../../server/src/cli/output-formats';
 
 /** What `driftless validate --format json` says about the sample repository, run from the extension's own dist/. */
 function cliFindings(): CliFinding[] {
