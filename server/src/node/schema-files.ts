@@ -28,7 +28,7 @@ class RecordBytes implements RecordFile {
   private readonly where = new Map<string, [number, number]>();
 
   constructor(private readonly bytes: Buffer) {
-    for (let start = 0; start < bytes.length; ) {
+    for (let start = 0; start < bytes.length;) {
       let end = bytes.indexOf(10, start);
       if (end === -1) end = bytes.length;
       const tab = bytes.indexOf(9, start);

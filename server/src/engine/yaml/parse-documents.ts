@@ -1,6 +1,7 @@
 // Parses a YAML file document by document: values from the fast parser, positions and exact errors from the
 // positional parser only when needed. Parsed documents are cached by their text, so an edit re-parses one document.
 import type { Document } from 'yaml';
+import { readBlockDocument } from './block-reader';
 import { parsePositional, parseValueFast, positionalValue } from './parsers';
 import { isEmptyDocument, splitDocuments, type DocumentSlice } from './split-documents';
 
@@ -39,6 +40,8 @@ export class DocumentContent {
     if (isEmptyDocument(text)) return new DocumentContent(text, true, undefined, []);
     // Both parsers recurse per level; far past any real manifest, V8 can abort inside them instead of throwing.
     if (nestingDepth(text) > MAX_NESTING) return tooDeep(text);
+    const plain = readBlockDocument(text);
+    if (plain !== undefined) return new DocumentContent(text, false, plain, []);
     if (!MAY_HAVE_ALIAS.test(text)) {
       try {
         return new DocumentContent(text, false, parseValueFast(text), []);
