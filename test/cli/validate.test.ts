@@ -57,6 +57,7 @@ describe('driftless validate (CLI)', () => {
       'sandbox/removed-api-pdb.yaml:2 removed-api-version',
       'sandbox/duplicate-container-name.yaml:31 schema-duplicate-item',
       'sandbox/backup-schedule-bad-method.yaml:8 schema-enum',
+      'sandbox/misnamed-resource/kustomization.yaml:6 missing-path',
       'apps/overlays/staging/deployment-patch.yaml:11 schema-enum',
     ]) {
       assert.ok(found.includes(expected), `missing ${expected} in\n${found.join('\n')}`);

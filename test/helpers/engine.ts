@@ -1,4 +1,6 @@
 // Test helpers for the engine: validate text as the CLI and the server do, and read results by line.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Project } from '../../server/src/node/project';
 import { SchemaFiles } from '../../server/src/node/schema-files';
@@ -81,4 +83,20 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   const lines = raw.replace(/^\n/, '').split('\n');
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
   return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+/** A repository on disk holding `files` (path -> text; a path ending in / is an empty folder), scanned as the CLI does. */
+export function repository(files: Record<string, string>): { root: string; project: Project } {
+  const root = mkdtempSync(join(tmpdir(), 'driftless-repo-'));
+  for (const [path, text] of Object.entries(files)) {
+    if (path.endsWith('/')) {
+      mkdirSync(join(root, path), { recursive: true });
+      continue;
+    }
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const project = new Project(root, schemaFiles);
+  project.scan();
+  return { root, project };
 }

@@ -8,14 +8,19 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   DidChangeConfigurationNotification,
+  DefinitionRequest,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentLinkRequest,
   DocumentSymbolRequest,
+  FileChangeType,
   HoverRequest,
   type CodeAction,
   type Command,
   type CompletionItem,
   type ConfigurationItem,
   type Diagnostic,
+  type DocumentLink,
   type DocumentSymbol,
   type Hover,
   type Position,
@@ -247,6 +252,22 @@ export class ServerSession {
       context: { diagnostics },
     });
     return (result ?? []).filter((a: CodeAction | Command): a is CodeAction => !('command' in a && typeof a.command === 'string'));
+  }
+
+  async documentLinks(relative: string): Promise<DocumentLink[]> {
+    return (await this.client.request(DocumentLinkRequest.type, { textDocument: { uri: this.uri(relative) } })) ?? [];
+  }
+
+  definition(relative: string, position: Position): Promise<unknown> {
+    return this.client.request(DefinitionRequest.type, { textDocument: { uri: this.uri(relative) }, position });
+  }
+
+  /** Tells the server what the editor's file watcher would: files created, changed or deleted on disk. */
+  filesChanged(changes: { relative: string; type: 'created' | 'changed' | 'deleted' }[]): void {
+    const types = { created: FileChangeType.Created, changed: FileChangeType.Changed, deleted: FileChangeType.Deleted };
+    this.client.notify(DidChangeWatchedFilesNotification.method, {
+      changes: changes.map((c) => ({ uri: this.uri(c.relative), type: types[c.type] })),
+    });
   }
 
   documentStatus(relative: string): Promise<DocumentStatus | null> {

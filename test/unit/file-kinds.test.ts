@@ -29,8 +29,9 @@ describe('each file judged as what it is', () => {
     const kustomize = validate('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\nnamePrefx: x-\n', {
       path: '/w/kustomization.yaml',
     });
-    assert.deepEqual(summary(kustomize), ['schema-unknown-field@4']);
-    assert.match(kustomize[0]!.message, /Did you mean `namePrefix`\?/);
+    // a.yaml is nowhere (the folder /w does not exist): a true finding, next to the schema's.
+    assert.deepEqual(summary(kustomize), ['missing-path@3', 'schema-unknown-field@4']);
+    assert.match(kustomize[1]!.message, /Did you mean `namePrefix`\?/);
     const flux = validate(
       'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n',
       {
@@ -42,7 +43,7 @@ describe('each file judged as what it is', () => {
   });
 
   it('reads kustomization.yaml and Chart.yaml the way their Go readers do (null is unset; numbers fill strings)', () => {
-    assert.deepEqual(validate('resources:\n  - a.yaml\ncomponents:\n', { path: '/w/kustomization.yaml' }), []);
+    assert.deepEqual(summary(validate('resources:\n  - a.yaml\ncomponents:\n', { path: '/w/kustomization.yaml' })), ['missing-path@2']);
     assert.deepEqual(validate('apiVersion: v2\nname: app\nversion: 1.0\n', { path: '/w/chart/Chart.yaml' }), []);
     assert.deepEqual(summary(validate('name: app\nversion: 1.0.0\n', { path: '/w/chart/Chart.yaml' })), ['schema-required@1']);
   });

@@ -1,21 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { patchFilePaths } from '../../server/src/engine/workspace/kustomization';
-import { Project } from '../../server/src/node/project';
-import { schemaFiles, summary, validate } from '../helpers/engine';
-
-function repository(files: Record<string, string>): { root: string; project: Project } {
-  const root = mkdtempSync(join(tmpdir(), 'driftless-patches-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  const project = new Project(root, schemaFiles);
-  project.scan();
-  return { root, project };
-}
+import { kustomizationReferences } from '../../server/src/engine/workspace/kustomization-references';
+import { repository, summary, validate } from '../helpers/engine';
 
 const PATCH =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: web\n          volumeMounts: [{name: cache, mountPath: /cache}]\n';
@@ -23,11 +9,13 @@ const PATCH =
 describe('kustomize patches are judged as the partial objects they are', () => {
   it('reads the patch files a kustomization names, not inline patches', () => {
     assert.deepEqual(
-      patchFilePaths({
+      kustomizationReferences({
         patches: [{ path: 'replicas.yaml', target: { kind: 'Deployment' } }, { patch: '- op: remove\n  path: /spec/replicas' }],
-        patchesStrategicMerge: ['memory.yaml', 'apiVersion: apps/v1\nkind: Deployment\n'],
+        patchesStrategicMerge: ['memory.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', '{"kind":"Deployment"}'],
         patchesJson6902: [{ path: 'ops.json', target: { kind: 'Ingress', name: 'web' } }],
-      }),
+      })
+        .filter((reference) => reference.field === 'patches')
+        .map((reference) => reference.entry),
       ['replicas.yaml', 'ops.json', 'memory.yaml'],
     );
   });

@@ -5,7 +5,7 @@ export type RuleSetting = Severity | 'off';
 
 export interface RuleInfo {
   severity: Severity;
-  category: 'yaml' | 'resource' | 'schema' | 'api-server' | 'project';
+  category: 'yaml' | 'resource' | 'schema' | 'api-server' | 'references' | 'project';
   summary: string;
 }
 
@@ -98,6 +98,17 @@ export const RULES = {
     category: 'api-server',
     summary: "A CRD's openAPIV3Schema uses a type the API server does not support.",
   },
+  'missing-path': {
+    severity: 'error',
+    category: 'references',
+    summary: 'A file or folder a kustomization names does not exist.',
+  },
+  'not-a-kustomization': {
+    severity: 'error',
+    category: 'references',
+    summary: 'A folder listed as a kustomize resource or component holds no kustomization file.',
+  },
+  'kustomization-cycle': { severity: 'error', category: 'references', summary: 'Kustomizations include each other in a cycle.' },
   'schema-unavailable': { severity: 'info', category: 'project', summary: 'A schema named by a modeline cannot be loaded offline.' },
   'invalid-config': { severity: 'warning', category: 'project', summary: 'A .driftless.yaml setting cannot be used as written.' },
 } as const satisfies Record<string, RuleInfo>;

@@ -8,11 +8,13 @@ import {
   FileChangeType,
   TextDocumentSyncKind,
   TextDocuments,
+  WatchKind,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isKustomizationFile } from '../engine/classify/file-kind';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
@@ -24,12 +26,13 @@ import { completion } from './features/completion';
 import { documentStatus } from './features/document-status';
 import { documentSymbols } from './features/document-symbols';
 import { hover } from './features/hover';
+import { pathLinks } from './features/path-links';
 import { OpenDocuments, type OpenDocument } from './open-documents';
 import { Projects, settingsToConfig, uriToPath } from './projects';
 import { ValidationScheduler } from './validation-scheduler';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
-const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus];
+const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus, pathLinks];
 
 export class DriftlessLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -97,6 +100,8 @@ export class DriftlessLanguageServer {
         hoverProvider: true,
         completionProvider: { triggerCharacters: [' ', ':'], resolveProvider: false },
         documentSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
       },
@@ -106,7 +111,10 @@ export class DriftlessLanguageServer {
 
   private async initialized(): Promise<void> {
     if (this.canWatchFiles) {
-      await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: YAML_GLOB }] });
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        // Any file or folder a kustomization names can appear or go; only YAML contents matter beyond that.
+        watchers: [{ globPattern: YAML_GLOB }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+      });
     }
     await this.reloadSettings();
     this.projects.openWorkspaceFolders(settingsToConfig(this.settings));
@@ -166,6 +174,7 @@ export class DriftlessLanguageServer {
   private fileChanged(uri: string, type: FileChangeType): void {
     const path = uriToPath(uri);
     if (!path || this.open.get(uri)) return;
+    if (type !== FileChangeType.Changed) this.revalidateKustomizations();
     const owner = this.projects.configOwner(path);
     if (owner && owner.reloadConfig(settingsToConfig(this.settings))) {
       void this.rescan(owner);
@@ -176,6 +185,15 @@ export class DriftlessLanguageServer {
       if (!path.startsWith(project.root) || project.isExcluded(path)) continue;
       const text = type === FileChangeType.Deleted ? undefined : readTextFile(path);
       if (project.indexFile(path, text?.ok ? text.text : undefined)) this.revalidateAll(project);
+    }
+  }
+
+  /** Open kustomizations check that the paths they name exist: a file or folder appeared or went. */
+  private revalidateKustomizations(): void {
+    for (const state of this.open.all()) {
+      if (!isKustomizationFile(state.path)) continue;
+      this.open.forget(state);
+      this.scheduler.soon(state.uri);
     }
   }
 

@@ -49,6 +49,11 @@ export class OpenDocuments {
     for (const state of this.states.values()) if (!project || state.project === project) state.validated = undefined;
   }
 
+  /** Forgets one document's result, after a change elsewhere (a file it names appeared or went). */
+  forget(state: OpenDocument): void {
+    state.validated = undefined;
+  }
+
   /** Runs validation if the text changed since the last run, and returns the current result. */
   validate(state: OpenDocument, document: TextDocument): FileValidation {
     if (state.validated?.version === document.version && state.validated.text === document.getText()) return state.validated.result;

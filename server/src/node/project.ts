@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsyaml from 'js-yaml';
-import { hasTemplatesFolder, isKustomizationFile, type FileFacts } from '../engine/classify/file-kind';
+import { hasTemplatesFolder, isKustomizationFile, isKustomizeConfig, type FileFacts } from '../engine/classify/file-kind';
 import {
   CONFIG_FILE_NAME,
   effectiveConfig,
@@ -18,10 +18,13 @@ import { crdFromManifest, CrdRegistry, type CrdDefinition } from '../engine/sche
 import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
+import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
+import type { WorkspaceFiles } from '../engine/workspace/workspace-files';
 import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type ParsedDocument } from '../engine/yaml/parse-documents';
+import { diskFiles } from './disk-files';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
 import { readTextFile } from './read-text-file';
 
@@ -52,6 +55,8 @@ export class Project implements ValidationHost {
   private isExcludedPath: (path: string) => boolean = () => false;
   private readonly chartRoots = new Map<string, boolean>();
   private readonly kustomizations = new KustomizationIndex(dirname);
+  /** The file system as checks across files and path links see it. */
+  readonly files: WorkspaceFiles = diskFiles;
   private readonly modelineSchemas = new Map<string, { key: string; schema: Record<string, unknown> }>();
 
   constructor(
@@ -191,9 +196,26 @@ export class Project implements ValidationHost {
   /** Validates a file's text; `cache` (one per open editor) lets unchanged documents skip parsing and validation. */
   validateText(path: string, text: string, cache?: DocumentCache): FileValidation {
     const documents: ParsedDocument[] = cache ? cache.parse(text) : parseDocuments(text);
-    const report = this.validator.validate(this.facts(path), documents, this.config.kubernetesVersion);
+    const report = this.withCrossFileFindings(path, this.validator.validate(this.facts(path), documents, this.config.kubernetesVersion));
     const lines = new LineIndex(text);
     return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };
+  }
+
+  /**
+   * Adds what depends on other files. Not cached with the per-document findings: those follow the document's text,
+   * these the rest of the repository.
+   */
+  private withCrossFileFindings(path: string, report: FileReport): FileReport {
+    if (report.kind !== 'kustomization') return report;
+    return {
+      ...report,
+      documents: report.documents.map((entry, i) => {
+        const value = entry.document.content.value;
+        if (i > 0 || !isKustomizeConfig(value)) return entry;
+        const references = checkKustomizationReferences(path, value, this.files, this.kustomizations);
+        return references.length ? { ...entry, findings: [...entry.findings, ...references] } : entry;
+      }),
+    };
   }
 
   /** Validation asks on every run; the file is read again only when it changed. */

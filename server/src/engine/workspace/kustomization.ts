@@ -1,6 +1,7 @@
 // What kustomizations say about other files, read from their kustomization.yaml files: which files are patches (judged
 // as the partial objects they are), and which resources get their namespace set by kustomize (a Namespace object
 // there may carry a placeholder name). The seed of the repository graph.
+import { isRemoteEntry, isResourceField, kustomizationReferences, type ReferenceField } from './kustomization-references';
 
 export interface KustomizationFacts {
   /** Where the kustomization file is. */
@@ -18,50 +19,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A `patchesStrategicMerge` entry is a file path, or an inline patch (YAML text with a newline or a colon). */
-function looksLikePath(entry: string): boolean {
-  return !entry.includes('\n') && !/:\s/.test(entry) && /\.(ya?ml|json)$/i.test(entry.trim());
-}
-
-/** The patch files a kustomization (or Component) names, as written (relative to its folder). */
-export function patchFilePaths(kustomization: unknown): string[] {
-  if (!isRecord(kustomization)) return [];
-  const paths: string[] = [];
-  for (const key of ['patches', 'patchesJson6902']) {
-    const list = kustomization[key];
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) if (isRecord(entry) && typeof entry.path === 'string') paths.push(entry.path);
-  }
-  const strategic = kustomization.patchesStrategicMerge;
-  if (Array.isArray(strategic))
-    for (const entry of strategic) if (typeof entry === 'string' && looksLikePath(entry)) paths.push(entry.trim());
-  return paths;
-}
-
-const REMOTE = /^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i;
-
-function localEntries(list: unknown): string[] {
-  return Array.isArray(list)
-    ? list.filter((e): e is string => typeof e === 'string' && e.trim() !== '' && !REMOTE.test(e)).map((e) => e.trim())
-    : [];
-}
-
 /** Reads a parsed kustomization.yaml; `resolve` turns a relative entry into a path (the host knows the file system). */
 export function readKustomization(path: string, value: unknown, resolve: (entry: string) => string): KustomizationFacts {
-  const record = isRecord(value) ? value : {};
+  const references = kustomizationReferences(value).filter((r) => !isRemoteEntry(r.entry));
+  const entries = (accept: (field: ReferenceField) => boolean) => references.filter((r) => accept(r.field)).map((r) => resolve(r.entry));
+  const namespace = isRecord(value) ? value.namespace : undefined;
   return {
     path,
-    ...(typeof record.namespace === 'string' && record.namespace ? { namespace: record.namespace } : {}),
-    resources: [...localEntries(record.resources), ...localEntries(record.bases)].map(resolve),
-    components: localEntries(record.components).map(resolve),
-    patches: patchFilePaths(record).map(resolve),
+    ...(typeof namespace === 'string' && namespace ? { namespace } : {}),
+    resources: entries(isResourceField),
+    components: entries((field) => field === 'components'),
+    patches: entries((field) => field === 'patches'),
   };
+}
+
+interface Derived {
+  byFolder: Map<string, KustomizationFacts>;
+  patches: Set<string>;
+  namespaced: Set<string>;
 }
 
 /** What the kustomizations of a repository imply for each file. */
 export class KustomizationIndex {
   private readonly byPath = new Map<string, KustomizationFacts>();
-  private derived: { patches: Set<string>; namespaced: Set<string> } | undefined;
+  private derived: Derived | undefined;
 
   constructor(
     /** The folder a kustomization file sits in. */
@@ -91,7 +72,34 @@ export class KustomizationIndex {
     return this.derive().namespaced.has(file);
   }
 
-  private derive(): { patches: Set<string>; namespaced: Set<string> } {
+  /** Whether a folder holds a kustomization this index knows. */
+  hasKustomization(folder: string): boolean {
+    return this.derive().byFolder.has(folder);
+  }
+
+  /**
+   * The folders through which `folder`, an entry of the kustomization at `path`, leads back to that kustomization's
+   * own folder (kustomize stops there: "cycle detected"), or undefined.
+   */
+  cycleThrough(path: string, folder: string): string[] | undefined {
+    const home = this.folderOf(path);
+    const { byFolder } = this.derive();
+    const seen = new Set<string>();
+    const walk = (current: string, chain: string[]): string[] | undefined => {
+      if (current === home) return chain;
+      const facts = byFolder.get(current);
+      if (!facts || seen.has(current)) return undefined;
+      seen.add(current);
+      for (const next of [...facts.resources, ...facts.components]) {
+        const found = walk(next, [...chain, next]);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    return walk(folder, [folder]);
+  }
+
+  private derive(): Derived {
     if (this.derived) return this.derived;
     const byFolder = new Map<string, KustomizationFacts>();
     for (const facts of this.byPath.values()) byFolder.set(this.folderOf(facts.path), facts);
@@ -114,7 +122,7 @@ export class KustomizationIndex {
       }
     };
     for (const facts of this.byPath.values()) if (facts.namespace) mark(facts);
-    this.derived = { patches, namespaced };
+    this.derived = { byFolder, patches, namespaced };
     return this.derived;
   }
 }

@@ -58,7 +58,7 @@ describe('diagnostics', function () {
 
   it('every deliberate mistake in sandbox/ shows on its line, exactly as the CLI reports it', async function () {
     const expected = cliFindings().filter((f) => f.file.startsWith('sandbox/'));
-    assert.ok(expected.length >= 9, `the CLI found only ${expected.length} findings in sandbox/`);
+    assert.ok(expected.length >= 10, `the CLI found only ${expected.length} findings in sandbox/`);
     const files = [...new Set(expected.map((f) => f.file))].sort();
     for (const file of files) {
       const uri = fileIn('sample-repo', file);
@@ -82,6 +82,7 @@ describe('diagnostics', function () {
       ['sandbox/removed-api-pdb.yaml', 'removed-api-version', 2],
       ['sandbox/duplicate-container-name.yaml', 'schema-duplicate-item', 31],
       ['sandbox/backup-schedule-bad-method.yaml', 'schema-enum', 8],
+      ['sandbox/misnamed-resource/kustomization.yaml', 'missing-path', 6],
     ];
     for (const [file, rule, line] of mistakes) {
       const uri = fileIn('sample-repo', file);

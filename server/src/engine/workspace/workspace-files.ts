@@ -1,0 +1,27 @@
+// What checks across files need to know of the file system. The engine does no I/O: the host (the Node adapter, or a
+// test's in-memory tree) answers these.
+
+export type EntryKind = 'file' | 'folder';
+
+export interface WorkspaceFiles {
+  /** What is at `path`: a file, a folder, or nothing (also when it cannot be read). */
+  kindOf(path: string): EntryKind | undefined;
+  /** The names in a folder; [] when it cannot be read. */
+  list(folder: string): string[];
+  /** An entry as a kustomization or manifest writes it (`../base`, `patch.yaml`), resolved against a folder. */
+  resolve(folder: string, entry: string): string;
+  dirname(path: string): string;
+  /** `to` relative to the folder `from`, with `/` separators, as a user would write it. */
+  relative(from: string, to: string): string;
+}
+
+const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** The kustomization file kustomize would read in a folder, if there is one. */
+export function kustomizationFileIn(folder: string, files: WorkspaceFiles): string | undefined {
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    const candidate = files.resolve(folder, name);
+    if (files.kindOf(candidate) === 'file') return candidate;
+  }
+  return undefined;
+}
