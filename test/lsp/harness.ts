@@ -15,6 +15,7 @@ import {
   DocumentSymbolRequest,
   FileChangeType,
   HoverRequest,
+  WorkspaceSymbolRequest,
   type CodeAction,
   type Command,
   type CompletionItem,
@@ -256,6 +257,10 @@ export class ServerSession {
 
   async documentLinks(relative: string): Promise<DocumentLink[]> {
     return (await this.client.request(DocumentLinkRequest.type, { textDocument: { uri: this.uri(relative) } })) ?? [];
+  }
+
+  async workspaceSymbols(query: string): Promise<SymbolInformation[]> {
+    return ((await this.client.request(WorkspaceSymbolRequest.type, { query })) ?? []) as SymbolInformation[];
   }
 
   definition(relative: string, position: Position): Promise<unknown> {

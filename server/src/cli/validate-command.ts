@@ -37,7 +37,7 @@ export function runValidate(options: ValidateOptions): CommandResult {
     }
   }
   const project = new Project(findProjectRoot(targets[0]!), schemas, undefined, versionOverride);
-  project.scan();
+  project.scan({ keepParses: true });
 
   const display = (path: string) => relative(options.cwd, path) || path;
   const files: string[] = [];

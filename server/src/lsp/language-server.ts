@@ -13,6 +13,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isKustomizationFile } from '../engine/classify/file-kind';
 import type { SchemaData } from '../engine/schema/schema-data';
@@ -27,6 +28,7 @@ import { documentStatus } from './features/document-status';
 import { documentSymbols } from './features/document-symbols';
 import { hover } from './features/hover';
 import { pathLinks } from './features/path-links';
+import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
 import { Projects, settingsToConfig, uriToPath } from './projects';
 import { ValidationScheduler } from './validation-scheduler';
@@ -60,6 +62,11 @@ export class DriftlessLanguageServer {
     });
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
+    workspaceSymbols(
+      connection,
+      () => this.projects.all(),
+      (path) => this.documents.get(pathToFileURL(path).href)?.getText(),
+    );
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;
@@ -102,6 +109,7 @@ export class DriftlessLanguageServer {
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         definitionProvider: true,
+        workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
       },
@@ -164,11 +172,14 @@ export class DriftlessLanguageServer {
     if (await this.projects.scan(project)) this.revalidateAll(project);
   }
 
-  /** Unsaved edits of CRDs and of .driftless.yaml take effect as the user types. */
+  /** Unsaved edits of CRDs, kustomizations, resources and .driftless.yaml take effect as the user types. */
   private noteContent(state: OpenDocument, text: string): void {
     const owner = this.projects.configOwner(state.path);
     if (owner && owner.reloadConfig(settingsToConfig(this.settings), text)) this.revalidateAll(owner, state.uri);
-    if (state.project.indexFile(state.path, text)) this.revalidateAll(state.project, state.uri);
+    // A file too large or binary to validate is not read for the index either (the cache shares the parse with validation).
+    const readable = this.whyNotValidated(text) === undefined;
+    if (state.project.indexFile(state.path, readable ? text : undefined, readable ? state.cache.parse(text) : undefined))
+      this.revalidateAll(state.project, state.uri);
   }
 
   private fileChanged(uri: string, type: FileChangeType): void {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsyaml from 'js-yaml';
-import { hasTemplatesFolder, isKustomizationFile, isKustomizeConfig, type FileFacts } from '../engine/classify/file-kind';
+import { classifyFile, hasTemplatesFolder, isKustomizationFile, isKustomizeConfig, type FileFacts } from '../engine/classify/file-kind';
 import {
   CONFIG_FILE_NAME,
   effectiveConfig,
@@ -19,6 +19,7 @@ import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
 import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
+import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
 import type { WorkspaceFiles } from '../engine/workspace/workspace-files';
 import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
@@ -55,6 +56,10 @@ export class Project implements ValidationHost {
   private isExcludedPath: (path: string) => boolean = () => false;
   private readonly chartRoots = new Map<string, boolean>();
   private readonly kustomizations = new KustomizationIndex(dirname);
+  /** Every resource the project's files declare. */
+  readonly resources = new ResourceIndex();
+  /** Parses made by scan({ keepParses: true }), each used once by validateText. */
+  private readonly keptParses = new Map<string, { text: string; documents: readonly ParsedDocument[] }>();
   /** The file system as checks across files and path links see it. */
   readonly files: WorkspaceFiles = diskFiles;
   private readonly modelineSchemas = new Map<string, { key: string; schema: Record<string, unknown> }>();
@@ -121,13 +126,19 @@ export class Project implements ValidationHost {
     return [...new Set([...this.yamlFiles(), ...configured.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: [] }))])];
   }
 
-  /** Reads every indexed file (see indexFile), replacing what was known. */
-  scan(): void {
+  /**
+   * Reads every indexed file (see indexFile), replacing what was known. `keepParses` (the CLI, which validates every
+   * file next) keeps each file's parse for its validation, so no file is parsed twice.
+   */
+  scan(options: { keepParses?: boolean } = {}): void {
     const files = this.indexedFiles();
     this.forgetFilesOtherThan(files);
     for (const file of files) {
       const text = readTextFile(file);
-      if (text.ok) this.indexFile(file, text.text);
+      if (!text.ok) continue;
+      const documents = parseDocuments(text.text);
+      this.indexFile(file, text.text, documents);
+      if (options.keepParses) this.keptParses.set(file, { text: text.text, documents });
     }
   }
 
@@ -138,6 +149,7 @@ export class Project implements ValidationHost {
     for (const source of this.crds.sources()) if (!current.has(source)) changed = this.crds.removeSource(source) || changed;
     for (const source of this.kustomizations.paths())
       if (!current.has(source)) changed = this.kustomizations.set(source, undefined) || changed;
+    for (const source of this.resources.files()) if (!current.has(source)) this.resources.setFile(source, undefined);
     return changed;
   }
 
@@ -145,29 +157,44 @@ export class Project implements ValidationHost {
    * Takes what a file tells the project now (`undefined`: it is gone): the CRDs it defines, and what it says about
    * other files if it is a kustomization. True when anything changed, so open documents must be validated again.
    */
-  indexFile(path: string, text: string | undefined): boolean {
-    const crdsChanged = this.updateCrds(path, text);
-    const kustomizationChanged = isKustomizationFile(path) && this.updateKustomization(path, text);
+  indexFile(path: string, text: string | undefined, parsed?: readonly ParsedDocument[]): boolean {
+    let documents = parsed;
+    const parse = (content: string) => (documents ??= parseDocuments(content));
+    const crdsChanged = this.updateCrds(path, text, parse);
+    const kustomizationChanged = isKustomizationFile(path) && this.updateKustomization(path, text, parse);
+    this.updateResources(path, text, parse);
     return crdsChanged || kustomizationChanged;
   }
 
-  updateCrds(path: string, text: string | undefined): boolean {
+  private updateCrds(path: string, text: string | undefined, parse: (text: string) => readonly ParsedDocument[]): boolean {
     if (text === undefined || !text.includes('CustomResourceDefinition')) return this.crds.removeSource(path);
     const crds: CrdDefinition[] = [];
-    for (const document of parseDocuments(text)) {
+    for (const document of parse(text)) {
       const crd = crdFromManifest(document.content.value);
       if (crd) crds.push(crd);
     }
     return this.crds.setSource(path, crds);
   }
 
-  private updateKustomization(path: string, text: string | undefined): boolean {
+  /** The resources of files that hold manifests (not kustomization.yaml, Chart.yaml, templates or the config). */
+  private updateResources(path: string, text: string | undefined, parse: (text: string) => readonly ParsedDocument[]): boolean {
+    if (text === undefined || classifyFile({ path, inHelmChartTemplates: this.inHelmChartTemplates(path) }) !== 'manifests')
+      return this.resources.setFile(path, undefined);
+    return this.resources.setFile(path, resourcesOfDocuments(path, parse(text)));
+  }
+
+  private updateKustomization(path: string, text: string | undefined, parse: (text: string) => readonly ParsedDocument[]): boolean {
     if (text === undefined) return this.kustomizations.set(path, undefined);
-    const value = parseDocuments(text)[0]?.content.value;
+    const value = parse(text)[0]?.content.value;
     return this.kustomizations.set(
       path,
       readKustomization(path, value, (entry) => resolve(dirname(path), entry)),
     );
+  }
+
+  /** Whether a kustomization names the file as a patch (its resources are partial, not definitions). */
+  isPatch(path: string): boolean {
+    return this.kustomizations.isPatch(path);
   }
 
   facts(path: string): FileFacts {
@@ -195,7 +222,9 @@ export class Project implements ValidationHost {
 
   /** Validates a file's text; `cache` (one per open editor) lets unchanged documents skip parsing and validation. */
   validateText(path: string, text: string, cache?: DocumentCache): FileValidation {
-    const documents: ParsedDocument[] = cache ? cache.parse(text) : parseDocuments(text);
+    const kept = this.keptParses.get(path);
+    if (kept) this.keptParses.delete(path);
+    const documents: readonly ParsedDocument[] = cache ? cache.parse(text) : kept?.text === text ? kept.documents : parseDocuments(text);
     const report = this.withCrossFileFindings(path, this.validator.validate(this.facts(path), documents, this.config.kubernetesVersion));
     const lines = new LineIndex(text);
     return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };

@@ -2,7 +2,18 @@
 // user creates and deletes, and links and go-to-definition to what a kustomization names.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { driftless, driftlessDiagnostics, fileIn, open, positionOf, ruleOf, waitForDiagnostics, waitForRule, writeFile } from '../helpers';
+import {
+  driftless,
+  driftlessDiagnostics,
+  fileIn,
+  open,
+  positionOf,
+  ruleOf,
+  until,
+  waitForDiagnostics,
+  waitForRule,
+  writeFile,
+} from '../helpers';
 
 const MISNAMED = 'sandbox/misnamed-resource/kustomization.yaml';
 
@@ -66,5 +77,21 @@ describe('paths in kustomizations', function () {
       [fileIn('sample-repo', 'apps/base/kustomization.yaml').toString()],
     );
     assert.deepEqual(driftlessDiagnostics(uri), []);
+  });
+
+  it('Go to Symbol in Workspace finds a resource by name, at its name, with its kind', async function () {
+    const symbols = await until('the workspace index to hold the sample repository', async () => {
+      const found = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'frontend');
+      return found.some((s) => s.containerName.startsWith('Deployment')) ? found : undefined;
+    });
+    const deployment = symbols.find((s) => s.containerName.startsWith('Deployment'));
+    assert.ok(deployment);
+    assert.equal(deployment.name, 'frontend');
+    assert.equal(deployment.containerName, 'Deployment · apps/base/deployment.yaml');
+    assert.equal(vscode.workspace.asRelativePath(deployment.location.uri, false), 'apps/base/deployment.yaml');
+    const document = await vscode.workspace.openTextDocument(deployment.location.uri);
+    assert.equal(document.lineAt(deployment.location.range.start.line).text.trim(), 'name: frontend');
+    // Patches of the Deployment are not offered as its definition.
+    assert.ok(!symbols.some((s) => s.location.uri.path.endsWith('-patch.yaml')), JSON.stringify(symbols.map((s) => s.location.uri.path)));
   });
 });

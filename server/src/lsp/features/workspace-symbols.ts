@@ -1,0 +1,56 @@
+// workspace/symbol: every resource of every project, found by name ("Go to Symbol in Workspace", `#` in Quick Open).
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SymbolKind, type Connection, type SymbolInformation } from 'vscode-languageserver/node';
+import { nameOffset } from '../../engine/workspace/resource-index';
+import { LineIndex } from '../../engine/yaml/line-index';
+import type { Project } from '../../node/project';
+import { readTextFile } from '../../node/read-text-file';
+
+/** Enough to choose from; the editor filters further as the user types. */
+const MAX_SYMBOLS = 250;
+
+export function workspaceSymbols(
+  connection: Connection,
+  projects: () => Project[],
+  /** The editor's text of an open file (unsaved edits included), else undefined. */
+  openText: (path: string) => string | undefined,
+): void {
+  connection.onWorkspaceSymbol((params) => {
+    try {
+      const texts = new Map<string, { text: string; lines: LineIndex } | null>();
+      const textOf = (path: string) => {
+        if (!texts.has(path)) {
+          const text = openText(path) ?? textOnDisk(path);
+          texts.set(path, text === undefined ? null : { text, lines: new LineIndex(text) });
+        }
+        return texts.get(path) ?? undefined;
+      };
+      const symbols: SymbolInformation[] = [];
+      for (const project of projects()) {
+        for (const resource of project.resources.search(params.query, MAX_SYMBOLS)) {
+          if (symbols.length >= MAX_SYMBOLS) break;
+          if (project.isPatch(resource.file)) continue;
+          const file = textOf(resource.file);
+          if (!file) continue;
+          const at = file.lines.positionAt(nameOffset(file.text, resource));
+          symbols.push({
+            name: resource.name,
+            kind: SymbolKind.Object,
+            containerName: [resource.kind, resource.namespace, relative(project.root, resource.file)].filter(Boolean).join(' · '),
+            location: { uri: pathToFileURL(resource.file).href, range: { start: at, end: at } },
+          });
+        }
+      }
+      return symbols;
+    } catch (error) {
+      connection.console.error(`Driftless: ${(error as Error).stack ?? String(error)}`);
+      return [];
+    }
+  });
+}
+
+function textOnDisk(path: string): string | undefined {
+  const file = readTextFile(path);
+  return file.ok ? file.text : undefined;
+}
