@@ -58,6 +58,7 @@ describe('driftless validate (CLI)', () => {
       'sandbox/duplicate-container-name.yaml:31 schema-duplicate-item',
       'sandbox/backup-schedule-bad-method.yaml:8 schema-enum',
       'sandbox/misnamed-resource/kustomization.yaml:6 missing-path',
+      'sandbox/missing-configmap.yaml:21 unresolved-reference',
       'apps/overlays/staging/deployment-patch.yaml:11 schema-enum',
     ]) {
       assert.ok(found.includes(expected), `missing ${expected} in\n${found.join('\n')}`);

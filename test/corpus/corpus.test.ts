@@ -83,13 +83,15 @@ function tally<T>(items: readonly T[], key: (item: T) => string): Map<string, T[
 
 /**
  * The group an info belongs to: unknown-custom-resource by "apiVersion Kind"; schema-unavailable by the schema URL's
- * host, or by a longer reviewed prefix (host + path, without ".json") when one is listed; any other info by its rule.
+ * host, or by a longer reviewed prefix (host + path, without ".json") when one is listed; unresolved-secret by the
+ * Secret's name; any other info by its rule.
  */
 function infoGroupOf(d: CliDiagnostic, reviewed: readonly ReviewedInfoGroup[]): string {
   if (d.rule === 'unknown-custom-resource') {
     const m = /^No schema for (\S+) (\S+?):/.exec(d.message);
     return m ? `${m[1]} ${m[2]}` : `(unrecognised message) ${d.message}`;
   }
+  if (d.rule === 'unresolved-secret') return /^No Secret `([^`]+)`/.exec(d.message)?.[1] ?? `(unrecognised message) ${d.message}`;
   if (d.rule === 'schema-unavailable') {
     const m = /^The schema (\S+) cannot be used/.exec(d.message);
     if (!m) return '*';

@@ -15,6 +15,7 @@ import {
   DocumentSymbolRequest,
   FileChangeType,
   HoverRequest,
+  ReferencesRequest,
   WorkspaceSymbolRequest,
   type CodeAction,
   type Command,
@@ -24,6 +25,7 @@ import {
   type DocumentLink,
   type DocumentSymbol,
   type Hover,
+  type Location,
   type Position,
   type PublishDiagnosticsParams,
   type Range,
@@ -261,6 +263,16 @@ export class ServerSession {
 
   async workspaceSymbols(query: string): Promise<SymbolInformation[]> {
     return ((await this.client.request(WorkspaceSymbolRequest.type, { query })) ?? []) as SymbolInformation[];
+  }
+
+  async references(relative: string, position: Position, includeDeclaration = false): Promise<Location[]> {
+    return (
+      (await this.client.request(ReferencesRequest.type, {
+        textDocument: { uri: this.uri(relative) },
+        position,
+        context: { includeDeclaration },
+      })) ?? []
+    );
   }
 
   definition(relative: string, position: Position): Promise<unknown> {

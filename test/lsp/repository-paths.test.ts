@@ -75,10 +75,12 @@ describe('LSP: paths in kustomizations', function () {
       ],
     );
     const definition = await server.definition('overlay/kustomization.yaml', { line: 1, character: 7 });
-    assert.deepEqual(definition, {
-      uri: pathToFileURL(workspace.path('base/kustomization.yaml')).href,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    });
-    assert.equal(await server.definition('overlay/kustomization.yaml', { line: 0, character: 3 }), null);
+    assert.deepEqual(definition, [
+      {
+        uri: pathToFileURL(workspace.path('base/kustomization.yaml')).href,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      },
+    ]);
+    assert.deepEqual(await server.definition('overlay/kustomization.yaml', { line: 0, character: 3 }), []);
   });
 });

@@ -68,6 +68,9 @@ describe('the resource index', () => {
       kind,
       name,
       documentStart: 0,
+      path: [],
+      references: [],
+      produces: [],
     });
     for (const name of ['frontend', 'api-frontend', 'fe-redis', 'backend', 'front']) index.setFile(`/repo/${name}.yaml`, [named(name)]);
     assert.deepEqual(

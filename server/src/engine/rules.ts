@@ -108,6 +108,17 @@ export const RULES = {
     category: 'references',
     summary: 'A folder listed as a kustomize resource or component holds no kustomization file.',
   },
+  'unresolved-reference': {
+    severity: 'warning',
+    category: 'references',
+    summary:
+      'A ConfigMap, ServiceAccount, Service, claim, role, scaling target or Flux object named by a resource is not defined where that resource is applied.',
+  },
+  'unresolved-secret': {
+    severity: 'info',
+    category: 'references',
+    summary: 'A Secret named by a resource is not defined where that resource is applied (Secrets are often made outside git).',
+  },
   'kustomization-cycle': { severity: 'error', category: 'references', summary: 'Kustomizations include each other in a cycle.' },
   'schema-unavailable': { severity: 'info', category: 'project', summary: 'A schema named by a modeline cannot be loaded offline.' },
   'invalid-config': { severity: 'warning', category: 'project', summary: 'A .driftless.yaml setting cannot be used as written.' },

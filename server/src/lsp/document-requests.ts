@@ -1,9 +1,11 @@
 // What a request handler about one document gets: the document, its state and latest validation, and the schema
 // context; errors in a handler are logged and answered empty, so one bug does not take the server down.
+import { pathToFileURL } from 'node:url';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaContext } from '../engine/language/document-schema';
 import type { FileValidation } from '../node/project';
+import { readTextFile } from '../node/read-text-file';
 import type { OpenDocument, OpenDocuments } from './open-documents';
 
 export interface DocumentRequest {
@@ -20,6 +22,14 @@ export class DocumentRequests {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly open: OpenDocuments,
   ) {}
+
+  /** A file's text: the editor's for an open file (unsaved edits included), else the disk's. */
+  textOf(path: string): string | undefined {
+    const open = this.documents.get(pathToFileURL(path).href);
+    if (open) return open.getText();
+    const file = readTextFile(path);
+    return file.ok ? file.text : undefined;
+  }
 
   handle<T>(uri: string, run: (request: DocumentRequest) => T): T | undefined {
     const document = this.documents.get(uri);

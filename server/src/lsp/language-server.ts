@@ -13,7 +13,6 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isKustomizationFile } from '../engine/classify/file-kind';
 import type { SchemaData } from '../engine/schema/schema-data';
@@ -27,6 +26,7 @@ import { completion } from './features/completion';
 import { documentStatus } from './features/document-status';
 import { documentSymbols } from './features/document-symbols';
 import { hover } from './features/hover';
+import { navigation } from './features/navigation';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -34,7 +34,7 @@ import { Projects, settingsToConfig, uriToPath } from './projects';
 import { ValidationScheduler } from './validation-scheduler';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
-const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus, pathLinks];
+const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus, pathLinks, navigation];
 
 export class DriftlessLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -62,11 +62,7 @@ export class DriftlessLanguageServer {
     });
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
-    workspaceSymbols(
-      connection,
-      () => this.projects.all(),
-      (path) => this.documents.get(pathToFileURL(path).href)?.getText(),
-    );
+    workspaceSymbols(requests, () => this.projects.all());
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;
@@ -109,6 +105,7 @@ export class DriftlessLanguageServer {
         documentSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         definitionProvider: true,
+        referencesProvider: true,
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },

@@ -74,6 +74,9 @@ export class Projects {
       if (text.ok) changed = project.indexFile(files[i]!, text.text) || changed;
       if (i % 50 === 49) await yieldToEventLoop();
     }
+    // The first complete index lets checks across files report: everything open is checked again.
+    if (!project.indexComplete) changed = true;
+    project.indexComplete = true;
     return changed;
   }
 

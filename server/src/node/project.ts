@@ -1,7 +1,7 @@
 // One repository as Driftless sees it on disk: its .driftless.yaml, the CRDs in it, and validation of its files.
 // Used by the CLI and by the language server (one per workspace folder), so both validate identically.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsyaml from 'js-yaml';
 import { classifyFile, hasTemplatesFolder, isKustomizationFile, isKustomizeConfig, type FileFacts } from '../engine/classify/file-kind';
@@ -19,8 +19,11 @@ import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
 import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
+import { checkResourceReferences, type ReferenceCheckHost } from '../engine/workspace/reference-checks';
+import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
 import type { WorkspaceFiles } from '../engine/workspace/workspace-files';
+import type { Finding } from '../engine/validate/finding';
 import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
@@ -60,6 +63,12 @@ export class Project implements ValidationHost {
   readonly resources = new ResourceIndex();
   /** Parses made by scan({ keepParses: true }), each used once by validateText. */
   private readonly keptParses = new Map<string, { text: string; documents: readonly ParsedDocument[] }>();
+  readonly referenceScopes = new ReferenceScopes(this.resources, this.kustomizations);
+  private readonly referenceHost: ReferenceCheckHost = {
+    scopes: this.referenceScopes,
+    display: (path) => relative(this.root, path).split(sep).join('/'),
+    displayFolder: (path) => relative(this.root, dirname(path)).split(sep).join('/') || '.',
+  };
   /** The file system as checks across files and path links see it. */
   readonly files: WorkspaceFiles = diskFiles;
   private readonly modelineSchemas = new Map<string, { key: string; schema: Record<string, unknown> }>();
@@ -140,7 +149,14 @@ export class Project implements ValidationHost {
       this.indexFile(file, text.text, documents);
       if (options.keepParses) this.keptParses.set(file, { text: text.text, documents });
     }
+    this.indexComplete = true;
   }
+
+  /**
+   * Whether every file has been read into the indexes once. Until then a name may be missing only because its file
+   * was not read yet: checks across files wait, rather than report and then take back.
+   */
+  indexComplete = false;
 
   /** Drops what files no longer indexed had told the project; true when that changed anything. */
   forgetFilesOtherThan(files: readonly string[]): boolean {
@@ -154,16 +170,17 @@ export class Project implements ValidationHost {
   }
 
   /**
-   * Takes what a file tells the project now (`undefined`: it is gone): the CRDs it defines, and what it says about
-   * other files if it is a kustomization. True when anything changed, so open documents must be validated again.
+   * Takes what a file tells the project now (`undefined`: it is gone): the CRDs it defines, what it says about other
+   * files if it is a kustomization, the resources it declares. True when anything other files' validation reads
+   * changed, so open documents must be validated again.
    */
   indexFile(path: string, text: string | undefined, parsed?: readonly ParsedDocument[]): boolean {
     let documents = parsed;
     const parse = (content: string) => (documents ??= parseDocuments(content));
     const crdsChanged = this.updateCrds(path, text, parse);
     const kustomizationChanged = isKustomizationFile(path) && this.updateKustomization(path, text, parse);
-    this.updateResources(path, text, parse);
-    return crdsChanged || kustomizationChanged;
+    const resourcesChanged = this.updateResources(path, text, parse);
+    return crdsChanged || kustomizationChanged || resourcesChanged;
   }
 
   private updateCrds(path: string, text: string | undefined, parse: (text: string) => readonly ParsedDocument[]): boolean {
@@ -188,7 +205,12 @@ export class Project implements ValidationHost {
     const value = parse(text)[0]?.content.value;
     return this.kustomizations.set(
       path,
-      readKustomization(path, value, (entry) => resolve(dirname(path), entry)),
+      readKustomization(
+        path,
+        value,
+        (entry) => resolve(dirname(path), entry),
+        (entry) => this.files.kindOf(entry) !== undefined,
+      ),
     );
   }
 
@@ -235,14 +257,26 @@ export class Project implements ValidationHost {
    * these the rest of the repository.
    */
   private withCrossFileFindings(path: string, report: FileReport): FileReport {
-    if (report.kind !== 'kustomization') return report;
+    if (report.kind === 'kustomization') {
+      return this.withFindings(report, (value, i) =>
+        i === 0 && isKustomizeConfig(value)
+          ? checkKustomizationReferences(path, value, this.files, this.kustomizations, this.indexComplete)
+          : [],
+      );
+    }
+    if (!this.indexComplete) return report;
+    // A patch's references resolve in the builds of what it patches; not judged yet.
+    if (report.kind !== 'manifests' || this.kustomizations.isPatch(path)) return report;
+    return this.withFindings(report, (value) => checkResourceReferences(path, value, this.referenceHost));
+  }
+
+  private withFindings(report: FileReport, check: (value: unknown, index: number) => Finding[]): FileReport {
     return {
       ...report,
       documents: report.documents.map((entry, i) => {
         const value = entry.document.content.value;
-        if (i > 0 || !isKustomizeConfig(value)) return entry;
-        const references = checkKustomizationReferences(path, value, this.files, this.kustomizations);
-        return references.length ? { ...entry, findings: [...entry.findings, ...references] } : entry;
+        const found = value === undefined ? [] : check(value, i);
+        return found.length ? { ...entry, findings: [...entry.findings, ...found] } : entry;
       }),
     };
   }

@@ -7,7 +7,14 @@ import type { KustomizationIndex } from './kustomization';
 import { isRemoteEntry, isResourceField, kustomizationReferences, type KustomizationReference } from './kustomization-references';
 import { kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
 
-export function checkKustomizationReferences(path: string, value: unknown, files: WorkspaceFiles, index: KustomizationIndex): Finding[] {
+export function checkKustomizationReferences(
+  path: string,
+  value: unknown,
+  files: WorkspaceFiles,
+  index: KustomizationIndex,
+  /** Whether the index has read every kustomization (before, a cycle may be only partly known: not reported). */
+  indexComplete = true,
+): Finding[] {
   const folder = files.dirname(path);
   const findings: Finding[] = [];
   for (const reference of kustomizationReferences(value)) {
@@ -30,7 +37,7 @@ export function checkKustomizationReferences(path: string, value: unknown, files
       );
       continue;
     }
-    const cycle = index.cycleThrough(path, target);
+    const cycle = indexComplete ? index.cycleThrough(path, target) : undefined;
     if (cycle) {
       const chain = [reference.entry, ...cycle.slice(1).map((step) => files.relative(folder, step) || '.')].join(' → ');
       findings.push(

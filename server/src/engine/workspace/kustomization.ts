@@ -1,7 +1,13 @@
 // What kustomizations say about other files, read from their kustomization.yaml files: which files are patches (judged
 // as the partial objects they are), and which resources get their namespace set by kustomize (a Namespace object
 // there may carry a placeholder name). The seed of the repository graph.
-import { isRemoteEntry, isResourceField, kustomizationReferences, type ReferenceField } from './kustomization-references';
+import {
+  isRemoteEntry,
+  isResourceField,
+  kustomizationReferences,
+  type KustomizationReference,
+  type ReferenceField,
+} from './kustomization-references';
 
 export interface KustomizationFacts {
   /** Where the kustomization file is. */
@@ -13,6 +19,12 @@ export interface KustomizationFacts {
   components: string[];
   /** Patch files named under `patches`, `patchesStrategicMerge` and `patchesJson6902`, resolved. */
   patches: string[];
+  /** ConfigMaps and Secrets its generators make (their names before kustomize adds the hash suffix). */
+  generated: { kind: 'ConfigMap' | 'Secret'; name: string; namespace?: string }[];
+  /** It takes in what cannot be seen offline: remote bases or resources, or Helm charts (`helmCharts`). */
+  appliesUnseen: boolean;
+  /** `kind: Component`: only ever built as part of another kustomization. */
+  isComponent: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -20,29 +32,82 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Reads a parsed kustomization.yaml; `resolve` turns a relative entry into a path (the host knows the file system). */
-export function readKustomization(path: string, value: unknown, resolve: (entry: string) => string): KustomizationFacts {
-  const references = kustomizationReferences(value).filter((r) => !isRemoteEntry(r.entry));
+export function readKustomization(
+  path: string,
+  value: unknown,
+  resolve: (entry: string) => string,
+  /** Whether a path exists: an entry that does not is remote to kustomize (or missing, which another check reports). */
+  exists: (path: string) => boolean,
+): KustomizationFacts {
+  const all = kustomizationReferences(value);
+  const isLocal = (r: KustomizationReference) => !isRemoteEntry(r.entry) || exists(resolve(r.entry));
+  const references = all.filter(isLocal);
+  const record = isRecord(value) ? value : {};
+  const generated: KustomizationFacts['generated'] = [];
+  for (const [key, kind] of [
+    ['configMapGenerator', 'ConfigMap'],
+    ['secretGenerator', 'Secret'],
+  ] as const) {
+    const list = record[key];
+    if (!Array.isArray(list)) continue;
+    // A `merge` or `replace` generator changes one its bases make; it makes none.
+    for (const generator of list)
+      if (
+        isRecord(generator) &&
+        typeof generator.name === 'string' &&
+        generator.name &&
+        !['merge', 'replace'].includes(String(generator.behavior))
+      )
+        generated.push({
+          kind,
+          name: generator.name,
+          ...(typeof generator.namespace === 'string' ? { namespace: generator.namespace } : {}),
+        });
+  }
+  const hasHelmCharts = Array.isArray(record.helmCharts) && record.helmCharts.length > 0;
+  const hasRemote = all.some((r) => (isResourceField(r.field) || r.field === 'components') && !isLocal(r));
   const entries = (accept: (field: ReferenceField) => boolean) => references.filter((r) => accept(r.field)).map((r) => resolve(r.entry));
-  const namespace = isRecord(value) ? value.namespace : undefined;
+  const namespace = record.namespace;
   return {
     path,
     ...(typeof namespace === 'string' && namespace ? { namespace } : {}),
     resources: entries(isResourceField),
     components: entries((field) => field === 'components'),
     patches: entries((field) => field === 'patches'),
+    generated,
+    appliesUnseen: hasHelmCharts || hasRemote,
+    isComponent: record.kind === 'Component',
   };
+}
+
+/** What one `kustomize build` of a kustomization nothing else includes puts together. */
+export interface KustomizeBuild {
+  /** The kustomization file at its root. */
+  root: string;
+  /** Each manifest file it reads, with the namespace kustomize gives its resources (the outermost `namespace:`). */
+  files: Map<string, string | undefined>;
+  /** What its generators make, with the namespace kustomize gives them and the kustomization whose generator it is. */
+  generated: { kind: 'ConfigMap' | 'Secret'; name: string; namespace?: string; source: string }[];
+  /**
+   * The namespaces where parts of it apply objects nobody can see offline (remote bases, Helm charts); undefined: a
+   * part without a namespace. Empty: everything it applies is in the repository.
+   */
+  unseenIn: (string | undefined)[];
 }
 
 interface Derived {
   byFolder: Map<string, KustomizationFacts>;
   patches: Set<string>;
   namespaced: Set<string>;
+  builds: KustomizeBuild[];
+  buildsOfFile: Map<string, KustomizeBuild[]>;
 }
 
 /** What the kustomizations of a repository imply for each file. */
 export class KustomizationIndex {
   private readonly byPath = new Map<string, KustomizationFacts>();
   private derived: Derived | undefined;
+  private changes = 0;
 
   constructor(
     /** The folder a kustomization file sits in. */
@@ -56,7 +121,13 @@ export class KustomizationIndex {
     if (facts) this.byPath.set(path, facts);
     else this.byPath.delete(path);
     this.derived = undefined;
+    this.changes++;
     return true;
+  }
+
+  /** Counts changes, so that what is derived from the index knows when to recompute. */
+  get generation(): number {
+    return this.changes;
   }
 
   paths(): string[] {
@@ -122,7 +193,66 @@ export class KustomizationIndex {
       }
     };
     for (const facts of this.byPath.values()) if (facts.namespace) mark(facts);
-    this.derived = { byFolder, patches, namespaced };
+    const builds = this.buildsFrom(byFolder);
+    const buildsOfFile = new Map<string, KustomizeBuild[]>();
+    for (const build of builds)
+      for (const file of build.files.keys()) {
+        const list = buildsOfFile.get(file);
+        if (list) list.push(build);
+        else buildsOfFile.set(file, [build]);
+      }
+    this.derived = { byFolder, patches, namespaced, builds, buildsOfFile };
     return this.derived;
+  }
+
+  /** The builds that read this file (none: nothing wires it, or only kustomizations in a cycle do). */
+  buildsOf(file: string): readonly KustomizeBuild[] {
+    return this.derive().buildsOfFile.get(file) ?? [];
+  }
+
+  builds(): readonly KustomizeBuild[] {
+    return this.derive().builds;
+  }
+
+  /**
+   * One build per kustomization no other includes (Components are built only inside others); the outer `namespace:`
+   * wins, as kustomize applies it last.
+   */
+  private buildsFrom(byFolder: Map<string, KustomizationFacts>): KustomizeBuild[] {
+    const included = new Set<string>();
+    for (const facts of this.byPath.values()) for (const entry of [...facts.resources, ...facts.components]) included.add(entry);
+    const builds: KustomizeBuild[] = [];
+    for (const root of this.byPath.values()) {
+      if (root.isComponent || included.has(this.folderOf(root.path))) continue;
+      const build: KustomizeBuild = { root: root.path, files: new Map(), generated: [], unseenIn: [] };
+      const visited = new Set<KustomizationFacts>();
+      const walk = (facts: KustomizationFacts, outer: string | undefined) => {
+        if (visited.has(facts)) return;
+        visited.add(facts);
+        const namespace = outer ?? facts.namespace;
+        if (facts.appliesUnseen) build.unseenIn.push(namespace);
+        for (const generated of facts.generated) {
+          const generatedNamespace = namespace ?? generated.namespace;
+          build.generated.push({
+            kind: generated.kind,
+            name: generated.name,
+            ...(generatedNamespace ? { namespace: generatedNamespace } : {}),
+            source: facts.path,
+          });
+        }
+        for (const entry of facts.resources) {
+          const base = byFolder.get(entry);
+          if (base) walk(base, namespace);
+          else if (!build.files.has(entry)) build.files.set(entry, namespace);
+        }
+        for (const folder of facts.components) {
+          const component = byFolder.get(folder);
+          if (component) walk(component, namespace);
+        }
+      };
+      walk(root, undefined);
+      builds.push(build);
+    }
+    return builds;
   }
 }

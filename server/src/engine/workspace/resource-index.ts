@@ -1,6 +1,9 @@
 // Every resource the repository declares, keyed by kind, namespace and name, kept per file so that a file's edit
 // replaces only its own entries. Holds identities and where they are, never the resources' values.
+import type { JsonPath } from '../yaml/locate';
 import type { ParsedDocument } from '../yaml/parse-documents';
+import { producedBy, unseenObjectsOf, type ProducedResource } from './produced-resources';
+import { referencesOf, type ResourceReference } from './resource-references';
 
 export interface IndexedResource {
   file: string;
@@ -12,10 +15,22 @@ export interface IndexedResource {
   namespace?: string;
   /** Offset in the file of the document that declares it; `nameOffset` finds the name from there. */
   documentStart: number;
+  /** Where the resource is in its document's value: [] or ['items', i] in a List. */
+  path: JsonPath;
+  /** The resources it names (paths relative to the resource). */
+  references: ResourceReference[];
+  /** What a controller makes from it (an ExternalSecret's Secret, ...). */
+  produces: ProducedResource[];
+  /** It applies objects that cannot be seen offline (a HelmRelease, an Argo CD Application), in `namespace` if named. */
+  appliesUnseen?: { namespace?: string };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** The resources a file's documents declare (a List's items each count). */
@@ -24,8 +39,9 @@ export function resourcesOfDocuments(file: string, documents: readonly ParsedDoc
   for (const document of documents) {
     const value = document.content.value;
     if (!isRecord(value)) continue;
-    const candidates = value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
-    for (const candidate of candidates) {
+    const isList = value.kind === 'List' && Array.isArray(value.items);
+    const candidates: unknown[] = isList ? (value.items as unknown[]) : [value];
+    for (const [i, candidate] of candidates.entries()) {
       if (!isRecord(candidate) || typeof candidate.apiVersion !== 'string' || typeof candidate.kind !== 'string') continue;
       const metadata = isRecord(candidate.metadata) ? candidate.metadata : undefined;
       if (typeof metadata?.name !== 'string' || metadata.name === '') continue;
@@ -37,6 +53,10 @@ export function resourcesOfDocuments(file: string, documents: readonly ParsedDoc
         name: metadata.name,
         ...(typeof metadata.namespace === 'string' && metadata.namespace ? { namespace: metadata.namespace } : {}),
         documentStart: document.start,
+        path: isList ? ['items', i] : [],
+        references: referencesOf(candidate),
+        produces: producedBy(candidate),
+        ...optional('appliesUnseen', unseenObjectsOf(candidate)),
       });
     }
   }
@@ -88,20 +108,62 @@ function lineEnd(text: string, from: number): number {
   return text.charCodeAt(end - 1) === 13 ? end - 1 : end;
 }
 
-/** What identifies a resource for references: its kind, namespace and name (not where it is written). */
-function identities(resources: readonly IndexedResource[]): string {
-  return resources.map((r) => `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}`).join('\n');
+/**
+ * What other files' references can see of a file's resources: kinds, namespaces and names, what controllers make
+ * from them, and whether they apply unseen objects. Not where they are written, nor what they reference.
+ */
+function visibleFacts(resources: readonly IndexedResource[]): string {
+  return resources
+    .map((r) => `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}|${JSON.stringify(r.appliesUnseen)}|${JSON.stringify(r.produces)}`)
+    .join('\n');
+}
+
+function kindAndName(kind: string, name: string): string {
+  return `${kind}/${name}`;
 }
 
 export class ResourceIndex {
   private readonly byFile = new Map<string, IndexedResource[]>();
+  private readonly byKindAndName = new Map<string, IndexedResource[]>();
+  private changes = 0;
 
-  /** Replaces a file's resources ([] or undefined: none); true when the set of identities changed. */
+  /**
+   * Replaces a file's resources ([] or undefined: none); true when what other files can see of them changed (see
+   * visibleFacts), so that their references must be checked again.
+   */
   setFile(file: string, resources: IndexedResource[] | undefined): boolean {
     const before = this.byFile.get(file) ?? [];
+    for (const old of before) {
+      const key = kindAndName(old.kind, old.name);
+      const remaining = this.byKindAndName.get(key)?.filter((r) => r !== old) ?? [];
+      if (remaining.length) this.byKindAndName.set(key, remaining);
+      else this.byKindAndName.delete(key);
+    }
     if (resources && resources.length) this.byFile.set(file, resources);
     else this.byFile.delete(file);
-    return identities(before) !== identities(resources ?? []);
+    for (const resource of resources ?? []) {
+      const key = kindAndName(resource.kind, resource.name);
+      const list = this.byKindAndName.get(key);
+      if (list) list.push(resource);
+      else this.byKindAndName.set(key, [resource]);
+    }
+    const changed = visibleFacts(before) !== visibleFacts(resources ?? []);
+    if (changed) this.changes++;
+    return changed;
+  }
+
+  /** Counts changes of what references can see, so that what is derived from the index knows when to recompute. */
+  get generation(): number {
+    return this.changes;
+  }
+
+  /** The resources of this kind and name, in any namespace. */
+  named(kind: string, name: string): readonly IndexedResource[] {
+    return this.byKindAndName.get(kindAndName(kind, name)) ?? [];
+  }
+
+  resourcesOf(file: string): readonly IndexedResource[] {
+    return this.byFile.get(file) ?? [];
   }
 
   files(): string[] {

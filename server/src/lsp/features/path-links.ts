@@ -1,10 +1,10 @@
-// textDocument/documentLink and textDocument/definition on the paths a file names (engine/language/path-links).
+// textDocument/documentLink on the paths a file names (engine/language/path-links).
 import { pathToFileURL } from 'node:url';
 import { kustomizationLinks, type PathLink } from '../../engine/language/path-links';
 import { toRange } from '../convert';
 import type { DocumentRequest, ServerFeature } from '../document-requests';
 
-function linksOf({ state, validation }: DocumentRequest): PathLink[] {
+export function linksOf({ state, validation }: DocumentRequest): PathLink[] {
   return kustomizationLinks(
     state.path,
     validation.report.documents.map((d) => d.document),
@@ -21,15 +21,5 @@ export const pathLinks: ServerFeature = (requests) => {
           target: pathToFileURL(link.target).href,
         })),
       ) ?? [],
-  );
-  requests.connection.onDefinition(
-    (params) =>
-      requests.handle(params.textDocument.uri, (request) => {
-        const offset = request.document.offsetAt(params.position);
-        const link = linksOf(request).find((l) => l.start <= offset && offset <= l.end);
-        if (!link) return null;
-        const start = { line: 0, character: 0 };
-        return { uri: pathToFileURL(link.target).href, range: { start, end: start } };
-      }) ?? null,
   );
 };

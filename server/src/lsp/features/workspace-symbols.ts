@@ -1,27 +1,23 @@
 // workspace/symbol: every resource of every project, found by name ("Go to Symbol in Workspace", `#` in Quick Open).
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SymbolKind, type Connection, type SymbolInformation } from 'vscode-languageserver/node';
+import { SymbolKind, type SymbolInformation } from 'vscode-languageserver/node';
 import { nameOffset } from '../../engine/workspace/resource-index';
 import { LineIndex } from '../../engine/yaml/line-index';
 import type { Project } from '../../node/project';
-import { readTextFile } from '../../node/read-text-file';
+import type { DocumentRequests } from '../document-requests';
 
 /** Enough to choose from; the editor filters further as the user types. */
 const MAX_SYMBOLS = 250;
 
-export function workspaceSymbols(
-  connection: Connection,
-  projects: () => Project[],
-  /** The editor's text of an open file (unsaved edits included), else undefined. */
-  openText: (path: string) => string | undefined,
-): void {
+export function workspaceSymbols(requests: DocumentRequests, projects: () => Project[]): void {
+  const connection = requests.connection;
   connection.onWorkspaceSymbol((params) => {
     try {
       const texts = new Map<string, { text: string; lines: LineIndex } | null>();
       const textOf = (path: string) => {
         if (!texts.has(path)) {
-          const text = openText(path) ?? textOnDisk(path);
+          const text = requests.textOf(path);
           texts.set(path, text === undefined ? null : { text, lines: new LineIndex(text) });
         }
         return texts.get(path) ?? undefined;
@@ -48,9 +44,4 @@ export function workspaceSymbols(
       return [];
     }
   });
-}
-
-function textOnDisk(path: string): string | undefined {
-  const file = readTextFile(path);
-  return file.ok ? file.text : undefined;
 }

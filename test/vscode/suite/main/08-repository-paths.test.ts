@@ -9,6 +9,7 @@ import {
   open,
   positionOf,
   ruleOf,
+  severityOf,
   until,
   waitForDiagnostics,
   waitForRule,
@@ -93,5 +94,45 @@ describe('paths in kustomizations', function () {
     assert.equal(document.lineAt(deployment.location.range.start.line).text.trim(), 'name: frontend');
     // Patches of the Deployment are not offered as its definition.
     assert.ok(!symbols.some((s) => s.location.uri.path.endsWith('-patch.yaml')), JSON.stringify(symbols.map((s) => s.location.uri.path)));
+  });
+
+  it('a ConfigMap nothing defines: a warning on its name, gone once a file defines it', async function () {
+    const uri = fileIn('sample-repo', 'sandbox/missing-configmap.yaml');
+    const editor = await open(uri);
+    const diagnostic = await waitForRule(uri, 'unresolved-reference', 21);
+    assert.equal(severityOf(diagnostic), 'warning');
+    assert.equal(editor.document.getText(diagnostic.range), 'report-settings');
+    const created = fileIn('sample-repo', 'sandbox/report-settings.yaml');
+    await writeFile(created, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: report-settings\n  namespace: sandbox\n');
+    try {
+      await waitForDiagnostics(uri, (ds) => ds.length === 0, 'the warning to go once the ConfigMap is defined');
+    } finally {
+      await vscode.workspace.fs.delete(created);
+    }
+    await waitForRule(uri, 'unresolved-reference', 21);
+  });
+
+  it('from a reference to the generator that makes it, and from a Service to the Ingresses that use it', async function () {
+    const deployment = fileIn('sample-repo', 'apps/base/deployment.yaml');
+    const editor = await open(deployment);
+    const definitions = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+      'vscode.executeDefinitionProvider',
+      deployment,
+      positionOf(editor.document, 45, 'frontend-config', 2),
+    );
+    const target = definitions.map((d) => ('targetUri' in d ? { uri: d.targetUri, range: d.targetRange } : d));
+    assert.equal(target.length, 1, JSON.stringify(target));
+    assert.equal(vscode.workspace.asRelativePath(target[0]!.uri, false), 'apps/base/kustomization.yaml');
+    assert.equal(target[0]!.range.start.line, 8);
+
+    const service = fileIn('sample-repo', 'apps/base/service.yaml');
+    const serviceEditor = await open(service);
+    const references = await vscode.commands.executeCommand<vscode.Location[]>(
+      'vscode.executeReferenceProvider',
+      service,
+      positionOf(serviceEditor.document, 4, 'frontend', 1),
+    );
+    const files = references.map((r) => vscode.workspace.asRelativePath(r.uri, false)).sort();
+    assert.ok(files.includes('apps/base/ingress.yaml'), JSON.stringify(files));
   });
 });

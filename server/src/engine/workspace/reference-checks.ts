@@ -1,0 +1,148 @@
+// References that resolve nowhere the referring resource is applied: a ConfigMap no file of the build defines, a
+// Flux Kustomization depending on one that does not exist. Reported on the name, with where the name is defined if
+// it is defined only outside the scope.
+import type { RuleId } from '../rules';
+import { finding, isPlaceholder, type Finding } from '../validate/finding';
+import type { JsonPath } from '../yaml/locate';
+import { isImplicitObject } from './produced-resources';
+import { referencesOf, type ResourceReference } from './resource-references';
+import { mayHoldUnseen, type Definition, type ReferenceScopes, type Scope } from './reference-scopes';
+
+export interface ReferenceCheckHost {
+  scopes: ReferenceScopes;
+  /** Paths as the user reads them (relative to the repository). */
+  display(path: string): string;
+  /** A kustomization file's folder, as shown to the user. */
+  displayFolder(path: string): string;
+}
+
+/** Kinds referred to that are not namespaced: their references match in any namespace. */
+const CLUSTER_SCOPED = new Set(['ClusterRole', 'Namespace', 'PersistentVolume', 'StorageClass']);
+
+export function isClusterScopedKind(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+export function isFluxKind(reference: ResourceReference): boolean {
+  return reference.group.endsWith('.fluxcd.io');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function matches(definition: Definition, reference: ResourceReference, namespace: string | undefined): boolean {
+  if (CLUSTER_SCOPED.has(reference.kind)) return true;
+  const target = reference.namespace ?? namespace;
+  return (
+    target === undefined || definition.namespace === undefined || definition.inEveryNamespace === true || definition.namespace === target
+  );
+}
+
+/** Whether the scope settles the reference: true (defined), false (missing), undefined (cannot be told). */
+function resolves(scope: Scope, reference: ResourceReference, namespace: string | undefined): boolean | undefined {
+  const definitions = scope.definitions.get(`${reference.kind}/${reference.name}`) ?? [];
+  if (definitions.some((d) => matches(d, reference, namespace))) return true;
+  const target = CLUSTER_SCOPED.has(reference.kind) ? undefined : (reference.namespace ?? namespace);
+  if (isFluxKind(reference) ? scope.generatesFluxObjects : mayHoldUnseen(scope, target)) return undefined;
+  return false;
+}
+
+/** The referring resources of a document: itself, or a List's items. */
+export function resourcesIn(value: unknown): { resource: Record<string, unknown>; path: JsonPath }[] {
+  if (!isRecord(value)) return [];
+  if (value.kind === 'List' && Array.isArray(value.items))
+    return value.items.flatMap((item, i) => (isRecord(item) ? [{ resource: item, path: ['items', i] }] : []));
+  return [{ resource: value, path: [] }];
+}
+
+export function checkResourceReferences(file: string, value: unknown, host: ReferenceCheckHost): Finding[] {
+  const findings: Finding[] = [];
+  for (const { resource, path } of resourcesIn(value)) {
+    const references = referencesOf(resource);
+    if (!references.length) continue;
+    const metadata = isRecord(resource.metadata) ? resource.metadata : {};
+    const ownNamespace = typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined;
+    for (const reference of references) {
+      // A name filled in later (Flux `${VAR}`, Helm `{{ }}`) cannot be looked up.
+      if (
+        reference.optional ||
+        isImplicitObject(reference.kind, reference.name) ||
+        isPlaceholder(reference.name) ||
+        isPlaceholder(reference.kind)
+      )
+        continue;
+      const missing = missingIn(file, reference, ownNamespace, host);
+      if (missing) findings.push(unresolved(reference, [...path, ...reference.at], String(resource.kind), missing, host));
+    }
+  }
+  return findings;
+}
+
+interface Missing {
+  /** The builds it is missing from; empty: the repository. */
+  builds: string[];
+  namespace: string | undefined;
+  /** A definition outside the scope, for the message. */
+  elsewhere?: Definition;
+}
+
+function missingIn(
+  file: string,
+  reference: ResourceReference,
+  ownNamespace: string | undefined,
+  host: ReferenceCheckHost,
+): Missing | undefined {
+  const scopes = isFluxKind(reference) ? [host.scopes.repositoryScope()] : host.scopes.scopesOf(file);
+  const failing: Scope[] = [];
+  let namespace: string | undefined;
+  for (const scope of scopes) {
+    const referrerNamespace = scope.build ? (scope.build.files.get(file) ?? ownNamespace) : ownNamespace;
+    const namespaces = scope.build || ownNamespace ? [referrerNamespace] : repositoryNamespaces(file, ownNamespace, host);
+    const outcomes = namespaces.map((ns) => resolves(scope, reference, ns));
+    if (outcomes.some((o) => o !== false)) continue;
+    failing.push(scope);
+    namespace = reference.namespace ?? namespaces[0];
+  }
+  if (!failing.length) return undefined;
+  const everywhere = host.scopes.repositoryScope().definitions.get(`${reference.kind}/${reference.name}`) ?? [];
+  const builds = failing.flatMap((s) => (s.build ? [s.build.root] : []));
+  return { builds, namespace, ...(everywhere[0] ? { elsewhere: everywhere[0] } : {}) };
+}
+
+/** The namespaces kustomize gives a file's resources in the repository's builds (for a file read by none: unknown). */
+function repositoryNamespaces(file: string, ownNamespace: string | undefined, host: ReferenceCheckHost): (string | undefined)[] {
+  const fromBuilds = host.scopes.scopesOf(file).flatMap((s) => (s.build ? [s.build.files.get(file) ?? ownNamespace] : []));
+  return fromBuilds.length ? [...new Set(fromBuilds)] : [ownNamespace];
+}
+
+function unresolved(
+  reference: ResourceReference,
+  path: JsonPath,
+  referrerKind: string,
+  missing: Missing,
+  host: ReferenceCheckHost,
+): Finding {
+  const rule: RuleId = reference.kind === 'Secret' ? 'unresolved-secret' : 'unresolved-reference';
+  const inNamespace = missing.namespace && !CLUSTER_SCOPED.has(reference.kind) ? ` in namespace \`${missing.namespace}\`` : '';
+  const where = missing.builds.length
+    ? `in ${buildsText(missing.builds, host)}, which appl${missing.builds.length > 1 ? 'y' : 'ies'} this ${referrerKind}`
+    : 'in this repository';
+  const other = missing.elsewhere;
+  const elsewhere = !other
+    ? ''
+    : missing.builds.length
+      ? ` (\`${host.display(other.file)}\` defines one, outside ${missing.builds.length > 1 ? 'these builds' : 'this build'})`
+      : other.namespace !== undefined && !other.inEveryNamespace
+        ? ` (\`${host.display(other.file)}\` defines one in namespace \`${other.namespace}\`)`
+        : '';
+  return finding(rule, `No ${reference.kind} \`${reference.name}\`${inNamespace} is defined ${where}${elsewhere}.`, path);
+}
+
+/** "the kustomize build of `a`", "the kustomize builds of `a`, `b` and 3 more". */
+function buildsText(builds: readonly string[], host: ReferenceCheckHost): string {
+  const shown = builds.slice(0, 2).map((b) => `\`${host.displayFolder(b)}\``);
+  if (builds.length === 1) return `the kustomize build of ${shown[0]}`;
+  const rest = builds.length - shown.length;
+  return `the kustomize builds of ${rest ? `${shown.join(', ')} and ${rest} more` : shown.join(' and ')}`;
+}

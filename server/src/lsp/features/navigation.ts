@@ -1,0 +1,50 @@
+// textDocument/definition and textDocument/references: from a path to its file (path links), from a reference to the
+// resource it names, from a resource's name to everything that names it (engine/language/resource-navigation).
+import { pathToFileURL } from 'node:url';
+import type { Location } from 'vscode-languageserver/node';
+import { definitionsAt, referencesTo, type NavigationHost, type Place } from '../../engine/language/resource-navigation';
+import { LineIndex } from '../../engine/yaml/line-index';
+import { toRange } from '../convert';
+import type { DocumentRequest, DocumentRequests, ServerFeature } from '../document-requests';
+import { linksOf } from './path-links';
+
+function hostFor(requests: DocumentRequests, request: DocumentRequest): NavigationHost {
+  const project = request.state.project;
+  return { resources: project.resources, scopes: project.referenceScopes, textOf: (path) => requests.textOf(path) };
+}
+
+/** Places as locations; each other file's text is read once to turn offsets into lines. */
+function toLocations(places: readonly Place[], requests: DocumentRequests): Location[] {
+  const lines = new Map<string, LineIndex | null>();
+  return places.flatMap((place) => {
+    if (!lines.has(place.file)) {
+      const text = requests.textOf(place.file);
+      lines.set(place.file, text === undefined ? null : new LineIndex(text));
+    }
+    const index = lines.get(place.file);
+    return index ? [{ uri: pathToFileURL(place.file).href, range: toRange(index, place.start, place.end) }] : [];
+  });
+}
+
+export const navigation: ServerFeature = (requests) => {
+  requests.connection.onDefinition(
+    (params) =>
+      requests.handle(params.textDocument.uri, (request) => {
+        const offset = request.document.offsetAt(params.position);
+        const link = linksOf(request).find((l) => l.start <= offset && offset <= l.end);
+        if (link)
+          return [{ uri: pathToFileURL(link.target).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+        const documents = request.validation.report.documents.map((d) => d.document);
+        return toLocations(definitionsAt(request.state.path, documents, offset, hostFor(requests, request)), requests);
+      }) ?? null,
+  );
+  requests.connection.onReferences(
+    (params) =>
+      requests.handle(params.textDocument.uri, (request) => {
+        const documents = request.validation.report.documents.map((d) => d.document);
+        const offset = request.document.offsetAt(params.position);
+        const places = referencesTo(request.state.path, documents, offset, hostFor(requests, request), params.context.includeDeclaration);
+        return toLocations(places, requests);
+      }) ?? [],
+  );
+};
