@@ -32,6 +32,8 @@ export interface DocumentStatus {
   configFile?: string;
   /** Every Kubernetes version Driftless bundles, oldest first (for a version picker). */
   bundledVersions: string[];
+  /** The workspace index of the document's project: whether every file has been read once, and what it holds. */
+  index: { complete: boolean; files: number; resources: number };
 }
 
 export namespace DocumentStatusRequest {

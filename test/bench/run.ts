@@ -1,12 +1,13 @@
 // `npm run bench`: measures yaml-language-server (Kubernetes mode, offline) and Driftless side by side on the same
 // generated file, prints both sets of raw figures and the ratios against the issue's targets, and writes
 // test-results/bench.json. Options: --only yls|driftless, --quick.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './driftless-server';
 import { countLines, DOCUMENT_COUNT, generateManifests } from './generate-manifests';
 import { measureCli, type CliFigures } from './measure-cli';
+import { measureIndex, type IndexFigures } from './measure-index';
 import { measureServer, type ServerFigures } from './measure-server';
 import { evaluateTargets, formatReport, type BenchRepetitions, type BenchResults } from './report';
 import type { ServerUnderTest } from './server-under-test';
@@ -14,10 +15,12 @@ import { YamlLanguageServer } from './yaml-language-server';
 import { prepareYlsKubernetesSchemas } from './yls-kubernetes-schemas';
 
 const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
+/** The largest repository of the shared corpus, indexed when it is there. */
+const CORPUS_REPOSITORY = resolve(__dirname, '../../../shared/corpus/repos/onedr0p-home-ops');
 const USAGE = 'Usage: npm run bench -- [--only yls|driftless] [--quick]';
 
-const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 3 };
-const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1 };
+const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 3, index: 10 };
+const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, index: 4 };
 
 type Only = 'yls' | 'driftless' | undefined;
 
@@ -70,6 +73,11 @@ async function main(): Promise<number> {
     log('Measuring the Driftless CLI...');
     cli = await measureCli(DRIFTLESS_CLI_PATH, text, repetitions.cli, log);
   }
+  let index: IndexFigures[] = [];
+  if (includeOurs) {
+    log('Measuring the workspace index...');
+    index = await measureIndex(existsSync(CORPUS_REPOSITORY) ? CORPUS_REPOSITORY : undefined, repetitions.index, log);
+  }
 
   const firstCpu = cpus()[0];
   const results: BenchResults = {
@@ -87,7 +95,8 @@ async function main(): Promise<number> {
     servers: figures,
     yamlLanguageServerSchemaRequests: yamlLanguageServer?.schemaRequests ?? [],
     cli,
-    targets: evaluateTargets(figures, cli),
+    index,
+    targets: evaluateTargets(figures, cli, index),
   };
   log('');
   log(formatReport(results));

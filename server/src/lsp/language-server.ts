@@ -166,7 +166,7 @@ export class DriftlessLanguageServer {
   }
 
   private async rescan(project: Project): Promise<void> {
-    if (await this.projects.scan(project)) this.revalidateAll(project);
+    if (await this.projects.scan(project, (path) => this.open.isOpen(path))) this.revalidateAll(project);
   }
 
   /** Unsaved edits of CRDs, kustomizations, resources and .driftless.yaml take effect as the user types. */

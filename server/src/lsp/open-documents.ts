@@ -36,6 +36,12 @@ export class OpenDocuments {
     return state;
   }
 
+  /** Whether a file is open in the editor (its text there is the truth, saved or not). */
+  isOpen(path: string): boolean {
+    for (const state of this.states.values()) if (state.path === path) return true;
+    return false;
+  }
+
   close(uri: string): void {
     this.states.delete(uri);
   }

@@ -27,7 +27,7 @@ import type { Finding } from '../engine/validate/finding';
 import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
-import { DocumentCache, parseDocuments, type ParsedDocument } from '../engine/yaml/parse-documents';
+import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
 import { diskFiles } from './disk-files';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
 import { readTextFile } from './read-text-file';
@@ -267,15 +267,15 @@ export class Project implements ValidationHost {
     if (!this.indexComplete) return report;
     // A patch's references resolve in the builds of what it patches; not judged yet.
     if (report.kind !== 'manifests' || this.kustomizations.isPatch(path)) return report;
-    return this.withFindings(report, (value) => checkResourceReferences(path, value, this.referenceHost));
+    return this.withFindings(report, (_, __, content) => checkResourceReferences(path, content, this.referenceHost));
   }
 
-  private withFindings(report: FileReport, check: (value: unknown, index: number) => Finding[]): FileReport {
+  private withFindings(report: FileReport, check: (value: unknown, index: number, content: DocumentContent) => Finding[]): FileReport {
     return {
       ...report,
       documents: report.documents.map((entry, i) => {
         const value = entry.document.content.value;
-        const found = value === undefined ? [] : check(value, i);
+        const found = value === undefined ? [] : check(value, i, entry.document.content);
         return found.length ? { ...entry, findings: [...entry.findings, ...found] } : entry;
       }),
     };

@@ -1,10 +1,10 @@
 // Go to definition from a reference (a configMapRef's name, a Flux dependsOn) to the resource it names, and find
 // every reference to a resource from its name. Both resolve names as the reference checks do: in the scope where
 // the referring resource is applied.
-import { isClusterScopedKind, isFluxKind, matches, resourcesIn } from '../workspace/reference-checks';
+import { isClusterScopedKind, isFluxKind, matches } from '../workspace/reference-checks';
 import type { Definition, ReferenceScopes } from '../workspace/reference-scopes';
-import { nameOffset, type IndexedResource, type ResourceIndex } from '../workspace/resource-index';
-import { referencesOf, type ResourceReference } from '../workspace/resource-references';
+import { declaredIn, nameOffset, type IndexedResource, type ResourceIndex } from '../workspace/resource-index';
+import type { ResourceReference } from '../workspace/resource-references';
 import { locatePath, nodeAtOffset, type JsonPath } from '../yaml/locate';
 import { documentAt, parseDocuments, type ParsedDocument } from '../yaml/parse-documents';
 import { splitListPath } from './document-schema';
@@ -27,15 +27,6 @@ function samePath(a: JsonPath, b: JsonPath): boolean {
   return a.length === b.length && a.every((segment, i) => segment === b[i]);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function namespaceOf(resource: Record<string, unknown>): string | undefined {
-  const metadata = isRecord(resource.metadata) ? resource.metadata : {};
-  return typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined;
-}
-
 /** The reference whose name is under the cursor, with its resource's own namespace. */
 function referenceAt(
   documents: readonly ParsedDocument[],
@@ -45,12 +36,10 @@ function referenceAt(
   if (!document || document.content.empty || document.content.value === undefined) return undefined;
   const hit = nodeAtOffset(document.content.positional, offset - document.start);
   if (!hit || hit.on !== 'value') return undefined;
-  for (const { resource, path } of resourcesIn(document.content.value))
-    for (const reference of referencesOf(resource))
-      if (samePath([...path, ...reference.at], hit.path)) {
-        const namespace = namespaceOf(resource);
-        return { reference, ...(namespace ? { namespace } : {}) };
-      }
+  for (const declared of declaredIn(document.content))
+    for (const reference of declared.references)
+      if (samePath([...declared.path, ...reference.at], hit.path))
+        return { reference, ...(declared.namespace ? { namespace: declared.namespace } : {}) };
   return undefined;
 }
 

@@ -4,8 +4,10 @@
 import type { RuleId } from '../rules';
 import { finding, isPlaceholder, type Finding } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
+import type { DocumentContent } from '../yaml/parse-documents';
 import { isImplicitObject } from './produced-resources';
-import { referencesOf, type ResourceReference } from './resource-references';
+import { declaredIn } from './resource-index';
+import type { ResourceReference } from './resource-references';
 import { mayHoldUnseen, type Definition, type ReferenceScopes, type Scope } from './reference-scopes';
 
 export interface ReferenceCheckHost {
@@ -27,10 +29,6 @@ export function isFluxKind(reference: ResourceReference): boolean {
   return reference.group.endsWith('.fluxcd.io');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function matches(definition: Definition, reference: ResourceReference, namespace: string | undefined): boolean {
   if (CLUSTER_SCOPED.has(reference.kind)) return true;
   const target = reference.namespace ?? namespace;
@@ -48,22 +46,10 @@ function resolves(scope: Scope, reference: ResourceReference, namespace: string 
   return false;
 }
 
-/** The referring resources of a document: itself, or a List's items. */
-export function resourcesIn(value: unknown): { resource: Record<string, unknown>; path: JsonPath }[] {
-  if (!isRecord(value)) return [];
-  if (value.kind === 'List' && Array.isArray(value.items))
-    return value.items.flatMap((item, i) => (isRecord(item) ? [{ resource: item, path: ['items', i] }] : []));
-  return [{ resource: value, path: [] }];
-}
-
-export function checkResourceReferences(file: string, value: unknown, host: ReferenceCheckHost): Finding[] {
+export function checkResourceReferences(file: string, content: DocumentContent, host: ReferenceCheckHost): Finding[] {
   const findings: Finding[] = [];
-  for (const { resource, path } of resourcesIn(value)) {
-    const references = referencesOf(resource);
-    if (!references.length) continue;
-    const metadata = isRecord(resource.metadata) ? resource.metadata : {};
-    const ownNamespace = typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined;
-    for (const reference of references) {
+  for (const declared of declaredIn(content)) {
+    for (const reference of declared.references) {
       // A name filled in later (Flux `${VAR}`, Helm `{{ }}`) cannot be looked up.
       if (
         reference.optional ||
@@ -72,8 +58,8 @@ export function checkResourceReferences(file: string, value: unknown, host: Refe
         isPlaceholder(reference.kind)
       )
         continue;
-      const missing = missingIn(file, reference, ownNamespace, host);
-      if (missing) findings.push(unresolved(reference, [...path, ...reference.at], String(resource.kind), missing, host));
+      const missing = missingIn(file, reference, declared.namespace, host);
+      if (missing) findings.push(unresolved(reference, [...declared.path, ...reference.at], declared.kind, missing, host));
     }
   }
   return findings;
@@ -105,7 +91,8 @@ function missingIn(
     namespace = reference.namespace ?? namespaces[0];
   }
   if (!failing.length) return undefined;
-  const everywhere = host.scopes.repositoryScope().definitions.get(`${reference.kind}/${reference.name}`) ?? [];
+  // Only what files declare, not what controllers make: enough to point the user at it, and no scan of the repository.
+  const everywhere = host.scopes.declaredAnywhere(reference.kind, reference.name);
   const builds = failing.flatMap((s) => (s.build ? [s.build.root] : []));
   return { builds, namespace, ...(everywhere[0] ? { elsewhere: everywhere[0] } : {}) };
 }

@@ -119,6 +119,14 @@ export class ReferenceScopes {
     return builder.scope;
   }
 
+  /** Definitions of the name that files declare (not kustomize patches), wherever they are applied. */
+  declaredAnywhere(kind: string, name: string): Definition[] {
+    return this.resources
+      .named(kind, name)
+      .filter((resource) => !this.kustomizations.isPatch(resource.file))
+      .map((resource) => ({ kind, name, namespace: this.namespacesOf(resource)[0], file: resource.file, resource }));
+  }
+
   /** The namespaces a file's resource is applied in: kustomize's for each build that reads it, else its own. */
   namespacesOf(resource: IndexedResource): (string | undefined)[] {
     const builds = this.kustomizations.buildsOf(resource.file);

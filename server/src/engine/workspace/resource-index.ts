@@ -1,7 +1,7 @@
 // Every resource the repository declares, keyed by kind, namespace and name, kept per file so that a file's edit
 // replaces only its own entries. Holds identities and where they are, never the resources' values.
 import type { JsonPath } from '../yaml/locate';
-import type { ParsedDocument } from '../yaml/parse-documents';
+import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
 import { producedBy, unseenObjectsOf, type ProducedResource } from './produced-resources';
 import { referencesOf, type ResourceReference } from './resource-references';
 
@@ -33,26 +33,30 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** The resources a file's documents declare (a List's items each count). */
-export function resourcesOfDocuments(file: string, documents: readonly ParsedDocument[]): IndexedResource[] {
-  const resources: IndexedResource[] = [];
-  for (const document of documents) {
-    const value = document.content.value;
-    if (!isRecord(value)) continue;
+/** What a document declares, independent of where it sits in its file. */
+export type Declared = Omit<IndexedResource, 'file' | 'documentIndex' | 'documentStart'>;
+
+/** Parsed documents are shared with validation and reused while their text is unchanged: so is what they declare. */
+const declaredByContent = new WeakMap<DocumentContent, Declared[]>();
+
+/** The named resources of a parsed document (a List's items each), with what they reference and make. */
+export function declaredIn(content: DocumentContent): readonly Declared[] {
+  const cached = declaredByContent.get(content);
+  if (cached) return cached;
+  const declared: Declared[] = [];
+  const value = content.value;
+  if (isRecord(value)) {
     const isList = value.kind === 'List' && Array.isArray(value.items);
     const candidates: unknown[] = isList ? (value.items as unknown[]) : [value];
     for (const [i, candidate] of candidates.entries()) {
       if (!isRecord(candidate) || typeof candidate.apiVersion !== 'string' || typeof candidate.kind !== 'string') continue;
       const metadata = isRecord(candidate.metadata) ? candidate.metadata : undefined;
       if (typeof metadata?.name !== 'string' || metadata.name === '') continue;
-      resources.push({
-        file,
-        documentIndex: document.index,
+      declared.push({
         apiVersion: candidate.apiVersion,
         kind: candidate.kind,
         name: metadata.name,
         ...(typeof metadata.namespace === 'string' && metadata.namespace ? { namespace: metadata.namespace } : {}),
-        documentStart: document.start,
         path: isList ? ['items', i] : [],
         references: referencesOf(candidate),
         produces: producedBy(candidate),
@@ -60,14 +64,23 @@ export function resourcesOfDocuments(file: string, documents: readonly ParsedDoc
       });
     }
   }
+  declaredByContent.set(content, declared);
+  return declared;
+}
+
+/** The resources a file's documents declare (a List's items each count). */
+export function resourcesOfDocuments(file: string, documents: readonly ParsedDocument[]): IndexedResource[] {
+  const resources: IndexedResource[] = [];
+  for (const document of documents)
+    for (const declared of declaredIn(document.content))
+      resources.push({ ...declared, file, documentIndex: document.index, documentStart: document.start });
   return resources;
 }
 
 /**
  * Where a resource's name is written in its file: the `name:` entry directly under the `metadata:` line of its
  * document, if its value is the name; else that `metadata:` line (`metadata: {name: x}`); else the document's first
- * line after its `---`. Found when needed (navigation),
- * not when indexing, so that indexing stays a pass over values.
+ * line after its `---`. Found when needed (navigation), not when indexing, so that indexing stays a pass over values.
  */
 export function nameOffset(fileText: string, resource: IndexedResource): number {
   let lineStart = resource.documentStart;

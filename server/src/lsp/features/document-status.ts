@@ -1,5 +1,5 @@
 // driftless/documentStatus: what the status bar shows for a document: the Kubernetes version, where it came from,
-// and where the document's schemas came from.
+// where the document's schemas came from, and how far the workspace index is.
 import { existsSync } from 'node:fs';
 import { describeOrigin } from '../../engine/language/document-schema';
 import { DocumentStatusRequest, type DocumentStatus } from '../../protocol';
@@ -25,6 +25,7 @@ export const documentStatus: ServerFeature = (requests) => {
           schemaSources: [...sources],
           ...(existsSync(project.configPath) ? { configFile: project.configPath } : {}),
           bundledVersions: project.catalog.index().kubernetesVersions,
+          index: { complete: project.indexComplete, files: project.resources.files().length, resources: project.resources.size },
         };
       }) ?? null,
   );
