@@ -322,12 +322,17 @@ async function demoChecks(browser: Browser, checks: Checks, home: string): Promi
 }
 
 /** Strips // and /* *\/ comments, as VS Code's settings files may hold them. */
-function readJsonc(file: string): Record<string, unknown> {
+/** A JSONC file's content; undefined while it cannot be parsed (VS Code may be writing it at that moment). */
+function readJsonc(file: string): Record<string, unknown> | undefined {
   const text = readFileSync(file, 'utf8').replace(
     /("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
     (_, string: string | undefined) => string ?? '',
   );
-  return JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')) as Record<string, unknown>;
+  try {
+    return JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Red Hat's YAML extension installed (a stub with its id and settings) and associating the Kubernetes schema. */
@@ -377,7 +382,7 @@ async function redHatPromptChecks(browser: Browser, checks: Checks, home: string
       await prompt.locator('.monaco-button', { hasText: 'Turn Off' }).click();
       await prompt.waitFor({ state: 'hidden', timeout: WAIT_MS });
       const schemas = await until('the workspace settings to lose the kubernetes association', () => {
-        const value = readJsonc(settingsFile)['yaml.schemas'] as Record<string, unknown> | undefined;
+        const value = readJsonc(settingsFile)?.['yaml.schemas'] as Record<string, unknown> | undefined;
         return value && !('kubernetes' in value) ? value : undefined;
       });
       if (!('./schemas/app.json' in schemas)) throw new Error(`other associations were removed too: ${JSON.stringify(schemas)}`);
