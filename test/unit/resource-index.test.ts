@@ -67,8 +67,10 @@ describe('the resource index', () => {
       apiVersion: 'v1',
       kind,
       name,
+      namespace: undefined,
       documentStart: 0,
       path: [],
+      appliesUnseen: undefined,
       references: [],
       produces: [],
     });

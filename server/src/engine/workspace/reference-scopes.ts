@@ -86,7 +86,7 @@ class ScopeBuilder {
 }
 
 export class ReferenceScopes {
-  private cachedFor = '';
+  private cachedFor = { resources: -1, kustomizations: -1 };
   private readonly buildScopes = new Map<KustomizeBuild, Scope>();
   private repository: Scope | undefined;
 
@@ -149,9 +149,10 @@ export class ReferenceScopes {
 
   /** Scopes are computed once per state of the two indexes. */
   private refresh(): void {
-    const state = `${this.resources.generation}|${this.kustomizations.generation}`;
-    if (state === this.cachedFor) return;
-    this.cachedFor = state;
+    const { generation: resources } = this.resources;
+    const { generation: kustomizations } = this.kustomizations;
+    if (resources === this.cachedFor.resources && kustomizations === this.cachedFor.kustomizations) return;
+    this.cachedFor = { resources, kustomizations };
     this.buildScopes.clear();
     this.repository = undefined;
   }

@@ -12,7 +12,7 @@ export interface IndexedResource {
   kind: string;
   name: string;
   /** As written in metadata.namespace; where kustomize or a controller sets it is the graph's business. */
-  namespace?: string;
+  namespace: string | undefined;
   /** Offset in the file of the document that declares it; `nameOffset` finds the name from there. */
   documentStart: number;
   /** Where the resource is in its document's value: [] or ['items', i] in a List. */
@@ -22,15 +22,11 @@ export interface IndexedResource {
   /** What a controller makes from it (an ExternalSecret's Secret, ...). */
   produces: ProducedResource[];
   /** It applies objects that cannot be seen offline (a HelmRelease, an Argo CD Application), in `namespace` if named. */
-  appliesUnseen?: { namespace?: string };
+  appliesUnseen: { namespace?: string } | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** What a document declares, independent of where it sits in its file. */
@@ -52,15 +48,16 @@ export function declaredIn(content: DocumentContent): readonly Declared[] {
       if (!isRecord(candidate) || typeof candidate.apiVersion !== 'string' || typeof candidate.kind !== 'string') continue;
       const metadata = isRecord(candidate.metadata) ? candidate.metadata : undefined;
       if (typeof metadata?.name !== 'string' || metadata.name === '') continue;
+      // One shape for every entry (absent fields are undefined), so the code reading them stays fast.
       declared.push({
         apiVersion: candidate.apiVersion,
         kind: candidate.kind,
         name: metadata.name,
-        ...(typeof metadata.namespace === 'string' && metadata.namespace ? { namespace: metadata.namespace } : {}),
+        namespace: typeof metadata.namespace === 'string' && metadata.namespace ? metadata.namespace : undefined,
         path: isList ? ['items', i] : [],
         references: referencesOf(candidate),
         produces: producedBy(candidate),
-        ...optional('appliesUnseen', unseenObjectsOf(candidate)),
+        appliesUnseen: unseenObjectsOf(candidate),
       });
     }
   }
@@ -73,7 +70,19 @@ export function resourcesOfDocuments(file: string, documents: readonly ParsedDoc
   const resources: IndexedResource[] = [];
   for (const document of documents)
     for (const declared of declaredIn(document.content))
-      resources.push({ ...declared, file, documentIndex: document.index, documentStart: document.start });
+      resources.push({
+        file,
+        documentIndex: document.index,
+        documentStart: document.start,
+        apiVersion: declared.apiVersion,
+        kind: declared.kind,
+        name: declared.name,
+        namespace: declared.namespace,
+        path: declared.path,
+        references: declared.references,
+        produces: declared.produces,
+        appliesUnseen: declared.appliesUnseen,
+      });
   return resources;
 }
 

@@ -23,8 +23,17 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const NONE: [Json, number][] = [];
+
+/** The mappings of a list, with their indexes. (A plain loop: this runs for every env var of every resource indexed.) */
 function records(value: unknown): [Json, number][] {
-  return Array.isArray(value) ? value.flatMap((item, i): [Json, number][] => (isRecord(item) ? [[item, i]] : [])) : [];
+  if (!Array.isArray(value) || value.length === 0) return NONE;
+  const found: [Json, number][] = [];
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (isRecord(item)) found.push([item, i]);
+  }
+  return found;
 }
 
 function groupOf(apiVersion: unknown): string {
@@ -107,8 +116,10 @@ function podSpecReferences(spec: Json, base: JsonPath, out: Collector): void {
             optional: source.secretRef.optional,
           });
       }
-      for (const [variable, j] of records(container.env)) {
-        const from = variable.valueFrom;
+      const env = Array.isArray(container.env) ? (container.env as unknown[]) : NONE;
+      for (let j = 0; j < env.length; j++) {
+        const variable = env[j];
+        const from = isRecord(variable) ? variable.valueFrom : undefined;
         if (!isRecord(from)) continue;
         if (isRecord(from.configMapKeyRef))
           out.add('ConfigMap', '', from.configMapKeyRef.name, [...path, 'env', j, 'valueFrom', 'configMapKeyRef', 'name'], {
