@@ -59,6 +59,8 @@ export function prepareSampleRepo(target: string): void {
   cpSync(SAMPLE_REPO, target, { recursive: true });
   const day = Date.UTC(2026, 0, 5, 9, 30) / 1000;
   git(target, ['init', '--quiet'], `${day} +0000`);
+  // The remote its Argo CD Applications and Flux sources name, so their paths are checked and linked as this repo's.
+  git(target, ['remote', 'add', 'origin', 'https://github.com/example/driftless-sample-repo.git'], `${day} +0000`);
   HISTORY.forEach((step, i) => {
     const date = `${day + i * 86_400 * 2} +0000`;
     const paths = step.paths.filter((path) => existsSync(join(target, path)));

@@ -1,4 +1,5 @@
 // Test helpers for the engine: validate text as the CLI and the server do, and read results by line.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,9 +86,16 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   return lines.map((l) => l.slice(indent)).join('\n');
 }
 
-/** A repository on disk holding `files` (path -> text; a path ending in / is an empty folder), scanned as the CLI does. */
-export function repository(files: Record<string, string>): { root: string; project: Project } {
+/**
+ * A repository on disk holding `files` (path -> text; a path ending in / is an empty folder), scanned as the CLI does.
+ * With `remotes`, it is a real git repository with those remotes (`origin` first).
+ */
+export function repository(files: Record<string, string>, options: { remotes?: string[] } = {}): { root: string; project: Project } {
   const root = mkdtempSync(join(tmpdir(), 'driftless-repo-'));
+  if (options.remotes) {
+    execFileSync('git', ['init', '--quiet', root]);
+    options.remotes.forEach((url, i) => execFileSync('git', ['-C', root, 'remote', 'add', i === 0 ? 'origin' : `remote${i}`, url]));
+  }
   for (const [path, text] of Object.entries(files)) {
     if (path.endsWith('/')) {
       mkdirSync(join(root, path), { recursive: true });

@@ -84,3 +84,54 @@ describe('LSP: paths in kustomizations', function () {
     assert.deepEqual(await server.definition('overlay/kustomization.yaml', { line: 0, character: 3 }), []);
   });
 });
+
+describe('LSP: paths that Flux and Argo CD read', function () {
+  let workspace: FixtureWorkspace;
+  let server: ServerSession;
+  const FLUX = [
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+    'kind: Kustomization',
+    'metadata: {name: apps, namespace: flux-system}',
+    'spec:',
+    '  interval: 10m',
+    '  path: ./apps/production',
+    '  prune: true',
+    '  sourceRef: {kind: GitRepository, name: flux-system}',
+    '',
+  ].join('\n');
+
+  before(async function () {
+    workspace = FixtureWorkspace.create();
+    workspace.write('apps/staging/kustomization.yaml', 'resources: []\n');
+    server = await ServerSession.start(workspace);
+    await server.settled();
+  });
+
+  after(async function () {
+    await server?.stop();
+    workspace?.dispose();
+  });
+
+  it('reports a missing Flux path, clears it when the folder appears, and then links to its kustomization', async function () {
+    const published = await server.open('clusters/production/apps.yaml', FLUX);
+    assert.deepEqual(brief(published.diagnostics), [{ code: 'missing-path', severity: ERROR, range: '5:8-5:25' }]);
+    assert.match(published.diagnostics[0]!.message as string, /which the Flux Kustomization `apps` reads: Flux cannot build it\.$/);
+    assert.deepEqual(await server.documentLinks('clusters/production/apps.yaml'), []);
+
+    workspace.write('apps/production/kustomization.yaml', 'resources: []\n');
+    const cleared = server.nextDiagnostics('clusters/production/apps.yaml');
+    server.filesChanged([{ relative: 'apps/production', type: 'created' }]);
+    assert.deepEqual(await cleared, []);
+    const target = pathToFileURL(workspace.path('apps/production/kustomization.yaml')).href;
+    const links = await server.documentLinks('clusters/production/apps.yaml');
+    assert.deepEqual(
+      links.map((l) => [rangeText(l.range), l.target]),
+      [['5:8-5:25', target]],
+    );
+    const definition = (await server.definition('clusters/production/apps.yaml', { line: 5, character: 12 })) as { uri: string }[];
+    assert.deepEqual(
+      definition.map((d) => d.uri),
+      [target],
+    );
+  });
+});

@@ -71,6 +71,7 @@ describe('the resource index', () => {
       documentStart: 0,
       path: [],
       appliesUnseen: undefined,
+      sourceUrl: undefined,
       references: [],
       produces: [],
     });

@@ -101,7 +101,7 @@ export const RULES = {
   'missing-path': {
     severity: 'error',
     category: 'references',
-    summary: 'A file or folder a kustomization names does not exist.',
+    summary: 'A file or folder that a kustomization, a Flux Kustomization or HelmRelease, or an Argo CD Application reads does not exist.',
   },
   'not-a-kustomization': {
     severity: 'error',

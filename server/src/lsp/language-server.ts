@@ -14,7 +14,6 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { isKustomizationFile } from '../engine/classify/file-kind';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
@@ -182,7 +181,7 @@ export class DriftlessLanguageServer {
   private fileChanged(uri: string, type: FileChangeType): void {
     const path = uriToPath(uri);
     if (!path || this.open.get(uri)) return;
-    if (type !== FileChangeType.Changed) this.revalidateKustomizations();
+    if (type !== FileChangeType.Changed) this.revalidatePathReaders();
     const owner = this.projects.configOwner(path);
     if (owner && owner.reloadConfig(settingsToConfig(this.settings))) {
       void this.rescan(owner);
@@ -196,10 +195,10 @@ export class DriftlessLanguageServer {
     }
   }
 
-  /** Open kustomizations check that the paths they name exist: a file or folder appeared or went. */
-  private revalidateKustomizations(): void {
+  /** Open kustomizations, Flux and Argo CD resources check that the paths they name exist: one appeared or went. */
+  private revalidatePathReaders(): void {
     for (const state of this.open.all()) {
-      if (!isKustomizationFile(state.path)) continue;
+      if (!state.project.readsPaths(state.path)) continue;
       this.open.forget(state);
       this.scheduler.soon(state.uri);
     }

@@ -19,6 +19,7 @@ import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
 import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
+import { checkDeliveredPaths, readsDeliveredPaths, type DeliveredPathHost } from '../engine/workspace/delivered-paths';
 import { checkResourceReferences, type ReferenceCheckHost } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
@@ -29,6 +30,7 @@ import { FileValidator, type FileReport, type ValidationHost } from '../engine/v
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
 import { diskFiles } from './disk-files';
+import { findGitRepository } from './git-remotes';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
 import { readTextFile } from './read-text-file';
 
@@ -69,6 +71,8 @@ export class Project implements ValidationHost {
     display: (path) => relative(this.root, path).split(sep).join('/'),
     displayFolder: (path) => relative(this.root, dirname(path)).split(sep).join('/') || '.',
   };
+  /** What the checks and links of Flux and Argo CD paths need to know of the repository. */
+  readonly deliveredPaths: DeliveredPathHost;
   /** The file system as checks across files and path links see it. */
   readonly files: WorkspaceFiles = diskFiles;
   private readonly modelineSchemas = new Map<string, { key: string; schema: Record<string, unknown> }>();
@@ -84,6 +88,24 @@ export class Project implements ValidationHost {
     this.validator = new FileValidator(this.catalog, this);
     this.settings = settings;
     this.config = this.computeConfig();
+    // The git remotes tell which Argo CD Applications and Flux sources deliver this repository.
+    const repository = findGitRepository(root);
+    this.deliveredPaths = {
+      repositoryRoot: repository?.root,
+      workspaceRoot: root,
+      files: diskFiles,
+      remotes: repository?.remotes ?? [],
+      gitRepositoryUrls: (name, namespace) =>
+        this.resources
+          .named('GitRepository', name)
+          .filter((r) => namespace === undefined || this.referenceScopes.namespacesOf(r).some((n) => n === undefined || n === namespace))
+          .flatMap((r) => (r.sourceUrl ? [r.sourceUrl] : [])),
+    };
+  }
+
+  /** Whether a file names paths whose existence its findings depend on: a kustomization, or a Flux or Argo CD resource. */
+  readsPaths(path: string): boolean {
+    return isKustomizationFile(path) || this.resources.resourcesOf(path).some((r) => readsDeliveredPaths(r.apiVersion, r.kind));
   }
 
   get configPath(): string {
@@ -267,7 +289,10 @@ export class Project implements ValidationHost {
     if (!this.indexComplete) return report;
     // A patch's references resolve in the builds of what it patches; not judged yet.
     if (report.kind !== 'manifests' || this.kustomizations.isPatch(path)) return report;
-    return this.withFindings(report, (_, __, content) => checkResourceReferences(path, content, this.referenceHost));
+    return this.withFindings(report, (_, __, content) => [
+      ...checkResourceReferences(path, content, this.referenceHost),
+      ...checkDeliveredPaths(path, content, this.deliveredPaths),
+    ]);
   }
 
   private withFindings(report: FileReport, check: (value: unknown, index: number, content: DocumentContent) => Finding[]): FileReport {

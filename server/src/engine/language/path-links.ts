@@ -1,9 +1,11 @@
 // Links on the paths a file names: each kustomization entry that exists opens its file, or the kustomization of the
-// folder it names. Document links and go-to-definition both read these.
-import { isKustomizeConfig } from '../classify/file-kind';
+// folder it names; so does each path a Flux or Argo CD resource reads from this repository. Document links and
+// go-to-definition both read these.
+import { isKustomizationFile, isKustomizeConfig } from '../classify/file-kind';
+import { deliveredLinkTarget, deliveredPaths, type DeliveredPathHost } from '../workspace/delivered-paths';
 import { kustomizationReferences } from '../workspace/kustomization-references';
 import { kustomizationFileIn, type WorkspaceFiles } from '../workspace/workspace-files';
-import { locatePath } from '../yaml/locate';
+import { locatePath, type JsonPath } from '../yaml/locate';
 import type { ParsedDocument } from '../yaml/parse-documents';
 
 export interface PathLink {
@@ -14,7 +16,21 @@ export interface PathLink {
   target: string;
 }
 
-/** The links of a kustomization file (its first document); other files have none yet. */
+/** The links of a file: a kustomization's entries, or the paths its Flux and Argo CD resources read. */
+export function pathLinks(path: string, documents: readonly ParsedDocument[], host: DeliveredPathHost): PathLink[] {
+  if (isKustomizationFile(path)) return kustomizationLinks(path, documents, host.files);
+  const links: PathLink[] = [];
+  for (const document of documents) {
+    if (document.content.empty || document.content.value === undefined) continue;
+    for (const delivered of deliveredPaths(document.content.value, host)) {
+      const target = deliveredLinkTarget(delivered, path, host);
+      if (target) links.push({ ...spanOfPath(document, delivered.at, 0), target });
+    }
+  }
+  return links;
+}
+
+/** The links of a kustomization file (its first document). */
 export function kustomizationLinks(path: string, documents: readonly ParsedDocument[], files: WorkspaceFiles): PathLink[] {
   const document = documents[0];
   const value = document?.content.value;
@@ -26,13 +42,16 @@ export function kustomizationLinks(path: string, documents: readonly ParsedDocum
     const kind = files.kindOf(resolved);
     const target = kind === 'file' ? resolved : kind === 'folder' ? kustomizationFileIn(resolved, files) : undefined;
     if (!target) continue;
-    const span = locatePath(document.content.positional, document.content.text, reference.at, 'value');
-    const text = document.content.text;
-    // The link covers the path itself: not the quotes around it, nor a generator file's `key=`.
-    const quote = text[span.start] === '"' || text[span.start] === "'" ? 1 : 0;
-    const start = span.start + quote + (reference.prefix?.length ?? 0);
-    const end = Math.max(start, span.end - quote);
-    links.push({ start: document.start + start, end: document.start + end, target });
+    links.push({ ...spanOfPath(document, reference.at, reference.prefix?.length ?? 0), target });
   }
   return links;
+}
+
+/** The path itself, in the file: not the quotes around it, nor a generator file's `key=` (`skip` characters). */
+function spanOfPath(document: ParsedDocument, at: JsonPath, skip: number): { start: number; end: number } {
+  const span = locatePath(document.content.positional, document.content.text, at, 'value');
+  const text = document.content.text;
+  const quote = text[span.start] === '"' || text[span.start] === "'" ? 1 : 0;
+  const start = span.start + quote + skip;
+  return { start: document.start + start, end: document.start + Math.max(start, span.end - quote) };
 }

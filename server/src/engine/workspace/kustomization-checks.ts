@@ -1,11 +1,10 @@
 // What `kustomize build` would stop on before it reads a single resource: a path that does not exist, a folder
 // listed as a base that holds no kustomization, kustomizations that include each other. Reported on the entry that
 // names the path, as the user wrote it.
-import { closestMatch } from '../text/suggest';
 import { finding, type Finding } from '../validate/finding';
 import type { KustomizationIndex } from './kustomization';
 import { isRemoteEntry, isResourceField, kustomizationReferences, type KustomizationReference } from './kustomization-references';
-import { kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
+import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
 
 export function checkKustomizationReferences(
   path: string,
@@ -53,12 +52,7 @@ export function checkKustomizationReferences(
 }
 
 function missingPath(reference: KustomizationReference, folder: string, files: WorkspaceFiles): Finding {
-  const slash = reference.entry.lastIndexOf('/');
-  const parent = slash === -1 ? '' : reference.entry.slice(0, slash + 1);
-  const name = reference.entry.slice(slash + 1);
-  const parentFolder = files.resolve(folder, parent || '.');
-  const suggestion = name && files.kindOf(parentFolder) === 'folder' ? closestMatch(name, files.list(parentFolder)) : undefined;
-  const replacement = suggestion === undefined ? undefined : parent + suggestion;
+  const replacement = closestExistingPath(folder, reference.entry, files);
   return finding(
     'missing-path',
     `\`${reference.entry}\` does not exist, so \`kustomize build\` fails here.` + (replacement ? ` Did you mean \`${replacement}\`?` : ''),

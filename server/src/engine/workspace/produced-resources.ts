@@ -2,6 +2,7 @@
 // that is written (external-secrets, sealed-secrets, cert-manager, Flux), those every cluster has, and resources whose
 // output cannot be known offline (a Helm release, an Argo CD Application). References to such objects are not
 // reported as unresolved.
+import { apiGroupOf } from '../kubernetes/api-version';
 
 export interface ProducedResource {
   kind: string;
@@ -16,12 +17,6 @@ type Json = Record<string, unknown>;
 
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function groupOf(apiVersion: unknown): string {
-  if (typeof apiVersion !== 'string') return '';
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
 function named(kind: string, name: unknown, extra: Omit<ProducedResource, 'kind' | 'name'> = {}): ProducedResource[] {
@@ -64,7 +59,7 @@ const PRODUCERS: Record<string, (resource: Json, spec: Json, name: unknown) => P
 /** What the controller that acts on this resource makes from it. */
 export function producedBy(resource: unknown): ProducedResource[] {
   if (!isRecord(resource) || typeof resource.kind !== 'string') return [];
-  const producer = PRODUCERS[`${groupOf(resource.apiVersion)}/${resource.kind}`];
+  const producer = PRODUCERS[`${apiGroupOf(resource.apiVersion)}/${resource.kind}`];
   if (!producer) return [];
   const metadata = isRecord(resource.metadata) ? resource.metadata : {};
   return producer(resource, isRecord(resource.spec) ? resource.spec : {}, metadata.name);
@@ -80,7 +75,7 @@ export function unseenObjectsOf(resource: unknown): { namespace?: string } | und
   if (!isRecord(resource) || typeof resource.kind !== 'string') return undefined;
   const spec = isRecord(resource.spec) ? resource.spec : {};
   const namespace = (value: unknown) => (typeof value === 'string' && value ? { namespace: value } : {});
-  switch (`${groupOf(resource.apiVersion)}/${resource.kind}`) {
+  switch (`${apiGroupOf(resource.apiVersion)}/${resource.kind}`) {
     case 'helm.toolkit.fluxcd.io/HelmRelease':
       return namespace(spec.targetNamespace);
     case 'argoproj.io/Application':

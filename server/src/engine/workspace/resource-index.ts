@@ -23,10 +23,18 @@ export interface IndexedResource {
   produces: ProducedResource[];
   /** It applies objects that cannot be seen offline (a HelmRelease, an Argo CD Application), in `namespace` if named. */
   appliesUnseen: { namespace?: string } | undefined;
+  /** A Flux source's `spec.url` (which repository a GitRepository delivers). */
+  sourceUrl: string | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sourceUrlOf(resource: Record<string, unknown>): string | undefined {
+  if (typeof resource.apiVersion !== 'string' || !resource.apiVersion.startsWith('source.toolkit.fluxcd.io/')) return undefined;
+  const spec = isRecord(resource.spec) ? resource.spec : {};
+  return typeof spec.url === 'string' ? spec.url : undefined;
 }
 
 /** What a document declares, independent of where it sits in its file. */
@@ -58,6 +66,7 @@ export function declaredIn(content: DocumentContent): readonly Declared[] {
         references: referencesOf(candidate),
         produces: producedBy(candidate),
         appliesUnseen: unseenObjectsOf(candidate),
+        sourceUrl: sourceUrlOf(candidate),
       });
     }
   }
@@ -82,6 +91,7 @@ export function resourcesOfDocuments(file: string, documents: readonly ParsedDoc
         references: declared.references,
         produces: declared.produces,
         appliesUnseen: declared.appliesUnseen,
+        sourceUrl: declared.sourceUrl,
       });
   return resources;
 }
@@ -136,7 +146,10 @@ function lineEnd(text: string, from: number): number {
  */
 function visibleFacts(resources: readonly IndexedResource[]): string {
   return resources
-    .map((r) => `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}|${JSON.stringify(r.appliesUnseen)}|${JSON.stringify(r.produces)}`)
+    .map(
+      (r) =>
+        `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}|${r.sourceUrl ?? ''}|${JSON.stringify(r.appliesUnseen)}|${JSON.stringify(r.produces)}`,
+    )
     .join('\n');
 }
 

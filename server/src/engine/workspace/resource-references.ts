@@ -2,6 +2,7 @@
 // Services an Ingress or route sends to, an autoscaler's target, RBAC roles and subjects, Flux sources and
 // dependencies. The one list of such fields: the unresolved-reference check, go-to-definition and find-references
 // all read it.
+import { apiGroupOf } from '../kubernetes/api-version';
 import type { JsonPath } from '../yaml/locate';
 
 export interface ResourceReference {
@@ -34,12 +35,6 @@ function records(value: unknown): [Json, number][] {
     if (isRecord(item)) found.push([item, i]);
   }
   return found;
-}
-
-function groupOf(apiVersion: unknown): string {
-  if (typeof apiVersion !== 'string') return '';
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
 class Collector {
@@ -148,7 +143,7 @@ export function referencesOf(resource: unknown): ResourceReference[] {
   if (!isRecord(resource) || typeof resource.kind !== 'string') return [];
   const out = new Collector();
   const kind = resource.kind;
-  const group = groupOf(resource.apiVersion);
+  const group = apiGroupOf(resource.apiVersion);
   const podSpecPath = WORKLOAD_GROUPS.has(group) ? POD_SPEC_PATHS[kind] : undefined;
   if (podSpecPath) {
     const podSpec = at(resource, podSpecPath);
@@ -171,7 +166,8 @@ export function referencesOf(resource: unknown): ResourceReference[] {
           out.add('Service', '', backend.name, ['spec', 'rules', i, 'backendRefs', j, 'name'], { namespace: backend.namespace });
   if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler' && isRecord(spec.scaleTargetRef)) {
     const target = spec.scaleTargetRef;
-    if (typeof target.kind === 'string') out.add(target.kind, groupOf(target.apiVersion), target.name, ['spec', 'scaleTargetRef', 'name']);
+    if (typeof target.kind === 'string')
+      out.add(target.kind, apiGroupOf(target.apiVersion), target.name, ['spec', 'scaleTargetRef', 'name']);
   }
   if (group === 'kustomize.toolkit.fluxcd.io' && kind === 'Kustomization') fluxKustomizationReferences(spec, out);
   if (group === 'helm.toolkit.fluxcd.io' && kind === 'HelmRelease') helmReleaseReferences(spec, out);

@@ -1,5 +1,6 @@
 // What checks across files need to know of the file system. The engine does no I/O: the host (the Node adapter, or a
 // test's in-memory tree) answers these.
+import { closestMatch } from '../text/suggest';
 
 export type EntryKind = 'file' | 'folder';
 
@@ -24,4 +25,19 @@ export function kustomizationFileIn(folder: string, files: WorkspaceFiles): stri
     if (files.kindOf(candidate) === 'file') return candidate;
   }
   return undefined;
+}
+
+/**
+ * For a path as written that does not exist, the closest existing name in the folder it points into, written the same
+ * way (`../base/deploymnet.yaml` -> `../base/deployment.yaml`); undefined when nothing is close.
+ */
+export function closestExistingPath(folder: string, entry: string, files: WorkspaceFiles): string | undefined {
+  const trimmed = entry.replace(/\/+$/, '');
+  const slash = trimmed.lastIndexOf('/');
+  const parent = slash === -1 ? '' : trimmed.slice(0, slash + 1);
+  const name = trimmed.slice(slash + 1);
+  const parentFolder = files.resolve(folder, parent || '.');
+  if (!name || files.kindOf(parentFolder) !== 'folder') return undefined;
+  const suggestion = closestMatch(name, files.list(parentFolder));
+  return suggestion === undefined ? undefined : parent + suggestion;
 }

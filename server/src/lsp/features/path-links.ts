@@ -1,14 +1,15 @@
-// textDocument/documentLink on the paths a file names (engine/language/path-links).
+// textDocument/documentLink on the paths a file names: kustomization entries, Flux and Argo CD paths
+// (engine/language/path-links).
 import { pathToFileURL } from 'node:url';
-import { kustomizationLinks, type PathLink } from '../../engine/language/path-links';
+import { pathLinks as linksIn, type PathLink } from '../../engine/language/path-links';
 import { toRange } from '../convert';
 import type { DocumentRequest, ServerFeature } from '../document-requests';
 
 export function linksOf({ state, validation }: DocumentRequest): PathLink[] {
-  return kustomizationLinks(
+  return linksIn(
     state.path,
     validation.report.documents.map((d) => d.document),
-    state.project.files,
+    state.project.deliveredPaths,
   );
 }
 
