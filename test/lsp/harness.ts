@@ -35,6 +35,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient, withTimeout, type DiagnosticsArrival, type DiagnosticsWait } from '../bench/lsp-client';
 import { DRIFTLESS_SERVER_PATH, driftlessBuildMissing } from '../bench/driftless-server';
 import { DocumentStatusRequest, type DocumentStatus, type DriftlessSettings } from '../../server/src/protocol';
+import { POLICY_RULES } from '../../server/src/engine/policies/policy-rules';
 
 /** Every wait of these tests; far above what any should take, far below mocha's timeout. */
 export const WAIT_MS = 10_000;
@@ -80,7 +81,14 @@ export class FixtureWorkspace {
 export interface SessionOptions {
   /** The `driftless` section answered to workspace/configuration; may be changed later (then call settingsChanged). */
   settings?: DriftlessSettings;
+  /**
+   * Whether the best-practice policies report. Off unless asked: the fixtures are minimal manifests (no limits, no
+   * probes) made to show other findings; policies have tests of their own.
+   */
+  policies?: boolean;
 }
+
+const POLICIES_OFF = Object.fromEntries(Object.keys(POLICY_RULES).map((id) => [id, 'off']));
 
 /** A ranged change, as an editor with incremental sync sends it. */
 export interface RangedChange {
@@ -103,6 +111,14 @@ export class ServerSession {
     options: SessionOptions,
   ) {
     this.settings = options.settings ?? {};
+    this.policies = options.policies ?? false;
+  }
+
+  private readonly policies: boolean;
+
+  /** The settings as answered: the policies turned off unless the session asked for them. */
+  private answeredSettings(): DriftlessSettings {
+    return this.policies ? this.settings : { ...this.settings, rules: { ...POLICIES_OFF, ...this.settings.rules } };
   }
 
   static async start(workspace: FixtureWorkspace, options: SessionOptions = {}): Promise<ServerSession> {
@@ -115,7 +131,7 @@ export class ServerSession {
       configuration: (item) => {
         session.configurationRequests.push(item);
         session.configured();
-        return item.section === 'driftless' ? session.settings : null;
+        return item.section === 'driftless' ? session.answeredSettings() : null;
       },
       timeoutMs: WAIT_MS,
     });

@@ -61,6 +61,12 @@ const PDB = yaml(
   '  minAvailable: 1',
   '  selector:',
   '    matchLabels: {app: web}',
+  // The pods it protects, so that the budget selects something.
+  '---',
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: web, labels: {app: web}}',
+  'spec: {containers: [{name: web, image: nginx:1.27}]}',
 );
 const PDB_API_VERSION = '0:12-0:26';
 

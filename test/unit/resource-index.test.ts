@@ -72,6 +72,8 @@ describe('the resource index', () => {
       path: [],
       appliesUnseen: undefined,
       sourceUrl: undefined,
+      podLabels: undefined,
+      podSelector: undefined,
       references: [],
       produces: [],
     });

@@ -1,5 +1,5 @@
 // The CLI's output formats: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
-import { RULES, type RuleId, type Severity } from '../engine/rules';
+import { RULES, type RuleId, type RuleInfo, type RuleSetting, type Severity } from '../engine/rules';
 
 /** One finding as the CLI reports it: 1-based lines and columns, UTF-16 columns as in LSP, endColumn exclusive. */
 export interface CliDiagnostic {
@@ -54,14 +54,14 @@ export function formatText(output: ValidationOutput, color: boolean): string {
   return lines.join('\n');
 }
 
-const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+const SARIF_LEVEL: Record<RuleSetting, string> = { error: 'error', warning: 'warning', info: 'note', off: 'none' };
 
 export function formatSarif(output: ValidationOutput, toolVersion: string): string {
   const used = [...new Set(output.diagnostics.map((d) => d.rule))].sort();
   const rules = (Object.keys(RULES) as RuleId[]).map((id) => ({
     id,
     shortDescription: { text: RULES[id].summary },
-    helpUri: `https://github.com/driftless-dev/driftless#rule-${id}`,
+    helpUri: (RULES[id] as RuleInfo).link ?? `https://github.com/driftless-dev/driftless#rule-${id}`,
     defaultConfiguration: { level: SARIF_LEVEL[RULES[id].severity] },
   }));
   const sarif = {

@@ -1,12 +1,16 @@
 // Every finding Driftless reports has one of these stable rule ids, a default severity and a one-line reason.
+import { POLICY_RULES } from './policies/policy-rules';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type RuleSetting = Severity | 'off';
 
 export interface RuleInfo {
-  severity: Severity;
-  category: 'yaml' | 'resource' | 'schema' | 'api-server' | 'references' | 'project';
+  /** The default; `off` for policies that are contested (a team turns them on in `.driftless.yaml`). */
+  severity: RuleSetting;
+  category: 'yaml' | 'resource' | 'schema' | 'api-server' | 'references' | 'policy' | 'project';
   summary: string;
+  /** Where the practice is explained (policies). */
+  link?: string;
 }
 
 export const RULES = {
@@ -119,9 +123,20 @@ export const RULES = {
     category: 'references',
     summary: 'A Secret named by a resource is not defined where that resource is applied (Secrets are often made outside git).',
   },
+  'unmatched-selector': {
+    severity: 'warning',
+    category: 'references',
+    summary: 'A Service or PodDisruptionBudget selects no pod of the workloads applied with it.',
+  },
+  'duplicate-object': {
+    severity: 'error',
+    category: 'references',
+    summary: 'The same object is defined twice in one kustomize build, which then fails.',
+  },
   'kustomization-cycle': { severity: 'error', category: 'references', summary: 'Kustomizations include each other in a cycle.' },
   'schema-unavailable': { severity: 'info', category: 'project', summary: 'A schema named by a modeline cannot be loaded offline.' },
   'invalid-config': { severity: 'warning', category: 'project', summary: 'A .driftless.yaml setting cannot be used as written.' },
+  ...POLICY_RULES,
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

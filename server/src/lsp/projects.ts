@@ -68,7 +68,7 @@ export class Projects {
   /** Project.scan without blocking the server for long: the work yields between files. True when anything changed. */
   async scan(project: Project, isOpen: (path: string) => boolean): Promise<boolean> {
     const files = project.indexedFiles();
-    let changed = project.forgetFilesOtherThan(files);
+    let changed = project.forgetFilesOtherThan(files, isOpen);
     for (let i = 0; i < files.length; i++) {
       // An open file is indexed from the editor's text, unsaved edits included: the disk's would undo them.
       if (isOpen(files[i]!)) continue;

@@ -20,8 +20,11 @@ import type { SchemaData } from '../engine/schema/schema-data';
 import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
 import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
 import { checkDeliveredPaths, readsDeliveredPaths, type DeliveredPathHost } from '../engine/workspace/delivered-paths';
-import { checkResourceReferences, type ReferenceCheckHost } from '../engine/workspace/reference-checks';
+import { checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
+import { checkSelectors } from '../engine/workspace/selector-checks';
+import { checkDuplicateObjects } from '../engine/workspace/duplicate-checks';
+import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace/policy-checks';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
 import type { WorkspaceFiles } from '../engine/workspace/workspace-files';
 import type { Finding } from '../engine/validate/finding';
@@ -66,10 +69,21 @@ export class Project implements ValidationHost {
   /** Parses made by scan({ keepParses: true }), each used once by validateText. */
   private readonly keptParses = new Map<string, { text: string; documents: readonly ParsedDocument[] }>();
   readonly referenceScopes = new ReferenceScopes(this.resources, this.kustomizations);
-  private readonly referenceHost: ReferenceCheckHost = {
+  /** The values of patch files, as policies judge what they patch; read when first asked, kept current by indexFile. */
+  private readonly patchValues = new Map<string, readonly unknown[]>();
+  private readonly referenceHost: PolicyCheckHost = {
     scopes: this.referenceScopes,
     display: (path) => relative(this.root, path).split(sep).join('/'),
     displayFolder: (path) => relative(this.root, dirname(path)).split(sep).join('/') || '.',
+    patchDocuments: (file) => {
+      let values = this.patchValues.get(file);
+      if (!values) {
+        const text = readTextFile(file);
+        values = text.ok ? parseDocuments(text.text).map((d) => d.content.value) : [];
+        this.patchValues.set(file, values);
+      }
+      return values;
+    },
   };
   /** What the checks and links of Flux and Argo CD paths need to know of the repository. */
   readonly deliveredPaths: DeliveredPathHost;
@@ -180,14 +194,17 @@ export class Project implements ValidationHost {
    */
   indexComplete = false;
 
-  /** Drops what files no longer indexed had told the project; true when that changed anything. */
-  forgetFilesOtherThan(files: readonly string[]): boolean {
+  /**
+   * Drops what files no longer indexed had told the project, but for those `keep` names (open in the editor, maybe
+   * never saved); true when that changed anything.
+   */
+  forgetFilesOtherThan(files: readonly string[], keep: (path: string) => boolean = () => false): boolean {
     const current = new Set(files);
+    const gone = (source: string) => !current.has(source) && !keep(source);
     let changed = false;
-    for (const source of this.crds.sources()) if (!current.has(source)) changed = this.crds.removeSource(source) || changed;
-    for (const source of this.kustomizations.paths())
-      if (!current.has(source)) changed = this.kustomizations.set(source, undefined) || changed;
-    for (const source of this.resources.files()) if (!current.has(source)) this.resources.setFile(source, undefined);
+    for (const source of this.crds.sources()) if (gone(source)) changed = this.crds.removeSource(source) || changed;
+    for (const source of this.kustomizations.paths()) if (gone(source)) changed = this.kustomizations.set(source, undefined) || changed;
+    for (const source of this.resources.files()) if (gone(source)) this.resources.setFile(source, undefined);
     return changed;
   }
 
@@ -202,7 +219,16 @@ export class Project implements ValidationHost {
     const crdsChanged = this.updateCrds(path, text, parse);
     const kustomizationChanged = isKustomizationFile(path) && this.updateKustomization(path, text, parse);
     const resourcesChanged = this.updateResources(path, text, parse);
-    return crdsChanged || kustomizationChanged || resourcesChanged;
+    return crdsChanged || kustomizationChanged || resourcesChanged || this.updatePatch(path, text, parse);
+  }
+
+  /** A patch's values, once read, follow its edits: what it patches is judged again (true) when they change. */
+  private updatePatch(path: string, text: string | undefined, parse: (text: string) => readonly ParsedDocument[]): boolean {
+    const before = this.patchValues.get(path);
+    if (!before) return false;
+    const values = text === undefined ? [] : parse(text).map((d) => d.content.value);
+    this.patchValues.set(path, values);
+    return JSON.stringify(values) !== JSON.stringify(before);
   }
 
   private updateCrds(path: string, text: string | undefined, parse: (text: string) => readonly ParsedDocument[]): boolean {
@@ -289,18 +315,22 @@ export class Project implements ValidationHost {
     if (!this.indexComplete) return report;
     // A patch's references resolve in the builds of what it patches; not judged yet.
     if (report.kind !== 'manifests' || this.kustomizations.isPatch(path)) return report;
-    return this.withFindings(report, (_, __, content) => [
+    return this.withFindings(report, (_, index, content) => [
       ...checkResourceReferences(path, content, this.referenceHost),
+      ...checkSelectors(path, content, this.referenceHost),
+      ...checkDuplicateObjects(path, index, content, this.referenceHost),
+      ...checkResourcePolicies(path, content, this.referenceHost),
       ...checkDeliveredPaths(path, content, this.deliveredPaths),
     ]);
   }
 
+  /** Adds what `check` finds in each document (`index`: the document's index in its file). */
   private withFindings(report: FileReport, check: (value: unknown, index: number, content: DocumentContent) => Finding[]): FileReport {
     return {
       ...report,
-      documents: report.documents.map((entry, i) => {
+      documents: report.documents.map((entry) => {
         const value = entry.document.content.value;
-        const found = value === undefined ? [] : check(value, i, entry.document.content);
+        const found = value === undefined ? [] : check(value, entry.document.index, entry.document.content);
         return found.length ? { ...entry, findings: [...entry.findings, ...found] } : entry;
       }),
     };

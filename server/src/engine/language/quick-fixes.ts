@@ -45,7 +45,8 @@ function mappingAt(document: ParsedDocument, path: JsonPath): Node | undefined {
   return isMap(node) ? node : undefined;
 }
 
-function plainScalar(value: string): string {
+function plainScalar(value: string | boolean): string {
+  if (typeof value === 'boolean') return String(value);
   return /^[A-Za-z0-9_./-]+$/.test(value) && !/^(?:true|false|yes|no|on|off|null|~|\d+)$/i.test(value) ? value : JSON.stringify(value);
 }
 
@@ -95,7 +96,7 @@ export function quickFixes(
           hint.path.length === 1 &&
           hint.path[0] === 'apiVersion' &&
           (diagnostic.rule === 'removed-api-version' || diagnostic.rule === 'deprecated-api-version');
-        if (isMigration && !migrationAllowed(document, hint.value, context)) continue;
+        if (isMigration && !migrationAllowed(document, String(hint.value), context)) continue;
         const span = locatePath(document.content.positional, document.content.text, hint.path, 'value');
         fixes.push({
           title: hint.title,

@@ -4,7 +4,7 @@ import type { RuleId, Severity } from '../rules';
 
 /** What a quick fix would do; code actions turn these into edits. */
 export type FixHint =
-  | { kind: 'replace-value'; path: JsonPath; value: string; title: string }
+  | { kind: 'replace-value'; path: JsonPath; value: string | boolean; title: string }
   | { kind: 'rename-key'; path: JsonPath; to: string }
   | { kind: 'add-field'; parent: JsonPath; field: string; valueHint: 'scalar' | 'object' | 'array' };
 

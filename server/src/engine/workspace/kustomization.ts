@@ -1,6 +1,8 @@
 // What kustomizations say about other files, read from their kustomization.yaml files: which files are patches (judged
 // as the partial objects they are), and which resources get their namespace set by kustomize (a Namespace object
 // there may carry a placeholder name). The seed of the repository graph.
+import type { ImageOverride } from '../policies/policy-context';
+import { parseDocuments } from '../yaml/parse-documents';
 import {
   isRemoteEntry,
   isResourceField,
@@ -25,10 +27,73 @@ export interface KustomizationFacts {
   appliesUnseen: boolean;
   /** `kind: Component`: only ever built as part of another kustomization. */
   isComponent: boolean;
+  /** Label keys it adds to what it builds (`commonLabels`, `labels`), selectors and pod templates included. */
+  addedLabelKeys: string[];
+  /** Its `images:` overrides. */
+  images: ImageOverride[];
+  /** Its strategic-merge patches: files (resolved) or inline patches (parsed), with the `target` they select by. */
+  patchEntries: PatchEntry[];
+}
+
+/** A strategic-merge patch of a kustomization: a file, or the parsed text of an inline `patch:`. */
+export interface PatchEntry {
+  file?: string;
+  inline?: unknown;
+  /** `target.kind` and `target.name` (a regular expression, as kustomize reads it), when the patch gives one. */
+  target?: { kind?: string; name?: string };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The label keys `commonLabels` and `labels` add (to selectors and templates too, or only to metadata). */
+function addedLabelKeysOf(record: Record<string, unknown>): string[] {
+  const keys = isRecord(record.commonLabels) ? Object.keys(record.commonLabels) : [];
+  for (const entry of Array.isArray(record.labels) ? record.labels : [])
+    if (isRecord(entry) && isRecord(entry.pairs)) keys.push(...Object.keys(entry.pairs));
+  return keys;
+}
+
+function imagesOf(record: Record<string, unknown>): ImageOverride[] {
+  const images: ImageOverride[] = [];
+  for (const entry of Array.isArray(record.images) ? record.images : []) {
+    if (!isRecord(entry) || typeof entry.name !== 'string') continue;
+    const override: ImageOverride = { name: entry.name };
+    for (const key of ['newName', 'newTag', 'digest'] as const)
+      if (typeof entry[key] === 'string' || typeof entry[key] === 'number') override[key] = String(entry[key]);
+    images.push(override);
+  }
+  return images;
+}
+
+/** An inline patch as kustomize reads it: YAML (or JSON) text; a JSON 6902 list of operations is not a merge patch. */
+function inlinePatch(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
+  const value = parseDocuments(text)[0]?.content.value;
+  return isRecord(value) ? value : undefined;
+}
+
+function patchEntriesOf(record: Record<string, unknown>, resolve: (entry: string) => string): PatchEntry[] {
+  const entries: PatchEntry[] = [];
+  for (const entry of Array.isArray(record.patches) ? record.patches : []) {
+    if (!isRecord(entry)) continue;
+    const target = isRecord(entry.target)
+      ? {
+          ...(typeof entry.target.kind === 'string' ? { kind: entry.target.kind } : {}),
+          ...(typeof entry.target.name === 'string' ? { name: entry.target.name } : {}),
+        }
+      : undefined;
+    const inline = inlinePatch(entry.patch);
+    if (typeof entry.path === 'string') entries.push({ file: resolve(entry.path), ...(target ? { target } : {}) });
+    else if (inline !== undefined) entries.push({ inline, ...(target ? { target } : {}) });
+  }
+  for (const entry of Array.isArray(record.patchesStrategicMerge) ? record.patchesStrategicMerge : []) {
+    if (typeof entry !== 'string') continue;
+    const inline = /\n|^\s*\{/.test(entry) ? inlinePatch(entry) : undefined;
+    entries.push(inline !== undefined ? { inline } : { file: resolve(entry) });
+  }
+  return entries;
 }
 
 /** Reads a parsed kustomization.yaml; `resolve` turns a relative entry into a path (the host knows the file system). */
@@ -77,6 +142,9 @@ export function readKustomization(
     generated,
     appliesUnseen: hasHelmCharts || hasRemote,
     isComponent: record.kind === 'Component',
+    addedLabelKeys: addedLabelKeysOf(record),
+    images: imagesOf(record),
+    patchEntries: patchEntriesOf(record, resolve),
   };
 }
 
@@ -93,6 +161,12 @@ export interface KustomizeBuild {
    * part without a namespace. Empty: everything it applies is in the repository.
    */
   unseenIn: (string | undefined)[];
+  /** Label keys its kustomizations add on the way: a selector's or a pod's value for them is not known here. */
+  addedLabelKeys: Set<string>;
+  /** The `images:` overrides of its kustomizations. */
+  images: ImageOverride[];
+  /** The strategic-merge patches of its kustomizations. */
+  patchEntries: PatchEntry[];
 }
 
 interface Derived {
@@ -224,13 +298,24 @@ export class KustomizationIndex {
     const builds: KustomizeBuild[] = [];
     for (const root of this.byPath.values()) {
       if (root.isComponent || included.has(this.folderOf(root.path))) continue;
-      const build: KustomizeBuild = { root: root.path, files: new Map(), generated: [], unseenIn: [] };
+      const build: KustomizeBuild = {
+        root: root.path,
+        files: new Map(),
+        generated: [],
+        unseenIn: [],
+        addedLabelKeys: new Set(),
+        images: [],
+        patchEntries: [],
+      };
       const visited = new Set<KustomizationFacts>();
       const walk = (facts: KustomizationFacts, outer: string | undefined) => {
         if (visited.has(facts)) return;
         visited.add(facts);
         const namespace = outer ?? facts.namespace;
         if (facts.appliesUnseen) build.unseenIn.push(namespace);
+        for (const key of facts.addedLabelKeys) build.addedLabelKeys.add(key);
+        build.images.push(...facts.images);
+        build.patchEntries.push(...facts.patchEntries);
         for (const generated of facts.generated) {
           const generatedNamespace = namespace ?? generated.namespace;
           build.generated.push({

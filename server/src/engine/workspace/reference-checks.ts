@@ -127,7 +127,7 @@ function unresolved(
 }
 
 /** "the kustomize build of `a`", "the kustomize builds of `a`, `b` and 3 more". */
-function buildsText(builds: readonly string[], host: ReferenceCheckHost): string {
+export function buildsText(builds: readonly string[], host: ReferenceCheckHost): string {
   const shown = builds.slice(0, 2).map((b) => `\`${host.displayFolder(b)}\``);
   if (builds.length === 1) return `the kustomize build of ${shown[0]}`;
   const rest = builds.length - shown.length;

@@ -2,6 +2,7 @@
 // replaces only its own entries. Holds identities and where they are, never the resources' values.
 import type { JsonPath } from '../yaml/locate';
 import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
+import { podLabelsOf, podSelectorOf, type Labels, type PodSelector } from './pod-selection';
 import { producedBy, unseenObjectsOf, type ProducedResource } from './produced-resources';
 import { referencesOf, type ResourceReference } from './resource-references';
 
@@ -25,6 +26,10 @@ export interface IndexedResource {
   appliesUnseen: { namespace?: string } | undefined;
   /** A Flux source's `spec.url` (which repository a GitRepository delivers). */
   sourceUrl: string | undefined;
+  /** The labels its pods get, for a workload. */
+  podLabels: Labels | undefined;
+  /** The pods it selects, for a Service or PodDisruptionBudget. */
+  podSelector: PodSelector | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -67,6 +72,8 @@ export function declaredIn(content: DocumentContent): readonly Declared[] {
         produces: producedBy(candidate),
         appliesUnseen: unseenObjectsOf(candidate),
         sourceUrl: sourceUrlOf(candidate),
+        podLabels: podLabelsOf(candidate),
+        podSelector: podSelectorOf(candidate),
       });
     }
   }
@@ -92,6 +99,8 @@ export function resourcesOfDocuments(file: string, documents: readonly ParsedDoc
         produces: declared.produces,
         appliesUnseen: declared.appliesUnseen,
         sourceUrl: declared.sourceUrl,
+        podLabels: declared.podLabels,
+        podSelector: declared.podSelector,
       });
   return resources;
 }
@@ -141,14 +150,15 @@ function lineEnd(text: string, from: number): number {
 }
 
 /**
- * What other files' references can see of a file's resources: kinds, namespaces and names, what controllers make
- * from them, and whether they apply unseen objects. Not where they are written, nor what they reference.
+ * What other files' checks can see of a file's resources: kinds, namespaces and names, what controllers make from
+ * them, whether they apply unseen objects, the labels of their pods and what they select. Not where they are
+ * written, nor what they reference.
  */
 function visibleFacts(resources: readonly IndexedResource[]): string {
   return resources
     .map(
       (r) =>
-        `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}|${r.sourceUrl ?? ''}|${JSON.stringify(r.appliesUnseen)}|${JSON.stringify(r.produces)}`,
+        `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}|${r.sourceUrl ?? ''}|${JSON.stringify(r.appliesUnseen)}|${JSON.stringify(r.produces)}|${JSON.stringify(r.podLabels)}|${JSON.stringify(r.podSelector)}`,
     )
     .join('\n');
 }

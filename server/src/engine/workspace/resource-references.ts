@@ -3,6 +3,7 @@
 // dependencies. The one list of such fields: the unresolved-reference check, go-to-definition and find-references
 // all read it.
 import { apiGroupOf } from '../kubernetes/api-version';
+import { podSpecPathOf, valueAt } from '../kubernetes/workloads';
 import type { JsonPath } from '../yaml/locate';
 
 export interface ResourceReference {
@@ -51,30 +52,6 @@ class Collector {
       ...(extra.optional === true ? { optional: true } : {}),
     });
   }
-}
-
-/** Where a workload kind keeps its pod template's spec. */
-const POD_SPEC_PATHS: Record<string, JsonPath> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  ReplicationController: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  PodTemplate: ['template', 'spec'],
-};
-
-const WORKLOAD_GROUPS = new Set(['', 'apps', 'batch']);
-
-function at(value: unknown, path: JsonPath): unknown {
-  let node = value;
-  for (const segment of path) {
-    if (!isRecord(node) && !Array.isArray(node)) return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
 }
 
 function podSpecReferences(spec: Json, base: JsonPath, out: Collector): void {
@@ -144,9 +121,9 @@ export function referencesOf(resource: unknown): ResourceReference[] {
   const out = new Collector();
   const kind = resource.kind;
   const group = apiGroupOf(resource.apiVersion);
-  const podSpecPath = WORKLOAD_GROUPS.has(group) ? POD_SPEC_PATHS[kind] : undefined;
+  const podSpecPath = podSpecPathOf(resource.apiVersion, kind);
   if (podSpecPath) {
-    const podSpec = at(resource, podSpecPath);
+    const podSpec = valueAt(resource, podSpecPath);
     if (isRecord(podSpec)) podSpecReferences(podSpec, podSpecPath, out);
   }
   if (group === 'rbac.authorization.k8s.io' && (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')) rbacReferences(resource, out);

@@ -1,0 +1,38 @@
+// Where workloads keep their pods: the pod spec and the pod template's labels of each kind that runs pods.
+import type { JsonPath } from '../yaml/locate';
+import { apiGroupOf } from './api-version';
+
+/** Where each workload kind keeps its pod template's spec, by `group/kind`. */
+const POD_SPEC_PATHS: Record<string, JsonPath> = {
+  '/Pod': ['spec'],
+  'apps/Deployment': ['spec', 'template', 'spec'],
+  'apps/StatefulSet': ['spec', 'template', 'spec'],
+  'apps/DaemonSet': ['spec', 'template', 'spec'],
+  'apps/ReplicaSet': ['spec', 'template', 'spec'],
+  '/ReplicationController': ['spec', 'template', 'spec'],
+  'batch/Job': ['spec', 'template', 'spec'],
+  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  '/PodTemplate': ['template', 'spec'],
+  'argoproj.io/Rollout': ['spec', 'template', 'spec'],
+};
+
+/** The path of a workload's pod spec; undefined for kinds that run no pods of their own. */
+export function podSpecPathOf(apiVersion: unknown, kind: unknown): JsonPath | undefined {
+  return typeof kind === 'string' ? POD_SPEC_PATHS[`${apiGroupOf(apiVersion)}/${kind}`] : undefined;
+}
+
+/** The path of the labels its pods get: the pod's own, or its template's. */
+export function podLabelsPathOf(apiVersion: unknown, kind: unknown): JsonPath | undefined {
+  const spec = podSpecPathOf(apiVersion, kind);
+  return spec && [...spec.slice(0, -1), 'metadata', 'labels'];
+}
+
+/** The value at `path`, if every step exists. */
+export function valueAt(value: unknown, path: JsonPath): unknown {
+  let node = value;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
+}

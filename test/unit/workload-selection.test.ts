@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Project } from '../../server/src/node/project';
+import { repository, summary, validate, yaml, type Found } from '../helpers/engine';
+
+function check(root: string, project: Project, file: string, rule: string): Found[] {
+  const path = join(root, file);
+  return validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule === rule);
+}
+
+const deployment = (name: string, labels: string, extra = '') => yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: ${name}${extra}}
+  spec:
+    selector: {matchLabels: ${labels}}
+    template:
+      metadata: {labels: ${labels}}
+      spec: {containers: [{name: app, image: nginx:1.27}]}
+`;
+
+const service = (name: string, selector: string) => yaml`
+  apiVersion: v1
+  kind: Service
+  metadata: {name: ${name}}
+  spec:
+    selector: ${selector}
+    ports: [{port: 80}]
+`;
+
+const pdb = (selector: string) => yaml`
+  apiVersion: policy/v1
+  kind: PodDisruptionBudget
+  metadata: {name: web}
+  spec:
+    minAvailable: 1
+    selector: ${selector}
+`;
+
+describe('Services and PodDisruptionBudgets that select no pod', () => {
+  it('reports a Service whose selector no workload applied with it matches, naming the closest workload', () => {
+    const { root, project } = repository({
+      'app/kustomization.yaml': 'namespace: shop\nresources: [deployment.yaml, service.yaml]\n',
+      'app/deployment.yaml': deployment('web', '{app: web, tier: front}'),
+      'app/service.yaml': service('web', '{app: wbe}'),
+    });
+    const found = check(root, project, 'app/service.yaml', 'unmatched-selector');
+    assert.deepEqual(summary(found), ['unmatched-selector@5']);
+    assert.equal(found[0]!.severity, 'warning');
+    assert.equal(
+      found[0]!.message,
+      'This Service sends traffic to no pod: no workload in namespace `shop` in the kustomize build of `app` has pods labelled `app: wbe`. Deployment `web` has `app: web`.',
+    );
+  });
+
+  it('is quiet when a workload matches, also through labels a kustomization or a controller adds', () => {
+    const { root, project } = repository({
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'base/deployment.yaml': deployment('web', '{app: web}'),
+      'overlay/kustomization.yaml': 'resources: [../base, service.yaml, one-pod.yaml]\ncommonLabels: {env: prod}\n',
+      'overlay/service.yaml': service('web', '{app: web, env: prod}'),
+      'overlay/one-pod.yaml': service('web-0', '{app: web, statefulset.kubernetes.io/pod-name: web-0}'),
+    });
+    assert.deepEqual(check(root, project, 'overlay/service.yaml', 'unmatched-selector'), []);
+    assert.deepEqual(check(root, project, 'overlay/one-pod.yaml', 'unmatched-selector'), []);
+  });
+
+  it('judges a PodDisruptionBudget by matchLabels and matchExpressions', () => {
+    const { root, project } = repository({
+      'deployment.yaml': deployment('web', '{app: web, track: stable}'),
+      'good.yaml': pdb('{matchLabels: {app: web}, matchExpressions: [{key: track, operator: In, values: [stable, canary]}]}'),
+      'bad.yaml': pdb('{matchExpressions: [{key: track, operator: NotIn, values: [stable]}, {key: app, operator: Exists}]}'),
+      'all.yaml': pdb('{}'),
+    });
+    assert.deepEqual(check(root, project, 'good.yaml', 'unmatched-selector'), []);
+    const [bad] = check(root, project, 'bad.yaml', 'unmatched-selector');
+    assert.equal(
+      bad?.message,
+      'This PodDisruptionBudget protects no pod: no workload in this repository has pods labelled `track NotIn (stable), app Exists`.',
+    );
+    assert.deepEqual(check(root, project, 'all.yaml', 'unmatched-selector'), []); // an empty selector takes every pod
+  });
+
+  it('cannot tell where pods may come from elsewhere: a Helm release, an operator, a Service without selector', () => {
+    const { root, project } = repository({
+      'helm/release.yaml': yaml`
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata: {name: redis, namespace: data}
+        spec: {interval: 1h, chart: {spec: {chart: redis, sourceRef: {kind: HelmRepository, name: bitnami}}}}
+      `,
+      'helm/service.yaml': service('redis', '{app.kubernetes.io/name: redis}').replace('name: redis}', 'name: redis, namespace: data}'),
+      'operator/prometheus.yaml': yaml`
+        apiVersion: monitoring.coreos.com/v1
+        kind: Prometheus
+        metadata: {name: main, namespace: monitoring}
+        spec: {replicas: 2}
+      `,
+      'operator/service.yaml': service('prometheus', '{prometheus: main}').replace(
+        'name: prometheus}',
+        'name: prometheus, namespace: monitoring}',
+      ),
+      'external/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec: {ports: [{port: 5432}]}\n',
+      'external/placeholder.yaml': service('tmpl', '{app: "${APP}"}'),
+    });
+    for (const file of ['helm/service.yaml', 'operator/service.yaml', 'external/service.yaml', 'external/placeholder.yaml'])
+      assert.deepEqual(check(root, project, file, 'unmatched-selector'), [], file);
+  });
+
+  it('follows a workload’s labels as they change', () => {
+    const { root, project } = repository({
+      'deployment.yaml': deployment('web', '{app: web}'),
+      'service.yaml': service('web', '{app: web}'),
+    });
+    assert.deepEqual(check(root, project, 'service.yaml', 'unmatched-selector'), []);
+    assert.equal(project.indexFile(join(root, 'deployment.yaml'), deployment('web', '{app: website}')), true);
+    assert.deepEqual(summary(check(root, project, 'service.yaml', 'unmatched-selector')), ['unmatched-selector@5']);
+  });
+});
+
+describe('the same object twice in one build', () => {
+  it('reports both definitions in a kustomize build, naming the other file', () => {
+    const { root, project } = repository({
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'base/deployment.yaml': deployment('web', '{app: web}'),
+      'overlay/kustomization.yaml': 'resources: [../base, deployment.yaml, other.yaml]\n',
+      'overlay/deployment.yaml': deployment('web', '{app: web}'),
+      'overlay/other.yaml': [deployment('api', '{app: api}'), deployment('api', '{app: api}', ', namespace: elsewhere')].join('---\n'),
+    });
+    const found = check(root, project, 'overlay/deployment.yaml', 'duplicate-object');
+    assert.deepEqual(summary(found), ['duplicate-object@3']);
+    assert.equal(found[0]!.severity, 'error');
+    assert.equal(
+      found[0]!.message,
+      'Deployment `web` is defined twice in the kustomize build of `overlay`: also in `base/deployment.yaml`. `kustomize build` fails ("may not add resource with an already registered id").',
+    );
+    assert.deepEqual(summary(check(root, project, 'base/deployment.yaml', 'duplicate-object')), ['duplicate-object@3']);
+    // Different namespaces are different objects.
+    assert.deepEqual(check(root, project, 'overlay/other.yaml', 'duplicate-object'), []);
+  });
+
+  it('reports two documents of one file, and judges a namespace set by kustomize as kustomize does', () => {
+    const { root, project } = repository({
+      'app/kustomization.yaml': 'namespace: shop\nresources: [all.yaml]\n',
+      'app/all.yaml': [deployment('web', '{app: web}'), deployment('web', '{app: web}', ', namespace: shop')].join('---\n'),
+      'plain/a.yaml': deployment('web', '{app: web}'),
+      'plain/b.yaml': deployment('web', '{app: web}'),
+    });
+    const found = check(root, project, 'app/all.yaml', 'duplicate-object');
+    assert.deepEqual(summary(found), ['duplicate-object@3', 'duplicate-object@12']);
+    assert.match(found[0]!.message, /: also in this file\./);
+    // Folders no kustomization reads may hold alternatives side by side: not judged.
+    assert.deepEqual(check(root, project, 'plain/a.yaml', 'duplicate-object'), []);
+  });
+});
