@@ -112,6 +112,27 @@ export function selects(selector: PodSelector, labels: Labels, unknownKeys: Read
   return true;
 }
 
+function pairKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+/** The first `matchLabels` pair a pod must have as written to be selected (none: the selector cannot be keyed). */
+export function fixedPairOf(selector: PodSelector, unknownKeys: ReadonlySet<string>): string | undefined {
+  for (const [key, value] of Object.entries(selector.matchLabels))
+    if (!unknownKeys.has(key) && !CONTROLLER_LABEL_KEYS.has(key) && !isPlaceholder(value)) return pairKey(key, value);
+  return undefined;
+}
+
+/** Each label pair of a pod, as fixedPairOf keys them; undefined when a value is a placeholder (it may match any). */
+export function labelPairsOf(labels: Labels): string[] | undefined {
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    if (isPlaceholder(value)) return undefined;
+    pairs.push(pairKey(key, value));
+  }
+  return pairs;
+}
+
 /** `app: web, tier: frontend` as the message shows a selector. */
 export function describeSelector(selector: PodSelector): string {
   const parts = Object.entries(selector.matchLabels).map(([key, value]) => `${key}: ${value}`);

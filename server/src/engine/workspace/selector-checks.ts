@@ -5,7 +5,7 @@
 import { apiGroupOf } from '../kubernetes/api-version';
 import { finding, type Finding } from '../validate/finding';
 import type { DocumentContent } from '../yaml/parse-documents';
-import { describeSelector, selects, type Labels, type PodSelector } from './pod-selection';
+import { describeSelector, fixedPairOf, labelPairsOf, selects, type Labels, type PodSelector } from './pod-selection';
 import { buildsText, type ReferenceCheckHost } from './reference-checks';
 import { mayHoldUnseen, type Scope } from './reference-scopes';
 import { declaredIn, type Declared, type IndexedResource } from './resource-index';
@@ -64,32 +64,87 @@ function mayRunUnseenPods(resource: IndexedResource): boolean {
   return !POD_FREE_KINDS.has(`${group}/${resource.kind}`);
 }
 
+interface Workload {
+  resource: IndexedResource;
+  namespace: string | undefined;
+}
+
+interface Service {
+  selector: PodSelector;
+  namespace: string | undefined;
+}
+
+/**
+ * A scope's workloads and Services, keyed by label pairs: a selector is tried only on the workloads that have its
+ * first fixed pair, a workload only against the Services keyed by one of its pairs. Without the keys every check
+ * would try every workload of the repository.
+ */
 interface Pods {
-  /** Workloads applied in the scope, with the namespace they are applied in. */
-  workloads: { resource: IndexedResource; namespace: string | undefined }[];
-  /** Services applied in the scope that select pods. */
-  services: { selector: PodSelector; namespace: string | undefined }[];
+  workloads: Workload[];
+  /** Workloads by each of their label pairs; those with a placeholder label (which may match any value) apart. */
+  workloadsByPair: Map<string, Workload[]>;
+  workloadsWithAnyLabels: Workload[];
+  /** Services by their first fixed pair; those without one apart. */
+  servicesByPair: Map<string, Service[]>;
+  unkeyedServices: Service[];
   /** Namespaces where a custom resource may run pods nobody can see (undefined: one without a namespace). */
   opaque: Set<string | undefined>;
 }
 
 const podsOfScope = new WeakMap<Scope, Pods>();
 
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
+/** The label keys a scope's kustomizations add, whose values are not known here. */
+function unknownKeysOf(scope: Scope): ReadonlySet<string> {
+  return scope.build?.addedLabelKeys ?? NO_KEYS;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /** The pods a scope's workloads run; computed once per scope (scopes are remade when the index changes). */
 function podsOf(scope: Scope): Pods {
   let pods = podsOfScope.get(scope);
   if (pods) return pods;
-  pods = { workloads: [], services: [], opaque: new Set() };
+  pods = {
+    workloads: [],
+    workloadsByPair: new Map(),
+    workloadsWithAnyLabels: [],
+    servicesByPair: new Map(),
+    unkeyedServices: [],
+    opaque: new Set(),
+  };
   for (const definitions of scope.definitions.values())
     for (const { resource, namespace, kind, name } of definitions) {
       // Only the resource itself, not what a controller makes from it (listed under the same resource).
       if (!resource || resource.kind !== kind || resource.name !== name) continue;
-      if (resource.podLabels) pods.workloads.push({ resource, namespace });
-      else if (resource.podSelector && resource.kind === 'Service') pods.services.push({ selector: resource.podSelector, namespace });
-      else if (mayRunUnseenPods(resource)) pods.opaque.add(namespace);
+      if (resource.podLabels) {
+        const workload = { resource, namespace };
+        pods.workloads.push(workload);
+        const pairs = labelPairsOf(resource.podLabels);
+        if (pairs) for (const pair of pairs) push(pods.workloadsByPair, pair, workload);
+        else pods.workloadsWithAnyLabels.push(workload);
+      } else if (resource.podSelector && resource.kind === 'Service') {
+        const service = { selector: resource.podSelector, namespace };
+        const pair = fixedPairOf(resource.podSelector, unknownKeysOf(scope));
+        if (pair) push(pods.servicesByPair, pair, service);
+        else pods.unkeyedServices.push(service);
+      } else if (mayRunUnseenPods(resource)) pods.opaque.add(namespace);
     }
   podsOfScope.set(scope, pods);
   return pods;
+}
+
+/** The workloads a selector may take: those with its first fixed pair (or with placeholder labels), else all. */
+function candidatesFor(pods: Pods, selector: PodSelector, unknownKeys: ReadonlySet<string>): readonly Workload[] {
+  const pair = fixedPairOf(selector, unknownKeys);
+  if (!pair) return pods.workloads;
+  const keyed = pods.workloadsByPair.get(pair) ?? [];
+  return pods.workloadsWithAnyLabels.length ? [...keyed, ...pods.workloadsWithAnyLabels] : keyed;
 }
 
 function sameNamespace(a: string | undefined, b: string | undefined): boolean {
@@ -114,21 +169,24 @@ function unmatchedIn(
   let closest: Unmatched['closest'];
   for (const scope of host.scopes.scopesOf(file)) {
     const applied = scope.build ? (scope.build.files.get(file) ?? ownNamespace) : ownNamespace;
-    const unknownKeys = scope.build?.addedLabelKeys ?? new Set<string>();
+    const unknownKeys = unknownKeysOf(scope);
     const pods = podsOf(scope);
-    const candidates = pods.workloads.filter((w) => sameNamespace(w.namespace, applied));
-    if (candidates.some((w) => selects(selector, w.resource.podLabels!, unknownKeys))) continue;
+    const selected = (w: Workload) => sameNamespace(w.namespace, applied) && selects(selector, w.resource.podLabels!, unknownKeys);
+    if (candidatesFor(pods, selector, unknownKeys).some(selected)) continue;
     if (mayHoldUnseen(scope, applied) || [...pods.opaque].some((ns) => sameNamespace(ns, applied))) continue;
     failing.push(scope);
     namespace = applied;
-    closest ??= closestWorkload(selector, candidates);
+    closest ??= closestWorkload(
+      selector,
+      pods.workloads.filter((w) => sameNamespace(w.namespace, applied)),
+    );
   }
   if (!failing.length) return undefined;
   return { builds: failing.flatMap((s) => (s.build ? [s.build.root] : [])), namespace, ...(closest ? { closest } : {}) };
 }
 
 /** The workload sharing the most of the selector's labels (at least one), with its labels on the selector's keys. */
-function closestWorkload(selector: PodSelector, candidates: Pods['workloads']): Unmatched['closest'] {
+function closestWorkload(selector: PodSelector, candidates: readonly Workload[]): Unmatched['closest'] {
   let best: Unmatched['closest'];
   let bestShared = 0;
   const keys = Object.keys(selector.matchLabels);
@@ -149,10 +207,15 @@ function closestWorkload(selector: PodSelector, candidates: Pods['workloads']): 
 export function isServedByService(file: string, declared: Declared, host: ReferenceCheckHost): boolean {
   const labels = declared.podLabels;
   if (!labels) return false;
+  const pairs = labelPairsOf(labels);
   return host.scopes.scopesOf(file).some((scope) => {
     const applied = scope.build ? (scope.build.files.get(file) ?? declared.namespace) : declared.namespace;
-    const unknownKeys = scope.build?.addedLabelKeys ?? new Set<string>();
-    return podsOf(scope).services.some((s) => sameNamespace(s.namespace, applied) && selects(s.selector, labels, unknownKeys));
+    const pods = podsOf(scope);
+    // With a placeholder label any Service may take the pods; else only those keyed by one of their pairs.
+    const candidates = pairs
+      ? [...pods.unkeyedServices, ...pairs.flatMap((pair) => pods.servicesByPair.get(pair) ?? [])]
+      : [...pods.unkeyedServices, ...[...pods.servicesByPair.values()].flat()];
+    return candidates.some((s) => sameNamespace(s.namespace, applied) && selects(s.selector, labels, unknownKeysOf(scope)));
   });
 }
 
