@@ -23,6 +23,7 @@ import { checkDeliveredPaths, readsDeliveredPaths, type DeliveredPathHost } from
 import { checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';
+import type { NameCandidate, WorkspaceCompletionHost } from '../engine/language/workspace-completion';
 import { checkDuplicateObjects } from '../engine/workspace/duplicate-checks';
 import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace/policy-checks';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
@@ -87,6 +88,35 @@ export class Project implements ValidationHost {
   };
   /** What the checks and links of Flux and Argo CD paths need to know of the repository. */
   readonly deliveredPaths: DeliveredPathHost;
+  /** What completion offers from the repository: names of what is defined, Service ports, paths. */
+  get workspaceCompletion(): WorkspaceCompletionHost {
+    return {
+      delivered: this.deliveredPaths,
+      namesOf: (kind, file) => {
+        const near = new Set<string>();
+        for (const scope of this.referenceScopes.scopesOf(file))
+          for (const [key, definitions] of scope.definitions) if (key.startsWith(`${kind}/`)) for (const d of definitions) near.add(d.name);
+        const candidates: NameCandidate[] = [];
+        for (const [key, definitions] of this.referenceScopes.repositoryScope().definitions) {
+          if (!key.startsWith(`${kind}/`)) continue;
+          for (const d of definitions) candidates.push({ name: d.name, where: this.referenceHost.display(d.file), near: near.has(d.name) });
+        }
+        return candidates;
+      },
+      servicePorts: (name) =>
+        this.resources.named('Service', name).flatMap((service) => {
+          const text = readTextFile(service.file);
+          const document = text.ok ? parseDocuments(text.text).find((d) => d.index === service.documentIndex) : undefined;
+          const spec = (document?.content.value as { spec?: { ports?: unknown } } | undefined)?.spec;
+          return Array.isArray(spec?.ports)
+            ? spec.ports.flatMap((p: { name?: unknown; port?: unknown }) =>
+                typeof p?.port === 'number' ? [{ port: p.port, ...(typeof p.name === 'string' ? { name: p.name } : {}) }] : [],
+              )
+            : [];
+        }),
+    };
+  }
+
   /** The file system as checks across files and path links see it. */
   readonly files: WorkspaceFiles = diskFiles;
   private readonly modelineSchemas = new Map<string, { key: string; schema: Record<string, unknown> }>();

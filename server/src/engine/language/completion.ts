@@ -12,6 +12,7 @@ import { documentAt, type ParsedDocument } from '../yaml/parse-documents';
 import { governingSchema, splitListPath, type SchemaContext } from './document-schema';
 import { propertiesOf, schemaAtPath, typeLabel } from './schema-navigation';
 import { SKELETONS, skeletonText } from './skeletons';
+import { workspaceValueItems, type WorkspaceCompletionHost } from './workspace-completion';
 
 export interface CompletionItem {
   label: string;
@@ -106,7 +107,20 @@ function describe(schema: SchemaNode, resolver: SchemaResolver, required: boolea
   return schema.description ? { detail, documentation: schema.description } : { detail };
 }
 
-export function completeAt(text: string, documents: readonly ParsedDocument[], offset: number, context: SchemaContext): CompletionItem[] {
+/** The workspace, for names and paths the repository holds; without it completion knows only the schemas. */
+export interface WorkspaceCompletion {
+  host: WorkspaceCompletionHost;
+  /** The file being edited. */
+  file: string;
+}
+
+export function completeAt(
+  text: string,
+  documents: readonly ParsedDocument[],
+  offset: number,
+  context: SchemaContext,
+  workspace?: WorkspaceCompletion,
+): CompletionItem[] {
   const document = documentAt(documents, offset);
   if (!document || document.content.tooDeep) return [];
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
@@ -138,6 +152,27 @@ export function completeAt(text: string, documents: readonly ParsedDocument[], o
     return prefix.trim() === '' ? skeletonItems(context, span) : [];
   }
   const items: CompletionItem[] = [];
+  if (workspace && (!hit.asKey || itemMatch)) {
+    // A list item was rewritten as a key (`- x:`); as a value it is what references and paths are made of.
+    const asValue = hit.asKey ? docText.slice(0, local(replaceStart)) + MARKER + docText.slice(local(lineEnd)) : rewritten;
+    const parsed = parsePositional(asValue);
+    const valueHit = hit.asKey ? findMarker(parsed.contents, []) : hit;
+    if (valueHit && !valueHit.asKey) {
+      const { resourcePath: at, innerPath: inner } = splitListPath(value, valueHit.path);
+      const fullValue: unknown = parsed.toJS();
+      const request = {
+        file: workspace.file,
+        isKustomization: classifyFile(context.facts) === 'kustomization',
+        value: at.length ? (fullValue as { items: unknown[] }).items[at[1] as number] : fullValue,
+        path: inner,
+        marker: MARKER,
+        typed: partial,
+        span,
+      };
+      const found = workspaceValueItems(request, workspace.host);
+      if (found.length) return found;
+    }
+  }
   if (hit.asKey && hit.path.length === 0 && isEmptyResource(value) && classifyFile(context.facts) === 'manifests') {
     items.push(...skeletonItems(context, span));
   }

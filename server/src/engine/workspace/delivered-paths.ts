@@ -94,6 +94,11 @@ export function readsDeliveredPaths(apiVersion: unknown, kind: unknown): boolean
   return PATH_READING_KINDS.has(`${apiGroupOf(apiVersion)}/${String(kind)}`);
 }
 
+/** Where a repository-relative path in `file` starts, for completion: the git top-level, else the workspace folder. */
+export function repositoryRootFor(file: string, host: DeliveredPathHost): string {
+  return repositoryRootsFor(file, host)[0]!;
+}
+
 export function deliveredPaths(resource: unknown, host: DeliveredPathHost): DeliveredPath[] {
   if (!isRecord(resource) || typeof resource.kind !== 'string' || !isRecord(resource.spec)) return [];
   const spec = resource.spec;
