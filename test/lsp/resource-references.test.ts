@@ -81,4 +81,14 @@ describe('LSP: references between resources', function () {
     ]);
     assert.deepEqual(await server.references('app/configmap.yaml', { line: 1, character: 3 }), []);
   });
+
+  it('completes the name of a ConfigMap where a reference expects one', async function () {
+    const typing = DEPLOYMENT.replace('name: web-config', 'name: we');
+    await server.open('app/deployment.yaml', typing);
+    const items = await server.completion('app/deployment.yaml', { line: 15, character: 24 });
+    const item = items.find((i) => i.label === 'web-config');
+    assert.ok(item, `web-config offered among ${items.map((i) => i.label).join(', ')}`);
+    assert.equal(item.detail, 'ConfigMap in app/configmap.yaml');
+    assert.deepEqual((item.textEdit as { range: unknown }).range, { start: { line: 15, character: 22 }, end: { line: 15, character: 24 } });
+  });
 });
