@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  PrepareRenameRequest,
+  RenameRequest,
+  type WorkspaceEdit,
   CodeActionRequest,
   DidChangeConfigurationNotification,
   DefinitionRequest,
@@ -293,6 +296,14 @@ export class ServerSession {
 
   definition(relative: string, position: Position): Promise<unknown> {
     return this.client.request(DefinitionRequest.type, { textDocument: { uri: this.uri(relative) }, position });
+  }
+
+  prepareRename(relative: string, position: Position): Promise<unknown> {
+    return this.client.request(PrepareRenameRequest.type, { textDocument: { uri: this.uri(relative) }, position });
+  }
+
+  rename(relative: string, position: Position, newName: string): Promise<WorkspaceEdit | null> {
+    return this.client.request(RenameRequest.type, { textDocument: { uri: this.uri(relative) }, position, newName });
   }
 
   /** Tells the server what the editor's file watcher would: files created, changed or deleted on disk. */

@@ -47,7 +47,8 @@ export function runValidate(options: ValidateOptions): CommandResult {
       continue;
     }
     // A file named explicitly is validated whatever its extension; folders contribute their YAML files.
-    if (statSync(target).isDirectory()) files.push(...project.yamlFiles([target]));
+    if (statSync(target).isDirectory())
+      files.push(...project.yamlFiles([target], (path, reason) => errors.push(`${display(path)}/: ${reason}`)));
     else files.push(target);
   }
   const unique = [...new Set(files)].map((path) => ({ path, display: display(path) }));

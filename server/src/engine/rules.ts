@@ -133,6 +133,7 @@ export const RULES = {
     category: 'references',
     summary: 'The same object is defined twice in one kustomize build, which then fails.',
   },
+  'helm-values-schema': { severity: 'error', category: 'references', summary: "A Helm values file breaks its chart's values.schema.json." },
   'kustomization-cycle': { severity: 'error', category: 'references', summary: 'Kustomizations include each other in a cycle.' },
   'schema-unavailable': { severity: 'info', category: 'project', summary: 'A schema named by a modeline cannot be loaded offline.' },
   'invalid-config': { severity: 'warning', category: 'project', summary: 'A .driftless.yaml setting cannot be used as written.' },

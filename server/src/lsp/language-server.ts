@@ -16,7 +16,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
-import { readTextFile } from '../node/read-text-file';
+import { readTextFile, tooManyDocuments } from '../node/read-text-file';
 import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
 import { toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
@@ -105,6 +105,7 @@ export class DriftlessLanguageServer {
         documentLinkProvider: { resolveProvider: false },
         definitionProvider: true,
         referencesProvider: true,
+        renameProvider: { prepareProvider: true },
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
@@ -238,6 +239,8 @@ export class DriftlessLanguageServer {
     if (text.length > limitMB * 1048576) {
       return { rule: 'file-too-large', message: `This file is larger than driftless.maxFileSizeMB (${limitMB} MB); it was not validated.` };
     }
+    const crowded = tooManyDocuments(text);
+    if (crowded) return { rule: 'file-too-large', message: `This file is ${crowded}` };
     if (text.slice(0, 8192).includes('\u0000'))
       return { rule: 'file-not-text', message: 'This file is binary (it contains NUL bytes); it was not validated.' };
     return undefined;

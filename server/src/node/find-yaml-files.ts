@@ -1,6 +1,6 @@
 // Finds the YAML files under a folder: skips VCS and dependency folders and excluded globs, and survives symlink loops.
-import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 
 const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules', '.terraform', '.venv', '__pycache__']);
@@ -10,6 +10,8 @@ export interface FileFilter {
   /** Glob patterns relative to `root` ("vendor/**", "**\/generated/*.yaml"). */
   exclude: readonly string[];
   root: string;
+  /** Told of each folder the walk cannot list (permission denied, ...): its files are not validated. */
+  unreadable?: (path: string, reason: string) => void;
 }
 
 export function excludeMatcher(filter: FileFilter): (path: string) => boolean {
@@ -21,24 +23,37 @@ export function excludeMatcher(filter: FileFilter): (path: string) => boolean {
   };
 }
 
-/** Every YAML file under `directory` (or `directory` itself if it is a file, whatever its extension), in a stable order. */
+/**
+ * Every YAML file under `directory` (or `directory` itself if it is a file, whatever its extension), in a stable order.
+ *
+ * Symlinks are followed, as kustomize and helm read through them, but each real file is listed once, and under its own
+ * path when the walk meets it there: the real tree is walked first (folders in sorted order), then the symlinks it met,
+ * in the order met. A symlink into the walked tree therefore adds nothing; a symlink to a file or folder outside it
+ * (a shared base, say) is validated under the symlink's path. Loops (`a/loop -> ..`, `b/self -> b`) end because every
+ * folder is walked once by its real path; dangling and self-referencing links are skipped. Folders that cannot be
+ * listed are skipped and told to `filter.unreadable`.
+ */
 export function findYamlFiles(directory: string, filter: FileFilter, limit = 200_000): string[] {
   const excluded = excludeMatcher(filter);
   const found: string[] = [];
-  const visited = new Set<string>();
-  const walk = (dir: string) => {
-    let real: string;
-    try {
-      real = realpathSync(dir);
-    } catch {
-      return;
-    }
-    if (visited.has(real) || found.length >= limit) return;
-    visited.add(real);
+  const walkedFolders = new Set<string>();
+  const foundFiles = new Set<string>();
+  /** Symlinks met in the walk, followed once the real tree is done. */
+  const links: string[] = [];
+  const add = (path: string, real: string) => {
+    if (foundFiles.has(real)) return;
+    foundFiles.add(real);
+    found.push(path);
+  };
+  /** Walks `dir`, whose real path is `real`. */
+  const walk = (dir: string, real: string) => {
+    if (walkedFolders.has(real) || found.length >= limit) return;
+    walkedFolders.add(real);
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
-    } catch {
+    } catch (error) {
+      filter.unreadable?.(dir, describeError(error));
       return;
     }
     for (const entry of entries) {
@@ -46,23 +61,51 @@ export function findYamlFiles(directory: string, filter: FileFilter, limit = 200
       if (excluded(path)) continue;
       let stats;
       try {
-        stats = statSync(path);
+        stats = lstatSync(path);
       } catch {
         continue;
       }
-      if (stats.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry)) walk(path);
+      if (stats.isSymbolicLink()) links.push(path);
+      else if (stats.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry)) walk(path, join(real, entry));
       } else if (stats.isFile() && YAML_FILE.test(entry)) {
-        found.push(path);
-        if (found.length >= limit) return;
+        add(path, join(real, entry));
       }
+      if (found.length >= limit) return;
     }
   };
+  let real: string;
   try {
     if (statSync(directory).isFile()) return excluded(directory) ? [] : [directory];
+    real = realpathSync(directory);
   } catch {
     return [];
   }
-  walk(directory);
+  walk(directory, real);
+  // `links` grows while linked folders are walked; each folder is walked once, so this ends.
+  for (let i = 0; i < links.length && found.length < limit; i++) {
+    const path = links[i]!;
+    let target: string;
+    let stats;
+    try {
+      target = realpathSync(path); // Throws on dangling links and loops of links (ENOENT, ELOOP).
+      stats = statSync(target);
+    } catch {
+      continue;
+    }
+    // An excluded or skipped folder stays out when reached through a symlink.
+    if (excluded(target)) continue;
+    if (stats.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(basename(path)) && !SKIPPED_FOLDERS.has(basename(target))) walk(path, target);
+    } else if (stats.isFile() && YAML_FILE.test(basename(path))) {
+      add(path, target);
+    }
+  }
   return found;
+}
+
+function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
 }

@@ -24,6 +24,7 @@ import { checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';
 import type { NameCandidate, WorkspaceCompletionHost } from '../engine/language/workspace-completion';
+import { checkHelmValues } from '../engine/workspace/helm-values-checks';
 import { checkDuplicateObjects } from '../engine/workspace/duplicate-checks';
 import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace/policy-checks';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
@@ -34,6 +35,7 @@ import { FileValidator, type FileReport, type ValidationHost } from '../engine/v
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
 import { diskFiles } from './disk-files';
+import { ParsedFileCache } from './parsed-file-cache';
 import { findGitRepository } from './git-remotes';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
 import { readTextFile } from './read-text-file';
@@ -70,6 +72,9 @@ export class Project implements ValidationHost {
   /** Parses made by scan({ keepParses: true }), each used once by validateText. */
   private readonly keptParses = new Map<string, { text: string; documents: readonly ParsedDocument[] }>();
   readonly referenceScopes = new ReferenceScopes(this.resources, this.kustomizations);
+  /** Charts' values.schema.json, and their Chart.yaml and values.yaml, read when a values file is checked. */
+  private readonly chartSchemas = new ParsedFileCache<unknown>((text) => JSON.parse(text) as unknown);
+  private readonly chartValues = new ParsedFileCache<unknown>((text) => parseDocuments(text)[0]?.content.value);
   /** The values of patch files, as policies judge what they patch; read when first asked, kept current by indexFile. */
   private readonly patchValues = new Map<string, readonly unknown[]>();
   private readonly referenceHost: PolicyCheckHost = {
@@ -190,9 +195,9 @@ export class Project implements ValidationHost {
     return this.isExcludedPath(path);
   }
 
-  /** The YAML files of the project, or of `paths` inside it. */
-  yamlFiles(paths: readonly string[] = [this.root]): string[] {
-    return paths.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: this.config.exclude }));
+  /** The YAML files of the project, or of `paths` inside it; folders that cannot be listed are told to `unreadable`. */
+  yamlFiles(paths: readonly string[] = [this.root], unreadable?: (path: string, reason: string) => void): string[] {
+    return paths.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: this.config.exclude, ...(unreadable ? { unreadable } : {}) }));
   }
 
   /** The files the project learns from: its YAML, and the CRD files and folders .driftless.yaml lists. */
@@ -320,6 +325,28 @@ export class Project implements ValidationHost {
     return known;
   }
 
+  /**
+   * The chart folder of a values file checked against a values.schema.json: `values.yaml`, or an environment's
+   * `values-<env>.yaml`/`values.<env>.yaml`, next to a Chart.yaml and a values.schema.json.
+   */
+  private chartOfValuesFile(path: string): string | undefined {
+    if (!/^values([-._][^/\\]*)?\.ya?ml$/i.test(basename(path))) return undefined;
+    const folder = dirname(path);
+    return this.files.kindOf(join(folder, 'Chart.yaml')) === 'file' && this.files.kindOf(join(folder, 'values.schema.json')) === 'file'
+      ? folder
+      : undefined;
+  }
+
+  private helmValuesFindings(path: string, content: DocumentContent, chart: string): Finding[] {
+    const schema = this.chartSchemas.get(join(chart, 'values.schema.json'));
+    if (schema === undefined) return [];
+    const chartName = (this.chartValues.get(join(chart, 'Chart.yaml')) as { name?: unknown } | undefined)?.name;
+    const options = { chartName: typeof chartName === 'string' ? chartName : basename(chart) };
+    const defaultsPath = ['values.yaml', 'values.yml'].map((name) => join(chart, name)).find((p) => this.files.kindOf(p) === 'file');
+    if (!defaultsPath || defaultsPath === path) return checkHelmValues(content, schema, options);
+    return checkHelmValues(content, schema, { ...options, merged: true, defaults: this.chartValues.get(defaultsPath) });
+  }
+
   /** Validates a file's text; `cache` (one per open editor) lets unchanged documents skip parsing and validation. */
   validateText(path: string, text: string, cache?: DocumentCache): FileValidation {
     const kept = this.keptParses.get(path);
@@ -335,6 +362,9 @@ export class Project implements ValidationHost {
    * these the rest of the repository.
    */
   private withCrossFileFindings(path: string, report: FileReport): FileReport {
+    const chart = this.chartOfValuesFile(path);
+    if (chart)
+      report = this.withFindings(report, (_, index, content) => (index === 0 ? this.helmValuesFindings(path, content, chart) : []));
     if (report.kind === 'kustomization') {
       return this.withFindings(report, (value, i) =>
         i === 0 && isKustomizeConfig(value)

@@ -6,7 +6,21 @@ export type TextFile = { ok: true; text: string } | { ok: false; reason: 'too-la
 /** Editors and pipelines hold manifests of a few MB at most; 64 MB bounds the time and memory one file can take. */
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Memory follows the number of documents more than the bytes (a few KB of parse tree each): a file of half a million
+ * tiny documents fits in 64 MB but not in a 512 MB heap. No real manifest file comes close to this many.
+ */
+export const MAX_DOCUMENTS = 20_000;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Why a text is not validated for its number of documents; undefined when it has at most MAX_DOCUMENTS. */
+export function tooManyDocuments(text: string): string | undefined {
+  let separators = text.startsWith('---') ? 1 : 0;
+  for (let at = text.indexOf('\n---'); at !== -1; at = text.indexOf('\n---', at + 4)) separators++;
+  if (separators < MAX_DOCUMENTS) return undefined;
+  return `split into ${separators.toLocaleString('en-US')} YAML documents, over the ${MAX_DOCUMENTS.toLocaleString('en-US')} limit; not validated.`;
+}
 
 export function readTextFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): TextFile {
   let size: number;
@@ -35,8 +49,10 @@ export function decodeText(bytes: Uint8Array): TextFile {
   if (bytes.subarray(0, 8192).includes(0))
     return { ok: false, reason: 'not-text', message: 'binary file (it contains NUL bytes); not validated.' };
   try {
-    const text = utf8.decode(bytes);
-    return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+    const decoded = utf8.decode(bytes);
+    const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+    const crowded = tooManyDocuments(text);
+    return crowded ? { ok: false, reason: 'too-large', message: crowded } : { ok: true, text };
   } catch {
     return { ok: false, reason: 'not-text', message: 'not valid UTF-8 (Kubernetes reads manifests as UTF-8); not validated.' };
   }

@@ -102,7 +102,7 @@ export function referencesTo(
       (reference) =>
         reference.kind === target.kind &&
         reference.name === target.name &&
-        namespacesMeet(reference, host.scopes.namespacesOf(referrer), targetNamespaces),
+        namesTarget(referrer, reference, target, targetNamespaces, host),
     );
     for (const reference of matching) {
       const place = placeOfReference(referrer, reference, host, parsed);
@@ -110,6 +110,34 @@ export function referencesTo(
     }
   }
   return places;
+}
+
+/**
+ * Whether the reference names the target: it resolves to it where the referrer is applied, or, resolving to
+ * nothing there, could name it by namespace (an unresolved reference is still shown, not renamed into another).
+ */
+function namesTarget(
+  referrer: IndexedResource,
+  reference: ResourceReference,
+  target: IndexedResource,
+  targetNamespaces: (string | undefined)[],
+  host: NavigationHost,
+): boolean {
+  const key = `${reference.kind}/${reference.name}`;
+  const scopes = isFluxKind(reference) ? [host.scopes.repositoryScope()] : host.scopes.scopesOf(referrer.file);
+  let resolvesSomewhere = false;
+  for (const scope of scopes) {
+    const namespace = scope.build ? (scope.build.files.get(referrer.file) ?? referrer.namespace) : referrer.namespace;
+    const definitions = (scope.definitions.get(key) ?? []).filter((d) => matches(d, reference, namespace));
+    // The same resource, also when the scopes were made from an earlier index entry of its file (same facts).
+    if (definitions.some((d) => d.resource && isSameResource(d.resource, target))) return true;
+    resolvesSomewhere ||= definitions.length > 0;
+  }
+  return !resolvesSomewhere && namespacesMeet(reference, host.scopes.namespacesOf(referrer), targetNamespaces);
+}
+
+function isSameResource(a: IndexedResource, b: IndexedResource): boolean {
+  return a.file === b.file && a.documentIndex === b.documentIndex && samePath(a.path, b.path);
 }
 
 /** Whether a reference from a resource applied in `from` can name a resource applied in `to` (unknown meets all). */

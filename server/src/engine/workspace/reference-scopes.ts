@@ -127,6 +127,11 @@ export class ReferenceScopes {
       .map((resource) => ({ kind, name, namespace: this.namespacesOf(resource)[0], file: resource.file, resource }));
   }
 
+  /** Whether kustomize reads the file as a patch. */
+  isPatch(file: string): boolean {
+    return this.kustomizations.isPatch(file);
+  }
+
   /** The namespaces a file's resource is applied in: kustomize's for each build that reads it, else its own. */
   namespacesOf(resource: IndexedResource): (string | undefined)[] {
     const builds = this.kustomizations.buildsOf(resource.file);
