@@ -4,12 +4,13 @@ import * as vscode from 'vscode';
 import type { DriftlessApi } from './api';
 import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
+import { environmentLens } from './features/environment-lens';
 import { redHatYamlConflict } from './features/red-hat-yaml';
 import { statusBar } from './features/status-bar';
 import { workspaceTrust } from './features/workspace-trust';
 import { ServerConnection } from './server-connection';
 
-const FEATURES: Feature[] = [serverCommands, statusBar, workspaceTrust, redHatYamlConflict];
+const FEATURES: Feature[] = [serverCommands, statusBar, workspaceTrust, redHatYamlConflict, environmentLens];
 
 let server: ServerConnection | undefined;
 

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeLensRequest,
+  type CodeLens,
   PrepareRenameRequest,
   RenameRequest,
   type WorkspaceEdit,
@@ -296,6 +298,10 @@ export class ServerSession {
 
   definition(relative: string, position: Position): Promise<unknown> {
     return this.client.request(DefinitionRequest.type, { textDocument: { uri: this.uri(relative) }, position });
+  }
+
+  codeLenses(relative: string): Promise<CodeLens[] | null> {
+    return this.client.request(CodeLensRequest.type, { textDocument: { uri: this.uri(relative) } });
   }
 
   prepareRename(relative: string, position: Position): Promise<unknown> {

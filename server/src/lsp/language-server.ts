@@ -26,6 +26,7 @@ import { documentStatus } from './features/document-status';
 import { documentSymbols } from './features/document-symbols';
 import { hover } from './features/hover';
 import { navigation } from './features/navigation';
+import { environmentLens } from './features/environment-lens';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -33,7 +34,7 @@ import { Projects, settingsToConfig, uriToPath } from './projects';
 import { ValidationScheduler } from './validation-scheduler';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
-const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus, pathLinks, navigation];
+const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus, pathLinks, navigation, environmentLens];
 
 export class DriftlessLanguageServer {
   private readonly documents = new TextDocuments(TextDocument);
@@ -106,6 +107,7 @@ export class DriftlessLanguageServer {
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
+        codeLensProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },

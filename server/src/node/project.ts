@@ -19,7 +19,15 @@ import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
 import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
-import { checkDeliveredPaths, readsDeliveredPaths, type DeliveredPathHost } from '../engine/workspace/delivered-paths';
+import {
+  checkDeliveredPaths,
+  deliveredPaths,
+  readsDeliveredPaths,
+  resolveDelivered,
+  type DeliveredPathHost,
+} from '../engine/workspace/delivered-paths';
+import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
+import { valueAt } from '../engine/kubernetes/workloads';
 import { checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';
@@ -28,7 +36,7 @@ import { checkHelmValues } from '../engine/workspace/helm-values-checks';
 import { checkDuplicateObjects } from '../engine/workspace/duplicate-checks';
 import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace/policy-checks';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
-import type { WorkspaceFiles } from '../engine/workspace/workspace-files';
+import { kustomizationFileIn, type WorkspaceFiles } from '../engine/workspace/workspace-files';
 import type { Finding } from '../engine/validate/finding';
 import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
@@ -120,6 +128,41 @@ export class Project implements ValidationHost {
             : [];
         }),
     };
+  }
+
+  /** A path as the user reads it: relative to the project's root. */
+  displayPath(path: string): string {
+    return this.referenceHost.display(path);
+  }
+
+  /** Which environments apply a file's resources (code lens). */
+  environmentsIncluding(file: string): IncludingEnvironment[] {
+    return environmentsIncluding(file, {
+      buildRootsOf: (path) => this.kustomizations.buildsOf(path).map((build) => build.root),
+      deliverers: () => this.deliverers(),
+      dirname,
+    });
+  }
+
+  private readonly delivererFiles = new ParsedFileCache<unknown[]>((text) => parseDocuments(text).map((d) => d.content.value));
+
+  /**
+   * The Flux Kustomizations and Argo CD Applications of the repository with the folders they apply. Not cached: a
+   * path is no fact the index tracks, and there are few such resources (their files are re-read only when changed).
+   */
+  private deliverers(): Deliverer[] {
+    const deliverers: Deliverer[] = [];
+    for (const resource of this.resources.all()) {
+      if (!readsDeliveredPaths(resource.apiVersion, resource.kind)) continue;
+      const value = valueAt(this.delivererFiles.get(resource.file)?.[resource.documentIndex], resource.path);
+      for (const delivered of deliveredPaths(value, this.deliveredPaths)) {
+        if (delivered.expects !== 'folder' || delivered.base !== undefined) continue;
+        const folder = resolveDelivered(delivered, resource.file, this.deliveredPaths);
+        const recursive = resource.kind === 'Kustomization' && kustomizationFileIn(folder, this.files) === undefined;
+        deliverers.push({ label: delivered.reader.replace(/^the /, ''), file: resource.file, folder, recursive });
+      }
+    }
+    return deliverers;
   }
 
   /** The file system as checks across files and path links see it. */
