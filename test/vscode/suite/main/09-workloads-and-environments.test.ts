@@ -1,0 +1,125 @@
+// What the repository as a whole gives the user in the editor: which environments apply a resource (code lens),
+// rename across files, names completed from the workspace, policies with their quick fix, and a Service that selects
+// nothing.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import {
+  driftless,
+  fileIn,
+  open,
+  positionOf,
+  ruleOf,
+  severityOf,
+  until,
+  waitForDiagnostics,
+  waitForRule,
+  writeFile,
+  yaml,
+} from '../helpers';
+
+describe('the repository as a whole', function () {
+  before(async function () {
+    await driftless();
+  });
+
+  it('a code lens over a base resource names the environments that apply it, and peeks them', async function () {
+    const uri = fileIn('sample-repo', 'apps/base/service.yaml');
+    await open(uri);
+    const lenses = await until('the code lens of the Service', async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return found.length ? found : undefined;
+    });
+    const title = lenses[0]!.command?.title ?? '';
+    assert.match(title, /^Applied by 2 environments: /);
+    assert.match(title, /Flux Kustomization `apps`/);
+    assert.match(title, /apps\/overlays\/production/);
+    assert.equal(lenses[0]!.range.start.line, 3);
+    // The lens's command opens the peek of the environments without failing.
+    await vscode.commands.executeCommand(lenses[0]!.command!.command, ...(lenses[0]!.command!.arguments ?? []));
+    await vscode.commands.executeCommand('closeReferenceSearch');
+  });
+
+  it('renaming a Service renames the Ingress backends that send to it', async function () {
+    const uri = fileIn('sample-repo', 'apps/base/service.yaml');
+    const editor = await open(uri);
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+      'vscode.executeDocumentRenameProvider',
+      uri,
+      positionOf(editor.document, 4, 'frontend', 2),
+      'storefront',
+    );
+    const files = edit.entries().map(([file, edits]) => `${vscode.workspace.asRelativePath(file, false)} ×${edits.length}`);
+    assert.ok(files.includes('apps/base/service.yaml ×1'), JSON.stringify(files));
+    assert.ok(
+      files.some((f) => f.startsWith('apps/base/ingress.yaml')),
+      JSON.stringify(files),
+    );
+    assert.ok(edit.entries().every(([, edits]) => edits.every((e) => e.newText === 'storefront')));
+  });
+
+  it('completes a ConfigMap name from what the repository defines', async function () {
+    const uri = fileIn('sample-repo', 'sandbox/missing-configmap.yaml');
+    const editor = await open(uri);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      uri,
+      positionOf(editor.document, 21, 'report-settings', 'report-settings'.length),
+    );
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('frontend-config'), JSON.stringify(labels));
+  });
+
+  it('a privileged container: a policy warning whose quick fix turns it off; a Service selecting no pod is flagged', async function () {
+    // In a kustomization of its own: the repository as a whole has an ApplicationSet, whose pods nobody can see.
+    const kustomization = fileIn('sample-repo', 'sandbox/debug/kustomization.yaml');
+    await writeFile(kustomization, 'resources: [policy-check.yaml]\n');
+    const uri = fileIn('sample-repo', 'sandbox/debug/policy-check.yaml');
+    await writeFile(
+      uri,
+      yaml(
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: debug, namespace: sandbox}',
+        'spec:',
+        '  selector: {matchLabels: {app: debug}}',
+        '  template:',
+        '    metadata: {labels: {app: debug}}',
+        '    spec:',
+        '      containers:',
+        '        - name: shell',
+        '          image: busybox:1.37',
+        '          resources: {limits: {memory: 64Mi}}',
+        '          securityContext:',
+        '            privileged: true',
+        '---',
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata: {name: debug, namespace: sandbox}',
+        'spec:',
+        '  selector: {app: debgu}',
+        '  ports: [{port: 80}]',
+      ),
+    );
+    try {
+      const editor = await open(uri);
+      const privileged = await waitForRule(uri, 'privileged-container', 14);
+      assert.equal(severityOf(privileged), 'warning');
+      const unmatched = await waitForRule(uri, 'unmatched-selector', 20);
+      assert.match(unmatched.message, /Deployment `debug` has `app: debug`/);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        privileged.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      const fix = actions.find((a) => a.title === 'Set `privileged: false`');
+      assert.ok(fix?.edit, JSON.stringify(actions.map((a) => a.title)));
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(editor.document.lineAt(13).text.trim(), 'privileged: false');
+      await waitForDiagnostics(uri, (ds) => !ds.some((d) => ruleOf(d) === 'privileged-container'), 'the policy warning to go');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    } finally {
+      await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/debug'), { recursive: true });
+    }
+  });
+});
