@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathLinks } from '../../server/src/engine/language/path-links';
+import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
 import type { Project } from '../../server/src/node/project';
 import { repository, summary, validate, type Found } from '../helpers/engine';
 
@@ -48,5 +50,44 @@ describe('a chart’s values files against its values.schema.json', () => {
     writeFileSync(join(root, 'charts/web/values.schema.json'), JSON.stringify({ type: 'object', required: ['service'] }) + '\n\n');
     assert.deepEqual(summary(check(root, project, 'charts/web/values.yaml')), ['helm-values-schema@1']);
     assert.deepEqual(check(root, project, 'charts/api/values.yaml'), []);
+  });
+});
+
+describe('a chart’s local dependencies', () => {
+  it('reports a file:// dependency that does not exist or holds no chart, and links one that does', () => {
+    const chart = [
+      'apiVersion: v2',
+      'name: web',
+      'version: 1.0.0',
+      'dependencies:',
+      '  - name: common',
+      '    version: 1.0.0',
+      '    repository: file://../commons', // 7: ../common exists
+      '  - name: lib',
+      '    version: 1.0.0',
+      '    repository: file://../lib', // 10: a folder without Chart.yaml
+      '  - name: ok',
+      '    version: 1.0.0',
+      '    repository: file://../common',
+      '  - name: remote',
+      '    version: 1.0.0',
+      '    repository: https://charts.example.com',
+      '',
+    ].join('\n');
+    const { root, project } = repository({
+      'charts/web/Chart.yaml': chart,
+      'charts/common/Chart.yaml': 'apiVersion: v2\nname: common\nversion: 1.0.0\n',
+      'charts/lib/': '',
+    });
+    const path = join(root, 'charts/web/Chart.yaml');
+    const found = validate(chart, { project, path }).filter((f) => f.rule === 'missing-path');
+    assert.deepEqual(summary(found), ['missing-path@7', 'missing-path@10']);
+    assert.equal(found[0]!.message, '`../commons` does not exist, so `helm dependency build` fails here. Did you mean `file://../common`?');
+    assert.equal(found[1]!.message, '`../lib` holds no Chart.yaml, so `helm dependency build` cannot package it.');
+    const links = pathLinks(path, parseDocuments(chart), project.deliveredPaths);
+    assert.deepEqual(
+      links.map((l) => [chart.slice(l.start, l.end), l.target.slice(root.length + 1)]),
+      [['../common', 'charts/common/Chart.yaml']],
+    );
   });
 });

@@ -32,6 +32,7 @@ import { checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';
 import type { NameCandidate, WorkspaceCompletionHost } from '../engine/language/workspace-completion';
+import { checkChartDependencies } from '../engine/workspace/chart-dependencies';
 import { checkHelmValues } from '../engine/workspace/helm-values-checks';
 import { checkDuplicateObjects } from '../engine/workspace/duplicate-checks';
 import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace/policy-checks';
@@ -195,9 +196,13 @@ export class Project implements ValidationHost {
     };
   }
 
-  /** Whether a file names paths whose existence its findings depend on: a kustomization, or a Flux or Argo CD resource. */
+  /** Whether a file names paths whose existence its findings depend on: a kustomization, a Chart.yaml, a Flux or Argo CD resource. */
   readsPaths(path: string): boolean {
-    return isKustomizationFile(path) || this.resources.resourcesOf(path).some((r) => readsDeliveredPaths(r.apiVersion, r.kind));
+    return (
+      isKustomizationFile(path) ||
+      basename(path) === 'Chart.yaml' ||
+      this.resources.resourcesOf(path).some((r) => readsDeliveredPaths(r.apiVersion, r.kind))
+    );
   }
 
   get configPath(): string {
@@ -408,6 +413,8 @@ export class Project implements ValidationHost {
     const chart = this.chartOfValuesFile(path);
     if (chart)
       report = this.withFindings(report, (_, index, content) => (index === 0 ? this.helmValuesFindings(path, content, chart) : []));
+    if (report.kind === 'helm-chart')
+      return this.withFindings(report, (value, index) => (index === 0 ? checkChartDependencies(path, value, this.files) : []));
     if (report.kind === 'kustomization') {
       return this.withFindings(report, (value, i) =>
         i === 0 && isKustomizeConfig(value)

@@ -1,7 +1,8 @@
 // Links on the paths a file names: each kustomization entry that exists opens its file, or the kustomization of the
 // folder it names; so does each path a Flux or Argo CD resource reads from this repository. Document links and
 // go-to-definition both read these.
-import { isKustomizationFile, isKustomizeConfig } from '../classify/file-kind';
+import { baseName, isKustomizationFile, isKustomizeConfig } from '../classify/file-kind';
+import { dependencyChart, localDependencies } from '../workspace/chart-dependencies';
 import { deliveredLinkTarget, deliveredPaths, type DeliveredPathHost } from '../workspace/delivered-paths';
 import { kustomizationReferences } from '../workspace/kustomization-references';
 import { kustomizationFileIn, type WorkspaceFiles } from '../workspace/workspace-files';
@@ -19,6 +20,7 @@ export interface PathLink {
 /** The links of a file: a kustomization's entries, or the paths its Flux and Argo CD resources read. */
 export function pathLinks(path: string, documents: readonly ParsedDocument[], host: DeliveredPathHost): PathLink[] {
   if (isKustomizationFile(path)) return kustomizationLinks(path, documents, host.files);
+  if (baseName(path) === 'Chart.yaml') return chartLinks(path, documents, host.files);
   const links: PathLink[] = [];
   for (const document of documents) {
     if (document.content.empty || document.content.value === undefined) continue;
@@ -28,6 +30,16 @@ export function pathLinks(path: string, documents: readonly ParsedDocument[], ho
     }
   }
   return links;
+}
+
+/** A chart's local dependencies (`file://../common`) link to their Chart.yaml. */
+function chartLinks(path: string, documents: readonly ParsedDocument[], files: WorkspaceFiles): PathLink[] {
+  const document = documents[0];
+  if (!document || document.content.value === undefined) return [];
+  return localDependencies(document.content.value).flatMap((dependency) => {
+    const target = dependencyChart(path, dependency, files);
+    return target ? [{ ...spanOfPath(document, dependency.at, dependency.prefix), target }] : [];
+  });
 }
 
 /** The links of a kustomization file (its first document). */

@@ -35,7 +35,7 @@ describe('the repository as a whole', function () {
     assert.match(title, /apps\/overlays\/production/);
     assert.equal(lenses[0]!.range.start.line, 3);
     // The lens's command opens the peek of the environments without failing.
-    await vscode.commands.executeCommand(lenses[0]!.command!.command, ...(lenses[0]!.command!.arguments ?? []));
+    await vscode.commands.executeCommand(lenses[0]!.command!.command, ...((lenses[0]!.command!.arguments ?? []) as unknown[]));
     await vscode.commands.executeCommand('closeReferenceSearch');
   });
 
