@@ -122,4 +122,34 @@ describe('the repository as a whole', function () {
       await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/debug'), { recursive: true });
     }
   });
+
+  it('a Flux Kustomization’s path links to the overlay it builds', async function () {
+    const uri = fileIn('sample-repo', 'clusters/staging/apps.yaml');
+    const editor = await open(uri);
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
+    const shown = links.map((l) => [editor.document.getText(l.range), vscode.workspace.asRelativePath(l.target!, false)]);
+    assert.deepEqual(shown, [['./apps/overlays/staging', 'apps/overlays/staging/kustomization.yaml']]);
+  });
+
+  it('a values file that breaks the chart’s values.schema.json, and the same object twice in a build', async function () {
+    const values = fileIn('sample-repo', 'charts/backend/values-broken.yaml');
+    await writeFile(values, 'replicaCount: three\n');
+    const kustomization = fileIn('sample-repo', 'sandbox/twice/kustomization.yaml');
+    await writeFile(kustomization, 'resources: [a.yaml, b.yaml]\n');
+    const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: sandbox\ndata: {A: "1"}\n';
+    await writeFile(fileIn('sample-repo', 'sandbox/twice/a.yaml'), configMap);
+    const b = await writeFile(fileIn('sample-repo', 'sandbox/twice/b.yaml'), configMap);
+    try {
+      await open(values);
+      const broken = await waitForRule(values, 'helm-values-schema', 1);
+      assert.equal(broken.message, '`replicaCount` must be an integer, got the string "three" (values.schema.json of chart `backend`).');
+      await open(b);
+      const twice = await waitForRule(b, 'duplicate-object', 4);
+      assert.equal(severityOf(twice), 'error');
+      assert.match(twice.message, /also in `sandbox\/twice\/a\.yaml`/);
+    } finally {
+      await vscode.workspace.fs.delete(values);
+      await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/twice'), { recursive: true });
+    }
+  });
 });
