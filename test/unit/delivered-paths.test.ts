@@ -184,6 +184,54 @@ describe('paths that Flux and Argo CD read from this repository', () => {
     assert.deepEqual(check(root, project, 'argocd/elsewhere.yaml'), []);
   });
 
+  it('checks an ApplicationSet: its template’s literal path, and each git generator pattern must match something', () => {
+    const appset = yaml`
+      apiVersion: argoproj.io/v1alpha1
+      kind: ApplicationSet
+      metadata: {name: apps, namespace: argocd}
+      spec:
+        generators:
+          - git:
+              repoURL: https://github.com/acme/fleet.git
+              revision: main
+              directories:
+                - path: apps/*
+                - path: aps/*
+                - path: apps/legacy
+                  exclude: true
+          - matrix:
+              generators:
+                - git:
+                    repoURL: https://github.com/acme/fleet.git
+                    revision: main
+                    files:
+                      - path: envs/**/config.json
+                      - path: envs/**/config.yaml
+                - list: {elements: [{cluster: prod}]}
+        template:
+          metadata: {name: '{{path.basename}}'}
+          spec:
+            project: default
+            source: {repoURL: https://github.com/acme/fleet.git, path: '{{path}}'}
+            destination: {server: https://kubernetes.default.svc, namespace: '{{path.basename}}'}
+    `;
+    const { root, project } = repository(
+      {
+        'argocd/appset.yaml': appset,
+        'apps/web/kustomization.yaml': 'resources: []\n',
+        'envs/prod/eu/config.json': '{}',
+      },
+      { remotes: ['git@github.com:acme/fleet.git'] },
+    );
+    const found = check(root, project, 'argocd/appset.yaml');
+    assert.deepEqual(summary(found), ['missing-path@11', 'missing-path@21']);
+    assert.equal(
+      found[0]!.message,
+      '`aps/*` matches no folder in this repository, which the ApplicationSet `apps` reads: the generator makes no Application from it.',
+    );
+    assert.match(found[1]!.message, /^`envs\/\*\*\/config\.yaml` matches no file/);
+  });
+
   it('says a path that names a file where a folder is needed', () => {
     const { root, project } = repository({
       'clusters/production/flux-system/gotk-sync.yaml': FLUX_SYSTEM,

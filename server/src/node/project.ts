@@ -157,7 +157,7 @@ export class Project implements ValidationHost {
       if (!readsDeliveredPaths(resource.apiVersion, resource.kind)) continue;
       const value = valueAt(this.delivererFiles.get(resource.file)?.[resource.documentIndex], resource.path);
       for (const delivered of deliveredPaths(value, this.deliveredPaths)) {
-        if (delivered.expects !== 'folder' || delivered.base !== undefined) continue;
+        if (delivered.expects !== 'folder' || delivered.base !== undefined || delivered.pattern) continue;
         const folder = resolveDelivered(delivered, resource.file, this.deliveredPaths);
         const recursive = resource.kind === 'Kustomization' && kustomizationFileIn(folder, this.files) === undefined;
         deliverers.push({ label: delivered.reader.replace(/^the /, ''), file: resource.file, folder, recursive });

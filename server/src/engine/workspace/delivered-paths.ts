@@ -20,6 +20,8 @@ export interface DeliveredPath {
   reader: string;
   /** What a missing path does, for messages. */
   consequence: string;
+  /** A glob (`apps/*`; `**` for any depth) that must match at least one entry, not one path. */
+  pattern?: boolean;
 }
 
 export interface DeliveredPathHost {
@@ -87,6 +89,7 @@ const PATH_READING_KINDS = new Set([
   'kustomize.toolkit.fluxcd.io/Kustomization',
   'helm.toolkit.fluxcd.io/HelmRelease',
   'argoproj.io/Application',
+  'argoproj.io/ApplicationSet',
 ]);
 
 /** Whether resources of this kind read paths from a repository (so their findings follow files appearing and going). */
@@ -144,29 +147,108 @@ export function deliveredPaths(resource: unknown, host: DeliveredPathHost): Deli
     }
   }
   const repositoryRoot = host.repositoryRoot;
-  if (group === 'argoproj.io' && resource.kind === 'Application' && repositoryRoot !== undefined && host.remotes.length > 0) {
-    const sources: [Json, JsonPath][] = isRecord(spec.source)
-      ? [[spec.source, ['spec', 'source']]]
-      : Array.isArray(spec.sources)
-        ? spec.sources.flatMap((source, i): [Json, JsonPath][] => (isRecord(source) ? [[source, ['spec', 'sources', i]]] : []))
-        : [];
-    for (const [source, at] of sources) {
-      if (!isRepositoryUrl(source.repoURL, host.remotes) || !usable(source.path)) continue;
-      const reader = `the Argo CD Application \`${name}\``;
-      const consequence = 'Argo CD cannot generate its manifests';
-      paths.push({ at: [...at, 'path'], path: source.path, expects: 'folder', reader, consequence });
-      const helm = isRecord(source.helm) ? source.helm : {};
-      if (Array.isArray(helm.valueFiles)) {
-        const appFolder = fromRoot(host.files, repositoryRoot, source.path);
-        helm.valueFiles.forEach((file, i) => {
-          // `$ref/...` reads another source of a multi-source Application.
-          if (usable(file) && !file.startsWith('$'))
-            paths.push({ at: [...at, 'helm', 'valueFiles', i], path: file, base: appFolder, expects: 'file', reader, consequence });
-        });
-      }
+  if (group === 'argoproj.io' && repositoryRoot !== undefined && host.remotes.length > 0) {
+    if (resource.kind === 'Application') argoSources(spec, ['spec'], `the Argo CD Application \`${name}\``, repositoryRoot, host, paths);
+    if (resource.kind === 'ApplicationSet') {
+      const reader = `the ApplicationSet \`${name}\``;
+      const template = isRecord(spec.template) && isRecord(spec.template.spec) ? spec.template.spec : undefined;
+      if (template) argoSources(template, ['spec', 'template', 'spec'], reader, repositoryRoot, host, paths);
+      gitGenerators(spec.generators, ['spec', 'generators'], reader, host, paths);
     }
   }
   return paths;
+}
+
+/** An Application's (or an ApplicationSet template's) sources in this repository: path and Helm value files. */
+function argoSources(
+  spec: Json,
+  at: JsonPath,
+  reader: string,
+  repositoryRoot: string,
+  host: DeliveredPathHost,
+  paths: DeliveredPath[],
+): void {
+  const sources: [Json, JsonPath][] = isRecord(spec.source)
+    ? [[spec.source, [...at, 'source']]]
+    : Array.isArray(spec.sources)
+      ? spec.sources.flatMap((source, i): [Json, JsonPath][] => (isRecord(source) ? [[source, [...at, 'sources', i]]] : []))
+      : [];
+  const consequence = 'Argo CD cannot generate its manifests';
+  for (const [source, sourceAt] of sources) {
+    if (!isRepositoryUrl(source.repoURL, host.remotes) || !usable(source.path)) continue;
+    paths.push({ at: [...sourceAt, 'path'], path: source.path, expects: 'folder', reader, consequence });
+    const helm = isRecord(source.helm) ? source.helm : {};
+    if (!Array.isArray(helm.valueFiles)) continue;
+    const appFolder = fromRoot(host.files, repositoryRoot, source.path);
+    helm.valueFiles.forEach((file, i) => {
+      // `$ref/...` reads another source of a multi-source Application.
+      if (usable(file) && !file.startsWith('$'))
+        paths.push({ at: [...sourceAt, 'helm', 'valueFiles', i], path: file, base: appFolder, expects: 'file', reader, consequence });
+    });
+  }
+}
+
+/**
+ * The git generators of an ApplicationSet (also inside matrix and merge generators) reading this repository: each
+ * `directories` pattern (not `exclude`) must match a folder, each `files` pattern a file, or it generates nothing.
+ */
+function gitGenerators(generators: unknown, at: JsonPath, reader: string, host: DeliveredPathHost, paths: DeliveredPath[]): void {
+  if (!Array.isArray(generators)) return;
+  generators.forEach((generator, i) => {
+    if (!isRecord(generator)) return;
+    for (const nested of ['matrix', 'merge'] as const) {
+      const inner = generator[nested];
+      if (isRecord(inner)) gitGenerators(inner.generators, [...at, i, nested, 'generators'], reader, host, paths);
+    }
+    const git = generator.git;
+    if (!isRecord(git) || !isRepositoryUrl(git.repoURL, host.remotes)) return;
+    const consequence = 'the generator makes no Application from it';
+    for (const [field, expects] of [
+      ['directories', 'folder'],
+      ['files', 'file'],
+    ] as const) {
+      const list = git[field];
+      if (!Array.isArray(list)) continue;
+      list.forEach((entry, j) => {
+        if (isRecord(entry) && entry.exclude !== true && usable(entry.path))
+          paths.push({ at: [...at, i, 'git', field, j, 'path'], path: entry.path, expects, reader, consequence, pattern: true });
+      });
+    }
+  });
+}
+
+function globSegment(segment: string): RegExp {
+  let source = '';
+  for (const char of segment) source += char === '*' ? '[^/]*' : char === '?' ? '[^/]' : char.replace(/[.+^${}()|\\]/g, '\\$&');
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * Whether a glob as Argo CD's git generators read it (`*`, `?`, `[...]` within a segment, `**` across segments)
+ * matches an entry of the expected kind under `root`. Bounded: past 10,000 entries looked at it cannot tell, and
+ * says it matches.
+ */
+export function globMatches(root: string, pattern: string, expects: 'file' | 'folder', files: WorkspaceFiles): boolean {
+  const segments = rootRelative(pattern)
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.');
+  let budget = 10_000;
+  const walk = (folder: string, i: number, depth: number): boolean => {
+    if (--budget < 0) return true;
+    if (i === segments.length) return files.kindOf(folder) === expects;
+    const segment = segments[i]!;
+    if (segment === '**') {
+      if (walk(folder, i + 1, depth)) return true;
+      if (depth > 12) return false;
+      return files
+        .list(folder)
+        .some((name) => files.kindOf(files.resolve(folder, name)) === 'folder' && walk(files.resolve(folder, name), i, depth + 1));
+    }
+    if (!/[*?[]/.test(segment)) return walk(files.resolve(folder, segment), i + 1, depth);
+    const matcher = globSegment(segment);
+    return files.list(folder).some((name) => matcher.test(name) && walk(files.resolve(folder, name), i + 1, depth));
+  };
+  return walk(root, 0, 0);
 }
 
 /** Where a delivered path points on disk: the first place it exists as expected, else the outermost candidate. */
@@ -178,6 +260,7 @@ export function resolveDelivered(delivered: DeliveredPath, file: string, host: D
 
 /** The file a link on a delivered path opens: the file, or the kustomization (or Chart.yaml) of the folder. */
 export function deliveredLinkTarget(delivered: DeliveredPath, file: string, host: DeliveredPathHost): string | undefined {
+  if (delivered.pattern) return undefined;
   const target = resolveDelivered(delivered, file, host);
   const kind = host.files.kindOf(target);
   if (kind === 'file') return target;
@@ -199,6 +282,18 @@ function suggestionFor(delivered: DeliveredPath, file: string, host: DeliveredPa
 export function checkDeliveredPaths(file: string, content: DocumentContent, host: DeliveredPathHost): Finding[] {
   const findings: Finding[] = [];
   for (const delivered of deliveredPaths(content.value, host)) {
+    if (delivered.pattern) {
+      const roots = repositoryRootsFor(file, host);
+      if (!roots.some((root) => globMatches(root, delivered.path, delivered.expects, host.files)))
+        findings.push(
+          finding(
+            'missing-path',
+            `\`${delivered.path}\` matches no ${delivered.expects} in this repository, which ${delivered.reader} reads: ${delivered.consequence}.`,
+            delivered.at,
+          ),
+        );
+      continue;
+    }
     const kind = host.files.kindOf(resolveDelivered(delivered, file, host));
     if (kind === delivered.expects) continue;
     const where = delivered.base === undefined ? 'in this repository' : 'in the Application’s path';
