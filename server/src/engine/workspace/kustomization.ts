@@ -31,11 +31,11 @@ export interface KustomizationFacts {
   addedLabelKeys: string[];
   /** Its `images:` overrides. */
   images: ImageOverride[];
-  /** Its strategic-merge patches: files (resolved) or inline patches (parsed), with the `target` they select by. */
+  /** Its patches: files (resolved) or inline patches (parsed), with the `target` they select by. */
   patchEntries: PatchEntry[];
 }
 
-/** A strategic-merge patch of a kustomization: a file, or the parsed text of an inline `patch:`. */
+/** A patch of a kustomization (strategic merge or JSON 6902): a file, or the parsed text of an inline `patch:`. */
 export interface PatchEntry {
   file?: string;
   inline?: unknown;
@@ -67,23 +67,26 @@ function imagesOf(record: Record<string, unknown>): ImageOverride[] {
   return images;
 }
 
-/** An inline patch as kustomize reads it: YAML (or JSON) text; a JSON 6902 list of operations is not a merge patch. */
+/** An inline patch as kustomize reads it: YAML (or JSON) text, a strategic merge patch or a JSON 6902 list of operations. */
 function inlinePatch(text: unknown): unknown {
   if (typeof text !== 'string') return undefined;
   const value = parseDocuments(text)[0]?.content.value;
-  return isRecord(value) ? value : undefined;
+  return isRecord(value) || Array.isArray(value) ? value : undefined;
+}
+
+function targetOf(entry: Record<string, unknown>): PatchEntry['target'] {
+  if (!isRecord(entry.target)) return undefined;
+  return {
+    ...(typeof entry.target.kind === 'string' ? { kind: entry.target.kind } : {}),
+    ...(typeof entry.target.name === 'string' ? { name: entry.target.name } : {}),
+  };
 }
 
 function patchEntriesOf(record: Record<string, unknown>, resolve: (entry: string) => string): PatchEntry[] {
   const entries: PatchEntry[] = [];
   for (const entry of Array.isArray(record.patches) ? record.patches : []) {
     if (!isRecord(entry)) continue;
-    const target = isRecord(entry.target)
-      ? {
-          ...(typeof entry.target.kind === 'string' ? { kind: entry.target.kind } : {}),
-          ...(typeof entry.target.name === 'string' ? { name: entry.target.name } : {}),
-        }
-      : undefined;
+    const target = targetOf(entry);
     const inline = inlinePatch(entry.patch);
     if (typeof entry.path === 'string') entries.push({ file: resolve(entry.path), ...(target ? { target } : {}) });
     else if (inline !== undefined) entries.push({ inline, ...(target ? { target } : {}) });
@@ -92,6 +95,14 @@ function patchEntriesOf(record: Record<string, unknown>, resolve: (entry: string
     if (typeof entry !== 'string') continue;
     const inline = /\n|^\s*\{/.test(entry) ? inlinePatch(entry) : undefined;
     entries.push(inline !== undefined ? { inline } : { file: resolve(entry) });
+  }
+  // The older form of JSON 6902 patches: a file of operations and the target they apply to.
+  for (const entry of Array.isArray(record.patchesJson6902) ? record.patchesJson6902 : []) {
+    const target = isRecord(entry) ? targetOf(entry) : undefined;
+    if (!isRecord(entry) || !target) continue;
+    const inline = inlinePatch(entry.patch);
+    if (typeof entry.path === 'string') entries.push({ file: resolve(entry.path), target });
+    else if (inline !== undefined) entries.push({ inline, target });
   }
   return entries;
 }

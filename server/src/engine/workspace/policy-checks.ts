@@ -1,5 +1,6 @@
-// Policies judged on what will be applied: each workload with the kustomize `images:` overrides and the
-// strategic-merge patches of the builds that apply it, and whether a Service sends it traffic.
+// Policies judged on what will be applied: each workload with the kustomize `images:` overrides and the patches
+// (strategic merge, or JSON 6902 operations applied to it) of the builds that apply it, and whether a Service sends it
+// traffic.
 import { checkPolicies } from '../policies/check-policies';
 import type { PolicyContext } from '../policies/policy-context';
 import type { Finding } from '../validate/finding';
@@ -20,6 +21,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Whether a patch document applies to the resource: by its `target` if it has one, else by its own kind and name. */
 function patches(entry: PatchEntry, document: unknown, declared: Declared): boolean {
+  // A JSON 6902 patch (a list of operations) applies only through a target.
+  if (Array.isArray(document)) return entry.target !== undefined && patches(entry, {}, declared);
   if (!isRecord(document)) return false;
   if (entry.target) {
     const { kind, name } = entry.target;
@@ -35,13 +38,43 @@ function patches(entry: PatchEntry, document: unknown, declared: Declared): bool
   return document.kind === declared.kind && metadata.name === declared.name;
 }
 
-function contextOf(file: string, declared: Declared, host: PolicyCheckHost): PolicyContext {
+/** JSON pointer segments: `/spec/template/spec/containers/0` -> spec, template, spec, containers, 0. */
+function pointerSegments(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/**
+ * The resource with a JSON 6902 patch's `add` and `replace` operations applied (a copy): what policies read of it,
+ * given to them as a patch that sets those fields. Other operations, and paths that do not exist, are skipped.
+ */
+function withOperations(resource: unknown, operations: readonly unknown[]): unknown {
+  const copy = resource === undefined ? undefined : (JSON.parse(JSON.stringify(resource)) as unknown);
+  for (const operation of operations) {
+    if (!isRecord(operation) || (operation.op !== 'add' && operation.op !== 'replace') || typeof operation.path !== 'string') continue;
+    const segments = pointerSegments(operation.path);
+    const last = segments.pop();
+    let node: unknown = copy;
+    for (const segment of segments) node = isRecord(node) || Array.isArray(node) ? (node as Record<string, unknown>)[segment] : undefined;
+    if (last === undefined) continue;
+    if (Array.isArray(node)) {
+      if (last === '-') node.push(operation.value);
+      else if (/^\d+$/.test(last)) node.splice(Number(last), operation.op === 'add' ? 0 : 1, operation.value);
+    } else if (isRecord(node)) node[last] = operation.value;
+  }
+  return copy;
+}
+
+function contextOf(file: string, declared: Declared, resource: unknown, host: PolicyCheckHost): PolicyContext {
   const builds = host.scopes.scopesOf(file).flatMap((scope) => (scope.build ? [scope.build] : []));
   const found: unknown[] = [];
   for (const build of builds)
     for (const entry of build.patchEntries) {
       const documents = entry.file !== undefined ? host.patchDocuments(entry.file) : [entry.inline];
-      for (const document of documents) if (patches(entry, document, declared)) found.push(document);
+      for (const document of documents)
+        if (patches(entry, document, declared)) found.push(Array.isArray(document) ? withOperations(resource, document) : document);
     }
   return {
     imageOverrides: builds.flatMap((build) => build.images),
@@ -55,7 +88,7 @@ export function checkResourcePolicies(file: string, content: DocumentContent, ho
   for (const declared of declaredIn(content)) {
     if (!declared.podLabels) continue;
     const resource = declared.path.length ? (content.value as { items: unknown[] }).items[declared.path[1] as number] : content.value;
-    for (const found of checkPolicies(resource, contextOf(file, declared, host)))
+    for (const found of checkPolicies(resource, contextOf(file, declared, resource, host)))
       findings.push(declared.path.length ? { ...found, path: [...declared.path, ...(found.path ?? [])] } : found);
   }
   return findings;
