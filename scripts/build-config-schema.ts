@@ -43,9 +43,84 @@ export function configSchema(): object {
         additionalProperties: false,
         properties: rules,
       },
+      environments: {
+        type: 'array',
+        description:
+          'Environments: where a source of this repository is delivered. Each declares one, or overrides the one Driftless discovers under the same name (an Argo CD Application, a Flux Kustomization or HelmRelease, an overlay nothing includes).',
+        items: ENVIRONMENT,
+      },
     },
   };
 }
+
+const PATH = { type: 'string', minLength: 1 };
+
+/** One entry of `environments`. */
+const ENVIRONMENT = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1, description: 'How the environment is shown and named on the command line (`driftless render <name>`).' },
+    source: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'What is rendered for it: one of kustomization, chart, directory, application or flux.',
+      minProperties: 1,
+      properties: {
+        kustomization: { ...PATH, description: 'A folder holding a kustomization.yaml, relative to this file.' },
+        chart: { ...PATH, description: 'A Helm chart folder, relative to this file.' },
+        valuesFiles: { type: 'array', items: PATH, description: 'Values files for the chart, relative to this file, in the order Helm merges them.' },
+        directory: { ...PATH, description: 'A folder of plain manifests, relative to this file.' },
+        application: { type: 'string', minLength: 1, description: 'The name of an Argo CD Application in this repository.' },
+        flux: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'name'],
+          description: 'A Flux object of this repository.',
+          properties: {
+            kind: { type: 'string', enum: ['Kustomization', 'HelmRelease'] },
+            name: { type: 'string', minLength: 1 },
+            namespace: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
+    cluster: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Where it runs.',
+      properties: {
+        context: { type: 'string', minLength: 1, description: 'The kubeconfig context of its cluster.' },
+        namespace: { type: 'string', minLength: 1, description: 'The namespace its namespaced objects without one go to.' },
+      },
+    },
+    kubernetesVersion: {
+      type: 'string',
+      pattern: '^v?1\\.\\d+(\\.\\d+)?$',
+      description: 'The Kubernetes version of its cluster, e.g. "1.30"; its rendered objects are validated against it.',
+    },
+    delivery: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'How a change reaches it.',
+      properties: {
+        mode: {
+          type: 'string',
+          enum: ['pull-request', 'commit', 'apply'],
+          description: 'pull-request: a pull request to `branch`; commit: a commit to `branch`; apply: applied to the cluster directly.',
+        },
+        branch: { type: 'string', minLength: 1, description: 'The branch its controller follows (default: baseBranch).' },
+      },
+    },
+    baseBranch: { type: 'string', minLength: 1, description: 'The branch changes are compared with and proposed to (default: main).' },
+    protection: {
+      type: 'string',
+      enum: ['none', 'production'],
+      description: 'production: every delivery asks for confirmation, and a failed validation blocks it. Default: none.',
+    },
+  },
+};
 
 if (require.main === module) {
   const path = join(__dirname, '..', 'schemas', 'driftless-config.schema.json');

@@ -1,5 +1,7 @@
 // What the extension exports (vscode.extensions.getExtension('driftless.driftless').exports): state that other
 // extensions and the extension-host tests read instead of poking at internals.
+import type { EnvironmentsResult } from '../../server/src/protocol';
+
 export interface StatusBarState {
   text: string;
   tooltip: string;
@@ -13,6 +15,8 @@ export interface DriftlessApi {
   statusBar(): StatusBarState;
   /** The language server's process id, or undefined while it is not running. */
   serverProcessId(): Promise<number | undefined>;
+  /** What the Environments view lists now (undefined before the server answered). */
+  environments(): EnvironmentsResult | undefined;
   /** How long `activate` took, in milliseconds of extension-host time. */
   readonly activationMs: number;
 }

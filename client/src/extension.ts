@@ -5,12 +5,13 @@ import type { DriftlessApi } from './api';
 import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { environmentLens } from './features/environment-lens';
+import { environmentsView } from './features/environments-view';
 import { redHatYamlConflict } from './features/red-hat-yaml';
 import { statusBar } from './features/status-bar';
 import { workspaceTrust } from './features/workspace-trust';
 import { ServerConnection } from './server-connection';
 
-const FEATURES: Feature[] = [serverCommands, statusBar, workspaceTrust, redHatYamlConflict, environmentLens];
+const FEATURES: Feature[] = [serverCommands, statusBar, workspaceTrust, redHatYamlConflict, environmentLens, environmentsView];
 
 let server: ServerConnection | undefined;
 
@@ -19,7 +20,11 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
   const output = vscode.window.createOutputChannel('Driftless', { log: true });
   const connection = new ServerConnection(extension, output);
   server = connection;
-  const context: ClientContext = { extension, server: connection, shown: { statusBar: { text: '', tooltip: '', visible: false } } };
+  const context: ClientContext = {
+    extension,
+    server: connection,
+    shown: { statusBar: { text: '', tooltip: '', visible: false }, environments: () => undefined },
+  };
   extension.subscriptions.push(output, connection, ...FEATURES.flatMap((feature) => feature(context)));
   // Not awaited: activation stays cheap; the server's results arrive when it is ready.
   connection.start().catch((error: unknown) => output.error(`The Driftless language server did not start: ${String(error)}`));
@@ -27,6 +32,7 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
   return {
     ready: () => connection.ready(),
     statusBar: () => context.shown.statusBar,
+    environments: () => context.shown.environments(),
     serverProcessId: () => connection.processId(),
     activationMs,
   };

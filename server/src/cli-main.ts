@@ -1,5 +1,6 @@
 // The `driftless` command: the language server's engine for pipelines, so a clean editor means a clean pipeline.
 import { parseArgs } from 'node:util';
+import { runEnvironments } from './cli/environments-command';
 import { runValidate, type CommandResult } from './cli/validate-command';
 
 declare const DRIFTLESS_VERSION: string | undefined;
@@ -14,7 +15,12 @@ Commands:
     --format text|json|sarif   Output format (default: text)
     --no-color                 Plain text output
 
+  environments [path]      List the environments: Argo CD Applications, Flux Kustomizations and HelmReleases,
+                           overlays nothing includes, and those .driftless.yaml declares.
+    --format text|json         Output format (default: text)
+
 Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
+Exit codes (environments): 0, or 2 on a usage error.
 
 Options:
   --help       Show this help
@@ -41,8 +47,14 @@ function run(argv: string[]): CommandResult {
   if (values.version) return { exitCode: 0, stdout: VERSION, stderr: '' };
   const [command, ...rest] = positionals;
   if (values.help || !command) return { exitCode: values.help ? 0 : 2, stdout: values.help ? HELP : '', stderr: values.help ? '' : HELP };
-  if (command !== 'validate') return { exitCode: 2, stdout: '', stderr: `driftless: unknown command "${command}"\n\n${HELP}` };
   const format = values.format;
+  if (command === 'environments') {
+    if (format !== 'text' && format !== 'json')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
+    if (rest.length > 1) return { exitCode: 2, stdout: '', stderr: `driftless: environments takes one path at most\n\n${HELP}` };
+    return runEnvironments({ ...(rest[0] ? { path: rest[0] } : {}), format, cwd: process.cwd() });
+  }
+  if (command !== 'validate') return { exitCode: 2, stdout: '', stderr: `driftless: unknown command "${command}"\n\n${HELP}` };
   if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text, json or sarif, not "${format}"` };
   }

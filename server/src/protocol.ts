@@ -1,5 +1,6 @@
 // Every custom message between the Driftless client and server, declared once and imported by both sides.
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
+import type { EnvironmentView } from './engine/environments/environment';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
@@ -55,4 +56,16 @@ export interface WorkspaceTrustParams {
 export namespace WorkspaceTrustNotification {
   export const method = 'driftless/didChangeWorkspaceTrust';
   export const type = new NotificationType<WorkspaceTrustParams>(method);
+}
+
+/** The environments of each workspace folder's repository (the Environments view, `driftless environments`). */
+export interface EnvironmentsResult {
+  /** False while a workspace index is still being read: the list may grow. */
+  complete: boolean;
+  folders: { root: string; environments: EnvironmentView[] }[];
+}
+
+export namespace EnvironmentsRequest {
+  export const method = 'driftless/environments';
+  export const type = new RequestType0<EnvironmentsResult, void>(method);
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { join, relative } from 'node:path';
+import { environmentView } from '../../server/src/engine/environments/environment';
 import { repository, yaml } from '../helpers/engine';
 
 const flux = (name: string, path: string) => yaml`
@@ -25,14 +26,19 @@ const application = (name: string, path: string) => yaml`
 
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n';
 
+/** A base and three overlays of it. */
+const OVERLAYS = {
+  'apps/base/kustomization.yaml': 'resources: [config.yaml]\n',
+  'apps/base/config.yaml': CM,
+  'apps/staging/kustomization.yaml': 'resources: [../base]\n',
+  'apps/production/kustomization.yaml': 'resources: [../base]\n',
+  'apps/preview/kustomization.yaml': 'resources: [../base]\n',
+};
+
 describe('the environments that apply a file', () => {
   const { root, project } = repository(
     {
-      'apps/base/kustomization.yaml': 'resources: [config.yaml]\n',
-      'apps/base/config.yaml': CM,
-      'apps/staging/kustomization.yaml': 'resources: [../base]\n',
-      'apps/production/kustomization.yaml': 'resources: [../base]\n',
-      'apps/preview/kustomization.yaml': 'resources: [../base]\n',
+      ...OVERLAYS,
       'infra/controllers/config.yaml': CM,
       'infra/plain/config.yaml': CM,
       'orphans/config.yaml': CM,
@@ -66,5 +72,61 @@ describe('the environments that apply a file', () => {
       'Flux Kustomization `infra` -> clusters/staging/infra.yaml',
     ]);
     assert.deepEqual(environments('orphans/config.yaml'), []);
+  });
+});
+
+describe('the environments of a repository', () => {
+  const { root, project } = repository(
+    {
+      ...OVERLAYS,
+      'clusters/staging/apps.yaml': flux('apps', './apps/staging'),
+      'clusters/staging/flux-system/kustomization.yaml': 'resources: [gotk-sync.yaml]\n',
+      'clusters/staging/flux-system/gotk-sync.yaml':
+        'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: https://github.com/acme/fleet, interval: 1m}\n' +
+        '---\n' +
+        flux('flux-system', './clusters/staging'),
+      'clusters/staging/web.yaml': yaml`
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata: {name: apps, namespace: flux-system}
+        spec:
+          interval: 10m
+          targetNamespace: web
+          chart: {spec: {chart: web, sourceRef: {kind: HelmRepository, name: charts}}}
+      `,
+      'argocd/production.yaml': application('web-production', 'apps/production'),
+      '.driftless.yaml': yaml`
+        environments:
+          - name: web-production
+            cluster: {context: prod-eu}
+            protection: production
+            delivery: {mode: pull-request, branch: main}
+          - name: hotfix
+            source: {kustomization: apps/preview}
+            cluster: {context: dev, namespace: hotfix}
+      `,
+    },
+    { remotes: ['git@github.com:acme/fleet.git'] },
+  );
+  const views = () => project.environments().map((e) => environmentView(e, (path) => relative(root, path)));
+
+  it('discovers Applications, Flux objects and overlays nothing delivers; declared ones override by name or add', () => {
+    assert.deepEqual(
+      views().map((v) => `${v.name} | ${v.source} | ${v.cluster} | ${v.origin}`),
+      [
+        'apps | Flux Kustomization flux-system/apps (apps/staging) |  | discovered',
+        'apps (HelmRelease) | Flux HelmRelease flux-system/apps | namespace web | discovered',
+        'apps/preview | kustomization apps/preview |  | discovered',
+        'flux-system | Flux Kustomization flux-system/flux-system (clusters/staging) |  | discovered',
+        'hotfix | kustomization apps/preview | context dev, namespace hotfix | declared',
+        'web-production | Argo CD Application web-production (apps/production) | context prod-eu, https://kubernetes.default.svc, namespace web | both',
+      ],
+    );
+    const production = views().find((v) => v.name === 'web-production')!;
+    assert.equal(production.protection, 'production');
+    assert.deepEqual(production.delivery, { mode: 'pull-request', branch: 'main' });
+    assert.equal(production.sourceKind, 'application');
+    assert.equal(production.sourcePath, 'apps/production');
+    assert.equal(production.file, '.driftless.yaml');
   });
 });

@@ -27,6 +27,7 @@ import { documentSymbols } from './features/document-symbols';
 import { hover } from './features/hover';
 import { navigation } from './features/navigation';
 import { environmentLens } from './features/environment-lens';
+import { environments } from './features/environments';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -63,6 +64,7 @@ export class DriftlessLanguageServer {
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
     workspaceSymbols(requests, () => this.projects.all());
+    environments(requests, () => this.projects.all());
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;

@@ -26,6 +26,8 @@ import {
   resolveDelivered,
   type DeliveredPathHost,
 } from '../engine/workspace/delivered-paths';
+import { discoverEnvironments } from '../engine/environments/discover-environments';
+import { mergeEnvironments, readDeclaredEnvironments, type Environment } from '../engine/environments/environment';
 import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
 import { valueAt } from '../engine/kubernetes/workloads';
 import { checkResourceReferences } from '../engine/workspace/reference-checks';
@@ -134,6 +136,23 @@ export class Project implements ValidationHost {
   /** A path as the user reads it: relative to the project's root. */
   displayPath(path: string): string {
     return this.referenceHost.display(path);
+  }
+
+  /** The environments of the repository: discovered, with those .driftless.yaml declares laid over them. */
+  environments(): Environment[] {
+    const discovered = discoverEnvironments({
+      deliveringResources: () =>
+        [...this.resources.all()]
+          .filter((r) => readsDeliveredPaths(r.apiVersion, r.kind))
+          .map((r) => ({ value: valueAt(this.delivererFiles.get(r.file)?.[r.documentIndex], r.path), file: r.file })),
+      deliverers: () => this.deliverers(),
+      buildRoots: () => this.kustomizations.builds().map((build) => build.root),
+      delivered: this.deliveredPaths,
+      dirname,
+      display: (path) => this.displayPath(path),
+    });
+    const declared = readDeclaredEnvironments(this.fileValues?.environments, (path) => resolve(this.root, path), this.configPath);
+    return mergeEnvironments(discovered, declared);
   }
 
   /** Which environments apply a file's resources (code lens). */

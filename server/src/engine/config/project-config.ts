@@ -20,6 +20,8 @@ export interface ConfigValues {
   crds?: string[];
   exclude?: string[];
   rules?: Record<string, string>;
+  /** The `environments` list as written (only .driftless.yaml has one); engine/environments reads it. */
+  environments?: unknown[];
 }
 
 export interface ConfigProblem {
@@ -50,6 +52,7 @@ export function readConfigValues(value: unknown): ConfigValues {
   if (crds) result.crds = crds;
   const exclude = stringList(value.exclude);
   if (exclude) result.exclude = exclude;
+  if (Array.isArray(value.environments)) result.environments = value.environments as unknown[];
   if (isRecord(value.rules)) {
     result.rules = Object.fromEntries(Object.entries(value.rules).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }

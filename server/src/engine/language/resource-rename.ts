@@ -2,7 +2,7 @@
 // patches that target it by name, in one edit. Started from the name itself or from a reference to it.
 import { checkName, nameRuleFor } from '../kubernetes/names';
 import { nameOffset } from '../workspace/resource-index';
-import { nodeAtOffset } from '../yaml/locate';
+import { locatePath, nodeAtOffset } from '../yaml/locate';
 import { documentAt, parseDocuments, type ParsedDocument } from '../yaml/parse-documents';
 import { splitListPath } from './document-schema';
 import { definitionsAt, referencesTo, type NavigationHost, type Place } from './resource-navigation';
@@ -36,15 +36,14 @@ export function renameTarget(
   const definition = definitions[0]!;
   const text = host.textOf(definition.file);
   if (text === undefined) return undefined;
-  const nameAt = definition.start;
-  const target = documentAt(parseDocuments(text), nameAt);
-  const targetHit = target && nodeAtOffset(target.content.positional, nameAt - target.start);
-  const inner = targetHit && target.content.value !== undefined ? splitListPath(target.content.value, targetHit.path).innerPath : [];
-  // The definition's place is its `name:` line; step onto the value.
-  const valueOffset = text.indexOf(':', nameAt) + 1;
-  const valueHit = target && nodeAtOffset(target.content.positional, valueOffset + 1 - target.start);
-  if (!target || !valueHit || valueHit.on !== 'value' || (inner.length && inner[0] !== 'metadata')) return undefined;
-  return { file: definition.file, offset: valueOffset + 1, span };
+  // Step from the definition's place (its `name:` line) onto its `metadata.name` value.
+  const target = documentAt(parseDocuments(text), definition.start);
+  const resource = host.resources
+    .resourcesOf(definition.file)
+    .find((r) => r.documentStart === target?.start && nameOffset(text, r) === definition.start);
+  if (!target || !resource) return undefined;
+  const name = locatePath(target.content.positional, target.content.text, [...resource.path, 'metadata', 'name'], 'value');
+  return { file: definition.file, offset: target.start + name.start, span };
 }
 
 /** The span of a scalar without its quotes. */
@@ -85,15 +84,13 @@ export function renameEdits(
     const start = nameLine + match[0].length;
     places.push({ file: patch.file, start, end: start + /^["']?[^\s"'#]*["']?/.exec(text.slice(start))![0].length });
   }
-  const texts = new Map<string, string | undefined>();
+  // Each file's text read once, to keep the quotes around a name out of its edit.
+  const texts = new Map<string, string>();
   const textOf = (path: string) => {
-    if (!texts.has(path)) texts.set(path, path === file ? documents.map((d) => d.content.text).join('') : host.textOf(path));
-    return texts.get(path);
+    if (!texts.has(path)) texts.set(path, host.textOf(path) ?? '');
+    return texts.get(path)!;
   };
-  const edits = places.map((place) => {
-    const text = host.textOf(place.file) ?? textOf(place.file) ?? '';
-    return { ...unquoted(text, place), newText: newName };
-  });
+  const edits = places.map((place) => ({ ...unquoted(textOf(place.file), place), newText: newName }));
   return { edits: edits.filter((e, i) => edits.findIndex((o) => o.file === e.file && o.start === e.start) === i) };
 }
 

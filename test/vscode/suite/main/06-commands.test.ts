@@ -14,6 +14,7 @@ describe('commands', function () {
     await driftless();
     const contributed = (extension().packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
     assert.deepEqual(contributed.map((c) => c.command).sort(), [
+      'driftless.refreshEnvironments',
       'driftless.restartServer',
       'driftless.selectKubernetesVersion',
       'driftless.showOutput',

@@ -152,4 +152,20 @@ describe('the repository as a whole', function () {
       await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/twice'), { recursive: true });
     }
   });
+
+  it('the Environments view in the Driftless sidebar lists each folder’s environments, the declared one refined', async function () {
+    const api = await driftless();
+    await vscode.commands.executeCommand('workbench.view.extension.driftless');
+    await vscode.commands.executeCommand('driftless.refreshEnvironments');
+    const result = await until('the environments of the sample repository', () => {
+      const shown = api.environments();
+      return shown?.complete && shown.folders.some((f) => f.environments.length) ? shown : undefined;
+    });
+    const sample = result.folders.find((f) => f.root.endsWith('sample-repo'));
+    assert.ok(sample, JSON.stringify(result.folders.map((f) => f.root)));
+    const production = sample.environments.find((e) => e.name === 'frontend-production');
+    assert.equal(production?.protection, 'production');
+    assert.match(production?.cluster ?? '', /context prod-eu/);
+    assert.ok(sample.environments.some((e) => e.name === 'apps' && e.source.startsWith('Flux Kustomization')));
+  });
 });

@@ -1,0 +1,162 @@
+// An environment: a source of this repository, where it is delivered, and how. Declared in .driftless.yaml or
+// discovered from the repository (Argo CD Applications, Flux Kustomizations and HelmReleases, overlays nothing
+// includes); a declared one overrides the discovered one of the same name.
+
+export type EnvironmentSource =
+  | { kind: 'kustomization'; path: string }
+  | { kind: 'chart'; path: string; valuesFiles: string[] }
+  | { kind: 'directory'; path: string }
+  | { kind: 'application'; name: string; path?: string }
+  | { kind: 'flux'; fluxKind: 'Kustomization' | 'HelmRelease'; name: string; namespace?: string; path?: string };
+
+export interface Environment {
+  name: string;
+  source?: EnvironmentSource;
+  cluster?: { context?: string; namespace?: string; server?: string };
+  kubernetesVersion?: string;
+  delivery?: { mode?: 'pull-request' | 'commit' | 'apply'; branch?: string };
+  baseBranch?: string;
+  protection?: 'none' | 'production';
+  /** Where it comes from: .driftless.yaml, the repository, or both (a declared one overriding a discovered one). */
+  origin: 'declared' | 'discovered' | 'both';
+  /** The file that defines it (the Application, the Flux object, the kustomization, or .driftless.yaml). */
+  file?: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/** The source of a declared environment; paths resolved by `resolve` (relative to .driftless.yaml). */
+function declaredSource(value: unknown, resolve: (path: string) => string): EnvironmentSource | undefined {
+  if (!isRecord(value)) return undefined;
+  const kustomization = text(value.kustomization);
+  if (kustomization) return { kind: 'kustomization', path: resolve(kustomization) };
+  const chart = text(value.chart);
+  if (chart) {
+    const valuesFiles = Array.isArray(value.valuesFiles) ? value.valuesFiles.flatMap((f) => (text(f) ? [resolve(text(f)!)] : [])) : [];
+    return { kind: 'chart', path: resolve(chart), valuesFiles };
+  }
+  const directory = text(value.directory);
+  if (directory) return { kind: 'directory', path: resolve(directory) };
+  const application = text(value.application);
+  if (application) return { kind: 'application', name: application };
+  if (isRecord(value.flux) && (value.flux.kind === 'Kustomization' || value.flux.kind === 'HelmRelease') && text(value.flux.name)) {
+    const namespace = text(value.flux.namespace);
+    return { kind: 'flux', fluxKind: value.flux.kind, name: text(value.flux.name)!, ...(namespace ? { namespace } : {}) };
+  }
+  return undefined;
+}
+
+/** The `environments` of .driftless.yaml, as far as they can be used (the file's schema reports the rest). */
+export function readDeclaredEnvironments(value: unknown, resolve: (path: string) => string, file: string): Environment[] {
+  if (!Array.isArray(value)) return [];
+  const environments: Environment[] = [];
+  for (const entry of value) {
+    if (!isRecord(entry) || !text(entry.name)) continue;
+    const source = declaredSource(entry.source, resolve);
+    const cluster = isRecord(entry.cluster) ? entry.cluster : {};
+    const delivery = isRecord(entry.delivery) ? entry.delivery : {};
+    const mode = delivery.mode === 'pull-request' || delivery.mode === 'commit' || delivery.mode === 'apply' ? delivery.mode : undefined;
+    environments.push({
+      name: text(entry.name)!,
+      ...(source ? { source } : {}),
+      ...(text(cluster.context) || text(cluster.namespace)
+        ? {
+            cluster: {
+              ...(text(cluster.context) ? { context: text(cluster.context)! } : {}),
+              ...(text(cluster.namespace) ? { namespace: text(cluster.namespace)! } : {}),
+            },
+          }
+        : {}),
+      ...(text(entry.kubernetesVersion) ? { kubernetesVersion: text(entry.kubernetesVersion)! } : {}),
+      ...(mode || text(delivery.branch)
+        ? { delivery: { ...(mode ? { mode } : {}), ...(text(delivery.branch) ? { branch: text(delivery.branch)! } : {}) } }
+        : {}),
+      ...(text(entry.baseBranch) ? { baseBranch: text(entry.baseBranch)! } : {}),
+      ...(entry.protection === 'production' || entry.protection === 'none' ? { protection: entry.protection } : {}),
+      origin: 'declared',
+      file,
+    });
+  }
+  return environments;
+}
+
+/** Discovered environments, with the declared ones laid over them by name (declared fields win). */
+export function mergeEnvironments(discovered: readonly Environment[], declared: readonly Environment[]): Environment[] {
+  const byName = new Map(discovered.map((environment) => [environment.name, environment]));
+  const merged: Environment[] = [];
+  for (const environment of declared) {
+    const found = byName.get(environment.name);
+    byName.delete(environment.name);
+    merged.push(
+      found
+        ? {
+            ...found,
+            ...environment,
+            cluster: { ...found.cluster, ...environment.cluster },
+            origin: 'both',
+            file: environment.file ?? found.file,
+          }
+        : environment,
+    );
+  }
+  return [...merged, ...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** An environment as tools show it: plain JSON, paths relative to the repository. */
+export interface EnvironmentView {
+  name: string;
+  /** "kustomization apps/overlays/production", "Argo CD Application web (apps/web)", ... */
+  source: string;
+  /** For scripts: the source's kind, and the folder of this repository it renders (relative), if known. */
+  sourceKind?: EnvironmentSource['kind'];
+  sourcePath?: string;
+  /** "context prod-eu, namespace shop", "https://kubernetes.default.svc, namespace shop", or "" when unknown. */
+  cluster: string;
+  kubernetesVersion?: string;
+  delivery?: Environment['delivery'];
+  baseBranch?: string;
+  protection?: Environment['protection'];
+  origin: Environment['origin'];
+  /** Where it is defined, relative to the repository. */
+  file?: string;
+}
+
+export function environmentView(environment: Environment, display: (path: string) => string): EnvironmentView {
+  const source = environment.source;
+  const at = (path: string | undefined) => (path ? ` (${display(path) || '.'})` : '');
+  const described = !source
+    ? 'no source'
+    : source.kind === 'kustomization'
+      ? `kustomization ${display(source.path) || '.'}`
+      : source.kind === 'directory'
+        ? `directory ${display(source.path) || '.'}`
+        : source.kind === 'chart'
+          ? `chart ${display(source.path) || '.'}${source.valuesFiles.length ? ` with ${source.valuesFiles.map(display).join(', ')}` : ''}`
+          : source.kind === 'application'
+            ? `Argo CD Application ${source.name}${at(source.path)}`
+            : `Flux ${source.fluxKind} ${source.namespace ? `${source.namespace}/` : ''}${source.name}${at(source.path)}`;
+  const cluster = environment.cluster ?? {};
+  const where = [cluster.context && `context ${cluster.context}`, cluster.server, cluster.namespace && `namespace ${cluster.namespace}`]
+    .filter(Boolean)
+    .join(', ');
+  const sourcePath = source && 'path' in source && source.path ? display(source.path) || '.' : undefined;
+  return {
+    name: environment.name,
+    source: described,
+    ...(source ? { sourceKind: source.kind } : {}),
+    ...(sourcePath ? { sourcePath } : {}),
+    cluster: where,
+    ...(environment.kubernetesVersion ? { kubernetesVersion: environment.kubernetesVersion } : {}),
+    ...(environment.delivery ? { delivery: environment.delivery } : {}),
+    ...(environment.baseBranch ? { baseBranch: environment.baseBranch } : {}),
+    ...(environment.protection ? { protection: environment.protection } : {}),
+    origin: environment.origin,
+    ...(environment.file ? { file: display(environment.file) } : {}),
+  };
+}
