@@ -61,7 +61,11 @@ const ENVIRONMENT = {
   additionalProperties: false,
   required: ['name'],
   properties: {
-    name: { type: 'string', minLength: 1, description: 'How the environment is shown and named on the command line (`driftless render <name>`).' },
+    name: {
+      type: 'string',
+      minLength: 1,
+      description: 'How the environment is shown and named on the command line (`driftless render <name>`).',
+    },
     source: {
       type: 'object',
       additionalProperties: false,
@@ -70,7 +74,11 @@ const ENVIRONMENT = {
       properties: {
         kustomization: { ...PATH, description: 'A folder holding a kustomization.yaml, relative to this file.' },
         chart: { ...PATH, description: 'A Helm chart folder, relative to this file.' },
-        valuesFiles: { type: 'array', items: PATH, description: 'Values files for the chart, relative to this file, in the order Helm merges them.' },
+        valuesFiles: {
+          type: 'array',
+          items: PATH,
+          description: 'Values files for the chart, relative to this file, in the order Helm merges them.',
+        },
         directory: { ...PATH, description: 'A folder of plain manifests, relative to this file.' },
         application: { type: 'string', minLength: 1, description: 'The name of an Argo CD Application in this repository.' },
         flux: {
