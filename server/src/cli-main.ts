@@ -1,6 +1,9 @@
 // The `driftless` command: the language server's engine for pipelines, so a clean editor means a clean pipeline.
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { runEnvironments } from './cli/environments-command';
+import { runRender } from './cli/render-command';
+import type { RenderTools } from './node/render/render-environment';
 import { runValidate, type CommandResult } from './cli/validate-command';
 
 declare const DRIFTLESS_VERSION: string | undefined;
@@ -19,14 +22,21 @@ Commands:
                            overlays nothing includes, and those .driftless.yaml declares.
     --format text|json         Output format (default: text)
 
+  render <env|path>        Render an environment (or a kustomization, chart or folder) with kustomize or helm.
+    --format yaml|json         Output format (default: yaml)
+    --kubectl PATH, --kustomize PATH, --helm PATH
+                               The tools to run (default: found on PATH; kustomize, else kubectl kustomize)
+    --timeout SECONDS          Stop a tool that runs longer (default: 60)
+
 Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
+Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
 
 Options:
   --help       Show this help
   --version    Show the version`;
 
-function run(argv: string[]): CommandResult {
+function run(argv: string[]): CommandResult | Promise<CommandResult> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -34,8 +44,12 @@ function run(argv: string[]): CommandResult {
       allowPositionals: true,
       options: {
         'kubernetes-version': { type: 'string' },
-        format: { type: 'string', default: 'text' },
+        format: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
+        kubectl: { type: 'string' },
+        kustomize: { type: 'string' },
+        helm: { type: 'string' },
+        timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -47,7 +61,22 @@ function run(argv: string[]): CommandResult {
   if (values.version) return { exitCode: 0, stdout: VERSION, stderr: '' };
   const [command, ...rest] = positionals;
   if (values.help || !command) return { exitCode: values.help ? 0 : 2, stdout: values.help ? HELP : '', stderr: values.help ? '' : HELP };
-  const format = values.format;
+  const format = values.format ?? (command === 'render' ? 'yaml' : 'text');
+  if (command === 'render') {
+    if (format !== 'yaml' && format !== 'json')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be yaml or json, not "${format}"` };
+    if (rest.length !== 1) return { exitCode: 2, stdout: '', stderr: `driftless: render takes one environment or path\n\n${HELP}` };
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0))
+      return { exitCode: 2, stdout: '', stderr: `driftless: --timeout must be a number of seconds` };
+    const tools: RenderTools = {
+      ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
+      ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),
+      ...(values.helm ? { helm: resolve(values.helm) } : {}),
+      ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+    };
+    return runRender({ target: rest[0]!, format, cwd: process.cwd(), tools });
+  }
   if (command === 'environments') {
     if (format !== 'text' && format !== 'json')
       return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
@@ -68,7 +97,8 @@ function run(argv: string[]): CommandResult {
   });
 }
 
-const result = run(process.argv.slice(2));
-if (result.stdout) process.stdout.write(result.stdout + '\n');
-if (result.stderr) process.stderr.write(result.stderr + '\n');
-process.exitCode = result.exitCode;
+void Promise.resolve(run(process.argv.slice(2))).then((result) => {
+  if (result.stdout) process.stdout.write(result.stdout + '\n');
+  if (result.stderr) process.stderr.write(result.stderr + '\n');
+  process.exitCode = result.exitCode;
+});

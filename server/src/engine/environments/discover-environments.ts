@@ -59,7 +59,7 @@ function fromResource(value: unknown, file: string, host: DiscoveryHost): Enviro
     const server = text(destination.name) ?? text(destination.server);
     cluster = { ...(text(destination.namespace) ? { namespace: text(destination.namespace)! } : {}), ...(server ? { server } : {}) };
   } else return undefined;
-  return { name, source, ...(Object.keys(cluster).length ? { cluster } : {}), origin: 'discovered', file };
+  return { name, source, ...(Object.keys(cluster).length ? { cluster } : {}), origin: 'discovered', file, object: value };
 }
 
 function isInside(file: string, folder: string, dirname: (path: string) => string): boolean {

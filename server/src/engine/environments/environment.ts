@@ -21,6 +21,8 @@ export interface Environment {
   origin: 'declared' | 'discovered' | 'both';
   /** The file that defines it (the Application, the Flux object, the kustomization, or .driftless.yaml). */
   file?: string;
+  /** The Argo CD Application or Flux object it comes from, as written (rendering reads its options). */
+  object?: unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -86,11 +88,28 @@ export function readDeclaredEnvironments(value: unknown, resolve: (path: string)
   return environments;
 }
 
+/** A declared environment whose source names an Application or Flux object takes that object's source. */
+function withObjectSource(environment: Environment, discovered: readonly Environment[]): Environment {
+  const source = environment.source;
+  if (source?.kind !== 'application' && source?.kind !== 'flux') return environment;
+  const match = discovered.find(
+    (d) =>
+      d.source?.kind === source.kind &&
+      d.source.name === source.name &&
+      (source.kind !== 'flux' ||
+        (d.source.kind === 'flux' &&
+          d.source.fluxKind === source.fluxKind &&
+          (!source.namespace || d.source.namespace === source.namespace))),
+  );
+  return match ? { ...environment, source: match.source!, ...(match.object !== undefined ? { object: match.object } : {}) } : environment;
+}
+
 /** Discovered environments, with the declared ones laid over them by name (declared fields win). */
 export function mergeEnvironments(discovered: readonly Environment[], declared: readonly Environment[]): Environment[] {
   const byName = new Map(discovered.map((environment) => [environment.name, environment]));
   const merged: Environment[] = [];
-  for (const environment of declared) {
+  for (const declaredEnvironment of declared) {
+    const environment = withObjectSource(declaredEnvironment, discovered);
     const found = byName.get(environment.name);
     byName.delete(environment.name);
     merged.push(

@@ -1,0 +1,43 @@
+// `driftless render <env|path> [--format yaml|json]`: what an environment (or a kustomization, chart or folder)
+// really renders to, with the real tools. Exit 0, or 2 when it cannot be rendered (the tool's error on stderr).
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { planForFolder, renderPlan, type RenderPlan } from '../engine/render/render-plan';
+import { findProjectRoot, Project } from '../node/project';
+import { renderPlanWith, type RenderTools } from '../node/render/render-environment';
+import { SchemaFiles } from '../node/schema-files';
+import type { CommandResult } from './validate-command';
+
+export interface RenderOptions {
+  target: string;
+  format: 'yaml' | 'json';
+  cwd: string;
+  tools: RenderTools;
+}
+
+/** An environment of the current folder's repository by that name (names win over paths), else a folder. */
+function planOf(target: string, cwd: string): RenderPlan | string {
+  const schemas = new SchemaFiles();
+  const project = new Project(findProjectRoot(cwd), schemas);
+  project.scan();
+  const environments = project.environments();
+  const environment = environments.find((e) => e.name === target);
+  if (environment) return renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+  const path = resolve(cwd, target);
+  if (existsSync(path) && statSync(path).isDirectory()) return planForFolder(path, project.files, { recursive: false });
+  const names = environments.map((e) => e.name);
+  return `"${target}" is neither an environment nor a folder.${names.length ? ` Environments: ${names.join(', ')}.` : ''}`;
+}
+
+export async function runRender(options: RenderOptions): Promise<CommandResult> {
+  const plan = planOf(options.target, options.cwd);
+  if (typeof plan === 'string') return { exitCode: 2, stdout: '', stderr: `driftless: ${plan}` };
+  const rendered = await renderPlanWith(plan, options.tools);
+  if (!rendered.ok) return { exitCode: 2, stdout: '', stderr: `driftless: ${options.target} cannot be rendered: ${rendered.error}` };
+  if (options.format === 'yaml') return { exitCode: 0, stdout: rendered.yaml.trimEnd(), stderr: '' };
+  const items = parseAllDocuments(rendered.yaml)
+    .map((document) => document.toJS() as unknown)
+    .filter((value) => value !== null && value !== undefined);
+  return { exitCode: 0, stdout: JSON.stringify({ target: options.target, tool: rendered.tool, items }, null, 2), stderr: '' };
+}

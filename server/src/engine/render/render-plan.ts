@@ -1,0 +1,144 @@
+// How an environment is rendered, decided from what the repository says, without running anything: kustomize build
+// of a folder, helm template of a chart with its values (as Argo CD or Flux would pass them), or the manifests of a
+// folder; and, for Flux, the post-build variables to substitute.
+import type { Environment } from '../environments/environment';
+import type { WorkspaceFiles } from '../workspace/workspace-files';
+import { kustomizationFileIn } from '../workspace/workspace-files';
+
+export type RenderPlan =
+  | { kind: 'kustomize'; folder: string; substitute?: Record<string, string> }
+  | {
+      kind: 'helm';
+      chart: string;
+      release: string;
+      namespace?: string;
+      /** Values files in the order Helm merges them, then inline values (last wins). */
+      valuesFiles: string[];
+      values?: unknown;
+    }
+  | { kind: 'directory'; folder: string; recursive: boolean; substitute?: Record<string, string> }
+  | { kind: 'none'; why: string };
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/** The non-empty strings of a list, trimmed. */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.flatMap((item) => (text(item) ? [text(item)!] : [])) : [];
+}
+
+/** What a folder renders as: its kustomization, its chart, or its manifests. */
+export function planForFolder(
+  folder: string,
+  files: WorkspaceFiles,
+  options: { recursive: boolean; release?: string; namespace?: string },
+): RenderPlan {
+  if (files.kindOf(folder) !== 'folder') return { kind: 'none', why: `${folder} is not a folder of this repository` };
+  if (kustomizationFileIn(folder, files)) return { kind: 'kustomize', folder };
+  // helm template reads the chart's own values.yaml by itself.
+  if (files.kindOf(files.resolve(folder, 'Chart.yaml')) === 'file')
+    return {
+      kind: 'helm',
+      chart: folder,
+      release: options.release ?? folder.split(/[\\/]/).pop()!,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      valuesFiles: [],
+    };
+  return { kind: 'directory', folder, recursive: options.recursive };
+}
+
+/** Flux post-build variables written inline (`substituteFrom` ConfigMaps and Secrets live in the cluster). */
+function fluxSubstitutions(object: unknown): Record<string, string> | undefined {
+  const postBuild = isRecord(object) && isRecord(object.spec) && isRecord(object.spec.postBuild) ? object.spec.postBuild : undefined;
+  if (!postBuild || !isRecord(postBuild.substitute)) return undefined;
+  return Object.fromEntries(Object.entries(postBuild.substitute).map(([key, value]) => [key, String(value)]));
+}
+
+/** `repositoryRoot`: where the paths of Flux objects start (their source's root). */
+export function renderPlan(environment: Environment, files: WorkspaceFiles, repositoryRoot: string): RenderPlan {
+  const source = environment.source;
+  const namespace = environment.cluster?.namespace;
+  if (!source) return { kind: 'none', why: `environment ${environment.name} has no source` };
+  switch (source.kind) {
+    case 'kustomization':
+      return { kind: 'kustomize', folder: source.path };
+    case 'directory':
+      return { kind: 'directory', folder: source.path, recursive: false };
+    case 'chart':
+      return {
+        kind: 'helm',
+        chart: source.path,
+        release: environment.name,
+        ...(namespace ? { namespace } : {}),
+        valuesFiles: source.valuesFiles,
+      };
+    case 'application': {
+      if (!source.path)
+        return {
+          kind: 'none',
+          why: `the Application ${source.name} does not render from this repository (its repoURL is none of its git remotes)`,
+        };
+      const app = isRecord(environment.object) && isRecord(environment.object.spec) ? environment.object.spec : {};
+      const appSource = isRecord(app.source) ? app.source : Array.isArray(app.sources) ? (app.sources.find(isRecord) ?? {}) : {};
+      const plan = planForFolder(source.path, files, {
+        recursive: isRecord(appSource.directory) && appSource.directory.recurse === true,
+        release: source.name,
+        ...(namespace ? { namespace } : {}),
+      });
+      if (plan.kind !== 'helm') return plan;
+      const helm = isRecord(appSource.helm) ? appSource.helm : {};
+      // `$ref/...` value files read another source of a multi-source Application: not rendered here.
+      const valueFiles = strings(helm.valueFiles)
+        .filter((file) => !file.startsWith('$'))
+        .map((file) => files.resolve(source.path!, file));
+      const inline = isRecord(helm.valuesObject) ? helm.valuesObject : text(helm.values);
+      return {
+        ...plan,
+        release: text(helm.releaseName) ?? source.name,
+        valuesFiles: valueFiles,
+        ...(inline !== undefined ? { values: inline } : {}),
+      };
+    }
+    case 'flux': {
+      if (!source.path)
+        return {
+          kind: 'none',
+          why: `the Flux ${source.fluxKind} ${source.name} does not render from this repository (its source is another repository)`,
+        };
+      const spec = isRecord(environment.object) && isRecord(environment.object.spec) ? environment.object.spec : {};
+      if (source.fluxKind === 'Kustomization') {
+        const substitute = fluxSubstitutions(environment.object);
+        // Without a kustomization.yaml, kustomize-controller builds every manifest found under the path.
+        const plan = planForFolder(source.path, files, { recursive: true });
+        return plan.kind === 'kustomize' || plan.kind === 'directory' ? { ...plan, ...(substitute ? { substitute } : {}) } : plan;
+      }
+      const chartSpec = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
+      const target = text(spec.targetNamespace);
+      const release = text(spec.releaseName) ?? (target ? `${target}-${source.name}` : source.name);
+      const valuesFiles = strings(chartSpec.valuesFiles);
+      return {
+        kind: 'helm',
+        chart: source.path,
+        release,
+        ...((target ?? source.namespace) ? { namespace: (target ?? source.namespace)! } : {}),
+        // Flux reads valuesFiles relative to the source's root, as the chart path.
+        valuesFiles: valuesFiles.map((file) => files.resolve(repositoryRoot, `./${file.replace(/^\.?\//, '')}`)),
+        ...(isRecord(spec.values) ? { values: spec.values } : {}),
+      };
+    }
+  }
+}
+
+/** Flux's post-build substitution: `${VAR}`, `${VAR:=default}` and `${VAR:-default}`; unknown ones stay as written. */
+export function substituteVariables(yaml: string, variables: Record<string, string>): string {
+  return yaml.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) =>
+    Object.prototype.hasOwnProperty.call(variables, name) ? variables[name]! : fallback !== undefined ? fallback : whole,
+  );
+}

@@ -1,0 +1,68 @@
+// Running kustomize, kubectl and helm: with a timeout and a cancellation signal, output bounded, and a plain message
+// when the binary is missing. Renders never run in an untrusted workspace (the caller checks).
+import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+
+export interface ToolResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  /** Why it failed, in words: the tool's own message, a timeout, a missing binary. */
+  error?: string;
+}
+
+/** The tool's path: as configured (a path), else the first `name` on PATH; undefined when there is none. */
+export function findTool(name: string, configured?: string): string | undefined {
+  const candidates = configured
+    ? [configured]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, name));
+  for (const candidate of candidates) {
+    if (!isAbsolute(candidate) && configured === undefined) continue;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
+export function runTool(
+  command: string,
+  args: string[],
+  options: { cwd?: string; timeoutMs: number; signal?: AbortSignal },
+): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      {
+        cwd: options.cwd,
+        timeout: options.timeoutMs,
+        maxBuffer: MAX_OUTPUT,
+        encoding: 'utf8',
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, stdout, stderr });
+        const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
+        const reason =
+          failure.code === 'ENOENT'
+            ? `${command} was not found`
+            : failure.name === 'AbortError'
+              ? 'cancelled'
+              : failure.killed || failure.signal === 'SIGTERM'
+                ? `${command} did not finish within ${Math.round(options.timeoutMs / 1000)} s`
+                : stderr.trim() || failure.message;
+        resolve({ ok: false, stdout, stderr, error: reason });
+      },
+    );
+  });
+}
