@@ -6,12 +6,21 @@ import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { environmentLens } from './features/environment-lens';
 import { environmentsView } from './features/environments-view';
+import { renderedPreview } from './features/rendered-preview';
 import { redHatYamlConflict } from './features/red-hat-yaml';
 import { statusBar } from './features/status-bar';
 import { workspaceTrust } from './features/workspace-trust';
 import { ServerConnection } from './server-connection';
 
-const FEATURES: Feature[] = [serverCommands, statusBar, workspaceTrust, redHatYamlConflict, environmentLens, environmentsView];
+const FEATURES: Feature[] = [
+  serverCommands,
+  statusBar,
+  workspaceTrust,
+  redHatYamlConflict,
+  environmentLens,
+  environmentsView,
+  renderedPreview,
+];
 
 let server: ServerConnection | undefined;
 

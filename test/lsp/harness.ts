@@ -39,7 +39,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient, withTimeout, type DiagnosticsArrival, type DiagnosticsWait } from '../bench/lsp-client';
 import { DRIFTLESS_SERVER_PATH, driftlessBuildMissing } from '../bench/driftless-server';
-import { DocumentStatusRequest, type DocumentStatus, type DriftlessSettings } from '../../server/src/protocol';
+import {
+  DocumentStatusRequest,
+  RenderRequest,
+  type DocumentStatus,
+  type DriftlessSettings,
+  type RenderResult,
+} from '../../server/src/protocol';
 import { POLICY_RULES } from '../../server/src/engine/policies/policy-rules';
 
 /** Every wait of these tests; far above what any should take, far below mocha's timeout. */
@@ -298,6 +304,10 @@ export class ServerSession {
 
   definition(relative: string, position: Position): Promise<unknown> {
     return this.client.request(DefinitionRequest.type, { textDocument: { uri: this.uri(relative) }, position });
+  }
+
+  render(environment: string): Promise<RenderResult> {
+    return this.client.request(RenderRequest.type, { environment });
   }
 
   codeLenses(relative: string): Promise<CodeLens[] | null> {

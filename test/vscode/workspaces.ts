@@ -2,6 +2,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server';
+import { kubernetesTools } from '../helpers/kubernetes-tools';
 
 export const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const FIXTURES = join(REPO_ROOT, 'test', 'vscode', 'fixtures');
@@ -16,7 +17,10 @@ export function mainWorkspace(root: string): string {
   cpSync(SAMPLE_REPO, join(root, 'sample-repo'), { recursive: true });
   cpSync(join(FIXTURES, 'no-config'), join(root, 'no-config'), { recursive: true });
   const file = join(root, 'driftless-tests.code-workspace');
-  writeFileSync(file, JSON.stringify({ folders: [{ path: 'sample-repo' }, { path: 'no-config' }], settings: {} }, null, 2) + '\n');
+  // The real kubectl and helm, for rendering (where this platform has them; the render test says so otherwise).
+  const tools = kubernetesTools();
+  const settings = 'missing' in tools ? {} : { 'driftless.kubectlPath': tools.kubectl, 'driftless.helmPath': tools.helm };
+  writeFileSync(file, JSON.stringify({ folders: [{ path: 'sample-repo' }, { path: 'no-config' }], settings }, null, 2) + '\n');
   return file;
 }
 

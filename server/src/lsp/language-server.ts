@@ -28,6 +28,7 @@ import { hover } from './features/hover';
 import { navigation } from './features/navigation';
 import { environmentLens } from './features/environment-lens';
 import { environments } from './features/environments';
+import { renderRequests } from './features/render';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -46,6 +47,8 @@ export class DriftlessLanguageServer {
   private canPullSettings = false;
   private canWatchFiles = false;
   private trusted = true;
+  /** Counts batches of file changes on disk (renders read the disk: their cache lasts until the next). */
+  private diskChanges = 0;
   private readonly shownSettingsProblems = new Set<string>();
   private initializedDone = false;
 
@@ -59,12 +62,19 @@ export class DriftlessLanguageServer {
     connection.onInitialized(() => void this.initialized());
     connection.onDidChangeConfiguration(() => void this.reloadSettings());
     connection.onDidChangeWatchedFiles((params) => {
+      this.diskChanges++;
       for (const change of params.changes) this.fileChanged(change.uri, change.type);
     });
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
     workspaceSymbols(requests, () => this.projects.all());
     environments(requests, () => this.projects.all());
+    renderRequests(requests, {
+      projects: () => this.projects.all(),
+      trusted: () => this.trusted,
+      settings: () => this.settings,
+      diskChanges: () => this.diskChanges,
+    });
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;

@@ -14,6 +14,7 @@ describe('commands', function () {
     await driftless();
     const contributed = (extension().packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
     assert.deepEqual(contributed.map((c) => c.command).sort(), [
+      'driftless.openRendered',
       'driftless.refreshEnvironments',
       'driftless.restartServer',
       'driftless.selectKubernetesVersion',

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import {
   driftless,
   fileIn,
+  folder,
+  log,
   open,
   positionOf,
   ruleOf,
@@ -167,5 +169,24 @@ describe('the repository as a whole', function () {
     assert.equal(production?.protection, 'production');
     assert.match(production?.cluster ?? '', /context prod-eu/);
     assert.ok(sample.environments.some((e) => e.name === 'apps' && e.source.startsWith('Flux Kustomization')));
+  });
+
+  it('Open Rendered Manifests shows an environment as kustomize renders it, read-only', async function () {
+    const kubectl = vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath');
+    if (!kubectl) {
+      log('not run: no kubectl for this platform (the CLI render test says why)');
+      this.skip();
+    }
+    await driftless();
+    const uri = vscode.Uri.from({
+      scheme: 'driftless-rendered',
+      path: '/apps.yaml',
+      query: new URLSearchParams({ folder: folder('sample-repo').uri.fsPath }).toString(),
+    });
+    const document = await vscode.workspace.openTextDocument(uri);
+    const text = document.getText();
+    assert.match(text, /^# apps, rendered by kustomize\./, text.slice(0, 300));
+    assert.match(text, /host: frontend\.staging\.example\.com/);
+    assert.match(text, /name: frontend-config-[a-z0-9]{10}/);
   });
 });

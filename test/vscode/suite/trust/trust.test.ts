@@ -37,4 +37,10 @@ describe('an untrusted workspace', function () {
     assert.ok(labels.includes('imagePullPolicy'), JSON.stringify(labels));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('renders nothing: no kustomize or helm runs, and the rendered document says why', async function () {
+    await driftless();
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'driftless-rendered', path: '/anything.yaml' }));
+    assert.match(document.getText(), /This workspace is not trusted: Driftless runs no kustomize or helm here/);
+  });
 });

@@ -1,0 +1,52 @@
+// driftless/render: an environment rendered in the server with the real tools (node/render), never in an untrusted
+// workspace, with a timeout and cancellation, and cached until a file changes on disk (renders read the disk).
+import type { CancellationToken } from 'vscode-languageserver/node';
+import { renderPlan } from '../../engine/render/render-plan';
+import type { Project } from '../../node/project';
+import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
+import { RenderRequest, type DriftlessSettings, type RenderParams, type RenderResult } from '../../protocol';
+import type { DocumentRequests } from '../document-requests';
+
+export interface RenderHost {
+  projects(): Project[];
+  trusted(): boolean;
+  settings(): DriftlessSettings;
+  /** Counts changes of files on disk: a cached render is used only while it stays the same. */
+  diskChanges(): number;
+}
+
+function toolsOf(settings: DriftlessSettings): RenderTools {
+  return {
+    ...(settings.kubectlPath ? { kubectl: settings.kubectlPath } : {}),
+    ...(settings.kustomizePath ? { kustomize: settings.kustomizePath } : {}),
+    ...(settings.helmPath ? { helm: settings.helmPath } : {}),
+  };
+}
+
+export function renderRequests(requests: DocumentRequests, host: RenderHost): void {
+  const cache = new Map<string, { changes: number; result: RenderResult }>();
+  requests.connection.onRequest(RenderRequest.type, async (params: RenderParams, token: CancellationToken): Promise<RenderResult> => {
+    if (!host.trusted())
+      return { ok: false, error: 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.' };
+    const projects = host.projects();
+    const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
+    const environment = project?.environments().find((e) => e.name === params.environment);
+    if (!project || !environment) return { ok: false, error: `No environment named "${params.environment}".` };
+    const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+    const tools = toolsOf(host.settings());
+    const key = JSON.stringify([project.root, plan, tools]);
+    const cached = cache.get(key);
+    if (cached && cached.changes === host.diskChanges()) return cached.result.ok ? { ...cached.result, cached: true } : cached.result;
+    const changes = host.diskChanges();
+    const abort = new AbortController();
+    const listener = token.onCancellationRequested(() => abort.abort());
+    try {
+      const rendered = await renderPlanWith(plan, tools, abort.signal);
+      const result: RenderResult = rendered.ok ? { ...rendered, cached: false } : rendered;
+      if (!abort.signal.aborted) cache.set(key, { changes, result });
+      return result;
+    } finally {
+      listener.dispose();
+    }
+  });
+}

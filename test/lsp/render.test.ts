@@ -1,0 +1,44 @@
+// driftless/render over the protocol: an environment rendered with the configured kubectl, cached until a file changes
+// on disk, and an environment that cannot be rendered said plainly.
+import assert from 'node:assert/strict';
+import { kubernetesTools } from '../helpers/kubernetes-tools';
+import { FixtureWorkspace, ServerSession } from './harness';
+
+describe('LSP: render an environment', function () {
+  this.timeout(30_000);
+  let workspace: FixtureWorkspace;
+  let server: ServerSession;
+
+  before(async function () {
+    const tools = kubernetesTools();
+    if ('missing' in tools) {
+      console.log(`      not run: ${tools.missing}`);
+      this.skip();
+    }
+    workspace = FixtureWorkspace.create();
+    workspace.write('app/kustomization.yaml', 'resources: [config.yaml]\nnamespace: shop\n');
+    workspace.write('app/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {level: info}\n');
+    server = await ServerSession.start(workspace, { settings: { kubectlPath: tools.kubectl } });
+    await server.settled();
+  });
+
+  after(async function () {
+    await server?.stop();
+    workspace?.dispose();
+  });
+
+  it('renders the overlay, answers the second request from the cache, and renders again once a file changes', async function () {
+    const first = await server.render('app');
+    assert.ok(first.ok, JSON.stringify(first));
+    assert.match(first.yaml, /namespace: shop/);
+    assert.equal(first.cached, false);
+    const second = await server.render('app');
+    assert.ok(second.ok && second.cached);
+    workspace.write('app/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {level: debug}\n');
+    server.filesChanged([{ relative: 'app/config.yaml', type: 'changed' }]);
+    const third = await server.render('app');
+    assert.ok(third.ok && !third.cached);
+    assert.match(third.yaml, /level: debug/);
+    assert.deepEqual(await server.render('nowhere'), { ok: false, error: 'No environment named "nowhere".' });
+  });
+});
