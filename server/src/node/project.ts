@@ -29,7 +29,7 @@ import {
 import { discoverEnvironments } from '../engine/environments/discover-environments';
 import { mergeEnvironments, readDeclaredEnvironments, type Environment } from '../engine/environments/environment';
 import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
-import { valueAt } from '../engine/kubernetes/workloads';
+import { valueAt } from '../engine/yaml/json-value';
 import { checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';

@@ -26,13 +26,3 @@ export function podLabelsPathOf(apiVersion: unknown, kind: unknown): JsonPath | 
   const spec = podSpecPathOf(apiVersion, kind);
   return spec && [...spec.slice(0, -1), 'metadata', 'labels'];
 }
-
-/** The value at `path`, if every step exists. */
-export function valueAt(value: unknown, path: JsonPath): unknown {
-  let node = value;
-  for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
-}

@@ -5,6 +5,7 @@
 import { deliveredPaths, repositoryRootFor, type DeliveredPathHost } from '../workspace/delivered-paths';
 import { kustomizationReferences } from '../workspace/kustomization-references';
 import { referencesOf } from '../workspace/resource-references';
+import { valueAt } from '../yaml/json-value';
 import type { JsonPath } from '../yaml/locate';
 import type { CompletionItem } from './completion';
 
@@ -41,15 +42,6 @@ export interface ValueCompletionRequest {
 
 function samePath(a: JsonPath, b: JsonPath): boolean {
   return a.length === b.length && a.every((segment, i) => segment === b[i]);
-}
-
-function valueAt(value: unknown, path: JsonPath): unknown {
-  let node = value;
-  for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
 }
 
 /** Items for the value being typed at the marker, from the workspace; [] where the position names nothing. */

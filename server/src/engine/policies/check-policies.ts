@@ -2,7 +2,8 @@
 // builds' strategic-merge patches merged in and their kustomize `images:` overrides applied. Findings point into the
 // resource as written. Pure: the resource and its context are the only inputs.
 import { apiGroupOf } from '../kubernetes/api-version';
-import { podSpecPathOf, valueAt } from '../kubernetes/workloads';
+import { podSpecPathOf } from '../kubernetes/workloads';
+import { valueAt } from '../yaml/json-value';
 import { finding, isPlaceholder, type Finding, type FixHint } from '../validate/finding';
 import type { JsonPath, LocateTarget } from '../yaml/locate';
 import type { RuleId } from '../rules';

@@ -1,47 +1,11 @@
 // Plain JSON Schema validation (ajv) for files that are not Kubernetes resources: kustomization.yaml, Chart.yaml,
 // .driftless.yaml and schemas chosen by a `$schema` modeline. Errors are worded like the Kubernetes ones.
-import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import type { default as Ajv2019 } from 'ajv/dist/2019';
-import type { default as Ajv2020 } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestMatch } from '../text/suggest';
+import { pathOfPointer, valueAt } from '../yaml/json-value';
 import type { PathSegment } from '../yaml/locate';
+import { ajvFor } from './ajv';
 import { describeValue, fieldName, finding, type Finding } from './finding';
-
-type AnyAjv = Ajv | Ajv2019 | Ajv2020;
-
-// ajv is loaded on first use: it is large, and most documents are Kubernetes resources that never need it.
-declare const require: (id: string) => { default: new (options: object) => AnyAjv };
-
-function ajvFor(schema: Record<string, unknown>): AnyAjv {
-  const options = { allErrors: true, strict: false, validateFormats: false, validateSchema: false } as const;
-  const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
-  if (dialect.includes('2020-12')) return new (require('ajv/dist/2020').default)(options);
-  if (dialect.includes('2019-09')) return new (require('ajv/dist/2019').default)(options);
-  return new (require('ajv').default)(options);
-}
-
-function pathOf(instancePath: string, value: unknown): PathSegment[] {
-  const path: PathSegment[] = [];
-  let current = value;
-  for (const raw of instancePath.split('/').slice(1)) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(current) && /^\d+$/.test(segment)) {
-      path.push(Number(segment));
-      current = current[Number(segment)];
-    } else {
-      path.push(segment);
-      current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[segment] : undefined;
-    }
-  }
-  return path;
-}
-
-function valueAt(value: unknown, path: PathSegment[]): unknown {
-  let current = value;
-  for (const segment of path)
-    current = typeof current === 'object' && current !== null ? (current as Record<string | number, unknown>)[segment] : undefined;
-  return current;
-}
 
 /**
  * How the file's reader decodes YAML. Go tools that decode into typed structs (kustomize, Helm: sigs.k8s.io/yaml)
@@ -67,7 +31,7 @@ function toFinding(
   schemaPropertyNames: (path: PathSegment[]) => string[],
   decoding: DecodingRules,
 ): Finding | undefined {
-  const path = pathOf(error.instancePath, document);
+  const path = pathOfPointer(error.instancePath, document);
   const value = valueAt(document, path);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -133,6 +97,8 @@ function withoutBranchErrors(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => !unions.some((prefix) => e.schemaPath !== prefix && e.schemaPath.startsWith(prefix + '/')));
 }
 
+const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false, validateSchema: false } as const;
+
 export class JsonSchemaValidators {
   private readonly compiled = new Map<string, { validate: ValidateFunction; schema: Record<string, unknown> } | Error>();
 
@@ -142,7 +108,7 @@ export class JsonSchemaValidators {
     let entry = this.compiled.get(key);
     if (!entry) {
       try {
-        entry = { validate: ajvFor(schema).compile(schema), schema };
+        entry = { validate: ajvFor(schema, AJV_OPTIONS).compile(schema), schema };
       } catch (error) {
         entry = error instanceof Error ? error : new Error(String(error));
       }

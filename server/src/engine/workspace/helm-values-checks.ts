@@ -1,19 +1,15 @@
 // Checks a Helm values file against its chart's values.schema.json, as `helm install/template/lint` do: Helm validates
 // the coalesced values (the chart's values.yaml overridden by the user's files) with a JSON Schema validator.
 // Errors are worded like the Kubernetes schema ones and name the chart.
-import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import type { default as Ajv2019 } from 'ajv/dist/2019';
-import type { default as Ajv2020 } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestMatch } from '../text/suggest';
+import { ajvFor } from '../validate/ajv';
 import { describeValue, fieldName, finding, isPlaceholder, type FixHint, type Finding } from '../validate/finding';
+import { pathOfPointer, valueAt } from '../yaml/json-value';
 import type { DocumentContent } from '../yaml/parse-documents';
 import type { JsonPath, LocateTarget, PathSegment } from '../yaml/locate';
 
-type AnyAjv = Ajv | Ajv2019 | Ajv2020;
 type Compiled = { validate: ValidateFunction; schema: unknown } | Error;
-
-// ajv is loaded on first use: it is large, and most workspaces have no chart with a schema.
-declare const require: (id: string) => { default: new (options: object) => AnyAjv };
 
 export interface HelmValuesOptions {
   chartName: string;
@@ -85,7 +81,7 @@ function compileNow(schema: unknown): Compiled {
   }
   try {
     const usable = typeof schema === 'boolean' ? schema : fromDraft04(schema);
-    return { validate: ajvFor(schema).compile(usable as object), schema: usable };
+    return { validate: ajvFor(schema, AJV_OPTIONS).compile(usable as object), schema: usable };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
@@ -109,20 +105,13 @@ const tolerantRegExp = Object.assign(
   { code: 'driftlessHelmRegExp' },
 );
 
-function ajvFor(schema: unknown): AnyAjv {
-  const options = {
-    allErrors: true,
-    strict: false,
-    validateFormats: false, // ajv-formats is not bundled; formats are not judged.
-    validateSchema: false, // Draft-04/06 `$schema` URIs are not registered in ajv; compiling still catches broken schemas.
-    code: { regExp: tolerantRegExp },
-  } as const;
-  const dialect = typeof schema === 'object' && schema !== null ? (schema as { $schema?: unknown }).$schema : undefined;
-  const uri = typeof dialect === 'string' ? dialect : '';
-  if (uri.includes('2020-12')) return new (require('ajv/dist/2020').default)(options);
-  if (uri.includes('2019-09')) return new (require('ajv/dist/2019').default)(options);
-  return new (require('ajv').default)(options);
-}
+const AJV_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  validateFormats: false, // ajv-formats is not bundled; formats are not judged.
+  validateSchema: false, // Draft-04/06 `$schema` URIs are not registered in ajv; compiling still catches broken schemas.
+  code: { regExp: tolerantRegExp },
+} as const;
 
 /** Draft-04's boolean `exclusiveMaximum`/`exclusiveMinimum` (which Helm's validators accept) in the later numeric form. */
 function fromDraft04(schema: object): unknown {
@@ -262,32 +251,6 @@ function within(instancePath: string, parent: string): boolean {
   return instancePath === parent || instancePath.startsWith(parent + '/');
 }
 
-function pathOf(instancePath: string, value: unknown): PathSegment[] {
-  const path: PathSegment[] = [];
-  let current = value;
-  for (const raw of instancePath.split('/').slice(1)) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(current) && /^\d+$/.test(segment)) {
-      path.push(Number(segment));
-      current = current[Number(segment)];
-    } else {
-      path.push(segment);
-      current = isTable(current) ? current[segment] : undefined;
-    }
-  }
-  return path;
-}
-
-function valueAt(value: unknown, path: JsonPath): unknown {
-  let current = value;
-  for (const segment of path) {
-    if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
-    else if (isTable(current)) current = current[String(segment)];
-    else return undefined;
-  }
-  return current;
-}
-
 const TYPE_WORDS: Record<string, string> = {
   integer: 'an integer',
   number: 'a number',
@@ -315,7 +278,7 @@ interface Reported {
 }
 
 function describe(error: Collapsed, values: unknown, schema: unknown, chart: string): Reported | undefined {
-  const path = pathOf(error.instancePath, values);
+  const path = pathOfPointer(error.instancePath, values);
   const value = valueAt(values, path);
   // `{{ }}` and `${}` values are filled in later (Argo CD, Flux post-build, a parent template): not judged.
   if (isPlaceholder(value)) return undefined;

@@ -1,7 +1,8 @@
 // Which pods a Service or PodDisruptionBudget selects, and which labels a workload gives its pods: enough to tell a
 // selector that matches no workload applied with it.
 import { apiGroupOf } from '../kubernetes/api-version';
-import { podLabelsPathOf, valueAt } from '../kubernetes/workloads';
+import { podLabelsPathOf } from '../kubernetes/workloads';
+import { valueAt } from '../yaml/json-value';
 import { isPlaceholder } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
 

@@ -3,7 +3,8 @@
 // dependencies. The one list of such fields: the unresolved-reference check, go-to-definition and find-references
 // all read it.
 import { apiGroupOf } from '../kubernetes/api-version';
-import { podSpecPathOf, valueAt } from '../kubernetes/workloads';
+import { podSpecPathOf } from '../kubernetes/workloads';
+import { valueAt } from '../yaml/json-value';
 import type { JsonPath } from '../yaml/locate';
 
 export interface ResourceReference {

@@ -27,7 +27,10 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
   const cache = new Map<string, { changes: number; result: RenderResult }>();
   requests.connection.onRequest(RenderRequest.type, async (params: RenderParams, token: CancellationToken): Promise<RenderResult> => {
     if (!host.trusted())
-      return { ok: false, error: 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.' };
+      return {
+        ok: false,
+        error: 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.',
+      };
     const projects = host.projects();
     const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
     const environment = project?.environments().find((e) => e.name === params.environment);
