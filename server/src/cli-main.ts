@@ -1,6 +1,7 @@
 // The `driftless` command: the language server's engine for pipelines, so a clean editor means a clean pipeline.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { runDiff } from './cli/diff-command';
 import { runEnvironments } from './cli/environments-command';
 import { runRender } from './cli/render-command';
 import type { RenderTools } from './node/render/render-environment';
@@ -28,7 +29,15 @@ Commands:
                                The tools to run (default: found on PATH; kustomize, else kubectl kustomize)
     --timeout SECONDS          Stop a tool that runs longer (default: 60)
 
+  diff                     The rendered objects each environment gains, loses or changes with the working tree's
+                           changes, against a base ref rendered in a temporary git worktree.
+    --base REF                 The base (default: the environment's baseBranch, else main, else master, else HEAD)
+    --env NAME                 Only this environment
+    --format text|json|markdown   Output format (default: text; markdown is ready for a pull request)
+    (and the render options)
+
 Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
+Exit codes (diff): 0 no changes, 1 changes, 2 errors (what could be computed is still printed).
 Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
 
@@ -50,6 +59,8 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
         kustomize: { type: 'string' },
         helm: { type: 'string' },
         timeout: { type: 'string' },
+        base: { type: 'string' },
+        env: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -62,6 +73,27 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
   const [command, ...rest] = positionals;
   if (values.help || !command) return { exitCode: values.help ? 0 : 2, stdout: values.help ? HELP : '', stderr: values.help ? '' : HELP };
   const format = values.format ?? (command === 'render' ? 'yaml' : 'text');
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && !(timeout > 0))
+    return { exitCode: 2, stdout: '', stderr: `driftless: --timeout must be a number of seconds` };
+  const tools: RenderTools = {
+    ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
+    ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),
+    ...(values.helm ? { helm: resolve(values.helm) } : {}),
+    ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+  };
+  if (command === 'diff') {
+    if (format !== 'text' && format !== 'json' && format !== 'markdown')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text, json or markdown, not "${format}"` };
+    if (rest.length) return { exitCode: 2, stdout: '', stderr: `driftless: diff takes no paths (use --env)\n\n${HELP}` };
+    return runDiff({
+      format,
+      cwd: process.cwd(),
+      tools,
+      ...(values.base ? { base: values.base } : {}),
+      ...(values.env ? { environment: values.env } : {}),
+    });
+  }
   if (command === 'render') {
     if (format !== 'yaml' && format !== 'json')
       return { exitCode: 2, stdout: '', stderr: `driftless: --format must be yaml or json, not "${format}"` };

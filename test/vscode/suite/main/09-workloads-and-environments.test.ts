@@ -189,4 +189,19 @@ describe('the repository as a whole', function () {
     assert.match(text, /host: frontend\.staging\.example\.com/);
     assert.match(text, /name: frontend-config-[a-z0-9]{10}/);
   });
+
+  it('a kustomization that includes itself, and a folder listed as a resource that holds no kustomization', async function () {
+    const loop = fileIn('sample-repo', 'sandbox/loop/kustomization.yaml');
+    await writeFile(fileIn('sample-repo', 'sandbox/loop/plain/config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\n');
+    await writeFile(loop, 'resources:\n  - .\n  - plain\n');
+    try {
+      await open(loop);
+      const cycle = await waitForRule(loop, 'kustomization-cycle', 2);
+      assert.equal(severityOf(cycle), 'error');
+      const notKustomization = await waitForRule(loop, 'not-a-kustomization', 3);
+      assert.equal(severityOf(notKustomization), 'error');
+    } finally {
+      await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/loop'), { recursive: true });
+    }
+  });
 });

@@ -1,0 +1,43 @@
+// The base side of a diff, read without touching the user's checkout: a temporary detached worktree of the base ref
+// (simple-git), removed afterwards whatever happens.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
+
+/** The git top-level folder of `folder`, or undefined outside git. */
+export async function gitRoot(folder: string): Promise<string | undefined> {
+  try {
+    return (await simpleGit(folder).revparse(['--show-toplevel'])).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first of `candidates` that names a commit in the repository. */
+export async function firstExistingRef(repository: string, candidates: readonly string[]): Promise<string | undefined> {
+  const git = simpleGit(repository);
+  for (const ref of candidates) {
+    try {
+      // Not --quiet: simple-git takes a failure with nothing on stderr for a success.
+      await git.revparse(['--verify', `${ref}^{commit}`]);
+      return ref;
+    } catch {
+      // Not a ref here.
+    }
+  }
+  return undefined;
+}
+
+/** Runs `use` on a checkout of `ref` in a temporary worktree of `repository`. */
+export async function withWorktree<T>(repository: string, ref: string, use: (folder: string) => Promise<T>): Promise<T> {
+  const git = simpleGit(repository);
+  const folder = join(mkdtempSync(join(tmpdir(), 'driftless-base-')), 'worktree');
+  await git.raw(['worktree', 'add', '--detach', '--quiet', folder, ref]);
+  try {
+    return await use(folder);
+  } finally {
+    await git.raw(['worktree', 'remove', '--force', folder]).catch(() => undefined);
+    rmSync(join(folder, '..'), { recursive: true, force: true });
+  }
+}

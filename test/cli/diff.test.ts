@@ -1,0 +1,100 @@
+// `driftless diff` against a real git repository: the base rendered in a temporary worktree with the real kubectl,
+// objects added, removed and changed per environment, Secret values never shown, exit codes as documented.
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/engine';
+import { kubernetesTools, type KubernetesTools } from '../helpers/kubernetes-tools';
+
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const SAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
+
+function driftless(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(root: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+}
+
+describe('CLI: driftless diff', function () {
+  this.timeout(60_000);
+  let tools: KubernetesTools;
+  let root: string;
+
+  before(function () {
+    const found = kubernetesTools();
+    if ('missing' in found) {
+      console.log(`      not run: ${found.missing}`);
+      this.skip();
+    }
+    tools = found;
+    // The sample repository as a repository of its own, its deliberately broken kustomization left out.
+    root = join(mkdtempSync(join(tmpdir(), 'driftless-diff-')), 'repo');
+    cpSync(SAMPLE, root, { recursive: true });
+    rmSync(join(root, 'sandbox', 'misnamed-resource'), { recursive: true });
+    execFileSync('git', ['init', '--quiet', '--initial-branch', 'main', root]);
+    git(root, 'add', '--all');
+    git(root, 'commit', '--quiet', '-m', 'base');
+  });
+
+  const run = (...args: string[]) => driftless(['diff', '--kubectl', tools.kubectl, '--helm', tools.helm, ...args], root);
+
+  it('says nothing changes, exit 0, when the working tree is the base', function () {
+    const clean = run();
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.match(clean.stdout, /This change changes 0 objects in 0 environments \(against main\)\./);
+    // Environments from other repositories are named, not failed.
+    assert.match(
+      clean.stdout,
+      /^frontend-production: not rendered: the Application frontend-production does not render from this repository/m,
+    );
+  });
+
+  it('lists what an edit changes and adds in each environment, with Secret values masked, and leaves no worktree behind', function () {
+    const patch = join(root, 'apps', 'overlays', 'production', 'deployment-patch.yaml');
+    writeFileSync(patch, readFileSync(patch, 'utf8').replace('cpu: 100m', 'cpu: 250m'));
+    writeFileSync(
+      join(root, 'apps', 'base', 'secret.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n',
+    );
+    const kustomization = join(root, 'apps', 'base', 'kustomization.yaml');
+    writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace(/^resources:\n/m, 'resources:\n  - secret.yaml\n'));
+
+    const text = run();
+    assert.equal(text.code, 1, text.stderr);
+    assert.match(text.stdout, /^apps\/overlays\/production: 1 changed, 1 added, 0 removed$/m);
+    assert.match(text.stdout, /^ {2}~ apps\/v1 Deployment shop-production\/frontend$/m);
+    assert.match(text.stdout, /^ {4}- {14}cpu: 100m\n {4}\+ {14}cpu: 250m$/m);
+    assert.match(text.stdout, /^apps: 0 changed, 1 added, 0 removed$/m);
+    assert.match(text.stdout, /This change changes 3 objects in 2 environments \(against main\)\./);
+
+    const json = run('--format', 'json', '--env', 'apps/overlays/production');
+    const parsed = JSON.parse(json.stdout) as { base: string; environments: { name: string; changes: { change: string; id: string }[] }[] };
+    assert.equal(parsed.base, 'main');
+    assert.deepEqual(
+      parsed.environments.map((e) => [e.name, e.changes.map((c) => `${c.change} ${c.id}`)]),
+      [['apps/overlays/production', ['changed apps/v1 Deployment shop-production/frontend', 'added v1 Secret shop-production/db']]],
+    );
+    const markdown = run('--format', 'markdown', '--env', 'apps/overlays/production');
+    assert.match(markdown.stdout, /^### Driftless: rendered changes$/m);
+    assert.match(markdown.stdout, /<details><summary><b>apps\/overlays\/production<\/b>: 1 changed, 1 added, 0 removed<\/summary>/);
+    assert.match(markdown.stdout, /```diff\n/);
+    for (const output of [text.stdout, json.stdout, markdown.stdout]) {
+      assert.doesNotMatch(output, /hunter2/);
+      assert.match(output, /\*\*\* \(masked, [0-9a-f]{4}\)/);
+    }
+    assert.equal(git(root, 'worktree', 'list').trim().split('\n').length, 1);
+  });
+
+  it('exits 2 on a base that does not exist, an unknown environment, or a folder outside git', function () {
+    assert.equal(run('--base', 'no-such-branch').code, 2);
+    assert.match(run('--env', 'nowhere').stderr, /no environment named "nowhere"/);
+    const outside = driftless(['diff'], mkdtempSync(join(tmpdir(), 'driftless-nogit-')));
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /is not in a git repository/);
+  });
+});
