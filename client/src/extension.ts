@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { DriftlessApi } from './api';
 import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
+import { changesView } from './features/changes-view';
 import { environmentLens } from './features/environment-lens';
 import { environmentsView } from './features/environments-view';
 import { renderedPreview } from './features/rendered-preview';
@@ -20,6 +21,7 @@ const FEATURES: Feature[] = [
   environmentLens,
   environmentsView,
   renderedPreview,
+  changesView,
 ];
 
 let server: ServerConnection | undefined;
@@ -32,7 +34,7 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
   const context: ClientContext = {
     extension,
     server: connection,
-    shown: { statusBar: { text: '', tooltip: '', visible: false }, environments: () => undefined },
+    shown: { statusBar: { text: '', tooltip: '', visible: false }, environments: () => undefined, changes: () => undefined },
   };
   extension.subscriptions.push(output, connection, ...FEATURES.flatMap((feature) => feature(context)));
   // Not awaited: activation stays cheap; the server's results arrive when it is ready.
@@ -42,6 +44,7 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
     ready: () => connection.ready(),
     statusBar: () => context.shown.statusBar,
     environments: () => context.shown.environments(),
+    changes: () => context.shown.changes(),
     serverProcessId: () => connection.processId(),
     activationMs,
   };

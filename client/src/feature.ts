@@ -1,6 +1,6 @@
 // What every client feature receives, and the shape of a feature: a function that registers its parts.
 import type * as vscode from 'vscode';
-import type { EnvironmentsResult } from '../../server/src/protocol';
+import type { ChangesResult, EnvironmentsResult } from '../../server/src/protocol';
 import type { StatusBarState } from './api';
 import type { ServerConnection } from './server-connection';
 
@@ -8,7 +8,7 @@ export interface ClientContext {
   extension: vscode.ExtensionContext;
   server: ServerConnection;
   /** State features publish for the extension's API (see api.ts). */
-  shown: { statusBar: StatusBarState; environments: () => EnvironmentsResult | undefined };
+  shown: { statusBar: StatusBarState; environments: () => EnvironmentsResult | undefined; changes: () => ChangesResult | undefined };
 }
 
 export type Feature = (context: ClientContext) => vscode.Disposable[];

@@ -1,6 +1,7 @@
 // Every custom message between the Driftless client and server, declared once and imported by both sides.
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
 import type { EnvironmentView } from './engine/environments/environment';
+import type { EnvironmentDiffs } from './node/render/environment-diff';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
@@ -86,4 +87,17 @@ export type RenderResult = { ok: true; yaml: string; tool: string; cached: boole
 export namespace RenderRequest {
   export const method = 'driftless/render';
   export const type = new RequestType<RenderParams, RenderResult, void>(method);
+}
+
+export interface ChangesParams {
+  /** A workspace folder path; the first one when absent. */
+  folder?: string;
+}
+
+export type ChangesResult = EnvironmentDiffs | { error: string };
+
+/** The rendered diff of every environment against the base branch (the Changes view); refused when untrusted. */
+export namespace ChangesRequest {
+  export const method = 'driftless/changes';
+  export const type = new RequestType<ChangesParams, ChangesResult, void>(method);
 }

@@ -1,14 +1,11 @@
 // `driftless diff [--base REF] [--env NAME] [--format text|json|markdown]`: what the working tree's changes do to
 // each environment's rendered objects, against the base branch rendered in a temporary worktree. Exit 0 no changes,
 // 1 changes, 2 errors (what could be computed is still printed).
-import { join, relative, resolve } from 'node:path';
-import type { Environment } from '../engine/environments/environment';
-import { diffRenders, type ObjectChange } from '../engine/render/object-diff';
-import { renderPlan } from '../engine/render/render-plan';
-import { firstExistingRef, gitRoot, withWorktree } from '../node/git/base-worktree';
-import { findProjectRoot, Project } from '../node/project';
-import { renderPlanWith, type RenderTools } from '../node/render/render-environment';
-import { SchemaFiles } from '../node/schema-files';
+import { resolve } from 'node:path';
+import type { ObjectChange } from '../engine/render/object-diff';
+import { findProjectRoot } from '../node/project';
+import { diffEnvironments, type EnvironmentDiff } from '../node/render/environment-diff';
+import type { RenderTools } from '../node/render/render-environment';
 import type { CommandResult } from './validate-command';
 
 export interface DiffOptions {
@@ -19,90 +16,29 @@ export interface DiffOptions {
   tools: RenderTools;
 }
 
-interface EnvironmentDiff {
-  name: string;
-  changes: ObjectChange[];
-  error?: string;
-  /** Why it is not rendered at all (its source is another repository): not an error. */
-  skipped?: string;
-}
-
-function loadProject(root: string): Project {
-  const project = new Project(root, new SchemaFiles());
-  project.scan();
-  return project;
-}
-
-async function render(
-  project: Project,
-  environment: Environment | undefined,
-  tools: RenderTools,
-): Promise<{ yaml: string } | { error: string }> {
-  // An environment the base does not have yet renders to nothing there: all its objects are added.
-  if (!environment) return { yaml: '' };
-  const rendered = await renderPlanWith(
-    renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root),
-    tools,
-  );
-  return rendered.ok ? { yaml: rendered.yaml } : { error: rendered.error };
-}
-
 export async function runDiff(options: DiffOptions): Promise<CommandResult> {
-  const root = findProjectRoot(resolve(options.cwd));
-  const repository = await gitRoot(root);
-  if (!repository)
-    return { exitCode: 2, stdout: '', stderr: `driftless: ${root} is not in a git repository: there is no base to compare with.` };
-  const head = loadProject(root);
-  const environments = head.environments().filter((e) => !options.environment || e.name === options.environment);
-  if (options.environment && !environments.length)
-    return { exitCode: 2, stdout: '', stderr: `driftless: no environment named "${options.environment}".` };
-  const candidates = options.base
-    ? [options.base]
-    : [...new Set([environments[0]?.baseBranch, 'main', 'master'].filter((b): b is string => !!b)), 'HEAD'];
-  const base = await firstExistingRef(repository, candidates);
-  if (!base) return { exitCode: 2, stdout: '', stderr: `driftless: ${options.base} is no commit of this repository.` };
-
-  const results = await withWorktree(repository, base, async (worktree) => {
-    const baseProject = loadProject(join(worktree, relative(repository, root)));
-    const baseEnvironments = baseProject.environments();
-    const diffs: EnvironmentDiff[] = [];
-    for (const environment of environments) {
-      const plan = renderPlan(environment, head.files, head.deliveredPaths.repositoryRoot ?? head.root);
-      if (plan.kind === 'none') {
-        diffs.push({ name: environment.name, changes: [], skipped: plan.why });
-        continue;
-      }
-      const [before, after] = [
-        await render(
-          baseProject,
-          baseEnvironments.find((e) => e.name === environment.name),
-          options.tools,
-        ),
-        await render(head, environment, options.tools),
-      ];
-      if ('error' in before || 'error' in after) {
-        const error = 'error' in after ? after.error : `on ${base}: ${(before as { error: string }).error}`;
-        diffs.push({ name: environment.name, changes: [], error });
-        continue;
-      }
-      diffs.push({ name: environment.name, changes: diffRenders(before.yaml, after.yaml, { base, head: 'working tree' }) });
-    }
-    return diffs;
+  const diffs = await diffEnvironments({
+    root: findProjectRoot(resolve(options.cwd)),
+    tools: options.tools,
+    ...(options.base ? { base: options.base } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
   });
-
-  const changed = results.filter((r) => r.changes.length);
-  const objects = changed.reduce((sum, r) => sum + r.changes.length, 0);
+  if ('error' in diffs) return { exitCode: 2, stdout: '', stderr: `driftless: ${diffs.error}` };
+  const { base, environments: results, summary } = diffs;
   const errors = results.filter((r) => r.error);
-  const summary = `This change changes ${objects} object${objects === 1 ? '' : 's'} in ${changed.length} environment${changed.length === 1 ? '' : 's'} (against ${base}).`;
-  const exitCode = errors.length ? 2 : objects ? 1 : 0;
+  const exitCode = errors.length ? 2 : summary.objects ? 1 : 0;
   const stderr = errors.map((e) => `driftless: ${e.name} cannot be rendered: ${e.error}`).join('\n');
   if (options.format === 'json')
     return {
       exitCode,
-      stdout: JSON.stringify({ base, environments: results, summary: { objects, environments: changed.length } }, null, 2),
+      stdout: JSON.stringify(
+        { base, environments: results, summary: { objects: summary.objects, environments: summary.environments } },
+        null,
+        2,
+      ),
       stderr,
     };
-  return { exitCode, stdout: options.format === 'markdown' ? markdown(results, summary) : text(results, summary), stderr };
+  return { exitCode, stdout: options.format === 'markdown' ? markdown(results, summary.text) : text(results, summary.text), stderr };
 }
 
 const SIGN: Record<ObjectChange['change'], string> = { added: '+', removed: '-', changed: '~' };

@@ -13,6 +13,9 @@ export interface ObjectChange {
   namespace?: string;
   /** Unified diff of the object's YAML, base first. */
   diff: string;
+  /** The object's YAML on each side (Secret values masked); absent on the side it does not exist. */
+  before?: string;
+  after?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -83,6 +86,8 @@ export function diffRenders(base: string, head: string, label: { base: string; h
       kind: object.kind,
       name: object.name,
       ...(object.namespace ? { namespace: object.namespace } : {}),
+      ...(old ? { before: old.yaml } : {}),
+      ...(now ? { after: now.yaml } : {}),
       diff: createTwoFilesPatch(`${label.base}/${id}`, `${label.head}/${id}`, old?.yaml ?? '', now?.yaml ?? '', undefined, undefined, {
         context: 3,
       }),

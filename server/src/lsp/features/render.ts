@@ -1,10 +1,20 @@
-// driftless/render: an environment rendered in the server with the real tools (node/render), never in an untrusted
+// driftless/render and driftless/changes: an environment rendered, and every environment's rendered diff against
+// the base branch, in the server with the real tools (node/render), never in an untrusted
 // workspace, with a timeout and cancellation, and cached until a file changes on disk (renders read the disk).
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { renderPlan } from '../../engine/render/render-plan';
 import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
-import { RenderRequest, type DriftlessSettings, type RenderParams, type RenderResult } from '../../protocol';
+import { diffEnvironments } from '../../node/render/environment-diff';
+import {
+  ChangesRequest,
+  RenderRequest,
+  type ChangesParams,
+  type ChangesResult,
+  type DriftlessSettings,
+  type RenderParams,
+  type RenderResult,
+} from '../../protocol';
 import type { DocumentRequests } from '../document-requests';
 
 export interface RenderHost {
@@ -23,7 +33,16 @@ function toolsOf(settings: DriftlessSettings): RenderTools {
   };
 }
 
+const UNTRUSTED = 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.';
+
 export function renderRequests(requests: DocumentRequests, host: RenderHost): void {
+  requests.connection.onRequest(ChangesRequest.type, async (params: ChangesParams): Promise<ChangesResult> => {
+    if (!host.trusted()) return { error: UNTRUSTED };
+    const projects = host.projects();
+    const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
+    if (!project) return { error: 'No workspace folder.' };
+    return diffEnvironments({ root: project.root, tools: toolsOf(host.settings()) });
+  });
   const cache = new Map<string, { changes: number; result: RenderResult }>();
   requests.connection.onRequest(RenderRequest.type, async (params: RenderParams, token: CancellationToken): Promise<RenderResult> => {
     if (!host.trusted())

@@ -14,7 +14,9 @@ describe('commands', function () {
     await driftless();
     const contributed = (extension().packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
     assert.deepEqual(contributed.map((c) => c.command).sort(), [
+      'driftless.openChange',
       'driftless.openRendered',
+      'driftless.refreshChanges',
       'driftless.refreshEnvironments',
       'driftless.restartServer',
       'driftless.selectKubernetesVersion',

@@ -2,6 +2,7 @@
 // rename across files, names completed from the workspace, policies with their quick fix, and a Service that selects
 // nothing.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
   driftless,
@@ -202,6 +203,48 @@ describe('the repository as a whole', function () {
       assert.equal(severityOf(notKustomization), 'error');
     } finally {
       await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/loop'), { recursive: true });
+    }
+  });
+
+  it('the Changes view lists what an edit does to each environment against the base branch, and opens the rendered diff', async function () {
+    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath')) {
+      log('not run: no kubectl for this platform (the CLI diff test says why)');
+      this.skip();
+    }
+    const api = await driftless();
+    // The sample repository as a git repository whose main branch is the base.
+    const root = folder('sample-repo').uri.fsPath;
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+    git('init', '--quiet', '--initial-branch', 'main');
+    git('add', '--all');
+    git('commit', '--quiet', '-m', 'base');
+    const patch = fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml');
+    const original = (await vscode.workspace.fs.readFile(patch)).toString();
+    try {
+      await writeFile(patch, original.replace('cpu: 100m', 'cpu: 250m'));
+      await vscode.commands.executeCommand('workbench.view.extension.driftless');
+      await vscode.commands.executeCommand('driftless.refreshChanges');
+      const result = await until('the Changes view to show the edit', () => {
+        const shown = api.changes();
+        return shown && !('error' in shown) && shown.summary.objects > 0 ? shown : undefined;
+      });
+      assert.equal(result.base, 'main');
+      assert.match(result.summary.text, /^This change changes 1 object in 1 environment \(against main\)\.$/);
+      const production = result.environments.find((e) => e.name === 'apps/overlays/production');
+      const change = production?.changes[0];
+      assert.equal(change?.id, 'apps/v1 Deployment shop-production/frontend');
+      await vscode.commands.executeCommand('driftless.openChange', production!.name, change);
+      const tab = await until('the diff editor', () => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        return input instanceof vscode.TabInputTextDiff ? input : undefined;
+      });
+      const left = (await vscode.workspace.openTextDocument(tab.original)).getText();
+      const right = (await vscode.workspace.openTextDocument(tab.modified)).getText();
+      assert.match(left, /cpu: 100m/);
+      assert.match(right, /cpu: 250m/);
+    } finally {
+      await writeFile(patch, original);
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder('sample-repo').uri, '.git'), { recursive: true });
     }
   });
 });
