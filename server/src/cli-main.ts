@@ -98,15 +98,6 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
     if (format !== 'yaml' && format !== 'json')
       return { exitCode: 2, stdout: '', stderr: `driftless: --format must be yaml or json, not "${format}"` };
     if (rest.length !== 1) return { exitCode: 2, stdout: '', stderr: `driftless: render takes one environment or path\n\n${HELP}` };
-    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeout !== undefined && !(timeout > 0))
-      return { exitCode: 2, stdout: '', stderr: `driftless: --timeout must be a number of seconds` };
-    const tools: RenderTools = {
-      ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
-      ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),
-      ...(values.helm ? { helm: resolve(values.helm) } : {}),
-      ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
-    };
     return runRender({ target: rest[0]!, format, cwd: process.cwd(), tools });
   }
   if (command === 'environments') {
