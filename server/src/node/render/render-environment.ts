@@ -1,8 +1,9 @@
 // Runs a render plan (engine/render) with the real tools: kustomize (or kubectl kustomize), helm template, or the
 // manifests of a folder; applies Flux's post-build substitution. The tools' own errors are passed on as they are.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { isComponentText, originWrapper, trackedObjects, type TrackedObject } from '../../engine/render/origins';
 import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
 import { findTool, runTool } from './run-tool';
 
@@ -83,5 +84,39 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
         if (scratch) rmSync(scratch, { recursive: true, force: true });
       }
     }
+  }
+}
+
+/**
+ * A kustomize build with each object's source file (engine/render/origins): the folder built through a temporary
+ * wrapping kustomization that asks kustomize to record origins. Origins are returned as absolute paths.
+ */
+export async function renderWithOrigins(
+  folder: string,
+  tools: RenderTools,
+  signal?: AbortSignal,
+): Promise<{ ok: true; objects: TrackedObject[] } | { ok: false; error: string }> {
+  const kustomize = kustomizeCommand(tools);
+  if (!kustomize) return { ok: false, error: 'Neither kustomize nor kubectl was found: install one, or set driftless.kustomizePath.' };
+  const wrapper = mkdtempSync(join(tmpdir(), 'driftless-origins-'));
+  try {
+    const kustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
+      .map((name) => join(folder, name))
+      .find((path) => existsSync(path));
+    const isComponent = kustomization !== undefined && isComponentText(readFileSync(kustomization, 'utf8'));
+    writeFileSync(join(wrapper, 'kustomization.yaml'), originWrapper(relative(wrapper, folder), isComponent));
+    const result = await runTool(kustomize.command, [...kustomize.args, wrapper], {
+      timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(signal ? { signal } : {}),
+    });
+    if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
+    return {
+      ok: true,
+      objects: trackedObjects(result.stdout).map((tracked) =>
+        tracked.origin ? { ...tracked, origin: resolve(wrapper, tracked.origin) } : tracked,
+      ),
+    };
+  } finally {
+    rmSync(wrapper, { recursive: true, force: true });
   }
 }
