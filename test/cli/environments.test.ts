@@ -1,11 +1,18 @@
 // `driftless environments` as a pipeline runs it: text for people, JSON for scripts, over the sample repository.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
-const SAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
+/**
+ * A copy of the sample repository outside any git repository: inside this project's checkout its Flux objects would be
+ * judged against this project's git remotes (which are not the sample's).
+ */
+const SAMPLE = join(mkdtempSync(join(tmpdir(), 'driftless-sample-')), 'sample-repo');
+cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), SAMPLE, { recursive: true });
 
 function driftless(args: string[]) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: SAMPLE, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

@@ -9,7 +9,12 @@ import { REPO_ROOT } from '../helpers/engine';
 import { kubernetesTools, type KubernetesTools } from '../helpers/kubernetes-tools';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
-const SAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
+/**
+ * A copy of the sample repository outside any git repository: inside this project's checkout its Flux objects would be
+ * judged against this project's git remotes (which are not the sample's).
+ */
+const SAMPLE = join(mkdtempSync(join(tmpdir(), 'driftless-sample-')), 'sample-repo');
+cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), SAMPLE, { recursive: true });
 
 function driftless(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
