@@ -46,6 +46,21 @@ export function fieldName(path: JsonPath): string {
   return `\`${last}\``;
 }
 
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'null',
+};
+
+/** JSON Schema type names as messages say them: "an integer or a string". */
+export function typeWords(types: readonly string[]): string {
+  return types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+}
+
 /** "the string "three"", "the number 1.5", "a list", ... */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

@@ -9,7 +9,7 @@ import { explainBadQuantity, parseQuantity } from '../kubernetes/quantity';
 import { INT_OR_STRING_DEFINITION, QUANTITY_DEFINITION, schemaTypes, type SchemaNode, type SchemaResolver } from '../schema/schema-node';
 import { closestMatch } from '../text/suggest';
 import type { JsonPath, PathSegment } from '../yaml/locate';
-import { describeValue, fieldName, finding, isPlaceholder, type Finding } from './finding';
+import { describeValue, fieldName, finding, isPlaceholder, typeWords, type Finding } from './finding';
 import { checkFormat } from './formats';
 
 const MAX_DEPTH = 120;
@@ -36,14 +36,6 @@ export interface ValidationOptions {
 const PATCH_DIRECTIVE = /^\$(?:patch|retainKeys|setElementOrder\/|deleteFromPrimitiveList\/)/;
 
 const TYPE_BITS: Record<string, number> = { string: 1, integer: 2, number: 4 | 2, boolean: 8, object: 16, array: 32, null: 64 };
-const TYPE_WORDS: Record<string, string> = {
-  integer: 'an integer',
-  number: 'a number',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'a mapping',
-  array: 'a list',
-};
 
 function typeBit(value: unknown): number {
   switch (typeof value) {
@@ -228,7 +220,7 @@ function visit(value: unknown, node: CompiledNode, compiler: SchemaCompiler, wal
 }
 
 function reportType(value: unknown, node: CompiledNode, walk: Walk): void {
-  const wanted = node.typeNames.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+  const wanted = typeWords(node.typeNames);
   let message = `${fieldName(walk.path)} must be ${wanted}, got ${describeValue(value)}.`;
   if (node.typeNames.includes('string') && (typeof value === 'boolean' || typeof value === 'number')) {
     message += ` Quote it to keep it a string${typeof value === 'boolean' ? ' (YAML reads yes/no/on/off/true/false unquoted as booleans)' : ''}.`;

@@ -4,7 +4,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestMatch } from '../text/suggest';
 import { ajvFor } from '../validate/ajv';
-import { describeValue, fieldName, finding, isPlaceholder, type FixHint, type Finding } from '../validate/finding';
+import { describeValue, fieldName, finding, isPlaceholder, typeWords, type FixHint, type Finding } from '../validate/finding';
 import { pathOfPointer, valueAt } from '../yaml/json-value';
 import type { DocumentContent } from '../yaml/parse-documents';
 import type { JsonPath, LocateTarget, PathSegment } from '../yaml/locate';
@@ -249,20 +249,6 @@ function collapseUnions(errors: readonly ErrorObject[]): Collapsed[] {
 
 function within(instancePath: string, parent: string): boolean {
   return instancePath === parent || instancePath.startsWith(parent + '/');
-}
-
-const TYPE_WORDS: Record<string, string> = {
-  integer: 'an integer',
-  number: 'a number',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'a mapping',
-  array: 'a list',
-  null: 'null',
-};
-
-function typeWords(types: readonly string[]): string {
-  return types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
 }
 
 function shown(value: unknown): string {

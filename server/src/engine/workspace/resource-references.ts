@@ -163,11 +163,14 @@ function rbacReferences(binding: Json, out: Collector): void {
       out.add('ServiceAccount', '', subject.name, ['subjects', i, 'name'], { namespace: subject.namespace });
 }
 
+/** A Flux `sourceRef` or `chartRef` ({kind, name, namespace?}) at `at`. */
+function fluxSource(ref: unknown, at: JsonPath, out: Collector): void {
+  if (isRecord(ref) && typeof ref.kind === 'string')
+    out.add(ref.kind, FLUX_SOURCE_GROUP, ref.name, [...at, 'name'], { namespace: ref.namespace });
+}
+
 function fluxKustomizationReferences(spec: Json, out: Collector): void {
-  if (isRecord(spec.sourceRef) && typeof spec.sourceRef.kind === 'string')
-    out.add(spec.sourceRef.kind, FLUX_SOURCE_GROUP, spec.sourceRef.name, ['spec', 'sourceRef', 'name'], {
-      namespace: spec.sourceRef.namespace,
-    });
+  fluxSource(spec.sourceRef, ['spec', 'sourceRef'], out);
   for (const [dependency, i] of records(spec.dependsOn))
     out.add('Kustomization', 'kustomize.toolkit.fluxcd.io', dependency.name, ['spec', 'dependsOn', i, 'name'], {
       namespace: dependency.namespace,
@@ -176,14 +179,8 @@ function fluxKustomizationReferences(spec: Json, out: Collector): void {
 
 function helmReleaseReferences(spec: Json, out: Collector): void {
   const chartSpec = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
-  if (chartSpec && isRecord(chartSpec.sourceRef) && typeof chartSpec.sourceRef.kind === 'string')
-    out.add(chartSpec.sourceRef.kind, FLUX_SOURCE_GROUP, chartSpec.sourceRef.name, ['spec', 'chart', 'spec', 'sourceRef', 'name'], {
-      namespace: chartSpec.sourceRef.namespace,
-    });
-  if (isRecord(spec.chartRef) && typeof spec.chartRef.kind === 'string')
-    out.add(spec.chartRef.kind, FLUX_SOURCE_GROUP, spec.chartRef.name, ['spec', 'chartRef', 'name'], {
-      namespace: spec.chartRef.namespace,
-    });
+  fluxSource(chartSpec?.sourceRef, ['spec', 'chart', 'spec', 'sourceRef'], out);
+  fluxSource(spec.chartRef, ['spec', 'chartRef'], out);
   for (const [dependency, i] of records(spec.dependsOn))
     out.add('HelmRelease', 'helm.toolkit.fluxcd.io', dependency.name, ['spec', 'dependsOn', i, 'name'], {
       namespace: dependency.namespace,
