@@ -135,6 +135,11 @@ export const RULES = {
   },
   'helm-values-schema': { severity: 'error', category: 'references', summary: "A Helm values file breaks its chart's values.schema.json." },
   'kustomization-cycle': { severity: 'error', category: 'references', summary: 'Kustomizations include each other in a cycle.' },
+  'render-failed': {
+    severity: 'error',
+    category: 'references',
+    summary: 'kustomize or helm failed to render an environment (their message, on the file it names).',
+  },
   'schema-unavailable': { severity: 'info', category: 'project', summary: 'A schema named by a modeline cannot be loaded offline.' },
   'invalid-config': { severity: 'warning', category: 'project', summary: 'A .driftless.yaml setting cannot be used as written.' },
   ...POLICY_RULES,

@@ -17,7 +17,7 @@ import { SchemaCatalog } from '../engine/schema/catalog';
 import { crdFromManifest, CrdRegistry, type CrdDefinition } from '../engine/schema/crds';
 import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
-import { KustomizationIndex, readKustomization } from '../engine/workspace/kustomization';
+import { KustomizationIndex, readKustomization, type KustomizationFacts } from '../engine/workspace/kustomization';
 import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
 import {
   checkDeliveredPaths,
@@ -41,7 +41,8 @@ import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
 import { kustomizationFileIn, type WorkspaceFiles } from '../engine/workspace/workspace-files';
 import type { Finding } from '../engine/validate/finding';
-import { toDiagnostics, type Diagnostic } from '../engine/validate/report';
+import { severityOf, toDiagnostics, type Diagnostic } from '../engine/validate/report';
+import type { Severity } from '../engine/rules';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
@@ -361,6 +362,46 @@ export class Project implements ValidationHost {
         (entry) => resolve(dirname(path), entry),
         (entry) => this.files.kindOf(entry) !== undefined,
       ),
+    );
+  }
+
+  /** Every kustomization file of the project. */
+  kustomizationFiles(): string[] {
+    return this.kustomizations.paths();
+  }
+
+  /** The kustomization files that name `path` as a resource, patch or component. */
+  kustomizationsNaming(path: string): string[] {
+    return this.kustomizations.paths().filter((file) => {
+      const facts = this.kustomizations.factsOf(file);
+      return !!facts && [...facts.resources, ...facts.patches, ...facts.components].includes(path);
+    });
+  }
+
+  /** What a kustomization file says (its patches, resources, namespace), as the index knows it. */
+  kustomizationFacts(path: string): KustomizationFacts | undefined {
+    return this.kustomizations.factsOf(path);
+  }
+
+  /**
+   * The findings of a rendered object as the API server would judge it: the checks of one document, with the
+   * project's Kubernetes version and rule settings (rules set off are left out). Checks across files judge the
+   * sources, not renders.
+   */
+  validateRendered(text: string): { finding: Finding; severity: Severity }[] {
+    const documents = parseDocuments(text);
+    const facts = {
+      path: join(this.root, 'rendered.yaml'),
+      inHelmChartTemplates: false,
+      kustomizePatch: false,
+      namespaceSetByKustomize: false,
+    };
+    const report = this.validator.validate(facts, documents, this.config.kubernetesVersion);
+    return report.documents.flatMap(({ findings }) =>
+      findings.flatMap((finding) => {
+        const severity = severityOf(finding, this.config.rules);
+        return severity === 'off' ? [] : [{ finding, severity }];
+      }),
     );
   }
 

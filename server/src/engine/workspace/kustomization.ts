@@ -219,6 +219,11 @@ export class KustomizationIndex {
     return [...this.byPath.keys()];
   }
 
+  /** What the kustomization file at `path` says, when the index knows it. */
+  factsOf(path: string): KustomizationFacts | undefined {
+    return this.byPath.get(path);
+  }
+
   isPatch(file: string): boolean {
     return this.derive().patches.has(file);
   }

@@ -89,12 +89,14 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
 
 /**
  * A kustomize build with each object's source file (engine/render/origins): the folder built through a temporary
- * wrapping kustomization that asks kustomize to record origins. Origins are returned as absolute paths.
+ * wrapping kustomization that asks kustomize to record origins and transformations. Paths are returned absolute.
  */
 export async function renderWithOrigins(
   folder: string,
   tools: RenderTools,
   signal?: AbortSignal,
+  /** Flux post-build variables, substituted as kustomize-controller does after the build. */
+  substitute?: Record<string, string>,
 ): Promise<{ ok: true; objects: TrackedObject[] } | { ok: false; error: string }> {
   const kustomize = kustomizeCommand(tools);
   if (!kustomize) return { ok: false, error: 'Neither kustomize nor kubectl was found: install one, or set driftless.kustomizePath.' };
@@ -112,9 +114,11 @@ export async function renderWithOrigins(
     if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
     return {
       ok: true,
-      objects: trackedObjects(result.stdout).map((tracked) =>
-        tracked.origin ? { ...tracked, origin: resolve(wrapper, tracked.origin) } : tracked,
-      ),
+      objects: trackedObjects(substitute ? substituteVariables(result.stdout, substitute) : result.stdout).map((tracked) => ({
+        ...tracked,
+        ...(tracked.origin ? { origin: resolve(wrapper, tracked.origin) } : {}),
+        patchedIn: tracked.patchedIn.map((file) => resolve(wrapper, file)),
+      })),
     };
   } finally {
     rmSync(wrapper, { recursive: true, force: true });

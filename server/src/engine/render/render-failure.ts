@@ -1,0 +1,69 @@
+// Which file a failed render is about, read from kustomize's or helm's own message: the template and line helm names
+// (`(chart/templates/x.yaml:9)`, `template: chart/templates/x.yaml:16:10:`), the values file it failed to parse, the
+// resource or patch kustomize could not read (a missing one: the kustomization that names it). Else the render's root.
+
+export interface FailureHost {
+  /** Whether a file exists. */
+  isFile(path: string): boolean;
+  /** `relative` resolved against `folder`. */
+  resolve(folder: string, relative: string): string;
+  /** The kustomization files of the repository that name `path` (a resource, patch or component). */
+  kustomizationsNaming(path: string): string[];
+}
+
+export interface FailurePlace {
+  file: string;
+  /** 0-based line, when the message gives one. */
+  line?: number;
+}
+
+/** What a render failed on: where its tool was started (a kustomization folder or a chart folder). */
+export interface FailedRender {
+  kind: 'kustomize' | 'helm';
+  /** The kustomization folder or the chart folder. */
+  folder: string;
+  /** The file to blame when the message names none: the kustomization, or the chart's Chart.yaml. */
+  rootFile: string;
+  /** Folders that relative names in the message may start from (the kustomizations of the build). */
+  folders: string[];
+}
+
+const TEMPLATE_AT = /([\w.-]+(?:\/[\w.-]+)*\/templates\/[\w./-]+?):(\d+)(?::\d+)?\b/;
+const TEMPLATE_NAMED = /\b(?:on|in) ([\w.-]+(?:\/[\w.-]+)*\/templates\/[\w./-]+\.\w+)/;
+const ABSOLUTE = /(?:^|[\s'"(`])(\/[^\s'"`():]+)/g;
+const QUOTED_OR_NAMED = /(?:from '([^']+)'|in File: (\S+)|path\(([^)]+)\))/g;
+const YAML_LINE = /yaml: line (\d+)/;
+
+export function failurePlace(message: string, render: FailedRender, host: FailureHost): FailurePlace {
+  const yamlLine = YAML_LINE.exec(message);
+  const lineOf = (match: RegExpExecArray | null) => (match ? Number(match[1]) - 1 : undefined);
+  if (render.kind === 'helm') {
+    const at = TEMPLATE_AT.exec(message);
+    if (at) {
+      const file = host.resolve(render.folder, at[1]!.split('/').slice(1).join('/'));
+      if (host.isFile(file)) return { file, line: Number(at[2]) - 1 };
+    }
+    const named = TEMPLATE_NAMED.exec(message);
+    if (named) {
+      // The line of a YAML error counts in the rendered output, not in the template: the template is named, no line.
+      const file = host.resolve(render.folder, named[1]!.split('/').slice(1).join('/'));
+      if (host.isFile(file)) return { file };
+    }
+  }
+  for (const match of message.matchAll(ABSOLUTE)) {
+    const path = match[1]!.replace(/[.,;]+$/, '');
+    if (host.isFile(path)) return { file: path, ...(yamlLine ? { line: lineOf(yamlLine)! } : {}) };
+    const naming = host.kustomizationsNaming(path);
+    if (naming.length) return { file: naming[0]! };
+  }
+  for (const match of message.matchAll(QUOTED_OR_NAMED)) {
+    const relative = (match[1] ?? match[2] ?? match[3])!.trim();
+    for (const folder of [render.folder, ...render.folders]) {
+      const path = host.resolve(folder, relative);
+      if (host.isFile(path)) return { file: path, ...(yamlLine ? { line: lineOf(yamlLine)! } : {}) };
+      const naming = host.kustomizationsNaming(path);
+      if (naming.length) return { file: naming[0]! };
+    }
+  }
+  return { file: render.rootFile };
+}

@@ -1,0 +1,227 @@
+// Validation of what an environment really receives: its render checked as the API server would judge each object,
+// every finding traced back to the line that produced it (an overlay's patch, a values file's key, a template line,
+// the resource file), and a failed render reported on the file its tool's message names.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { Environment } from '../../engine/environments/environment';
+import { failurePlace, type FailedRender } from '../../engine/render/render-failure';
+import { renderPlan, type RenderPlan } from '../../engine/render/render-plan';
+import { splitHelmOutput, templateFile, traceHelmValue, type ValuesSource } from '../../engine/render/trace-helm';
+import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/render/trace-kustomize';
+import type { RuleId, Severity } from '../../engine/rules';
+import type { Finding } from '../../engine/validate/finding';
+import { LineIndex, type Range } from '../../engine/yaml/line-index';
+import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-documents';
+import type { Project } from '../project';
+import { readTextFile } from '../read-text-file';
+import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-environment';
+
+export interface RenderedFinding {
+  /** The source file the finding is traced to, and where in it (as the file is on disk). */
+  file: string;
+  range: Range;
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  /** The environment whose render has it. */
+  environment: string;
+  /** The rendered object, `Deployment prod-web`; undefined for a failed render. */
+  object?: string;
+}
+
+export interface RenderedCheck {
+  findings: RenderedFinding[];
+  /** Why nothing was rendered (an environment rendered from another repository, a plain folder validated as it is). */
+  skipped?: string;
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Files read while tracing one render, each parsed once. */
+class SourceFiles implements TraceSources {
+  private readonly parsed = new Map<string, { text: string; documents: readonly ParsedDocument[] } | undefined>();
+
+  constructor(private readonly project: Project) {}
+
+  read(file: string): { text: string; documents: readonly ParsedDocument[] } | undefined {
+    if (!this.parsed.has(file)) {
+      const text = readTextFile(file);
+      this.parsed.set(file, text.ok ? { text: text.text, documents: parseDocuments(text.text) } : undefined);
+    }
+    return this.parsed.get(file);
+  }
+
+  documents(file: string): readonly ParsedDocument[] | undefined {
+    return this.read(file)?.documents;
+  }
+
+  kustomization(file: string) {
+    return this.project.kustomizationFacts(file);
+  }
+
+  /** Offsets in a file as a line and character range; the first line when the file cannot be read. */
+  range(file: string, start: number, end: number): Range {
+    const text = this.read(file)?.text;
+    if (text === undefined) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return new LineIndex(text).rangeOf(start, end);
+  }
+
+  lineRange(file: string, line: number): Range {
+    const lines = (this.read(file)?.text ?? '').split('\n');
+    const at = Math.min(Math.max(line, 0), Math.max(lines.length - 1, 0));
+    return { start: { line: at, character: 0 }, end: { line: at, character: lines[at]?.length ?? 0 } };
+  }
+}
+
+function describe(value: Json): string {
+  const name = isRecord(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '(no name)';
+  return `${String(value.kind)} ${name}`;
+}
+
+/** Findings a render can have that its sources cannot: errors and warnings (hints about unknown kinds stay at the source). */
+function judged(project: Project, text: string): { finding: Finding; severity: Severity }[] {
+  return project.validateRendered(text).filter(({ finding, severity }) => severity !== 'info' && finding.path !== undefined);
+}
+
+function renderedFinding(
+  location: { file: string; range: Range },
+  found: { finding: Finding; severity: Severity },
+  environment: string,
+  object: string,
+): RenderedFinding {
+  return {
+    ...location,
+    rule: found.finding.rule,
+    severity: found.severity,
+    message: `${found.finding.message} (${object}, as rendered for ${environment})`,
+    environment,
+    object,
+  };
+}
+
+/** The kustomization or Chart.yaml a render starts from: where a finding that leads nowhere else is shown. */
+function rootFileOf(plan: RenderPlan & { kind: 'kustomize' | 'helm' }): string {
+  if (plan.kind === 'helm') return join(plan.chart, 'Chart.yaml');
+  return (
+    ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((name) => join(plan.folder, name)).find(existsSync) ?? plan.folder
+  );
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function failure(
+  error: string,
+  plan: RenderPlan & { kind: 'kustomize' | 'helm' },
+  project: Project,
+  sources: SourceFiles,
+  environment: string,
+): RenderedFinding {
+  const render: FailedRender = {
+    kind: plan.kind,
+    folder: plan.kind === 'helm' ? plan.chart : plan.folder,
+    rootFile: rootFileOf(plan),
+    folders: plan.kind === 'kustomize' ? [...new Set(project.kustomizationFiles().map((file) => dirname(file)))] : [],
+  };
+  const place = failurePlace(error, render, {
+    isFile,
+    resolve: (folder, relative) => resolve(folder, relative),
+    kustomizationsNaming: (path) => project.kustomizationsNaming(path),
+  });
+  return {
+    file: place.file,
+    range: sources.lineRange(place.file, place.line ?? 0),
+    rule: 'render-failed',
+    severity: 'error',
+    message: `Rendering ${environment} failed: ${error.trim()}`,
+    environment,
+  };
+}
+
+/** The values Helm merges for a plan, in order: the chart's values.yaml, the values files, the inline values. */
+function valuesSources(plan: RenderPlan & { kind: 'helm' }, environment: Environment, sources: SourceFiles): ValuesSource[] {
+  const values: ValuesSource[] = [];
+  for (const file of [join(plan.chart, 'values.yaml'), ...plan.valuesFiles]) {
+    const document = sources.documents(file)?.[0];
+    if (document) values.push({ file, document, prefix: [] });
+  }
+  const object = environment.object;
+  if (plan.values !== undefined && environment.file && isRecord(object)) {
+    const document = sources
+      .documents(environment.file)
+      ?.find((d) => isRecord(d.content.value) && JSON.stringify(d.content.value) === JSON.stringify(object));
+    const spec = isRecord(object.spec) ? object.spec : {};
+    const prefix = isRecord(spec.values)
+      ? ['spec', 'values']
+      : isRecord(spec.source) && isRecord(spec.source.helm) && isRecord(spec.source.helm.valuesObject)
+        ? ['spec', 'source', 'helm', 'valuesObject']
+        : undefined;
+    if (document && prefix) values.push({ file: environment.file, document, prefix });
+  }
+  return values;
+}
+
+/** Renders an environment and validates what it renders (never in an untrusted workspace: the caller checks). */
+export async function checkEnvironmentRender(
+  project: Project,
+  environment: Environment,
+  tools: RenderTools,
+  signal?: AbortSignal,
+): Promise<RenderedCheck> {
+  const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+  if (plan.kind === 'none') return { findings: [], skipped: plan.why };
+  if (plan.kind === 'directory') return { findings: [], skipped: 'its manifests are validated as they are written' };
+  const sources = new SourceFiles(project);
+  const findings: RenderedFinding[] = [];
+  const at = (location: SourceLocation | { file: string; start: number; end: number }) => ({
+    file: location.file,
+    range: sources.range(location.file, location.start, location.end),
+  });
+  if (plan.kind === 'kustomize') {
+    const rendered = await renderWithOrigins(plan.folder, tools, signal, plan.substitute);
+    if (!rendered.ok) return { findings: [failure(rendered.error, plan, project, sources, environment.name)] };
+    const rootFile = rootFileOf(plan);
+    for (const tracked of rendered.objects) {
+      for (const found of judged(project, stringify(tracked.object))) {
+        const location = traceKustomizeValue(
+          tracked.object,
+          tracked.origin,
+          tracked.patchedIn,
+          found.finding.path!,
+          found.finding.target ?? 'value',
+          sources,
+        );
+        const place = location ? at(location) : { file: rootFile, range: sources.lineRange(rootFile, 0) };
+        findings.push(renderedFinding(place, found, environment.name, describe(tracked.object)));
+      }
+    }
+    return { findings };
+  }
+  const rendered = await renderPlanWith(plan, tools, signal);
+  if (!rendered.ok) return { findings: [failure(rendered.error, plan, project, sources, environment.name)] };
+  const values = valuesSources(plan, environment, sources);
+  for (const object of splitHelmOutput(rendered.yaml)) {
+    const value = parseDocuments(object.text)[0]?.content.value;
+    if (!isRecord(value)) continue;
+    const template = object.source ? templateFile(object.source, plan.chart, join) : undefined;
+    const templateText = template ? readTextFile(template) : undefined;
+    for (const found of judged(project, object.text)) {
+      const place =
+        template && templateText?.ok
+          ? at(traceHelmValue(template, templateText.text, found.finding.path!, found.finding.target ?? 'value', values))
+          : { file: rootFileOf(plan), range: sources.lineRange(rootFileOf(plan), 0) };
+      findings.push(renderedFinding(place, found, environment.name, describe(value)));
+    }
+  }
+  return { findings };
+}

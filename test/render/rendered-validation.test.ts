@@ -1,0 +1,232 @@
+// Validation of rendered output with the real kubectl and helm: each finding of a render is shown where the user
+// edits it (the overlay's patch line, the values key, the template line), and a failed render on the file its tool
+// names.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { checkEnvironmentRender, type RenderedFinding } from '../../server/src/node/render/rendered-validation';
+import { Project } from '../../server/src/node/project';
+import { SchemaFiles } from '../../server/src/node/schema-files';
+import { kubernetesTools, type KubernetesTools } from '../helpers/kubernetes-tools';
+
+const BASE_DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: sidecar
+          image: envoy:1.30
+        - name: web
+          image: nginx:1.27
+          resources:
+            limits:
+              memory: 512Mi
+`;
+
+const MEMORY_PATCH = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          resources:
+            requests:
+              memory: 1Gi
+`;
+
+const DEPLOYMENT_TEMPLATE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicaCount }}
+  selector:
+    matchLabels: {app: {{ .Release.Name }}}
+  template:
+    metadata:
+      labels: {app: {{ .Release.Name }}}
+    spec:
+      containers:
+        - name: app
+          image: "{{ .Values.image }}"
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+`;
+
+describe('Rendered output validated and traced back to its source', function () {
+  this.timeout(60_000);
+  let tools: KubernetesTools;
+  let root: string;
+
+  const write = (relative: string, text: string) => {
+    mkdirSync(dirname(join(root, relative)), { recursive: true });
+    writeFileSync(join(root, relative), text);
+  };
+  const check = async (environment: string): Promise<RenderedFinding[]> => {
+    const project = new Project(root, new SchemaFiles());
+    project.scan();
+    const found = project.environments().find((e) => e.name === environment);
+    assert.ok(
+      found,
+      `environments: ${project
+        .environments()
+        .map((e) => e.name)
+        .join(', ')}`,
+    );
+    return (await checkEnvironmentRender(project, found, { kubectl: tools.kubectl, helm: tools.helm })).findings;
+  };
+  const lineOf = (relative: string, line: number, finding: RenderedFinding | undefined) => {
+    assert.ok(finding, 'a finding');
+    assert.equal(finding.file, join(root, relative));
+    assert.equal(finding.range.start.line, line, JSON.stringify(finding));
+  };
+
+  before(function () {
+    const found = kubernetesTools();
+    if ('missing' in found) {
+      console.log(`      not run: ${found.missing}`);
+      this.skip();
+    }
+    tools = found;
+  });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'driftless-rendered-'));
+    write('.driftless.yaml', 'kubernetesVersion: "1.32"\n');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('flags the overlay patch line that raises a request above the base limit', async () => {
+    write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    write('base/deployment.yaml', BASE_DEPLOYMENT);
+    write('overlays/prod/kustomization.yaml', 'resources: [../../base]\nnamePrefix: prod-\npatches:\n  - path: memory.yaml\n');
+    write('overlays/prod/memory.yaml', MEMORY_PATCH);
+    const findings = await check('overlays/prod');
+    assert.equal(findings.length, 1, JSON.stringify(findings, null, 2));
+    const [finding] = findings;
+    assert.equal(finding?.rule, 'requests-exceed-limits');
+    assert.match(finding.message, /Deployment prod-web, as rendered for overlays\/prod/);
+    lineOf('overlays/prod/memory.yaml', 11, finding);
+    assert.equal(finding?.range.start.character, 'memory: '.length + 14);
+  });
+
+  it('flags the line of an inline patch inside the kustomization, and JSON 6902 operations', async () => {
+    write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    write('base/deployment.yaml', BASE_DEPLOYMENT);
+    write(
+      'overlays/inline/kustomization.yaml',
+      [
+        'resources: [../../base]',
+        'patches:',
+        '  - target: {kind: Deployment, name: web}',
+        '    patch: |-',
+        '      - op: add',
+        '        path: /spec/replicas',
+        '        value: three',
+        '  - patch: |-',
+        '      apiVersion: apps/v1',
+        '      kind: Deployment',
+        '      metadata: {name: web}',
+        '      spec:',
+        '        template:',
+        '          spec:',
+        '            containers:',
+        '              - name: web',
+        '                resources: {requests: {memory: 2Gi}}',
+        '',
+      ].join('\n'),
+    );
+    const findings = await check('overlays/inline');
+    const replicas = findings.find((f) => f.rule === 'schema-type');
+    lineOf('overlays/inline/kustomization.yaml', 6, replicas);
+    assert.equal(replicas?.range.start.character, '        value: '.length);
+    lineOf(
+      'overlays/inline/kustomization.yaml',
+      16,
+      findings.find((f) => f.rule === 'requests-exceed-limits'),
+    );
+  });
+
+  it('shows a finding in the base when the base wrote the value', async () => {
+    write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    write(
+      'base/deployment.yaml',
+      BASE_DEPLOYMENT.replace('memory: 512Mi', 'memory: 512Mi\n            requests:\n              memory: 1Gi'),
+    );
+    write('overlays/dev/kustomization.yaml', 'resources: [../../base]\nnamespace: dev\n');
+    const findings = await check('overlays/dev');
+    lineOf(
+      'base/deployment.yaml',
+      20,
+      findings.find((f) => f.rule === 'requests-exceed-limits'),
+    );
+  });
+
+  it('flags the values key a template reads, in the last values file that sets it', async () => {
+    write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    write('charts/web/values.yaml', 'replicaCount: 2\nimage: nginx:1.27\nresources:\n  limits:\n    memory: 256Mi\n');
+    write('charts/web/templates/deployment.yaml', DEPLOYMENT_TEMPLATE);
+    write('charts/web/values-prod.yaml', '# production\nreplicaCount: three\nresources:\n  limits:\n    memory: lots\n');
+    write(
+      '.driftless.yaml',
+      'kubernetesVersion: "1.32"\nenvironments:\n  - name: web-prod\n    source:\n      chart: charts/web\n      valuesFiles: [charts/web/values-prod.yaml]\n',
+    );
+    const findings = await check('web-prod');
+    lineOf(
+      'charts/web/values-prod.yaml',
+      1,
+      findings.find((f) => f.rule === 'schema-type'),
+    );
+    assert.equal(findings.find((f) => f.rule === 'schema-type')?.range.start.character, 'replicaCount: '.length);
+    lineOf(
+      'charts/web/values-prod.yaml',
+      4,
+      findings.find((f) => f.rule === 'invalid-quantity'),
+    );
+  });
+
+  it('flags the template line when no values key is involved', async () => {
+    write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    write('charts/web/values.yaml', 'replicaCount: 2\nimage: nginx:1.27\nresources: {}\n');
+    write('charts/web/templates/deployment.yaml', DEPLOYMENT_TEMPLATE.replace('        - name: app', '        - name: App_1'));
+    write('.driftless.yaml', 'environments:\n  - name: web\n    source: {chart: charts/web}\n');
+    const findings = await check('web');
+    lineOf(
+      'charts/web/templates/deployment.yaml',
+      13,
+      findings.find((f) => f.rule === 'invalid-name'),
+    );
+  });
+
+  it('reports a failed render on the file the tool names', async () => {
+    write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    write('base/deployment.yaml', BASE_DEPLOYMENT);
+    write('overlays/broken/kustomization.yaml', 'resources: [../../base]\npatches:\n  - path: gone.yaml\n');
+    let findings = await check('overlays/broken');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.rule, 'render-failed');
+    lineOf('overlays/broken/kustomization.yaml', 0, findings[0]);
+    assert.match(findings[0].message, /gone\.yaml/);
+
+    write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    write('charts/web/values.yaml', 'replicaCount: 2\n');
+    write(
+      'charts/web/templates/deployment.yaml',
+      DEPLOYMENT_TEMPLATE.replace('.Values.replicaCount }}', '.Values.replicaCount | nosuchfunction }}'),
+    );
+    write('.driftless.yaml', 'environments:\n  - name: web\n    source: {chart: charts/web}\n');
+    findings = await check('web');
+    assert.equal(findings[0]?.rule, 'render-failed');
+    lineOf('charts/web/templates/deployment.yaml', 5, findings[0]);
+  });
+});
