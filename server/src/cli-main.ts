@@ -18,6 +18,8 @@ Commands:
     --kubernetes-version X.Y   Validate against this Kubernetes version (default: .driftless.yaml, else newest bundled)
     --format text|json|sarif   Output format (default: text)
     --no-color                 Plain text output
+    --rendered                 Also render every environment (kustomize, helm) and report what its rendered objects
+                               would have rejected, on the source line that causes it (with the render options)
 
   environments [path]      List the environments: Argo CD Applications, Flux Kustomizations and HelmReleases,
                            overlays nothing includes, and those .driftless.yaml declares.
@@ -61,6 +63,7 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
         timeout: { type: 'string' },
         base: { type: 'string' },
         env: { type: 'string' },
+        rendered: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -117,6 +120,7 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
     color: !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR,
     toolVersion: VERSION,
     ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
+    ...(values.rendered ? { rendered: tools } : {}),
   });
 }
 

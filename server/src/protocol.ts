@@ -21,6 +21,8 @@ export interface DriftlessSettings {
   kubectlPath?: string;
   kustomizePath?: string;
   helmPath?: string;
+  /** Render environments in the background and show their findings on the source lines (default true). */
+  validateRenderedOutput?: boolean;
 }
 
 export interface DocumentStatusParams {

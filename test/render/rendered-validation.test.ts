@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkEnvironmentRender, type RenderedFinding } from '../../server/src/node/render/rendered-validation';
+import { checkEnvironmentRender, renderedMessage, type RenderedFinding } from '../../server/src/node/render/rendered-validation';
 import { Project } from '../../server/src/node/project';
 import { SchemaFiles } from '../../server/src/node/schema-files';
 import { kubernetesTools, type KubernetesTools } from '../helpers/kubernetes-tools';
@@ -113,11 +113,11 @@ describe('Rendered output validated and traced back to its source', function () 
     write('overlays/prod/memory.yaml', MEMORY_PATCH);
     const findings = await check('overlays/prod');
     assert.equal(findings.length, 1, JSON.stringify(findings, null, 2));
-    const [finding] = findings;
-    assert.equal(finding?.rule, 'requests-exceed-limits');
-    assert.match(finding.message, /Deployment prod-web, as rendered for overlays\/prod/);
+    const finding = findings[0]!;
+    assert.equal(finding.rule, 'requests-exceed-limits');
+    assert.equal(renderedMessage(finding), `${finding.message} (Deployment prod-web, as rendered for overlays/prod)`);
     lineOf('overlays/prod/memory.yaml', 11, finding);
-    assert.equal(finding?.range.start.character, 'memory: '.length + 14);
+    assert.equal(finding.range.start.character, 'memory: '.length + 14);
   });
 
   it('flags the line of an inline patch inside the kustomization, and JSON 6902 operations', async () => {
@@ -215,7 +215,8 @@ describe('Rendered output validated and traced back to its source', function () 
     let findings = await check('overlays/broken');
     assert.equal(findings.length, 1);
     assert.equal(findings[0]?.rule, 'render-failed');
-    lineOf('overlays/broken/kustomization.yaml', 0, findings[0]);
+    // On the line that names the missing patch.
+    lineOf('overlays/broken/kustomization.yaml', 2, findings[0]);
     assert.match(findings[0].message, /gone\.yaml/);
 
     write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');

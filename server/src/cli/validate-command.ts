@@ -1,11 +1,13 @@
-// `driftless validate [paths...] [--kubernetes-version X.Y] [--format text|json|sarif]`
+// `driftless validate [paths...] [--kubernetes-version X.Y] [--format text|json|sarif] [--rendered]`
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { normalizeKubernetesVersion } from '../engine/schema/kubernetes-version';
 import { findProjectRoot, Project } from '../node/project';
 import { SchemaFiles } from '../node/schema-files';
 import { formatJson, formatSarif, formatText, type CliDiagnostic, type ValidationOutput } from './output-formats';
 import { validateFileForCli } from './file-results';
+import type { RenderTools } from '../node/render/render-environment';
+import { alreadyShown, checkEnvironmentRender, mergeRenderedFindings, renderedMessage } from '../node/render/rendered-validation';
 
 export interface ValidateOptions {
   paths: string[];
@@ -14,6 +16,8 @@ export interface ValidateOptions {
   cwd: string;
   color: boolean;
   toolVersion: string;
+  /** Also render every environment with these tools and report its findings on the source lines (--rendered). */
+  rendered?: RenderTools;
 }
 
 export interface CommandResult {
@@ -22,7 +26,7 @@ export interface CommandResult {
   stderr: string;
 }
 
-export function runValidate(options: ValidateOptions): CommandResult {
+export async function runValidate(options: ValidateOptions): Promise<CommandResult> {
   const errors: string[] = [];
   const targets = (options.paths.length ? options.paths : ['.']).map((p) => resolve(options.cwd, p));
   const schemas = new SchemaFiles();
@@ -54,7 +58,9 @@ export function runValidate(options: ValidateOptions): CommandResult {
   const unique = [...new Set(files)].map((path) => ({ path, display: display(path) }));
   const results = unique.map((file) => validateFileForCli(project, file.path, file.display));
 
-  const diagnostics = collapseRepeatedNotices(results.flatMap((r) => r.diagnostics));
+  const own = results.flatMap((r) => r.diagnostics);
+  if (options.rendered) own.push(...(await renderedDiagnostics(project, targets, own, display, options.rendered)));
+  const diagnostics = collapseRepeatedNotices(own);
   errors.push(...results.flatMap((r) => (r.error ? [r.error] : [])));
   const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
   const output: ValidationOutput = {
@@ -77,6 +83,41 @@ export function runValidate(options: ValidateOptions): CommandResult {
         : formatText(output, options.color);
   const exitCode = errors.length > 0 ? 2 : output.summary.errors > 0 ? 1 : 0;
   return { exitCode, stdout, stderr: errors.map((e) => `driftless: ${e}`).join('\n') };
+}
+
+/**
+ * What the environments' renders find on the validated files: each environment rendered, its findings traced to their
+ * source lines; a finding a file's own validation already reports there is not said twice.
+ */
+async function renderedDiagnostics(
+  project: Project,
+  targets: readonly string[],
+  own: readonly CliDiagnostic[],
+  display: (path: string) => string,
+  tools: RenderTools,
+): Promise<CliDiagnostic[]> {
+  const found = [];
+  for (const environment of project.environments()) found.push(...(await checkEnvironmentRender(project, environment, tools)).findings);
+  const inTargets = (file: string) => targets.some((target) => file === target || file.startsWith(target.endsWith(sep) ? target : target + sep));
+  return mergeRenderedFindings(found)
+    .filter((finding) => inTargets(finding.file))
+    .filter((finding) => {
+      const file = display(finding.file);
+      return !alreadyShown(
+        finding,
+        own.filter((d) => d.file === file).map((d) => ({ rule: d.rule, severity: d.severity, line: d.line - 1 })),
+      );
+    })
+    .map((finding) => ({
+      file: display(finding.file),
+      line: finding.range.start.line + 1,
+      column: finding.range.start.character + 1,
+      endLine: finding.range.end.line + 1,
+      endColumn: finding.range.end.character + 1,
+      severity: finding.severity,
+      rule: finding.rule,
+      message: renderedMessage(finding),
+    }));
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 import type { CompletionItem } from '../engine/language/completion';
 import type { Diagnostic } from '../engine/validate/report';
 import type { LineIndex } from '../engine/yaml/line-index';
+import { renderedMessage, type RenderedFinding } from '../node/render/rendered-validation';
 
 export const RULES_URL = 'https://github.com/driftless-dev/driftless#rules';
 
@@ -36,6 +37,18 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
     source: 'driftless',
     message: diagnostic.message,
     data,
+  };
+}
+
+/** A finding of a render, shown on the source line it was traced to. */
+export function renderedToLspDiagnostic(finding: RenderedFinding): LspDiagnostic {
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.rule,
+    codeDescription: { href: `${RULES_URL.replace('#rules', '')}#rule-${finding.rule}` },
+    source: 'driftless',
+    message: renderedMessage(finding),
   };
 }
 

@@ -18,7 +18,7 @@ import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
 import { readTextFile, tooManyDocuments } from '../node/read-text-file';
 import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
-import { toLspDiagnostic } from './convert';
+import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
 import { codeActions } from './features/code-actions';
 import { completion } from './features/completion';
@@ -28,11 +28,13 @@ import { hover } from './features/hover';
 import { navigation } from './features/navigation';
 import { environmentLens } from './features/environment-lens';
 import { environments } from './features/environments';
-import { renderRequests } from './features/render';
+import { renderRequests, toolsOf } from './features/render';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
 import { Projects, settingsToConfig, uriToPath } from './projects';
+import { RenderedDiagnostics } from './rendered-diagnostics';
+import { alreadyShown } from '../node/render/rendered-validation';
 import { ValidationScheduler } from './validation-scheduler';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
@@ -43,12 +45,11 @@ export class DriftlessLanguageServer {
   private readonly open = new OpenDocuments();
   private readonly projects: Projects;
   private readonly scheduler: ValidationScheduler;
+  private readonly rendered: RenderedDiagnostics;
   private settings: DriftlessSettings = {};
   private canPullSettings = false;
   private canWatchFiles = false;
   private trusted = true;
-  /** Counts batches of file changes on disk (renders read the disk: their cache lasts until the next). */
-  private diskChanges = 0;
   private readonly shownSettingsProblems = new Set<string>();
   private initializedDone = false;
 
@@ -58,12 +59,21 @@ export class DriftlessLanguageServer {
   ) {
     this.projects = new Projects(schemaData);
     this.scheduler = new ValidationScheduler((uri) => this.publish(uri));
+    this.rendered = new RenderedDiagnostics({
+      projects: () => this.projects.all(),
+      trusted: () => this.trusted,
+      enabled: () => this.settings.validateRenderedOutput !== false,
+      tools: () => toolsOf(this.settings),
+      republish: (paths) => {
+        for (const state of this.open.all()) if (paths.has(state.path)) this.scheduler.soon(state.uri);
+      },
+    });
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => void this.initialized());
     connection.onDidChangeConfiguration(() => void this.reloadSettings());
     connection.onDidChangeWatchedFiles((params) => {
-      this.diskChanges++;
       for (const change of params.changes) this.fileChanged(change.uri, change.type);
+      this.rendered.schedule();
     });
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
@@ -73,11 +83,11 @@ export class DriftlessLanguageServer {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,
       settings: () => this.settings,
-      diskChanges: () => this.diskChanges,
     });
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;
+      this.rendered.schedule();
     });
 
     this.documents.onDidOpen((event) => {
@@ -161,6 +171,7 @@ export class DriftlessLanguageServer {
       this.reportSettingsProblems(project);
     }
     this.revalidateAll();
+    if (this.initializedDone) this.rendered.schedule();
   }
 
   private reportSettingsProblems(project: Project): void {
@@ -181,6 +192,7 @@ export class DriftlessLanguageServer {
 
   private async rescan(project: Project): Promise<void> {
     if (await this.projects.scan(project, (path) => this.open.isOpen(path))) this.revalidateAll(project);
+    this.rendered.schedule();
   }
 
   /** Unsaved edits of CRDs, kustomizations, resources and .driftless.yaml take effect as the user types. */
@@ -244,6 +256,10 @@ export class DriftlessLanguageServer {
     }
     const result = this.open.validate(state, document);
     const diagnostics = result.diagnostics.map((d) => toLspDiagnostic(d, result.lines));
+    // A render's finding the file's own validation already shows (a base's error in every overlay) is said once.
+    const shown = result.diagnostics.map((d) => ({ rule: d.rule, severity: d.severity, line: result.lines.positionAt(d.start).line }));
+    for (const finding of this.rendered.findingsFor(state.path))
+      if (!alreadyShown(finding, shown)) diagnostics.push(renderedToLspDiagnostic(finding));
     void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
 

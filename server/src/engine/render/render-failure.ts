@@ -9,6 +9,8 @@ export interface FailureHost {
   resolve(folder: string, relative: string): string;
   /** The kustomization files of the repository that name `path` (a resource, patch or component). */
   kustomizationsNaming(path: string): string[];
+  /** The 0-based line of a kustomization file where it names `path`, when it can be told. */
+  lineNaming(kustomization: string, path: string): number | undefined;
 }
 
 export interface FailurePlace {
@@ -53,17 +55,25 @@ export function failurePlace(message: string, render: FailedRender, host: Failur
   for (const match of message.matchAll(ABSOLUTE)) {
     const path = match[1]!.replace(/[.,;]+$/, '');
     if (host.isFile(path)) return { file: path, ...(yamlLine ? { line: lineOf(yamlLine)! } : {}) };
-    const naming = host.kustomizationsNaming(path);
-    if (naming.length) return { file: naming[0]! };
+    const named = namedBy(path, host);
+    if (named) return named;
   }
   for (const match of message.matchAll(QUOTED_OR_NAMED)) {
     const relative = (match[1] ?? match[2] ?? match[3])!.trim();
     for (const folder of [render.folder, ...render.folders]) {
       const path = host.resolve(folder, relative);
       if (host.isFile(path)) return { file: path, ...(yamlLine ? { line: lineOf(yamlLine)! } : {}) };
-      const naming = host.kustomizationsNaming(path);
-      if (naming.length) return { file: naming[0]! };
+      const named = namedBy(path, host);
+      if (named) return named;
     }
   }
   return { file: render.rootFile };
+}
+
+/** A file the tool could not read: the kustomization that names it, on the line that does. */
+function namedBy(path: string, host: FailureHost): FailurePlace | undefined {
+  const file = host.kustomizationsNaming(path)[0];
+  if (!file) return undefined;
+  const line = host.lineNaming(file, path);
+  return line === undefined ? { file } : { file, line };
 }

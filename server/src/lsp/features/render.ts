@@ -1,11 +1,12 @@
 // driftless/render and driftless/changes: an environment rendered, and every environment's rendered diff against
 // the base branch, in the server with the real tools (node/render), never in an untrusted
-// workspace, with a timeout and cancellation, and cached until a file changes on disk (renders read the disk).
+// workspace, with a timeout and cancellation; renders cached by the content of what they read (node/render/render-inputs).
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { renderPlan } from '../../engine/render/render-plan';
 import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
 import { diffEnvironments } from '../../node/render/environment-diff';
+import { RenderInputs } from '../../node/render/render-inputs';
 import {
   ChangesRequest,
   RenderRequest,
@@ -21,11 +22,10 @@ export interface RenderHost {
   projects(): Project[];
   trusted(): boolean;
   settings(): DriftlessSettings;
-  /** Counts changes of files on disk: a cached render is used only while it stays the same. */
-  diskChanges(): number;
 }
 
-function toolsOf(settings: DriftlessSettings): RenderTools {
+/** The tools as the settings configure them. */
+export function toolsOf(settings: DriftlessSettings): RenderTools {
   return {
     ...(settings.kubectlPath ? { kubectl: settings.kubectlPath } : {}),
     ...(settings.kustomizePath ? { kustomize: settings.kustomizePath } : {}),
@@ -43,7 +43,8 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     if (!project) return { error: 'No workspace folder.' };
     return diffEnvironments({ root: project.root, tools: toolsOf(host.settings()) });
   });
-  const cache = new Map<string, { changes: number; result: RenderResult }>();
+  const cache = new Map<string, { digest: string; result: RenderResult }>();
+  const inputs = new RenderInputs();
   requests.connection.onRequest(RenderRequest.type, async (params: RenderParams, token: CancellationToken): Promise<RenderResult> => {
     if (!host.trusted())
       return {
@@ -56,16 +57,16 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     if (!project || !environment) return { ok: false, error: `No environment named "${params.environment}".` };
     const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
     const tools = toolsOf(host.settings());
-    const key = JSON.stringify([project.root, plan, tools]);
+    const key = `${project.root}\0${environment.name}`;
+    const digest = inputs.digest(plan, { files: project.files, kustomizationFacts: (path) => project.kustomizationFacts(path) }, tools);
     const cached = cache.get(key);
-    if (cached && cached.changes === host.diskChanges()) return cached.result.ok ? { ...cached.result, cached: true } : cached.result;
-    const changes = host.diskChanges();
+    if (digest !== undefined && cached?.digest === digest) return cached.result.ok ? { ...cached.result, cached: true } : cached.result;
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
     try {
       const rendered = await renderPlanWith(plan, tools, abort.signal);
       const result: RenderResult = rendered.ok ? { ...rendered, cached: false } : rendered;
-      if (!abort.signal.aborted) cache.set(key, { changes, result });
+      if (!abort.signal.aborted && digest !== undefined) cache.set(key, { digest, result });
       return result;
     } finally {
       listener.dispose();

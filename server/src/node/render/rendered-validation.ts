@@ -2,7 +2,7 @@
 // every finding traced back to the line that produced it (an overlay's patch, a values file's key, a template line,
 // the resource file), and a failed render reported on the file its tool's message names.
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { Environment } from '../../engine/environments/environment';
 import { failurePlace, type FailedRender } from '../../engine/render/render-failure';
@@ -24,8 +24,8 @@ export interface RenderedFinding {
   rule: RuleId;
   severity: Severity;
   message: string;
-  /** The environment whose render has it. */
-  environment: string;
+  /** The environments whose renders have it. */
+  environments: string[];
   /** The rendered object, `Deployment prod-web`; undefined for a failed render. */
   object?: string;
 }
@@ -94,14 +94,46 @@ function renderedFinding(
   environment: string,
   object: string,
 ): RenderedFinding {
-  return {
-    ...location,
-    rule: found.finding.rule,
-    severity: found.severity,
-    message: `${found.finding.message} (${object}, as rendered for ${environment})`,
-    environment,
-    object,
-  };
+  return { ...location, rule: found.finding.rule, severity: found.severity, message: found.finding.message, environments: [environment], object };
+}
+
+/**
+ * One finding per place and problem: environments sharing a base have the same finding in each render. The message
+ * names the object and the environments.
+ */
+export function mergeRenderedFindings(findings: readonly RenderedFinding[]): RenderedFinding[] {
+  const merged = new Map<string, RenderedFinding>();
+  for (const finding of findings) {
+    const { start, end } = finding.range;
+    const key = JSON.stringify([finding.file, start.line, start.character, end.line, end.character, finding.rule, finding.message, finding.object]);
+    const known = merged.get(key);
+    if (known) known.environments = [...new Set([...known.environments, ...finding.environments])];
+    else merged.set(key, { ...finding, environments: [...finding.environments] });
+  }
+  return [...merged.values()];
+}
+
+/** A diagnostic a file's own validation shows: its rule, severity and 0-based first line. */
+export interface ShownFinding {
+  rule: string;
+  severity: string;
+  line: number;
+}
+
+/**
+ * Whether a file's own validation already says what a render found: the same rule on the same line (a base's error in
+ * every overlay), or any error on the line a failed render blames (a missing file is why kustomize failed).
+ */
+export function alreadyShown(finding: RenderedFinding, own: readonly ShownFinding[]): boolean {
+  const line = finding.range.start.line;
+  return own.some((d) => d.line === line && (d.rule === finding.rule || (finding.rule === 'render-failed' && d.severity === 'error')));
+}
+
+/** The message as shown: what is wrong, in which rendered object, for which environments. */
+export function renderedMessage(finding: RenderedFinding): string {
+  if (!finding.object) return finding.message;
+  const environments = finding.environments.join(', ');
+  return `${finding.message} (${finding.object}, as rendered for ${environments})`;
 }
 
 /** The kustomization or Chart.yaml a render starts from: where a finding that leads nowhere else is shown. */
@@ -137,6 +169,11 @@ function failure(
     isFile,
     resolve: (folder, relative) => resolve(folder, relative),
     kustomizationsNaming: (path) => project.kustomizationsNaming(path),
+    lineNaming: (kustomization, path) => {
+      const lines = (sources.read(kustomization)?.text ?? '').split('\n');
+      const index = lines.findIndex((line) => !line.trimStart().startsWith('#') && line.includes(basename(path)));
+      return index === -1 ? undefined : index;
+    },
   });
   return {
     file: place.file,
@@ -144,7 +181,7 @@ function failure(
     rule: 'render-failed',
     severity: 'error',
     message: `Rendering ${environment} failed: ${error.trim()}`,
-    environment,
+    environments: [environment],
   };
 }
 
@@ -189,7 +226,11 @@ export async function checkEnvironmentRender(
   });
   if (plan.kind === 'kustomize') {
     const rendered = await renderWithOrigins(plan.folder, tools, signal, plan.substitute);
-    if (!rendered.ok) return { findings: [failure(rendered.error, plan, project, sources, environment.name)] };
+    if (!rendered.ok) {
+      // The tool's message about the wrapping kustomization names it: the plain render words the same failure plainly.
+      const plain = await renderPlanWith(plan, tools, signal);
+      return { findings: [failure(plain.ok ? rendered.error : plain.error, plan, project, sources, environment.name)] };
+    }
     const rootFile = rootFileOf(plan);
     for (const tracked of rendered.objects) {
       for (const found of judged(project, stringify(tracked.object))) {

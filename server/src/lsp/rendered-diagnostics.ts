@@ -1,0 +1,105 @@
+// Findings of what each environment really receives, shown on the source lines that cause them: every environment
+// rendered in the background (node/render/rendered-validation) once the index is complete and after files change on
+// disk, never in an untrusted workspace. An environment whose inputs did not change keeps its last findings.
+import type { Environment } from '../engine/environments/environment';
+import { renderPlan } from '../engine/render/render-plan';
+import type { Project } from '../node/project';
+import type { RenderTools } from '../node/render/render-environment';
+import { RenderInputs } from '../node/render/render-inputs';
+import { checkEnvironmentRender, mergeRenderedFindings, type RenderedFinding } from '../node/render/rendered-validation';
+
+export interface RenderedDiagnosticsHost {
+  projects(): Project[];
+  trusted(): boolean;
+  /** Whether the user wants renders validated (driftless.validateRenderedOutput). */
+  enabled(): boolean;
+  tools(): RenderTools;
+  /** Shows the findings of these files again (their rendered findings changed). */
+  republish(paths: ReadonlySet<string>): void;
+}
+
+/** Saves come in bursts (a branch switch, a formatter); one pass after the burst. */
+const SETTLE_MS = 400;
+
+export class RenderedDiagnostics {
+  private byFile = new Map<string, RenderedFinding[]>();
+  /** Per project root and environment: the digest of its inputs and what its render found. */
+  private readonly checked = new Map<string, { digest: string; findings: RenderedFinding[] }>();
+  private readonly inputs = new RenderInputs();
+  private timer: NodeJS.Timeout | undefined;
+  private running: AbortController | undefined;
+  private pass: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: RenderedDiagnosticsHost) {}
+
+  /** What the renders found in a file. */
+  findingsFor(path: string): readonly RenderedFinding[] {
+    return this.byFile.get(path) ?? [];
+  }
+
+  /** Renders again soon (files changed on disk, trust or settings changed); a pass under way is abandoned. */
+  schedule(): void {
+    this.running?.abort();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pass = this.pass.then(() => this.run());
+    }, SETTLE_MS);
+  }
+
+  /** Resolves when no pass is scheduled or running (tests and benchmarks wait for it). */
+  async settled(): Promise<void> {
+    while (this.timer !== undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.pass;
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    clearTimeout(this.timer);
+  }
+
+  private async run(): Promise<void> {
+    const abort = new AbortController();
+    this.running = abort;
+    const found: RenderedFinding[] = [];
+    if (this.host.trusted() && this.host.enabled()) {
+      const tools = this.host.tools();
+      for (const project of this.host.projects()) {
+        if (!project.indexComplete) continue;
+        for (const environment of project.environments()) {
+          const findings = await this.check(project, environment, tools, abort.signal);
+          if (abort.signal.aborted) return;
+          found.push(...findings);
+        }
+      }
+    }
+    if (abort.signal.aborted) return;
+    const before = this.byFile;
+    this.byFile = new Map();
+    for (const finding of mergeRenderedFindings(found)) {
+      const list = this.byFile.get(finding.file) ?? [];
+      list.push(finding);
+      this.byFile.set(finding.file, list);
+    }
+    const changed = new Set<string>();
+    for (const file of new Set([...before.keys(), ...this.byFile.keys()]))
+      if (JSON.stringify(before.get(file)) !== JSON.stringify(this.byFile.get(file))) changed.add(file);
+    if (changed.size) this.host.republish(changed);
+  }
+
+  private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedFinding[]> {
+    const key = `${project.root}\0${environment.name}`;
+    const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+    const digest = this.inputs.digest(plan, { files: project.files, kustomizationFacts: (path) => project.kustomizationFacts(path) }, [
+      tools,
+      project.config.kubernetesVersion,
+      project.config.rules,
+      environment.object,
+    ]);
+    const known = this.checked.get(key);
+    if (digest !== undefined && known?.digest === digest) return known.findings;
+    const { findings } = await checkEnvironmentRender(project, environment, tools, signal);
+    if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, findings });
+    return findings;
+  }
+}

@@ -1,0 +1,103 @@
+// What a render reads, as one digest of content: the same digest means the same render, so renders are cached by it
+// (an edit elsewhere in the repository keeps them; saving a file without changing it too). The inputs are the files
+// under every kustomization folder of the build (its resources, patches and generator files sit there or below) and
+// the files it names elsewhere, or a chart's folder and values files. Each file's content hash is kept while its size
+// and mtime stay the same, so a digest costs a walk and a stat per file.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RenderPlan } from '../../engine/render/render-plan';
+import type { KustomizationFacts } from '../../engine/workspace/kustomization';
+import { kustomizationFileIn, type WorkspaceFiles } from '../../engine/workspace/workspace-files';
+
+/** Past this many files a render is not cached: walking them would cost about what rendering does. */
+const MAX_INPUT_FILES = 20_000;
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
+
+export interface RenderInputHost {
+  files: WorkspaceFiles;
+  kustomizationFacts(path: string): KustomizationFacts | undefined;
+}
+
+export class RenderInputs {
+  private readonly hashes = new Map<string, { stamp: string; hash: string }>();
+
+  /** A digest of everything the plan reads (with the plan and `extra`, the tools); undefined when too large to tell. */
+  digest(plan: RenderPlan, host: RenderInputHost, extra: unknown): string | undefined {
+    const files = new Set<string>();
+    const walk = (folder: string): boolean => {
+      let names: string[];
+      try {
+        names = readdirSync(folder);
+      } catch {
+        return true;
+      }
+      for (const name of names) {
+        if (SKIPPED_FOLDERS.has(name)) continue;
+        const path = join(folder, name);
+        const kind = host.files.kindOf(path);
+        if (kind === 'folder' && !walk(path)) return false;
+        if (kind === 'file') files.add(path);
+        if (files.size > MAX_INPUT_FILES) return false;
+      }
+      return true;
+    };
+    const folders = inputFolders(plan, host);
+    for (const folder of folders.recursive) if (!walk(folder)) return undefined;
+    for (const file of folders.files) files.add(file);
+    const digest = createHash('sha256').update(JSON.stringify([plan, extra]));
+    for (const file of [...files].sort()) digest.update(`\0${file}\0${this.hashOf(file)}`);
+    return digest.digest('hex');
+  }
+
+  private hashOf(file: string): string {
+    try {
+      const stats = statSync(file);
+      const stamp = `${stats.size}:${stats.mtimeMs}`;
+      const known = this.hashes.get(file);
+      if (known?.stamp === stamp) return known.hash;
+      const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
+      this.hashes.set(file, { stamp, hash });
+      return hash;
+    } catch {
+      this.hashes.delete(file);
+      return 'missing';
+    }
+  }
+}
+
+/** The folders a plan reads whole, and the single files it reads outside them. */
+function inputFolders(plan: RenderPlan, host: RenderInputHost): { recursive: string[]; files: string[] } {
+  switch (plan.kind) {
+    case 'none':
+      return { recursive: [], files: [] };
+    case 'directory':
+      return { recursive: [plan.folder], files: [] };
+    case 'helm':
+      return { recursive: [plan.chart], files: plan.valuesFiles };
+    case 'kustomize': {
+      const folders = new Set<string>();
+      const files = new Set<string>();
+      const pending = [plan.folder];
+      while (pending.length) {
+        const folder = pending.pop()!;
+        if (folders.has(folder)) continue;
+        folders.add(folder);
+        const kustomization = kustomizationFileIn(folder, host.files);
+        const facts = kustomization ? host.kustomizationFacts(kustomization) : undefined;
+        for (const entry of facts ? [...facts.resources, ...facts.components, ...facts.patches] : []) {
+          if (host.files.kindOf(entry) === 'folder') pending.push(entry);
+          else files.add(entry);
+        }
+      }
+      return { recursive: [...folders], files: [...files].filter((file) => ![...folders].some((f) => isUnder(file, f))) };
+    }
+  }
+}
+
+function isUnder(file: string, folder: string): boolean {
+  for (let current = dirname(file); ; current = dirname(current)) {
+    if (current === folder) return true;
+    if (dirname(current) === current) return false;
+  }
+}
