@@ -24,7 +24,15 @@ describe('CLI: driftless environments', function () {
     const run = driftless(['environments', '--format', 'json']);
     assert.equal(run.code, 0, run.stderr);
     const { environments } = JSON.parse(run.stdout) as {
-      environments: { name: string; sourceKind?: string; sourcePath?: string; cluster: string; protection?: string; origin: string }[];
+      environments: {
+        name: string;
+        sourceKind?: string;
+        sourcePath?: string;
+        cluster: string;
+        protection?: string;
+        origin: string;
+        file?: string;
+      }[];
     };
     assert.deepEqual(
       environments.map((e) => e.name),
@@ -36,6 +44,8 @@ describe('CLI: driftless environments', function () {
         'flux-system',
         'frontend-production',
         'infrastructure',
+        'infrastructure-production',
+        'infrastructure-staging',
         'sandbox/misnamed-resource',
       ],
     );
@@ -45,13 +55,19 @@ describe('CLI: driftless environments', function () {
     assert.equal(production.cluster, 'context prod-eu, https://kubernetes.default.svc, namespace shop-production');
     const staging = environments.find((e) => e.name === 'apps')!;
     assert.deepEqual([staging.sourceKind, staging.sourcePath], ['flux', 'apps/overlays/staging']);
+    // One Application per element of the ApplicationSet's list generator.
+    const generated = environments.find((e) => e.name === 'infrastructure-staging')!;
+    assert.deepEqual(
+      [generated.sourceKind, generated.cluster, generated.file],
+      ['application', 'https://staging.k8s.example.com:6443, namespace default', 'argocd/infrastructure-appset.yaml'],
+    );
   });
 
   it('prints one line per environment in text, and refuses another format', function () {
     const run = driftless(['environments']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^frontend-production +Argo CD Application frontend-production {2}→ {2}context prod-eu, .*\[production\]$/m);
-    assert.equal(run.stdout.trim().split('\n').length, 8);
+    assert.equal(run.stdout.trim().split('\n').length, 10);
     assert.equal(driftless(['environments', '--format', 'sarif']).code, 2);
   });
 });

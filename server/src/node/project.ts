@@ -149,6 +149,15 @@ export class Project implements ValidationHost {
       deliverers: () => this.deliverers(),
       buildRoots: () => this.kustomizations.builds().map((build) => build.root),
       delivered: this.deliveredPaths,
+      // What ApplicationSet generators read: git files generators' files, cluster generators' cluster Secrets.
+      readText: (path) => {
+        const text = readTextFile(path);
+        return text.ok ? text.text : undefined;
+      },
+      secrets: () =>
+        [...this.resources.all()]
+          .filter((r) => r.kind === 'Secret' && r.apiVersion === 'v1')
+          .map((r) => valueAt(this.delivererFiles.get(r.file)?.[r.documentIndex], r.path)),
       dirname,
       display: (path) => this.displayPath(path),
     });

@@ -217,7 +217,8 @@ function gitGenerators(generators: unknown, at: JsonPath, reader: string, host: 
   });
 }
 
-function globSegment(segment: string): RegExp {
+/** A matcher of one path segment for a glob segment: `*` and `?` within it, `[...]` as a class. */
+export function globSegment(segment: string): RegExp {
   let source = '';
   for (const char of segment) source += char === '*' ? '[^/]*' : char === '?' ? '[^/]' : char.replace(/[.+^${}()|\\]/g, '\\$&');
   return new RegExp(`^${source}$`);
