@@ -69,7 +69,10 @@ describe('CLI: driftless validate --rendered', function () {
   it('reports a failed render on the template line helm names; one its own checks explain is not said twice', () => {
     write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     write('charts/web/values.yaml', 'replicas: 2\n');
-    write('charts/web/templates/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  replicas: {{ .Values.replicas | nosuch }}\n');
+    write(
+      'charts/web/templates/config.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  replicas: {{ .Values.replicas | nosuch }}\n',
+    );
     write('.driftless.yaml', 'environments:\n  - name: web\n    source: {chart: charts/web}\n');
     // A kustomization naming a file that is not there: missing-path says so; the failed render adds nothing.
     write('app/kustomization.yaml', 'resources: [service.yaml]\n');

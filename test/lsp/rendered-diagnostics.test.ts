@@ -23,7 +23,8 @@ const PATCH = yaml(
   '              memory: 1Gi',
 );
 
-const rendered = (rule: string) => (diagnostics: Diagnostic[]) => diagnostics.some((d) => d.code === rule && messageOf(d).includes('as rendered for'));
+const rendered = (rule: string) => (diagnostics: Diagnostic[]) =>
+  diagnostics.some((d) => d.code === rule && messageOf(d).includes('as rendered for'));
 
 describe('LSP: findings of rendered output on their source lines', function () {
   this.timeout(60_000);
@@ -82,7 +83,13 @@ describe('LSP: findings of rendered output on their source lines', function () {
     );
     workspace.write(
       '.driftless.yaml',
-      yaml('environments:', '  - name: web-prod', '    source:', '      chart: charts/web', '      valuesFiles: [charts/web/values-prod.yaml]'),
+      yaml(
+        'environments:',
+        '  - name: web-prod',
+        '    source:',
+        '      chart: charts/web',
+        '      valuesFiles: [charts/web/values-prod.yaml]',
+      ),
     );
     server = await ServerSession.start(workspace, { settings: { kubectlPath: tools.kubectl, helmPath: tools.helm } });
     await server.settled();

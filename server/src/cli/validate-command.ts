@@ -98,7 +98,8 @@ async function renderedDiagnostics(
 ): Promise<CliDiagnostic[]> {
   const found = [];
   for (const environment of project.environments()) found.push(...(await checkEnvironmentRender(project, environment, tools)).findings);
-  const inTargets = (file: string) => targets.some((target) => file === target || file.startsWith(target.endsWith(sep) ? target : target + sep));
+  const inTargets = (file: string) =>
+    targets.some((target) => file === target || file.startsWith(target.endsWith(sep) ? target : target + sep));
   return mergeRenderedFindings(found)
     .filter((finding) => inTargets(finding.file))
     .filter((finding) => {

@@ -140,6 +140,11 @@ export const RULES = {
     category: 'references',
     summary: 'kustomize or helm failed to render an environment (their message, on the file it names).',
   },
+  'render-unavailable': {
+    severity: 'info',
+    category: 'references',
+    summary: 'An environment reads remote bases or charts and cannot be rendered without the network.',
+  },
   'schema-unavailable': { severity: 'info', category: 'project', summary: 'A schema named by a modeline cannot be loaded offline.' },
   'invalid-config': { severity: 'warning', category: 'project', summary: 'A .driftless.yaml setting cannot be used as written.' },
   ...POLICY_RULES,

@@ -90,12 +90,7 @@ export class RenderedDiagnostics {
   private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedFinding[]> {
     const key = `${project.root}\0${environment.name}`;
     const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
-    const digest = this.inputs.digest(plan, { files: project.files, kustomizationFacts: (path) => project.kustomizationFacts(path) }, [
-      tools,
-      project.config.kubernetesVersion,
-      project.config.rules,
-      environment.object,
-    ]);
+    const digest = this.inputs.digest(plan, project, [tools, project.config.kubernetesVersion, project.config.rules, environment.object]);
     const known = this.checked.get(key);
     if (digest !== undefined && known?.digest === digest) return known.findings;
     const { findings } = await checkEnvironmentRender(project, environment, tools, signal);

@@ -52,13 +52,16 @@ export function failurePlace(message: string, render: FailedRender, host: Failur
       if (host.isFile(file)) return { file };
     }
   }
-  for (const match of message.matchAll(ABSOLUTE)) {
-    const path = match[1]!.replace(/[.,;]+$/, '');
+  // kustomize nests its causes, outermost first: the last path named is the one that failed (a folder it names as
+  // well as a file in it, `lstat .../resources`, stands for that file).
+  const absolute = [...message.matchAll(ABSOLUTE)].map((match) => match[1]!.replace(/[.,;]+$/, ''));
+  const deepest = absolute.filter((path) => !absolute.some((other) => other.startsWith(`${path}/`)));
+  for (const path of deepest.reverse()) {
     if (host.isFile(path)) return { file: path, ...(yamlLine ? { line: lineOf(yamlLine)! } : {}) };
     const named = namedBy(path, host);
     if (named) return named;
   }
-  for (const match of message.matchAll(QUOTED_OR_NAMED)) {
+  for (const match of [...message.matchAll(QUOTED_OR_NAMED)].reverse()) {
     const relative = (match[1] ?? match[2] ?? match[3])!.trim();
     for (const folder of [render.folder, ...render.folders]) {
       const path = host.resolve(folder, relative);
@@ -76,4 +79,14 @@ function namedBy(path: string, host: FailureHost): FailurePlace | undefined {
   if (!file) return undefined;
   const line = host.lineNaming(file, path);
   return line === undefined ? { file } : { file, line };
+}
+
+const NETWORK_FAILURE =
+  /dial tcp|no such host|network is unreachable|i\/o timeout|TLS handshake|Could not resolve host|unable to access|connection refused|Get "https?:/i;
+const URL_IN_MESSAGE = /(?:https?:\/\/|git@|ssh:\/\/|oci:\/\/)[^\s'"`)]+/;
+
+/** The remote address a render failed to reach (a remote base, a chart repository), when that is why it failed. */
+export function unreachableRemote(message: string): string | undefined {
+  if (!NETWORK_FAILURE.test(message)) return undefined;
+  return URL_IN_MESSAGE.exec(message)?.[0] ?? 'a remote address';
 }

@@ -226,20 +226,21 @@ function sourceDocument(documents: readonly ParsedDocument[], rendered: Json): P
 
 /**
  * Where the value at `path` of a rendered object was written. `origin`: the file kustomize read it from; `patchedIn`:
- * the kustomizations whose patches it went through, in the order applied. Undefined when nothing here wrote it (an
- * object a generator made, a value a transformer set).
+ * the kustomizations whose patches it went through, in the order applied; `missing`: the finding is about a field
+ * nobody wrote (a required one), so the object's own file is blamed, not a patch that merely touches its parent.
+ * Undefined when nothing here wrote it (an object a generator made, a value a transformer set).
  */
 export function traceKustomizeValue(
   rendered: Json,
   origin: string | undefined,
   patchedIn: readonly string[],
-  path: JsonPath,
-  target: LocateTarget,
+  finding: { path: JsonPath; target: LocateTarget; missing: boolean },
   sources: TraceSources,
 ): SourceLocation | undefined {
+  const { path, target } = finding;
   const source = origin ? sourceDocument(sources.documents(origin) ?? [], rendered) : undefined;
   const names = [...new Set([nameOf(source?.content.value), nameOf(rendered)].filter((n): n is string => !!n))];
-  for (let k = patchedIn.length - 1; k >= 0; k--) {
+  for (let k = finding.missing ? -1 : patchedIn.length - 1; k >= 0; k--) {
     const kustomizationFile = patchedIn[k]!;
     const entries = sources.kustomization(kustomizationFile)?.patchEntries ?? [];
     for (let i = entries.length - 1; i >= 0; i--) {

@@ -58,7 +58,7 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
     const tools = toolsOf(host.settings());
     const key = `${project.root}\0${environment.name}`;
-    const digest = inputs.digest(plan, { files: project.files, kustomizationFacts: (path) => project.kustomizationFacts(path) }, tools);
+    const digest = inputs.digest(plan, project, tools);
     const cached = cache.get(key);
     if (digest !== undefined && cached?.digest === digest) return cached.result.ok ? { ...cached.result, cached: true } : cached.result;
     const abort = new AbortController();

@@ -66,8 +66,8 @@ export class RenderInputs {
   }
 }
 
-/** The folders a plan reads whole, and the single files it reads outside them. */
-function inputFolders(plan: RenderPlan, host: RenderInputHost): { recursive: string[]; files: string[] } {
+/** The folders a plan reads whole (for kustomize: every kustomization folder of the build), and the files it reads outside them. */
+export function inputFolders(plan: RenderPlan, host: RenderInputHost): { recursive: string[]; files: string[] } {
   switch (plan.kind) {
     case 'none':
       return { recursive: [], files: [] };

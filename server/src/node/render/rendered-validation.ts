@@ -2,10 +2,10 @@
 // every finding traced back to the line that produced it (an overlay's patch, a values file's key, a template line,
 // the resource file), and a failed render reported on the file its tool's message names.
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { basename, join, resolve } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
-import { failurePlace, type FailedRender } from '../../engine/render/render-failure';
+import { failurePlace, unreachableRemote, type FailedRender } from '../../engine/render/render-failure';
+import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import { renderPlan, type RenderPlan } from '../../engine/render/render-plan';
 import { splitHelmOutput, templateFile, traceHelmValue, type ValuesSource } from '../../engine/render/trace-helm';
 import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/render/trace-kustomize';
@@ -16,6 +16,7 @@ import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-doc
 import type { Project } from '../project';
 import { readTextFile } from '../read-text-file';
 import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-environment';
+import { inputFolders } from './render-inputs';
 
 export interface RenderedFinding {
   /** The source file the finding is traced to, and where in it (as the file is on disk). */
@@ -94,7 +95,14 @@ function renderedFinding(
   environment: string,
   object: string,
 ): RenderedFinding {
-  return { ...location, rule: found.finding.rule, severity: found.severity, message: found.finding.message, environments: [environment], object };
+  return {
+    ...location,
+    rule: found.finding.rule,
+    severity: found.severity,
+    message: found.finding.message,
+    environments: [environment],
+    object,
+  };
 }
 
 /**
@@ -105,7 +113,16 @@ export function mergeRenderedFindings(findings: readonly RenderedFinding[]): Ren
   const merged = new Map<string, RenderedFinding>();
   for (const finding of findings) {
     const { start, end } = finding.range;
-    const key = JSON.stringify([finding.file, start.line, start.character, end.line, end.character, finding.rule, finding.message, finding.object]);
+    const key = JSON.stringify([
+      finding.file,
+      start.line,
+      start.character,
+      end.line,
+      end.character,
+      finding.rule,
+      finding.message,
+      finding.object,
+    ]);
     const known = merged.get(key);
     if (known) known.environments = [...new Set([...known.environments, ...finding.environments])];
     else merged.set(key, { ...finding, environments: [...finding.environments] });
@@ -159,16 +176,37 @@ function failure(
   sources: SourceFiles,
   environment: string,
 ): RenderedFinding {
+  const folders = plan.kind === 'kustomize' ? inputFolders(plan, project).recursive : [];
   const render: FailedRender = {
     kind: plan.kind,
     folder: plan.kind === 'helm' ? plan.chart : plan.folder,
     rootFile: rootFileOf(plan),
-    folders: plan.kind === 'kustomize' ? [...new Set(project.kustomizationFiles().map((file) => dirname(file)))] : [],
+    folders,
   };
+  const remote = unreachableRemote(error);
+  if (remote) {
+    return {
+      file: render.rootFile,
+      range: sources.lineRange(render.rootFile, 0),
+      rule: 'render-unavailable',
+      severity: 'info',
+      message: `${environment} cannot be rendered here: it reads ${remote}, which needs the network. Its rendered objects are not checked.`,
+      environments: [environment],
+    };
+  }
+  const buildKustomizations = folders.flatMap((folder) => {
+    const file = kustomizationFileIn(folder, project.files);
+    return file ? [file] : [];
+  });
   const place = failurePlace(error, render, {
     isFile,
     resolve: (folder, relative) => resolve(folder, relative),
-    kustomizationsNaming: (path) => project.kustomizationsNaming(path),
+    // Files the index knows as named (resources, patches, components), else a kustomization of the build that
+    // mentions the file (generator inputs, configurations).
+    kustomizationsNaming: (path) => {
+      const named = project.kustomizationsNaming(path).filter((file) => plan.kind !== 'kustomize' || buildKustomizations.includes(file));
+      return named.length ? named : buildKustomizations.filter((file) => (sources.read(file)?.text ?? '').includes(basename(path)));
+    },
     lineNaming: (kustomization, path) => {
       const lines = (sources.read(kustomization)?.text ?? '').split('\n');
       const index = lines.findIndex((line) => !line.trimStart().startsWith('#') && line.includes(basename(path)));
@@ -233,15 +271,14 @@ export async function checkEnvironmentRender(
     }
     const rootFile = rootFileOf(plan);
     for (const tracked of rendered.objects) {
-      for (const found of judged(project, stringify(tracked.object))) {
-        const location = traceKustomizeValue(
-          tracked.object,
-          tracked.origin,
-          tracked.patchedIn,
-          found.finding.path!,
-          found.finding.target ?? 'value',
-          sources,
-        );
+      // JSON, not YAML: a YAML 1.2 writer leaves strings like `no` unquoted, which the API server's decoder reads as booleans.
+      for (const found of judged(project, JSON.stringify(tracked.object))) {
+        const finding = {
+          path: found.finding.path!,
+          target: found.finding.target ?? 'value',
+          missing: found.finding.rule === 'schema-required',
+        };
+        const location = traceKustomizeValue(tracked.object, tracked.origin, tracked.patchedIn, finding, sources);
         const place = location ? at(location) : { file: rootFile, range: sources.lineRange(rootFile, 0) };
         findings.push(renderedFinding(place, found, environment.name, describe(tracked.object)));
       }

@@ -1,0 +1,88 @@
+// Validation of rendered output on the real corpus (../shared/corpus/repos), with the real kubectl and helm: every
+// environment of each repository rendered, its objects judged and traced back to their sources. It must add no
+// false finding to what the repository's own validation reports (test/corpus/corpus.test.ts reviews those): what it
+// adds is listed here, each with why it is true. Renders that fail because the corpus left files out (scripts a
+// configMapGenerator reads) are said on the line that names them, where missing-path already says it, so once.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CliDiagnostic } from '../../server/src/cli/output-formats';
+import { kubernetesTools } from '../helpers/kubernetes-tools';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const CORPUS_REPOS = process.env.DRIFTLESS_CORPUS_REPOS
+  ? resolve(process.env.DRIFTLESS_CORPUS_REPOS)
+  : resolve(REPO_ROOT, '..', 'shared', 'corpus', 'repos');
+
+/** What rendering adds, reviewed: `repository: [file, line, rule, severity, why it is true]`. */
+const REVIEWED_RENDERED_ONLY: Record<string, [string, number, string, string, string][]> = {
+  'kustomize-examples': [
+    [
+      'examples/loadHttp/kustomization.yaml',
+      1,
+      'render-unavailable',
+      'info',
+      'Its resources are https:// URLs; this machine has no network, so the render cannot run and says so.',
+    ],
+  ],
+};
+
+function validate(repository: string, extra: string[]): CliDiagnostic[] {
+  const result = spawnSync(process.execPath, [CLI, 'validate', '--format', 'json', ...extra], {
+    cwd: join(CORPUS_REPOS, repository),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.ok(result.status === 0 || result.status === 1, `${repository}: exit ${result.status}\n${result.stderr}`);
+  return (JSON.parse(result.stdout) as { diagnostics: CliDiagnostic[] }).diagnostics;
+}
+
+describe('corpus: rendered output adds only reviewed findings', function () {
+  this.timeout(180_000);
+  const repositories = existsSync(CORPUS_REPOS)
+    ? [
+        'argo-cd-manifests',
+        'eks-blueprints-add-ons',
+        'flux2-kustomize-helm-example',
+        'flux2-multi-tenancy',
+        'kustomize-examples',
+        'microservices-demo',
+        'onedr0p-home-ops',
+        'podinfo',
+      ].filter((r) => existsSync(join(CORPUS_REPOS, r)))
+    : [];
+
+  before(function () {
+    if (!repositories.length) {
+      console.log(`      not run: no corpus at ${CORPUS_REPOS}`);
+      this.skip();
+    }
+    if ('missing' in kubernetesTools()) this.skip();
+  });
+
+  for (const repository of [
+    'argo-cd-manifests',
+    'eks-blueprints-add-ons',
+    'flux2-kustomize-helm-example',
+    'flux2-multi-tenancy',
+    'kustomize-examples',
+    'microservices-demo',
+    'onedr0p-home-ops',
+    'podinfo',
+  ]) {
+    it(repository, function () {
+      if (!repositories.includes(repository)) this.skip();
+      const tools = kubernetesTools();
+      assert.ok(!('missing' in tools));
+      const plain = new Set(validate(repository, []).map((d) => JSON.stringify(d)));
+      const rendered = validate(repository, ['--rendered', '--kubectl', tools.kubectl, '--helm', tools.helm]);
+      const added = rendered.filter((d) => !plain.has(JSON.stringify(d))).map((d) => [d.file, d.line, d.rule, d.severity]);
+      const reviewed = (REVIEWED_RENDERED_ONLY[repository] ?? []).map(([file, line, rule, severity]) => [file, line, rule, severity]);
+      assert.deepEqual(added, reviewed, `${repository}: rendering added findings nobody reviewed (or a reviewed one is gone)`);
+      // Nothing the plain validation found is lost.
+      assert.equal(rendered.length, plain.size + added.length);
+    });
+  }
+});
