@@ -72,29 +72,42 @@ describe('CLI: driftless render', function () {
     assert.match(rendered.stdout, /replicas: 3/);
   });
 
-  it('substitutes a Flux Kustomization’s post-build variables in the manifests of a folder without kustomization', function () {
+  it('renders a Flux path without kustomization as kustomize-controller does: generated kustomization, target namespace, variables', function () {
     const root = mkdtempSync(join(tmpdir(), 'driftless-render-flux-'));
     mkdirSync(join(root, 'clusters', 'eu'), { recursive: true });
     mkdirSync(join(root, 'apps', 'web', 'nested'), { recursive: true });
+    mkdirSync(join(root, 'apps', 'web', 'bundle'), { recursive: true });
     writeFileSync(
       join(root, 'clusters', 'eu', 'apps.yaml'),
       'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\n' +
-        'spec:\n  interval: 10m\n  path: ./apps/web\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n' +
-        '  postBuild:\n    substitute:\n      CLUSTER: eu-west\n',
+        'spec:\n  interval: 10m\n  path: ./apps/web\n  prune: true\n  targetNamespace: web\n  sourceRef: {kind: GitRepository, name: flux-system}\n' +
+        '  postBuild:\n    substitute:\n      CLUSTER: eu-west\n    substituteFrom:\n      - {kind: ConfigMap, name: cluster-vars}\n      - {kind: Secret, name: cluster-secrets, optional: true}\n',
+    );
+    // The variables Flux reads from the cluster, defined in the repository (in the Flux Kustomization's namespace).
+    writeFileSync(
+      join(root, 'clusters', 'eu', 'vars.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-vars, namespace: flux-system}\ndata:\n  CLUSTER: overridden-by-substitute\n  REGION: eu\n',
     );
     writeFileSync(
       join(root, 'apps', 'web', 'config.yaml'),
-      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata:\n  cluster: ${CLUSTER}\n  zone: ${ZONE:=a}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata:\n  cluster: ${CLUSTER}\n  region: ${REGION}\n  zone: ${ZONE:=a}\n',
     );
     writeFileSync(join(root, 'apps', 'web', 'nested', 'more.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: more}\n');
-    const rendered = driftless(['render', 'apps', '--format', 'json'], root);
+    // Not a Kubernetes object: kustomize-controller leaves it out of the kustomization it generates.
+    writeFileSync(join(root, 'apps', 'web', 'nested', 'settings.yaml'), 'logLevel: debug\n');
+    // A folder with a kustomization is taken whole, through it.
+    writeFileSync(join(root, 'apps', 'web', 'bundle', 'kustomization.yaml'), 'resources: [one.yaml]\nnamePrefix: bundled-\n');
+    writeFileSync(join(root, 'apps', 'web', 'bundle', 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n');
+    const rendered = driftless(['render', 'apps', '--format', 'json', '--kubectl', tools.kubectl], root);
     assert.equal(rendered.code, 0, rendered.stderr);
-    const { items } = JSON.parse(rendered.stdout) as { items: { metadata: { name: string }; data?: Record<string, string> }[] };
+    const { items } = JSON.parse(rendered.stdout) as {
+      items: { metadata: { name: string; namespace?: string }; data?: Record<string, string> }[];
+    };
     assert.deepEqual(
-      items.map((item) => item.metadata.name),
-      ['web', 'more'],
+      items.map((item) => `${item.metadata.namespace}/${item.metadata.name}`),
+      ['web/bundled-one', 'web/more', 'web/web'],
     );
-    assert.deepEqual(items[0]!.data, { cluster: 'eu-west', zone: 'a' });
+    assert.deepEqual(items.find((item) => item.metadata.name === 'web')?.data, { cluster: 'eu-west', region: 'eu', zone: 'a' });
   });
 
   it('says plainly when a tool is missing, or kustomize fails, and exits 2', function () {

@@ -23,7 +23,7 @@ function planOf(target: string, cwd: string): RenderPlan | string {
   project.scan();
   const environments = project.environments();
   const environment = environments.find((e) => e.name === target);
-  if (environment) return renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+  if (environment) return project.renderPlanOf(environment);
   const path = resolve(cwd, target);
   if (existsSync(path) && statSync(path).isDirectory()) return planForFolder(path, project.files, { recursive: false });
   const names = environments.map((e) => e.name);

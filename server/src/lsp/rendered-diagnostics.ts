@@ -2,7 +2,6 @@
 // rendered in the background (node/render/rendered-validation) once the index is complete and after files change on
 // disk, never in an untrusted workspace. An environment whose inputs did not change keeps its last findings.
 import type { Environment } from '../engine/environments/environment';
-import { renderPlan } from '../engine/render/render-plan';
 import type { Project } from '../node/project';
 import type { RenderTools } from '../node/render/render-environment';
 import { RenderInputs } from '../node/render/render-inputs';
@@ -89,7 +88,7 @@ export class RenderedDiagnostics {
 
   private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedFinding[]> {
     const key = `${project.root}\0${environment.name}`;
-    const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+    const plan = project.renderPlanOf(environment);
     const digest = this.inputs.digest(plan, project, [tools, project.config.kubernetesVersion, project.config.rules, environment.object]);
     const known = this.checked.get(key);
     if (digest !== undefined && known?.digest === digest) return known.findings;

@@ -27,6 +27,7 @@ import {
   type DeliveredPathHost,
 } from '../engine/workspace/delivered-paths';
 import { discoverEnvironments } from '../engine/environments/discover-environments';
+import { renderPlan, type RenderPlan } from '../engine/render/render-plan';
 import { mergeEnvironments, readDeclaredEnvironments, type Environment } from '../engine/environments/environment';
 import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
 import { valueAt } from '../engine/yaml/json-value';
@@ -66,6 +67,22 @@ export function findProjectRoot(start: string): string {
     if (!gitRoot && existsSync(join(dir, '.git'))) gitRoot = dir;
     if (dirname(dir) === dir) return gitRoot ?? resolve(start);
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A ConfigMap's data, or a Secret's stringData and decoded data; undefined for a SOPS-encrypted Secret. */
+function dataOf(kind: 'ConfigMap' | 'Secret', value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value) || 'sops' in value) return undefined;
+  const data: Record<string, string> = {};
+  if (isRecord(value.data))
+    for (const [key, entry] of Object.entries(value.data))
+      if (typeof entry === 'string') data[key] = kind === 'Secret' ? Buffer.from(entry, 'base64').toString('utf8') : entry;
+  if (kind === 'Secret' && isRecord(value.stringData))
+    for (const [key, entry] of Object.entries(value.stringData)) if (typeof entry === 'string') data[key] = entry;
+  return data;
 }
 
 export class Project implements ValidationHost {
@@ -163,6 +180,24 @@ export class Project implements ValidationHost {
     });
     const declared = readDeclaredEnvironments(this.fileValues?.environments, (path) => resolve(this.root, path), this.configPath);
     return mergeEnvironments(discovered, declared);
+  }
+
+  /** How an environment is rendered, with the ConfigMaps and Secrets of the repository for Flux's `substituteFrom`. */
+  renderPlanOf(environment: Environment): RenderPlan {
+    return renderPlan(environment, this.files, this.deliveredPaths.repositoryRoot ?? this.root, (kind, name, namespace) =>
+      this.variablesOf(kind, name, namespace),
+    );
+  }
+
+  /** The data of a ConfigMap or Secret the repository defines in `namespace` (a Secret's decoded; encrypted ones: none). */
+  private variablesOf(kind: 'ConfigMap' | 'Secret', name: string, namespace: string | undefined): Record<string, string> | undefined {
+    for (const resource of this.resources.named(kind, name)) {
+      if (namespace !== undefined && !this.referenceScopes.namespacesOf(resource).some((n) => n === undefined || n === namespace)) continue;
+      const value = valueAt(this.delivererFiles.get(resource.file)?.[resource.documentIndex], resource.path);
+      const data = dataOf(kind, value);
+      if (data) return data;
+    }
+    return undefined;
   }
 
   /** Which environments apply a file's resources (code lens). */

@@ -9,12 +9,18 @@ export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transforma
 const PATCH_TRANSFORMERS = new Set(['PatchTransformer', 'PatchStrategicMergeTransformer', 'PatchJson6902Transformer']);
 
 /**
- * The wrapping kustomization: the real one as its only resource (a path relative to the wrapper's folder), or as its
- * only component when it is a `kind: Component` (kustomize takes those only under `components:`).
+ * The wrapping kustomization: its entries (paths relative to the wrapper's folder: the real kustomization's folder,
+ * as a component when it is a `kind: Component`, which kustomize takes only under `components:`; or the manifests
+ * and folders Flux would list), the namespace Flux's `targetNamespace` sets, and, with `origins`, the build metadata
+ * that makes kustomize record where each object comes from.
  */
-export function originWrapper(relativeTarget: string, isComponent: boolean): string {
-  const field = isComponent ? 'components' : 'resources';
-  return `# Written by Driftless to learn where each object comes from.\n${field}:\n  - ${JSON.stringify(relativeTarget)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`;
+export function wrapperKustomization(options: { entries: string[]; isComponent: boolean; namespace?: string; origins: boolean }): string {
+  const field = options.isComponent ? 'components' : 'resources';
+  const lines = ['# Written by Driftless around the kustomization it renders.', `${field}:`];
+  for (const entry of options.entries) lines.push(`  - ${JSON.stringify(entry)}`);
+  if (options.namespace) lines.push(`namespace: ${JSON.stringify(options.namespace)}`);
+  if (options.origins) lines.push('buildMetadata: [originAnnotations, transformerAnnotations]');
+  return lines.join('\n') + '\n';
 }
 
 /** Whether a kustomization file's text declares a Component. */

@@ -5,8 +5,16 @@ import type { Environment } from '../environments/environment';
 import type { WorkspaceFiles } from '../workspace/workspace-files';
 import { kustomizationFileIn } from '../workspace/workspace-files';
 
+/** What Flux's kustomize-controller adds to a build: its target namespace, its post-build variables. */
+export interface FluxBuild {
+  /** `spec.targetNamespace`: set on every namespaced object, as a kustomization's `namespace:` would. */
+  namespace?: string;
+  /** Post-build variables: `substituteFrom` ConfigMaps and Secrets found in the repository, then `substitute`. */
+  substitute?: Record<string, string>;
+}
+
 export type RenderPlan =
-  | { kind: 'kustomize'; folder: string; substitute?: Record<string, string> }
+  | { kind: 'kustomize'; folder: string; flux?: FluxBuild }
   | {
       kind: 'helm';
       chart: string;
@@ -16,7 +24,11 @@ export type RenderPlan =
       valuesFiles: string[];
       values?: unknown;
     }
-  | { kind: 'directory'; folder: string; recursive: boolean; substitute?: Record<string, string> }
+  /**
+   * The manifests of a folder. With `flux`, built as kustomize-controller builds a path without a kustomization: from
+   * a generated kustomization of the manifests and kustomizations found there.
+   */
+  | { kind: 'directory'; folder: string; recursive: boolean; flux?: FluxBuild }
   | { kind: 'none'; why: string };
 
 type Json = Record<string, unknown>;
@@ -54,15 +66,41 @@ export function planForFolder(
   return { kind: 'directory', folder, recursive: options.recursive };
 }
 
-/** Flux post-build variables written inline (`substituteFrom` ConfigMaps and Secrets live in the cluster). */
-function fluxSubstitutions(object: unknown): Record<string, string> | undefined {
+/** The data of a ConfigMap or Secret the repository defines (a Secret's decoded), for Flux's `substituteFrom`. */
+export type VariableSource = (
+  kind: 'ConfigMap' | 'Secret',
+  name: string,
+  namespace: string | undefined,
+) => Record<string, string> | undefined;
+
+/**
+ * Flux post-build variables: each `substituteFrom` ConfigMap or Secret found in the repository (in order, later ones
+ * winning), then the inline `substitute`, which wins over them all, as kustomize-controller merges them. Those only
+ * the cluster holds (or encrypted in git) stay unknown: their `${VAR}` are left as written.
+ */
+function fluxSubstitutions(object: unknown, variables: VariableSource | undefined): Record<string, string> | undefined {
   const postBuild = isRecord(object) && isRecord(object.spec) && isRecord(object.spec.postBuild) ? object.spec.postBuild : undefined;
-  if (!postBuild || !isRecord(postBuild.substitute)) return undefined;
-  return Object.fromEntries(Object.entries(postBuild.substitute).map(([key, value]) => [key, String(value)]));
+  if (!postBuild) return undefined;
+  const namespace = isRecord(object) && isRecord(object.metadata) ? text(object.metadata.namespace) : undefined;
+  const merged: Record<string, string> = {};
+  for (const reference of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
+    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !text(reference.name)) continue;
+    Object.assign(merged, variables?.(reference.kind, text(reference.name)!, namespace) ?? {});
+  }
+  if (isRecord(postBuild.substitute)) for (const [key, value] of Object.entries(postBuild.substitute)) merged[key] = String(value);
+  return Object.keys(merged).length ? merged : undefined;
 }
 
-/** `repositoryRoot`: where the paths of Flux objects start (their source's root). */
-export function renderPlan(environment: Environment, files: WorkspaceFiles, repositoryRoot: string): RenderPlan {
+/**
+ * `repositoryRoot`: where the paths of Flux objects start (their source's root); `variables`: the repository's
+ * ConfigMaps and Secrets, for Flux's `substituteFrom`.
+ */
+export function renderPlan(
+  environment: Environment,
+  files: WorkspaceFiles,
+  repositoryRoot: string,
+  variables?: VariableSource,
+): RenderPlan {
   const source = environment.source;
   const namespace = environment.cluster?.namespace;
   if (!source) return { kind: 'none', why: `environment ${environment.name} has no source` };
@@ -114,10 +152,12 @@ export function renderPlan(environment: Environment, files: WorkspaceFiles, repo
         };
       const spec = isRecord(environment.object) && isRecord(environment.object.spec) ? environment.object.spec : {};
       if (source.fluxKind === 'Kustomization') {
-        const substitute = fluxSubstitutions(environment.object);
+        const substitute = fluxSubstitutions(environment.object, variables);
+        const namespace = text(spec.targetNamespace);
+        const flux: FluxBuild = { ...(namespace ? { namespace } : {}), ...(substitute ? { substitute } : {}) };
         // Without a kustomization.yaml, kustomize-controller builds every manifest found under the path.
         const plan = planForFolder(source.path, files, { recursive: true });
-        return plan.kind === 'kustomize' || plan.kind === 'directory' ? { ...plan, ...(substitute ? { substitute } : {}) } : plan;
+        return plan.kind === 'kustomize' || plan.kind === 'directory' ? { ...plan, flux } : plan;
       }
       const chartSpec = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
       const target = text(spec.targetNamespace);

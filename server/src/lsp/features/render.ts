@@ -2,7 +2,6 @@
 // the base branch, in the server with the real tools (node/render), never in an untrusted
 // workspace, with a timeout and cancellation; renders cached by the content of what they read (node/render/render-inputs).
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { renderPlan } from '../../engine/render/render-plan';
 import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
 import { diffEnvironments } from '../../node/render/environment-diff';
@@ -55,7 +54,7 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
     const environment = project?.environments().find((e) => e.name === params.environment);
     if (!project || !environment) return { ok: false, error: `No environment named "${params.environment}".` };
-    const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+    const plan = project.renderPlanOf(environment);
     const tools = toolsOf(host.settings());
     const key = `${project.root}\0${environment.name}`;
     const digest = inputs.digest(plan, project, tools);

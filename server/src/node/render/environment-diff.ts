@@ -4,7 +4,6 @@
 import { join, relative } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
-import { renderPlan } from '../../engine/render/render-plan';
 import { firstExistingRef, gitRoot, withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
@@ -37,10 +36,7 @@ async function render(
 ): Promise<{ yaml: string } | { error: string }> {
   // An environment the base does not have yet renders to nothing there: all its objects are added.
   if (!environment) return { yaml: '' };
-  const rendered = await renderPlanWith(
-    renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root),
-    tools,
-  );
+  const rendered = await renderPlanWith(project.renderPlanOf(environment), tools);
   return rendered.ok ? { yaml: rendered.yaml } : { error: rendered.error };
 }
 
@@ -68,7 +64,7 @@ export async function diffEnvironments(options: {
     const baseEnvironments = baseProject.environments();
     const diffs: EnvironmentDiff[] = [];
     for (const environment of environments) {
-      const plan = renderPlan(environment, head.files, head.deliveredPaths.repositoryRoot ?? head.root);
+      const plan = head.renderPlanOf(environment);
       if (plan.kind === 'none') {
         diffs.push({ name: environment.name, changes: [], skipped: plan.why });
         continue;

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { isComponentText, originWrapper, trackedObjects, type TrackedObject } from '../../engine/render/origins';
+import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/render/origins';
 import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
 import { findTool, runTool } from './run-tool';
 
@@ -40,30 +40,99 @@ function manifestsUnder(folder: string, recursive: boolean): string[] {
   return found;
 }
 
+/**
+ * The entries of the kustomization kustomize-controller generates for a path without one: each folder below that
+ * holds a kustomization (not entered), else the YAML files that declare Kubernetes objects, recursively.
+ */
+function generatedEntries(folder: string): string[] {
+  const entries: string[] = [];
+  for (const name of readdirSync(folder).sort()) {
+    if (name.startsWith('.')) continue;
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) {
+      if (KUSTOMIZATION_NAMES.some((file) => existsSync(join(path, file)))) entries.push(path);
+      else entries.push(...generatedEntries(path));
+    } else if (/\.ya?ml$/i.test(name) && /^apiVersion:/m.test(readFileSync(path, 'utf8')) && /^kind:/m.test(readFileSync(path, 'utf8'))) {
+      entries.push(path);
+    }
+  }
+  return entries;
+}
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+type KustomizeBuildPlan = RenderPlan & { kind: 'kustomize' | 'directory' };
+
+/**
+ * Runs kustomize on a plan: the folder itself when nothing is added, else through a temporary kustomization that
+ * wraps it (or, for a Flux path without a kustomization, lists what kustomize-controller would) and adds the target
+ * namespace and, with `origins`, `buildMetadata` so kustomize records where each object comes from. Flux builds
+ * without load restrictions, as kustomize-controller does. Returns the output and the wrapper's folder (already gone;
+ * the recorded paths are relative to it).
+ */
+async function kustomizeBuild(
+  plan: KustomizeBuildPlan,
+  tools: RenderTools,
+  signal: AbortSignal | undefined,
+  origins: boolean,
+): Promise<{ ok: true; output: string; tool: string; wrapper?: string } | { ok: false; error: string }> {
+  const kustomize = kustomizeCommand(tools);
+  if (!kustomize)
+    return {
+      ok: false,
+      error: 'Neither kustomize nor kubectl was found: install one, or set driftless.kustomizePath (CLI: --kustomize or --kubectl).',
+    };
+  const flux = plan.flux;
+  const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined;
+  const wrapper = wrap ? mkdtempSync(join(tmpdir(), 'driftless-build-')) : undefined;
+  try {
+    let target = plan.folder;
+    if (wrapper) {
+      const kustomization = KUSTOMIZATION_NAMES.map((name) => join(plan.folder, name)).find((path) => existsSync(path));
+      const isComponent = kustomization !== undefined && isComponentText(readFileSync(kustomization, 'utf8'));
+      const entries = plan.kind === 'directory' ? generatedEntries(plan.folder) : [plan.folder];
+      writeFileSync(
+        join(wrapper, 'kustomization.yaml'),
+        wrapperKustomization({
+          entries: entries.map((entry) => relative(wrapper, entry)),
+          isComponent,
+          ...(flux?.namespace ? { namespace: flux.namespace } : {}),
+          origins,
+        }),
+      );
+      target = wrapper;
+    }
+    // Files outside the wrapper's folder need the restriction lifted; kustomize-controller never restricts.
+    const unrestricted = wrapper !== undefined || flux !== undefined ? ['--load-restrictor', 'LoadRestrictionsNone'] : [];
+    const result = await runTool(kustomize.command, [...kustomize.args, ...unrestricted, target], {
+      timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(signal ? { signal } : {}),
+    });
+    if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
+    const output = flux?.substitute ? substituteVariables(result.stdout, flux.substitute) : result.stdout;
+    return { ok: true, output, tool: kustomize.args.join(' '), ...(wrapper ? { wrapper } : {}) };
+  } finally {
+    if (wrapper) rmSync(wrapper, { recursive: true, force: true });
+  }
+}
+
 export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signal?: AbortSignal): Promise<Rendered> {
   const timeoutMs = tools.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   switch (plan.kind) {
     case 'none':
       return { ok: false, error: plan.why };
     case 'directory': {
+      if (plan.flux) {
+        const built = await kustomizeBuild(plan, tools, signal, false);
+        return built.ok ? { ok: true, yaml: built.output, tool: `${built.tool} (of a generated kustomization, as Flux does)` } : built;
+      }
       const documents = manifestsUnder(plan.folder, plan.recursive).map((file) => readFileSync(file, 'utf8').trim());
       const yaml = documents.filter(Boolean).join('\n---\n') + '\n';
-      return { ok: true, yaml: plan.substitute ? substituteVariables(yaml, plan.substitute) : yaml, tool: 'the manifests of the folder' };
+      return { ok: true, yaml, tool: 'the manifests of the folder' };
     }
     case 'kustomize': {
-      const kustomize = kustomizeCommand(tools);
-      if (!kustomize)
-        return {
-          ok: false,
-          error: 'Neither kustomize nor kubectl was found: install one, or set driftless.kustomizePath (CLI: --kustomize or --kubectl).',
-        };
-      const result = await runTool(kustomize.command, [...kustomize.args, plan.folder], { timeoutMs, ...(signal ? { signal } : {}) });
-      if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
-      return {
-        ok: true,
-        yaml: plan.substitute ? substituteVariables(result.stdout, plan.substitute) : result.stdout,
-        tool: kustomize.args.join(' '),
-      };
+      const built = await kustomizeBuild(plan, tools, signal, false);
+      return built.ok ? { ok: true, yaml: built.output, tool: built.tool } : built;
     }
     case 'helm': {
       const helm = findTool('helm', tools.helm);
@@ -88,39 +157,23 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
 }
 
 /**
- * A kustomize build with each object's source file (engine/render/origins): the folder built through a temporary
- * wrapping kustomization that asks kustomize to record origins and transformations. Paths are returned absolute.
+ * A kustomize build with each object's source file and the kustomizations whose patches changed it
+ * (engine/render/origins), through a temporary wrapping kustomization. Paths are returned absolute.
  */
 export async function renderWithOrigins(
-  folder: string,
+  plan: KustomizeBuildPlan,
   tools: RenderTools,
   signal?: AbortSignal,
-  /** Flux post-build variables, substituted as kustomize-controller does after the build. */
-  substitute?: Record<string, string>,
 ): Promise<{ ok: true; objects: TrackedObject[] } | { ok: false; error: string }> {
-  const kustomize = kustomizeCommand(tools);
-  if (!kustomize) return { ok: false, error: 'Neither kustomize nor kubectl was found: install one, or set driftless.kustomizePath.' };
-  const wrapper = mkdtempSync(join(tmpdir(), 'driftless-origins-'));
-  try {
-    const kustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
-      .map((name) => join(folder, name))
-      .find((path) => existsSync(path));
-    const isComponent = kustomization !== undefined && isComponentText(readFileSync(kustomization, 'utf8'));
-    writeFileSync(join(wrapper, 'kustomization.yaml'), originWrapper(relative(wrapper, folder), isComponent));
-    const result = await runTool(kustomize.command, [...kustomize.args, wrapper], {
-      timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      ...(signal ? { signal } : {}),
-    });
-    if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
-    return {
-      ok: true,
-      objects: trackedObjects(substitute ? substituteVariables(result.stdout, substitute) : result.stdout).map((tracked) => ({
-        ...tracked,
-        ...(tracked.origin ? { origin: resolve(wrapper, tracked.origin) } : {}),
-        patchedIn: tracked.patchedIn.map((file) => resolve(wrapper, file)),
-      })),
-    };
-  } finally {
-    rmSync(wrapper, { recursive: true, force: true });
-  }
+  const built = await kustomizeBuild(plan, tools, signal, true);
+  if (!built.ok) return built;
+  const wrapper = built.wrapper!;
+  return {
+    ok: true,
+    objects: trackedObjects(built.output).map((tracked) => ({
+      ...tracked,
+      ...(tracked.origin ? { origin: resolve(wrapper, tracked.origin) } : {}),
+      patchedIn: tracked.patchedIn.map((file) => resolve(wrapper, file)),
+    })),
+  };
 }

@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { failurePlace, unreachableRemote, type FailedRender } from '../../engine/render/render-failure';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
-import { renderPlan, type RenderPlan } from '../../engine/render/render-plan';
+import type { RenderPlan } from '../../engine/render/render-plan';
 import { splitHelmOutput, templateFile, traceHelmValue, type ValuesSource } from '../../engine/render/trace-helm';
 import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/render/trace-kustomize';
 import type { RuleId, Severity } from '../../engine/rules';
@@ -153,12 +153,18 @@ export function renderedMessage(finding: RenderedFinding): string {
   return `${finding.message} (${finding.object}, as rendered for ${environments})`;
 }
 
-/** The kustomization or Chart.yaml a render starts from: where a finding that leads nowhere else is shown. */
-function rootFileOf(plan: RenderPlan & { kind: 'kustomize' | 'helm' }): string {
+type RenderedPlan = RenderPlan & { kind: 'kustomize' | 'helm' | 'directory' };
+
+/**
+ * The kustomization or Chart.yaml a render starts from, where a finding that leads nowhere else is shown; for a
+ * folder without a kustomization, the file that defines the environment (the Flux Kustomization).
+ */
+function rootFileOf(plan: RenderedPlan, environment: Environment): string {
   if (plan.kind === 'helm') return join(plan.chart, 'Chart.yaml');
-  return (
-    ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((name) => join(plan.folder, name)).find(existsSync) ?? plan.folder
-  );
+  const kustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
+    .map((name) => join(plan.folder, name))
+    .find(existsSync);
+  return kustomization ?? environment.file ?? plan.folder;
 }
 
 function isFile(path: string): boolean {
@@ -169,18 +175,12 @@ function isFile(path: string): boolean {
   }
 }
 
-function failure(
-  error: string,
-  plan: RenderPlan & { kind: 'kustomize' | 'helm' },
-  project: Project,
-  sources: SourceFiles,
-  environment: string,
-): RenderedFinding {
-  const folders = plan.kind === 'kustomize' ? inputFolders(plan, project).recursive : [];
+function failure(error: string, plan: RenderedPlan, project: Project, sources: SourceFiles, environment: Environment): RenderedFinding {
+  const folders = plan.kind === 'helm' ? [] : inputFolders(plan, project).recursive;
   const render: FailedRender = {
-    kind: plan.kind,
+    kind: plan.kind === 'helm' ? 'helm' : 'kustomize',
     folder: plan.kind === 'helm' ? plan.chart : plan.folder,
-    rootFile: rootFileOf(plan),
+    rootFile: rootFileOf(plan, environment),
     folders,
   };
   const remote = unreachableRemote(error);
@@ -190,8 +190,8 @@ function failure(
       range: sources.lineRange(render.rootFile, 0),
       rule: 'render-unavailable',
       severity: 'info',
-      message: `${environment} cannot be rendered here: it reads ${remote}, which needs the network. Its rendered objects are not checked.`,
-      environments: [environment],
+      message: `${environment.name} cannot be rendered here: it reads ${remote}, which needs the network. Its rendered objects are not checked.`,
+      environments: [environment.name],
     };
   }
   const buildKustomizations = folders.flatMap((folder) => {
@@ -204,7 +204,7 @@ function failure(
     // Files the index knows as named (resources, patches, components), else a kustomization of the build that
     // mentions the file (generator inputs, configurations).
     kustomizationsNaming: (path) => {
-      const named = project.kustomizationsNaming(path).filter((file) => plan.kind !== 'kustomize' || buildKustomizations.includes(file));
+      const named = project.kustomizationsNaming(path).filter((file) => plan.kind === 'helm' || buildKustomizations.includes(file));
       return named.length ? named : buildKustomizations.filter((file) => (sources.read(file)?.text ?? '').includes(basename(path)));
     },
     lineNaming: (kustomization, path) => {
@@ -218,8 +218,8 @@ function failure(
     range: sources.lineRange(place.file, place.line ?? 0),
     rule: 'render-failed',
     severity: 'error',
-    message: `Rendering ${environment} failed: ${error.trim()}`,
-    environments: [environment],
+    message: `Rendering ${environment.name} failed: ${error.trim()}`,
+    environments: [environment.name],
   };
 }
 
@@ -253,23 +253,23 @@ export async function checkEnvironmentRender(
   tools: RenderTools,
   signal?: AbortSignal,
 ): Promise<RenderedCheck> {
-  const plan = renderPlan(environment, project.files, project.deliveredPaths.repositoryRoot ?? project.root);
+  const plan = project.renderPlanOf(environment);
   if (plan.kind === 'none') return { findings: [], skipped: plan.why };
-  if (plan.kind === 'directory') return { findings: [], skipped: 'its manifests are validated as they are written' };
+  if (plan.kind === 'directory' && !plan.flux) return { findings: [], skipped: 'its manifests are validated as they are written' };
   const sources = new SourceFiles(project);
   const findings: RenderedFinding[] = [];
   const at = (location: SourceLocation | { file: string; start: number; end: number }) => ({
     file: location.file,
     range: sources.range(location.file, location.start, location.end),
   });
-  if (plan.kind === 'kustomize') {
-    const rendered = await renderWithOrigins(plan.folder, tools, signal, plan.substitute);
+  if (plan.kind === 'kustomize' || plan.kind === 'directory') {
+    const rendered = await renderWithOrigins(plan, tools, signal);
     if (!rendered.ok) {
       // The tool's message about the wrapping kustomization names it: the plain render words the same failure plainly.
       const plain = await renderPlanWith(plan, tools, signal);
-      return { findings: [failure(plain.ok ? rendered.error : plain.error, plan, project, sources, environment.name)] };
+      return { findings: [failure(plain.ok ? rendered.error : plain.error, plan, project, sources, environment)] };
     }
-    const rootFile = rootFileOf(plan);
+    const rootFile = rootFileOf(plan, environment);
     for (const tracked of rendered.objects) {
       // JSON, not YAML: a YAML 1.2 writer leaves strings like `no` unquoted, which the API server's decoder reads as booleans.
       for (const found of judged(project, JSON.stringify(tracked.object))) {
@@ -286,7 +286,7 @@ export async function checkEnvironmentRender(
     return { findings };
   }
   const rendered = await renderPlanWith(plan, tools, signal);
-  if (!rendered.ok) return { findings: [failure(rendered.error, plan, project, sources, environment.name)] };
+  if (!rendered.ok) return { findings: [failure(rendered.error, plan, project, sources, environment)] };
   const values = valuesSources(plan, environment, sources);
   for (const object of splitHelmOutput(rendered.yaml)) {
     const value = parseDocuments(object.text)[0]?.content.value;
@@ -297,7 +297,7 @@ export async function checkEnvironmentRender(
       const place =
         template && templateText?.ok
           ? at(traceHelmValue(template, templateText.text, found.finding.path!, found.finding.target ?? 'value', values))
-          : { file: rootFileOf(plan), range: sources.lineRange(rootFileOf(plan), 0) };
+          : { file: rootFileOf(plan, environment), range: sources.lineRange(rootFileOf(plan, environment), 0) };
       findings.push(renderedFinding(place, found, environment.name, describe(value)));
     }
   }
