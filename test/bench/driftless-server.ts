@@ -1,6 +1,7 @@
-// Starts our built language server (dist/server.js) with default settings.
+// Starts our built language server (dist/server.js), with default settings unless given some.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DriftlessSettings } from '../../server/src/protocol';
 import { LspClient } from './lsp-client';
 import { DRIFTLESS, type ServerUnderTest } from './server-under-test';
 
@@ -16,12 +17,15 @@ export class DriftlessServer implements ServerUnderTest {
   readonly name = DRIFTLESS;
   readonly version = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
+  /** `settings`: the "driftless" section answered to workspace/configuration. */
+  constructor(private readonly settings: DriftlessSettings = {}) {}
+
   start(workspaceDir: string): Promise<LspClient> {
     return LspClient.start({
       server: { command: process.execPath, args: [DRIFTLESS_SERVER_PATH, '--stdio'] },
       workspaceDir,
-      // Every section (ours is "driftless") left at its defaults.
-      configuration: () => ({}),
+      // Ours is the "driftless" section; any other left at its defaults.
+      configuration: (item) => (item.section === 'driftless' ? this.settings : {}),
     });
   }
 }

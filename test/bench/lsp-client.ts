@@ -12,6 +12,7 @@ import {
   type MessageConnection,
   type RequestParam,
   type RequestType,
+  type RequestType0,
 } from 'vscode-jsonrpc/node';
 import {
   CompletionRequest,
@@ -211,6 +212,11 @@ export class LspClient {
   /** Sends any request, bounded like every wait. */
   request<P, R, E>(type: RequestType<P, R, E>, params: RequestParam<P>, timeoutMs?: number): Promise<R> {
     return this.bounded(this.connection.sendRequest(type, params), `the ${type.method} response`, timeoutMs);
+  }
+
+  /** Sends a request without parameters, bounded like every wait. */
+  request0<R, E>(type: RequestType0<R, E>, timeoutMs?: number): Promise<R> {
+    return this.bounded(this.connection.sendRequest(type), `the ${type.method} response`, timeoutMs);
   }
 
   async completion(uri: string, position: Position, timeoutMs?: number): Promise<CompletionItem[]> {

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { planForFolder, renderPlan, type RenderPlan } from '../engine/render/render-plan';
+import { planForFolder, type RenderPlan } from '../engine/render/render-plan';
 import { findProjectRoot, Project } from '../node/project';
 import { renderPlanWith, type RenderTools } from '../node/render/render-environment';
 import { SchemaFiles } from '../node/schema-files';
