@@ -4,7 +4,7 @@
 // code-server's extensions folder as an installed extension, starts code-server on 127.0.0.1 and prints the URL.
 // Runs until Ctrl+C.   npm start -- [--port N] [--folder DIR]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   CACHE_DIR,
@@ -18,6 +18,7 @@ import {
   startCodeServer,
   type CodeServerHandle,
 } from './code-server';
+import { kubernetesTools } from './kubernetes-tools';
 
 const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const DEFAULT_PORT = 8080;
@@ -53,7 +54,16 @@ function git(cwd: string, args: string[], date: string): void {
   if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr || result.error?.message}`);
 }
 
-/** A fresh copy of the sample repository at `target`, as a git repository with a few commits of history. */
+/**
+ * The change the demo leaves uncommitted, so that the Changes view has something to show: production gets more CPU.
+ * File, text before, text after.
+ */
+export const PENDING_CHANGE = { file: 'apps/overlays/production/deployment-patch.yaml', before: 'cpu: 100m', after: 'cpu: 250m' };
+
+/**
+ * A fresh copy of the sample repository at `target`, as a git repository with a few commits of history and one
+ * pending change (PENDING_CHANGE).
+ */
 export function prepareSampleRepo(target: string): void {
   rmSync(target, { recursive: true, force: true });
   cpSync(SAMPLE_REPO, target, { recursive: true });
@@ -68,6 +78,23 @@ export function prepareSampleRepo(target: string): void {
     else if (paths.length) git(target, ['add', '--', ...paths], date);
     git(target, ['commit', '--quiet', '--allow-empty', '-m', step.message], date);
   });
+  const pending = join(target, PENDING_CHANGE.file);
+  writeFileSync(pending, readFileSync(pending, 'utf8').replace(PENDING_CHANGE.before, PENDING_CHANGE.after));
+}
+
+/**
+ * User settings of the demo's VS Code: the kubectl and helm unpacked from the npm dev dependency, so rendering, the
+ * Changes view and rendered findings work without tools on PATH (where that package has binaries for this platform).
+ */
+function writeUserSettings(userDataDir: string): void {
+  const tools = kubernetesTools();
+  if ('missing' in tools) {
+    say(`rendering uses kubectl and helm from PATH (${tools.missing})`);
+    return;
+  }
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const settings = { 'driftless.kubectlPath': tools.kubectl, 'driftless.helmPath': tools.helm };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
 }
 
 /** This checkout as an installed extension: a link named as VS Code names installed extensions. */
@@ -135,6 +162,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   linkExtension(extensionsDir);
   const userDataDir = join(home, 'user-data');
   rmSync(userDataDir, { recursive: true, force: true });
+  writeUserSettings(userDataDir);
   const server = await startCodeServer({ port, folder, extensionsDir, userDataDir, logFile: join(home, 'code-server.log') });
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
   return { url, folder, server };
@@ -175,6 +203,9 @@ async function main(): Promise<void> {
       `      ${demo.url}`,
       '',
       folder ? '' : '  sandbox/ holds the deliberate mistakes (one per file); the README of the sample repo lists them.',
+      folder
+        ? ''
+        : `  The Driftless sidebar lists the environments; its Changes view shows what the uncommitted edit of ${PENDING_CHANGE.file} does to them.`,
       `  code-server's log: ${demo.server.logFile}`,
       '  Ctrl+C stops it.',
       '',

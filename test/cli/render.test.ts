@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
-import { kubernetesTools, type KubernetesTools } from '../helpers/kubernetes-tools';
+import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 /**

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { renderWithOrigins } from '../../server/src/node/render/render-environment';
 import { REPO_ROOT } from '../helpers/engine';
-import { kubernetesTools } from '../helpers/kubernetes-tools';
+import { kubernetesTools } from '../../scripts/kubernetes-tools';
 
 const CORPUS_REPOS = process.env.DRIFTLESS_CORPUS_REPOS
   ? resolve(process.env.DRIFTLESS_CORPUS_REPOS)

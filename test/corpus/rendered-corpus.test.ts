@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliDiagnostic } from '../../server/src/cli/output-formats';
-import { kubernetesTools } from '../helpers/kubernetes-tools';
+import { kubernetesTools } from '../../scripts/kubernetes-tools';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');

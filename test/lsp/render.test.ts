@@ -1,7 +1,7 @@
 // driftless/render over the protocol: an environment rendered with the configured kubectl, cached until a file changes
 // on disk, and an environment that cannot be rendered said plainly.
 import assert from 'node:assert/strict';
-import { kubernetesTools } from '../helpers/kubernetes-tools';
+import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { FixtureWorkspace, ServerSession } from './harness';
 
 describe('LSP: render an environment', function () {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
-import { kubernetesTools, type KubernetesTools } from '../helpers/kubernetes-tools';
+import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { FixtureWorkspace, messageOf, ServerSession, yaml } from './harness';
 
 const PATCH = yaml(

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { checkEnvironmentRender, renderedMessage, type RenderedFinding } from '../../server/src/node/render/rendered-validation';
 import { Project } from '../../server/src/node/project';
 import { SchemaFiles } from '../../server/src/node/schema-files';
-import { kubernetesTools, type KubernetesTools } from '../helpers/kubernetes-tools';
+import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
 
 const BASE_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

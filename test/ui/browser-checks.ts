@@ -315,6 +315,23 @@ async function demoChecks(browser: Browser, checks: Checks, home: string): Promi
         );
       }
     });
+
+    await checks.run('the Driftless sidebar lists the environments, and its Changes view what the pending edit changes', page, async () => {
+      await command(page, 'View: Show Driftless');
+      const sidebar = page.locator('.sidebar');
+      await sidebar.locator('.monaco-list-row', { hasText: 'frontend-production' }).first().waitFor({ timeout: WAIT_MS });
+      // Rendering both sides (the working tree and main in a temporary worktree) takes a few seconds.
+      await sidebar
+        .locator('.monaco-list-row', { hasText: /This change changes \d+ objects? in \d+ environments? \(against main\)/ })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await sidebar.locator('.monaco-list-row', { hasText: 'Deployment frontend' }).first().waitFor({ timeout: WAIT_MS });
+      await checks.shoot(page, 'changes.png');
+      await sidebar.locator('.monaco-list-row', { hasText: 'Deployment frontend' }).first().click();
+      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: WAIT_MS });
+      await page.locator('.monaco-diff-editor .line-insert, .monaco-diff-editor .char-insert').first().waitFor({ timeout: WAIT_MS });
+      await checks.shoot(page, 'rendered-diff.png');
+    });
   } finally {
     await context.close();
     await demo.server.stop();

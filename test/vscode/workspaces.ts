@@ -2,7 +2,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server';
-import { kubernetesTools } from '../helpers/kubernetes-tools';
+import { kubernetesTools } from '../../scripts/kubernetes-tools';
 
 export const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const FIXTURES = join(REPO_ROOT, 'test', 'vscode', 'fixtures');

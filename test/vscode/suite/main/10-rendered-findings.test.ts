@@ -1,0 +1,73 @@
+// What each environment really receives, checked in the editor: the server renders the environments in the background
+// with the configured kubectl and shows what a rendered object would have rejected on the line that causes it (here an
+// overlay's patch), and takes it back once the fix is saved.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { driftless, fileIn, log, open, ruleOf, severityOf, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
+
+const PATCH = yaml(
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata:',
+  '  name: worker',
+  'spec:',
+  '  template:',
+  '    spec:',
+  '      containers:',
+  '        - name: worker',
+  '          resources:',
+  '            requests:',
+  '              memory: 2Gi',
+);
+
+describe('findings of rendered output', function () {
+  before(async function () {
+    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath')) {
+      log('not run: no kubectl for this platform (the LSP test of rendered findings says why)');
+      this.skip();
+    }
+    await driftless();
+  });
+
+  it("shows the overlay patch line that raises a container's memory request above the base's limit, until it is fixed", async function () {
+    const base = 'sandbox/rendered/base';
+    const overlay = 'sandbox/rendered/production';
+    try {
+      await writeFile(fileIn('sample-repo', `${base}/kustomization.yaml`), 'resources: [worker.yaml]\n');
+      await writeFile(
+        fileIn('sample-repo', `${base}/worker.yaml`),
+        yaml(
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata:',
+          '  name: worker',
+          'spec:',
+          '  selector: {matchLabels: {app: worker}}',
+          '  template:',
+          '    metadata: {labels: {app: worker}}',
+          '    spec:',
+          '      containers:',
+          '        - name: worker',
+          '          image: ghcr.io/example/worker:1.4.2',
+          '          resources: {limits: {memory: 1Gi}}',
+        ),
+      );
+      await writeFile(
+        fileIn('sample-repo', `${overlay}/kustomization.yaml`),
+        'resources: [../base]\nnamePrefix: prod-\npatches:\n  - path: memory.yaml\n',
+      );
+      const patch = await writeFile(fileIn('sample-repo', `${overlay}/memory.yaml`), PATCH);
+      await open(patch);
+      const finding = await waitForRule(patch, 'requests-exceed-limits', 12);
+      assert.equal(severityOf(finding), 'error');
+      assert.equal(finding.range.start.character, 'memory: '.length + 14);
+      assert.match(finding.message, /\(Deployment prod-worker, as rendered for sandbox\/rendered\/production\)$/);
+
+      await writeFile(patch, PATCH.replace('memory: 2Gi', 'memory: 512Mi'));
+      await waitForDiagnostics(patch, (ds) => !ds.some((d) => ruleOf(d) === 'requests-exceed-limits'), 'the finding to go');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/rendered'), { recursive: true });
+    }
+  });
+});
