@@ -105,6 +105,8 @@ export class LspClient {
   private readonly waiters = new Set<DiagnosticsWaiter>();
   private readonly latestDiagnostics = new Map<string, DiagnosticsArrival>();
   private readonly logTail: string[] = [];
+  /** Every window/showMessage the server sent, in order (what the user would see as notifications). */
+  readonly shownMessages: string[] = [];
   private stderrTail = '';
   private shuttingDown = false;
   /** Rejects when the process exits (or fails to spawn); every wait races against it. */
@@ -275,6 +277,14 @@ export class LspClient {
           waiter.resolve(arrival);
         }
       }
+    });
+    // Shown as a notification, or as a request when the server offers actions (vscode-languageserver always does).
+    this.connection.onNotification('window/showMessage', (params: { message: string }) => {
+      this.shownMessages.push(params.message);
+    });
+    this.connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+      this.shownMessages.push(params.message);
+      return null;
     });
     this.connection.onNotification(LogMessageNotification.type, (params) => {
       this.logTail.push(params.message);

@@ -89,6 +89,21 @@ describe('CLI: driftless validate --rendered', function () {
     assert.match(diagnostics[1]!.message, /^Rendering web failed: .*function "nosuch" not defined/);
   });
 
+  it('exits 2 and says what to install when the tool is missing, still reporting what plain validation finds', () => {
+    write('app/kustomization.yaml', 'resources: [cm.yaml]\n');
+    write('app/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n');
+    const result = driftless(
+      ['validate', '--rendered', '--kubectl', '/nonexistent/kubectl', '--kustomize', '/nonexistent/kustomize', '--format', 'json'],
+      root,
+    );
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^driftless: Neither kustomize nor kubectl was found: install one, or set driftless\.kustomizePath/);
+    assert.deepEqual(
+      (JSON.parse(result.stdout) as JsonOutput).diagnostics.map((d) => d.rule),
+      ['invalid-name'],
+    );
+  });
+
   it('finds nothing more in the sample repository than plain validation does', () => {
     const sample = join(root, 'sample-repo');
     cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), sample, { recursive: true });

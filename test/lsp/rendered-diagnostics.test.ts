@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
 import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
-import { FixtureWorkspace, messageOf, ServerSession, yaml } from './harness';
+import { codes, FixtureWorkspace, messageOf, ServerSession, yaml } from './harness';
 
 const PATCH = yaml(
   'apiVersion: apps/v1',
@@ -136,3 +136,49 @@ describe('LSP: findings of rendered output on their source lines', function () {
     await cleared;
   });
 });
+
+describe('LSP: rendered findings without the tools', function () {
+  this.timeout(60_000);
+
+  it('tells the user once what to install, reports nothing on the repository, and validation goes on', async () => {
+    const workspace = FixtureWorkspace.create();
+    try {
+      workspace.write('base/kustomization.yaml', 'resources: [cm.yaml]\n');
+      workspace.write('base/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+      workspace.write('overlays/a/kustomization.yaml', 'resources: [../../base]\n');
+      workspace.write('overlays/b/kustomization.yaml', 'resources: [../../base]\n');
+      const server = await ServerSession.start(workspace, {
+        settings: { kubectlPath: '/nonexistent/kubectl', kustomizePath: '/nonexistent/kustomize' },
+      });
+      try {
+        await server.settled();
+        const shown = await until(() => server.lsp.shownMessages.find((m) => m.includes('Neither kustomize nor kubectl was found')));
+        assert.match(shown, /set driftless\.kustomizePath/);
+        const diagnostics = await server.open('overlays/a/kustomization.yaml', 'resources: [../../base]\n');
+        assert.deepEqual(diagnostics.diagnostics, []);
+        const broken = await server.openUntil(
+          'base/cm.yaml',
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: C}\n',
+          (d) => d.length > 0,
+          1,
+        );
+        assert.deepEqual(codes(broken), ['invalid-name']);
+        assert.equal(server.lsp.shownMessages.filter((m) => m.includes('Neither kustomize nor kubectl')).length, 1);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      workspace.dispose();
+    }
+  });
+});
+
+async function until<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() - started > ms) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -59,7 +59,7 @@ export async function runValidate(options: ValidateOptions): Promise<CommandResu
   const results = unique.map((file) => validateFileForCli(project, file.path, file.display));
 
   const own = results.flatMap((r) => r.diagnostics);
-  if (options.rendered) own.push(...(await renderedDiagnostics(project, targets, own, display, options.rendered)));
+  if (options.rendered) own.push(...(await renderedDiagnostics(project, targets, own, display, options.rendered, errors)));
   const diagnostics = collapseRepeatedNotices(own);
   errors.push(...results.flatMap((r) => (r.error ? [r.error] : [])));
   const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
@@ -95,9 +95,15 @@ async function renderedDiagnostics(
   own: readonly CliDiagnostic[],
   display: (path: string) => string,
   tools: RenderTools,
+  errors: string[],
 ): Promise<CliDiagnostic[]> {
   const found = [];
-  for (const environment of project.environments()) found.push(...(await checkEnvironmentRender(project, environment, tools)).findings);
+  for (const environment of project.environments()) {
+    const checked = await checkEnvironmentRender(project, environment, tools);
+    found.push(...checked.findings);
+    // --rendered asked for what cannot be done here: exit 2 (the rest is still reported).
+    if (checked.missingTool && !errors.includes(checked.missingTool)) errors.push(checked.missingTool);
+  }
   const inTargets = (file: string) =>
     targets.some((target) => file === target || file.startsWith(target.endsWith(sep) ? target : target + sep));
   return mergeRenderedFindings(found)

@@ -67,6 +67,10 @@ export class DriftlessLanguageServer {
       republish: (paths) => {
         for (const state of this.open.all()) if (paths.has(state.path)) this.scheduler.soon(state.uri);
       },
+      toolMissing: (message) =>
+        void this.connection.window.showInformationMessage(
+          `Driftless: ${message} Until then environments are not rendered: validation of the files goes on.`,
+        ),
     });
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => void this.initialized());

@@ -15,6 +15,8 @@ export interface RenderedDiagnosticsHost {
   tools(): RenderTools;
   /** Shows the findings of these files again (their rendered findings changed). */
   republish(paths: ReadonlySet<string>): void;
+  /** Tells the user once that a tool is missing (what to install or configure); validation goes on without renders. */
+  toolMissing(message: string): void;
 }
 
 /** Saves come in bursts (a branch switch, a formatter); one pass after the burst. */
@@ -24,6 +26,7 @@ export class RenderedDiagnostics {
   private byFile = new Map<string, RenderedFinding[]>();
   /** Per project root and environment: the digest of its inputs and what its render found. */
   private readonly checked = new Map<string, { digest: string; findings: RenderedFinding[] }>();
+  private readonly toldMissing = new Set<string>();
   private readonly inputs = new RenderInputs();
   private timer: NodeJS.Timeout | undefined;
   private running: AbortController | undefined;
@@ -92,7 +95,12 @@ export class RenderedDiagnostics {
     const digest = this.inputs.digest(plan, project, [tools, project.config.kubernetesVersion, project.config.rules, environment.object]);
     const known = this.checked.get(key);
     if (digest !== undefined && known?.digest === digest) return known.findings;
-    const { findings } = await checkEnvironmentRender(project, environment, tools, signal);
+    const { findings, missingTool } = await checkEnvironmentRender(project, environment, tools, signal);
+    if (missingTool) {
+      if (!this.toldMissing.has(missingTool)) this.host.toolMissing(missingTool);
+      this.toldMissing.add(missingTool);
+      return [];
+    }
     if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, findings });
     return findings;
   }

@@ -15,7 +15,10 @@ export interface RenderTools {
   timeoutMs?: number;
 }
 
-export type Rendered = { ok: true; yaml: string; tool: string } | { ok: false; error: string };
+/** A failed render; `missingTool` when the tool it needs is not installed (nothing about the repository is wrong). */
+export type RenderFailure = { ok: false; error: string; missingTool?: boolean };
+
+export type Rendered = { ok: true; yaml: string; tool: string } | RenderFailure;
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -75,12 +78,13 @@ async function kustomizeBuild(
   tools: RenderTools,
   signal: AbortSignal | undefined,
   origins: boolean,
-): Promise<{ ok: true; output: string; tool: string; wrapper?: string } | { ok: false; error: string }> {
+): Promise<{ ok: true; output: string; tool: string; wrapper?: string } | RenderFailure> {
   const kustomize = kustomizeCommand(tools);
   if (!kustomize)
     return {
       ok: false,
       error: 'Neither kustomize nor kubectl was found: install one, or set driftless.kustomizePath (CLI: --kustomize or --kubectl).',
+      missingTool: true,
     };
   const flux = plan.flux;
   const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined;
@@ -136,7 +140,7 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
     }
     case 'helm': {
       const helm = findTool('helm', tools.helm);
-      if (!helm) return { ok: false, error: 'helm was not found: install it, or set driftless.helmPath (CLI: --helm).' };
+      if (!helm) return { ok: false, error: 'helm was not found: install it, or set driftless.helmPath (CLI: --helm).', missingTool: true };
       const args = ['template', plan.release, plan.chart, ...(plan.namespace ? ['--namespace', plan.namespace] : [])];
       for (const file of plan.valuesFiles) args.push('--values', file);
       // Inline values (an Application's valuesObject, a HelmRelease's values) go last, as the controllers merge them.
@@ -164,7 +168,7 @@ export async function renderWithOrigins(
   plan: KustomizeBuildPlan,
   tools: RenderTools,
   signal?: AbortSignal,
-): Promise<{ ok: true; objects: TrackedObject[] } | { ok: false; error: string }> {
+): Promise<{ ok: true; objects: TrackedObject[] } | RenderFailure> {
   const built = await kustomizeBuild(plan, tools, signal, true);
   if (!built.ok) return built;
   const wrapper = built.wrapper!;

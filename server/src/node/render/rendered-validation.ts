@@ -35,6 +35,8 @@ export interface RenderedCheck {
   findings: RenderedFinding[];
   /** Why nothing was rendered (an environment rendered from another repository, a plain folder validated as it is). */
   skipped?: string;
+  /** The tool it needs is not installed: what to install or configure (nothing is reported on the repository). */
+  missingTool?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -264,6 +266,7 @@ export async function checkEnvironmentRender(
   });
   if (plan.kind === 'kustomize' || plan.kind === 'directory') {
     const rendered = await renderWithOrigins(plan, tools, signal);
+    if (!rendered.ok && rendered.missingTool) return { findings: [], missingTool: rendered.error };
     if (!rendered.ok) {
       // The tool's message about the wrapping kustomization names it: the plain render words the same failure plainly.
       const plain = await renderPlanWith(plan, tools, signal);
@@ -286,6 +289,7 @@ export async function checkEnvironmentRender(
     return { findings };
   }
   const rendered = await renderPlanWith(plan, tools, signal);
+  if (!rendered.ok && rendered.missingTool) return { findings: [], missingTool: rendered.error };
   if (!rendered.ok) return { findings: [failure(rendered.error, plan, project, sources, environment)] };
   const values = valuesSources(plan, environment, sources);
   for (const object of splitHelmOutput(rendered.yaml)) {
