@@ -1,6 +1,6 @@
 // What each environment really receives, checked in the editor: the server renders the environments in the background
-// with the configured kubectl and shows what a rendered object would have rejected on the line that causes it (here an
-// overlay's patch), and takes it back once the fix is saved.
+// with the configured kubectl and helm and shows what a rendered object would have rejected on the line that causes
+// it (an overlay's patch, a chart's values key), and takes it back once the fix is saved.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { driftless, fileIn, log, open, ruleOf, severityOf, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
@@ -68,6 +68,44 @@ describe('findings of rendered output', function () {
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(fileIn('sample-repo', 'sandbox/rendered'), { recursive: true });
+    }
+  });
+
+  it('shows the values key a chart template reads, in the environment’s values file', async function () {
+    const config = fileIn('sample-repo', '.driftless.yaml');
+    const original = (await vscode.workspace.fs.readFile(config)).toString();
+    const chart = 'sandbox/rendered-chart';
+    try {
+      await writeFile(fileIn('sample-repo', `${chart}/Chart.yaml`), 'apiVersion: v2\nname: jobs\nversion: 0.1.0\n');
+      await writeFile(fileIn('sample-repo', `${chart}/values.yaml`), 'workers: 2\n');
+      await writeFile(
+        fileIn('sample-repo', `${chart}/templates/deployment.yaml`),
+        yaml(
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata: {name: "{{ .Release.Name }}"}',
+          'spec:',
+          '  replicas: {{ .Values.workers }}',
+          '  selector: {matchLabels: {app: jobs}}',
+          '  template:',
+          '    metadata: {labels: {app: jobs}}',
+          '    spec: {containers: [{name: jobs, image: "ghcr.io/example/jobs:2.0.1"}]}',
+        ),
+      );
+      const values = await writeFile(fileIn('sample-repo', `${chart}/values-production.yaml`), '# Production sizing\nworkers: many\n');
+      await writeFile(
+        config,
+        original +
+          yaml('  - name: jobs-production', '    source:', `      chart: ${chart}`, `      valuesFiles: [${chart}/values-production.yaml]`),
+      );
+      await open(values);
+      const finding = await waitForRule(values, 'schema-type', 2);
+      assert.equal(finding.range.start.character, 'workers: '.length);
+      assert.match(finding.message, /`replicas` must be an integer.*\(Deployment jobs-production, as rendered for jobs-production\)$/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await writeFile(config, original);
+      await vscode.workspace.fs.delete(fileIn('sample-repo', chart), { recursive: true });
     }
   });
 });
