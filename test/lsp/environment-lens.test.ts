@@ -47,4 +47,46 @@ describe('LSP: environments of a resource (code lens)', function () {
     await server.open('lonely.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lonely}\n');
     assert.deepEqual(await server.codeLenses('lonely.yaml'), []);
   });
+
+  it('counts each Application an ApplicationSet generates for this repository', async function () {
+    const repository = FixtureWorkspace.create();
+    try {
+      repository.write('.git/config', '[remote "origin"]\n\turl = https://github.com/example/apps.git\n');
+      repository.write('apps/web/kustomization.yaml', 'resources: [config.yaml]\n');
+      repository.write('apps/web/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n');
+      repository.write(
+        'argocd/web.yaml',
+        [
+          'apiVersion: argoproj.io/v1alpha1',
+          'kind: ApplicationSet',
+          'metadata: {name: web, namespace: argocd}',
+          'spec:',
+          '  generators:',
+          '    - list:',
+          '        elements: [{cluster: staging}, {cluster: production}]',
+          '  template:',
+          "    metadata: {name: 'web-{{cluster}}'}",
+          '    spec:',
+          '      project: default',
+          '      source: {repoURL: https://github.com/example/apps.git, path: apps/web, targetRevision: main}',
+          "      destination: {name: '{{cluster}}', namespace: web}",
+          '',
+        ].join('\n'),
+      );
+      const session = await ServerSession.start(repository);
+      try {
+        await session.settled();
+        await session.open('apps/web/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n');
+        const lenses = (await session.codeLenses('apps/web/config.yaml')) ?? [];
+        assert.deepEqual(
+          lenses.map((l) => l.command?.title),
+          ['Applied by 2 environments: Argo CD Application `web-staging`, Argo CD Application `web-production`'],
+        );
+      } finally {
+        await session.stop();
+      }
+    } finally {
+      repository.dispose();
+    }
+  });
 });

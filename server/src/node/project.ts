@@ -27,6 +27,7 @@ import {
   type DeliveredPathHost,
 } from '../engine/workspace/delivered-paths';
 import { discoverEnvironments } from '../engine/environments/discover-environments';
+import { generatedApplications, type GeneratorHost } from '../engine/environments/applicationset-generators';
 import { renderPlan, type RenderPlan } from '../engine/render/render-plan';
 import { mergeEnvironments, readDeclaredEnvironments, type Environment } from '../engine/environments/environment';
 import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
@@ -165,16 +166,7 @@ export class Project implements ValidationHost {
           .map((r) => ({ value: valueAt(this.delivererFiles.get(r.file)?.[r.documentIndex], r.path), file: r.file })),
       deliverers: () => this.deliverers(),
       buildRoots: () => this.kustomizations.builds().map((build) => build.root),
-      delivered: this.deliveredPaths,
-      // What ApplicationSet generators read: git files generators' files, cluster generators' cluster Secrets.
-      readText: (path) => {
-        const text = readTextFile(path);
-        return text.ok ? text.text : undefined;
-      },
-      secrets: () =>
-        [...this.resources.all()]
-          .filter((r) => r.kind === 'Secret' && r.apiVersion === 'v1')
-          .map((r) => valueAt(this.delivererFiles.get(r.file)?.[r.documentIndex], r.path)),
+      ...this.generatorHost,
       dirname,
       display: (path) => this.displayPath(path),
     });
@@ -219,8 +211,11 @@ export class Project implements ValidationHost {
     const deliverers: Deliverer[] = [];
     for (const resource of this.resources.all()) {
       if (!readsDeliveredPaths(resource.apiVersion, resource.kind)) continue;
-      const value = valueAt(this.delivererFiles.get(resource.file)?.[resource.documentIndex], resource.path);
-      for (const delivered of deliveredPaths(value, this.deliveredPaths)) {
+      const written = valueAt(this.delivererFiles.get(resource.file)?.[resource.documentIndex], resource.path);
+      // An ApplicationSet delivers through the Applications it generates (its template's own path when none can be).
+      const generated = resource.kind === 'ApplicationSet' ? generatedApplications(written, this.generatorHost) : [];
+      const values = generated.length ? generated : [written];
+      for (const delivered of values.flatMap((value) => deliveredPaths(value, this.deliveredPaths))) {
         if (delivered.expects !== 'folder' || delivered.base !== undefined || delivered.pattern) continue;
         const folder = resolveDelivered(delivered, resource.file, this.deliveredPaths);
         const recursive = resource.kind === 'Kustomization' && kustomizationFileIn(folder, this.files) === undefined;
@@ -228,6 +223,21 @@ export class Project implements ValidationHost {
       }
     }
     return deliverers;
+  }
+
+  /** What ApplicationSet generators read: git files generators' files, cluster generators' cluster Secrets. */
+  private get generatorHost(): GeneratorHost {
+    return {
+      delivered: this.deliveredPaths,
+      readText: (path) => {
+        const text = readTextFile(path);
+        return text.ok ? text.text : undefined;
+      },
+      secrets: () =>
+        [...this.resources.all()]
+          .filter((r) => r.kind === 'Secret' && r.apiVersion === 'v1')
+          .map((r) => valueAt(this.delivererFiles.get(r.file)?.[r.documentIndex], r.path)),
+    };
   }
 
   /** The file system as checks across files and path links see it. */
