@@ -79,8 +79,13 @@ export namespace EnvironmentsRequest {
 
 export interface RenderParams {
   /** An environment's name, in the project of `folder` (a workspace folder path; the first one when absent). */
-  environment: string;
+  environment?: string;
   folder?: string;
+  /**
+   * Instead of an environment: a folder, or a file in it (a kustomization.yaml, a Chart.yaml), rendered as what it is —
+   * its kustomization, its chart, or its manifests (as `driftless render <path>`).
+   */
+  path?: string;
 }
 
 export type RenderResult = { ok: true; yaml: string; tool: string; cached: boolean } | { ok: false; error: string };

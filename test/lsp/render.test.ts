@@ -2,6 +2,7 @@
 // on disk, and an environment that cannot be rendered said plainly.
 import assert from 'node:assert/strict';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
+import { RenderRequest } from '../../server/src/protocol';
 import { FixtureWorkspace, ServerSession } from './harness';
 
 describe('LSP: render an environment', function () {
@@ -40,5 +41,13 @@ describe('LSP: render an environment', function () {
     assert.ok(third.ok && !third.cached);
     assert.match(third.yaml, /level: debug/);
     assert.deepEqual(await server.render('nowhere'), { ok: false, error: 'No environment named "nowhere".' });
+  });
+
+  it('renders a folder named by a file in it (a kustomization), as driftless render <path> does', async function () {
+    const result = await server.lsp.request(RenderRequest.type, { path: workspace.path('app/kustomization.yaml') });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.match(result.yaml, /name: settings\n\s+namespace: shop/);
+    const outside = await server.lsp.request(RenderRequest.type, { path: '/nowhere/kustomization.yaml' });
+    assert.deepEqual(outside, { ok: false, error: '/nowhere/kustomization.yaml is in no workspace folder.' });
   });
 });

@@ -6,6 +6,9 @@ import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
 import { diffEnvironments } from '../../node/render/environment-diff';
 import { RenderInputs } from '../../node/render/render-inputs';
+import { planForFolder, type RenderPlan } from '../../engine/render/render-plan';
+import { diskFiles } from '../../node/disk-files';
+import { dirname, sep } from 'node:path';
 import {
   ChangesRequest,
   RenderRequest,
@@ -32,6 +35,22 @@ export function toolsOf(settings: DriftlessSettings): RenderTools {
   };
 }
 
+/** What a render request names: an environment of a project, or a folder (a file names its folder). */
+function planOf(params: RenderParams, projects: Project[]): { project: Project; plan: RenderPlan; key: string } | { error: string } {
+  if (params.path !== undefined) {
+    const folder = diskFiles.kindOf(params.path) === 'folder' ? params.path : dirname(params.path);
+    const project = projects
+      .filter((p) => folder === p.root || folder.startsWith(p.root + sep))
+      .sort((a, b) => b.root.length - a.root.length)[0];
+    if (!project) return { error: `${params.path} is in no workspace folder.` };
+    return { project, plan: planForFolder(folder, project.files, { recursive: false }), key: `${project.root}\0path:${folder}` };
+  }
+  const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
+  const environment = project?.environments().find((e) => e.name === params.environment);
+  if (!project || !environment) return { error: `No environment named "${params.environment}".` };
+  return { project, plan: project.renderPlanOf(environment), key: `${project.root}\0${environment.name}` };
+}
+
 const UNTRUSTED = 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.';
 
 export function renderRequests(requests: DocumentRequests, host: RenderHost): void {
@@ -50,13 +69,10 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
         ok: false,
         error: 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.',
       };
-    const projects = host.projects();
-    const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
-    const environment = project?.environments().find((e) => e.name === params.environment);
-    if (!project || !environment) return { ok: false, error: `No environment named "${params.environment}".` };
-    const plan = project.renderPlanOf(environment);
+    const target = planOf(params, host.projects());
+    if ('error' in target) return { ok: false, error: target.error };
+    const { project, plan, key } = target;
     const tools = toolsOf(host.settings());
-    const key = `${project.root}\0${environment.name}`;
     const digest = inputs.digest(plan, project, tools);
     const cached = cache.get(key);
     if (digest !== undefined && cached?.digest === digest) return cached.result.ok ? { ...cached.result, cached: true } : cached.result;

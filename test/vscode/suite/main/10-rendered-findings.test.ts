@@ -3,7 +3,7 @@
 // it (an overlay's patch, a chart's values key), and takes it back once the fix is saved.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { driftless, fileIn, log, open, ruleOf, severityOf, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
+import { driftless, fileIn, log, open, ruleOf, severityOf, until, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
 
 const PATCH = yaml(
   'apiVersion: apps/v1',
@@ -107,5 +107,17 @@ describe('findings of rendered output', function () {
       await writeFile(config, original);
       await vscode.workspace.fs.delete(fileIn('sample-repo', chart), { recursive: true });
     }
+  });
+
+  it('Open Rendered Manifests on a kustomization file (explorer, editor title) shows what its folder renders to', async function () {
+    await vscode.commands.executeCommand('driftless.openRendered', fileIn('sample-repo', 'apps/overlays/production/kustomization.yaml'));
+    const editor = await until('the rendered document', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.scheme === 'driftless-rendered' && active.document.getText().includes('kind:') ? active : undefined;
+    });
+    const text = editor.document.getText();
+    assert.match(text, /^# (sample-repo\/)?apps\/overlays\/production\/kustomization\.yaml, rendered by /);
+    assert.match(text, /namespace: shop-production/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
