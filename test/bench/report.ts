@@ -1,12 +1,13 @@
 // Turns the measured figures into the printed report (raw figures side by side, then ratios against the issue's
-// targets) and into the JSON the README quotes.
+// targets; the rendered previews have no target) and into the JSON the README quotes.
 import type { CliFigures } from './measure-cli';
 import { GENERATED_REPOSITORY, type IndexFigures } from './measure-index';
+import type { RenderFigures, RenderRepetitions } from './measure-render';
 import type { ServerFigures, ServerRepetitions } from './measure-server';
 import { DRIFTLESS, YAML_LANGUAGE_SERVER } from './server-under-test';
 import { median } from './statistics';
 
-export type BenchRepetitions = ServerRepetitions & { cli: number; index: number };
+export type BenchRepetitions = ServerRepetitions & RenderRepetitions & { cli: number; index: number };
 
 export interface TargetResult {
   name: string;
@@ -37,6 +38,8 @@ export interface BenchResults {
   cli: CliFigures | null;
   /** The workspace index on the generated repository and the largest corpus repository. */
   index: IndexFigures[];
+  /** The rendered previews (Changes view, driftless/render); null when not measured in this run. */
+  render: RenderFigures | null;
   targets: TargetResult[];
 }
 
@@ -167,6 +170,41 @@ function indexSection(index: IndexFigures[]): string {
   return lines.join('\n');
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+function renderSection(render: RenderFigures): string {
+  const lines = [`Rendered previews (driftless server${render.tools ? `; ${render.tools}` : ''}):`];
+  if (render.notMeasured) return [...lines, `  not measured: ${render.notMeasured}`].join('\n');
+  for (const f of render.changes) {
+    const failures = f.failures.length
+      ? `; failed: ${f.failures
+          .slice(0, 3)
+          .map((x) => `${x.environment} (${x.error.split('\n')[0]?.slice(0, 120)})`)
+          .join('; ')}`
+      : '';
+    lines.push(
+      `  ${f.repository}, validateRenderedOutput ${f.validateRenderedOutput ? 'on (background renders compete)' : 'off'}:`,
+      `    ${f.environments} environments: ${f.rendered} rendered, ${f.skipped} skipped (another repository), ${f.failures.length} failed${failures}`,
+      `    driftless/changes before any edit (no changes): ${ms(f.beforeEditMs)} ms`,
+      `    one-line edit of ${f.editedFile} announced -> driftless/changes: median ${ms(median(f.afterEditMs))} ms (raw ${raw(f.afterEditMs)})`,
+      `      changes found: ${plural(f.changedObjects, 'object')} in ${plural(f.changedEnvironments.length, 'environment')}`,
+    );
+    for (const warning of f.warnings) lines.push(`    WARNING: ${warning}`);
+  }
+  const cache = render.cache;
+  if (cache) {
+    const [first, last] = [cache.environments[0], cache.environments[cache.environments.length - 1]];
+    lines.push(
+      `  driftless/render, ${cache.repository} (${first}${last !== first ? ` .. ${last}, one per repetition` : ''}; ${cache.objects} objects), validateRenderedOutput off:`,
+      `    first render (cold): median ${ms(median(cache.coldMs))} ms (raw ${raw(cache.coldMs)})`,
+      `    again, nothing changed (cache): median ${ms(median(cache.cachedMs))} ms (raw ${raw(cache.cachedMs)})`,
+      `    one-line edit of the overlay announced -> render: median ${ms(median(cache.afterEditMs))} ms (raw ${raw(cache.afterEditMs)})`,
+    );
+    for (const warning of cache.warnings) lines.push(`    WARNING: ${warning}`);
+  }
+  return lines.join('\n');
+}
+
 function targetSection(targets: TargetResult[]): string {
   const rows = targets.map((t) => {
     const value = t.unit === 'per second' ? `${t.value.toFixed(0)}/s` : t.unit === 'ms' ? `${ms(t.value)} ms` : t.value.toFixed(3);
@@ -190,6 +228,7 @@ export function formatReport(results: BenchResults): string {
   }
   if (results.cli) sections.push('', cliSection(results.cli));
   if (results.index.length > 0) sections.push('', indexSection(results.index));
+  if (results.render) sections.push('', renderSection(results.render));
   if (results.targets.length > 0) sections.push('', targetSection(results.targets));
   return sections.join('\n');
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: measures yaml-language-server (Kubernetes mode, offline) and Driftless side by side on the same
 // generated file, prints both sets of raw figures and the ratios against the issue's targets, and writes
-// test-results/bench.json. Options: --only yls|driftless, --quick.
+// test-results/bench.json; with Driftless, also its rendered previews (Changes view, render cache). Options:
+// --only yls|driftless|render (render: only the rendered previews), --quick.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './dr
 import { countLines, DOCUMENT_COUNT, generateManifests } from './generate-manifests';
 import { measureCli, type CliFigures } from './measure-cli';
 import { measureIndex, type IndexFigures } from './measure-index';
+import { measureRender, type RenderFigures } from './measure-render';
 import { measureServer, type ServerFigures } from './measure-server';
 import { evaluateTargets, formatReport, type BenchRepetitions, type BenchResults } from './report';
 import type { ServerUnderTest } from './server-under-test';
@@ -15,14 +17,19 @@ import { YamlLanguageServer } from './yaml-language-server';
 import { prepareYlsKubernetesSchemas } from './yls-kubernetes-schemas';
 
 const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
-/** The largest repository of the shared corpus, indexed when it is there. */
+/** The largest repository of the shared corpus, indexed and rendered when it is there. */
 const CORPUS_REPOSITORY = resolve(__dirname, '../../../shared/corpus/repos/onedr0p-home-ops');
-const USAGE = 'Usage: npm run bench -- [--only yls|driftless] [--quick]';
+const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render] [--quick]';
 
-const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 3, index: 10 };
-const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, index: 4 };
+const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 3, index: 10, changes: 3, render: 10 };
+const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, index: 4, changes: 1, render: 3 };
 
-type Only = 'yls' | 'driftless' | undefined;
+const ONLY = ['yls', 'driftless', 'render'] as const;
+type Only = (typeof ONLY)[number] | undefined;
+
+function isOnly(value: string | undefined): value is NonNullable<Only> {
+  return (ONLY as readonly (string | undefined)[]).includes(value);
+}
 
 class UsageError extends Error {}
 
@@ -32,7 +39,7 @@ function parseArguments(args: string[]): { only: Only; quick: boolean } {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--quick') quick = true;
-    else if (arg === '--only' && (args[i + 1] === 'yls' || args[i + 1] === 'driftless')) only = args[++i] as Only;
+    else if (arg === '--only' && isOnly(args[i + 1])) only = args[++i] as Only;
     else throw new UsageError(`Unknown or incomplete argument "${arg}".\n${USAGE}`);
   }
   return { only, quick };
@@ -44,9 +51,10 @@ async function main(): Promise<number> {
   // after installation (no cache), reported on its own, and the later ones what every later start sees.
   process.env.DRIFTLESS_CACHE_DIR = mkdtempSync(join(tmpdir(), 'driftless-bench-code-cache-'));
   const repetitions = quick ? QUICK : FULL;
-  const includeOurs = only !== 'yls';
-  const includeTheirs = only !== 'driftless';
-  const missing = includeOurs ? driftlessBuildMissing() : [];
+  const includeOurs = only === undefined || only === 'driftless';
+  const includeTheirs = only === undefined || only === 'yls';
+  const includeRender = only !== 'yls';
+  const missing = includeOurs || includeRender ? driftlessBuildMissing() : [];
   if (missing.length > 0) {
     console.error(`Missing ${missing.join(' and ')}: run \`npm run build\` first (or \`npm run bench -- --only yls\`).`);
     return 2;
@@ -78,6 +86,11 @@ async function main(): Promise<number> {
     log('Measuring the workspace index...');
     index = await measureIndex(existsSync(CORPUS_REPOSITORY) ? CORPUS_REPOSITORY : undefined, repetitions.index, log);
   }
+  let render: RenderFigures | null = null;
+  if (includeRender) {
+    log('Measuring the rendered previews (kubectl, helm)...');
+    render = await measureRender(existsSync(CORPUS_REPOSITORY) ? CORPUS_REPOSITORY : undefined, repetitions, log);
+  }
 
   const firstCpu = cpus()[0];
   const results: BenchResults = {
@@ -96,6 +109,7 @@ async function main(): Promise<number> {
     yamlLanguageServerSchemaRequests: yamlLanguageServer?.schemaRequests ?? [],
     cli,
     index,
+    render,
     targets: evaluateTargets(figures, cli, index),
   };
   log('');

@@ -1,2 +1,0 @@
-// Moved to scripts/kubernetes-tools.ts (the demo uses it too).
-export * from '../../scripts/kubernetes-tools';
