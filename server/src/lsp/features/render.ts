@@ -4,7 +4,7 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
-import { diffEnvironments } from '../../node/render/environment-diff';
+import { DiffCache, diffEnvironments } from '../../node/render/environment-diff';
 import { RenderInputs } from '../../node/render/render-inputs';
 import { planForFolder, type RenderPlan } from '../../engine/render/render-plan';
 import { diskFiles } from '../../node/disk-files';
@@ -54,12 +54,22 @@ function planOf(params: RenderParams, projects: Project[]): { project: Project; 
 const UNTRUSTED = 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.';
 
 export function renderRequests(requests: DocumentRequests, host: RenderHost): void {
+  /** Per project: renders kept between Changes requests (the base's by commit, the working tree's by content). */
+  const diffCaches = new Map<string, DiffCache>();
   requests.connection.onRequest(ChangesRequest.type, async (params: ChangesParams): Promise<ChangesResult> => {
     if (!host.trusted()) return { error: UNTRUSTED };
     const projects = host.projects();
     const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
     if (!project) return { error: 'No workspace folder.' };
-    return diffEnvironments({ root: project.root, tools: toolsOf(host.settings()) });
+    let cache = diffCaches.get(project.root);
+    if (!cache) diffCaches.set(project.root, (cache = new DiffCache()));
+    // The server's own project when its index is complete (it follows the disk); else one read now.
+    return diffEnvironments({
+      root: project.root,
+      tools: toolsOf(host.settings()),
+      cache,
+      ...(project.indexComplete ? { project } : {}),
+    });
   });
   const cache = new Map<string, { digest: string; result: RenderResult }>();
   const inputs = new RenderInputs();

@@ -14,14 +14,14 @@ export async function gitRoot(folder: string): Promise<string | undefined> {
   }
 }
 
-/** The first of `candidates` that names a commit in the repository. */
-export async function firstExistingRef(repository: string, candidates: readonly string[]): Promise<string | undefined> {
+/** The first of `candidates` that names a commit in the repository, with that commit's id. */
+export async function firstExistingRef(repository: string, candidates: readonly string[]): Promise<{ ref: string; commit: string } | undefined> {
   const git = simpleGit(repository);
   for (const ref of candidates) {
     try {
       // Not --quiet: simple-git takes a failure with nothing on stderr for a success.
-      await git.revparse(['--verify', `${ref}^{commit}`]);
-      return ref;
+      const commit = (await git.revparse(['--verify', `${ref}^{commit}`])).trim();
+      return { ref, commit };
     } catch {
       // Not a ref here.
     }

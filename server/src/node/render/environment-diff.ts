@@ -1,6 +1,9 @@
 // What the working tree's changes do to each environment: every environment rendered from the working tree and from
 // the base ref (checked out in a temporary worktree), objects matched and diffed (engine/render/object-diff). Shared
-// by `driftless diff` and the editor's Changes view.
+// by `driftless diff` and the editor's Changes view. The editor keeps a DiffCache across requests: a commit's renders
+// never change, and a working-tree render holds while the content of what it reads does, so after an edit only the
+// environments it touches are rendered again (and no worktree is made while the base commit stays the same).
+import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
@@ -8,6 +11,7 @@ import { firstExistingRef, gitRoot, withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
 import { renderPlanWith, type RenderTools } from './render-environment';
+import { RenderInputs } from './render-inputs';
 
 export interface EnvironmentDiff {
   name: string;
@@ -23,63 +27,112 @@ export interface EnvironmentDiffs {
   summary: { objects: number; environments: number; text: string };
 }
 
+type Side = { yaml: string } | { error: string };
+
+/** Renders kept between diffs of one repository (the editor's Changes view). */
+export class DiffCache {
+  /** The base's renders, by commit, environment and tools. */
+  readonly base = new Map<string, Side>();
+  /** The working tree's renders, by environment and tools, with the digest of their inputs. */
+  readonly head = new Map<string, { digest: string; side: Side }>();
+  readonly inputs = new RenderInputs();
+}
+
 function loadProject(root: string): Project {
   const project = new Project(root, new SchemaFiles());
   project.scan();
   return project;
 }
 
-async function render(
-  project: Project,
-  environment: Environment | undefined,
-  tools: RenderTools,
-): Promise<{ yaml: string } | { error: string }> {
+async function render(project: Project, environment: Environment | undefined, tools: RenderTools): Promise<Side> {
   // An environment the base does not have yet renders to nothing there: all its objects are added.
   if (!environment) return { yaml: '' };
   const rendered = await renderPlanWith(project.renderPlanOf(environment), tools);
   return rendered.ok ? { yaml: rendered.yaml } : { error: rendered.error };
 }
 
-/** The diffs of the project at `root` (all its environments, or the one named) against `base` (else the default base). */
+/** Runs `work` on every item, a few at a time: the tools are processes of their own, and cores are few. */
+async function inPool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  const width = Math.max(2, Math.min(4, cpus().length));
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/**
+ * The diffs of the project at `root` (all its environments, or the one named) against `base` (else the default base).
+ * `project`: the working tree's project when the caller keeps one current (the editor); `cache`: renders to reuse.
+ */
 export async function diffEnvironments(options: {
   root: string;
   base?: string;
   environment?: string;
   tools: RenderTools;
+  project?: Project;
+  cache?: DiffCache;
 }): Promise<EnvironmentDiffs | { error: string }> {
   const { root, tools } = options;
+  const cache = options.cache ?? new DiffCache();
   const repository = await gitRoot(root);
   if (!repository) return { error: `${root} is not in a git repository: there is no base to compare with.` };
-  const head = loadProject(root);
+  const head = options.project ?? loadProject(root);
   const environments = head.environments().filter((e) => !options.environment || e.name === options.environment);
   if (options.environment && !environments.length) return { error: `no environment named "${options.environment}".` };
   const candidates = options.base
     ? [options.base]
     : [...new Set([environments[0]?.baseBranch, 'main', 'master'].filter((b): b is string => !!b)), 'HEAD'];
-  const base = await firstExistingRef(repository, candidates);
-  if (!base) return { error: `${options.base} is no commit of this repository.` };
+  const found = await firstExistingRef(repository, candidates);
+  if (!found) return { error: `${options.base} is no commit of this repository.` };
+  const { ref: base, commit } = found;
 
-  const results = await withWorktree(repository, base, async (worktree) => {
-    const baseProject = loadProject(join(worktree, relative(repository, root)));
-    const baseEnvironments = baseProject.environments();
-    const diffs: EnvironmentDiff[] = [];
-    for (const environment of environments) {
-      const plan = head.renderPlanOf(environment);
-      if (plan.kind === 'none') {
-        diffs.push({ name: environment.name, changes: [], skipped: plan.why });
-        continue;
-      }
-      const before = await render(
-        baseProject,
-        baseEnvironments.find((e) => e.name === environment.name),
-        tools,
-      );
-      const after = await render(head, environment, tools);
-      if ('error' in after) diffs.push({ name: environment.name, changes: [], error: after.error });
-      else if ('error' in before) diffs.push({ name: environment.name, changes: [], error: `on ${base}: ${before.error}` });
-      else diffs.push({ name: environment.name, changes: diffRenders(before.yaml, after.yaml, { base, head: 'working tree' }) });
+  const toolsKey = JSON.stringify(tools);
+  const baseKey = (environment: Environment) => `${commit}\0${environment.name}\0${toolsKey}`;
+  const rendered = environments.flatMap((environment) => {
+    const plan = head.renderPlanOf(environment);
+    return plan.kind === 'none' ? [] : [{ environment, plan }];
+  });
+
+  // The base: only what no earlier diff rendered from this commit, in one worktree.
+  const missing = rendered.filter(({ environment }) => !cache.base.has(baseKey(environment)));
+  if (missing.length)
+    await withWorktree(repository, commit, async (worktree) => {
+      const baseProject = loadProject(join(worktree, relative(repository, root)));
+      const baseEnvironments = baseProject.environments();
+      await inPool(missing, async ({ environment }) => {
+        const side = await render(
+          baseProject,
+          baseEnvironments.find((e) => e.name === environment.name),
+          tools,
+        );
+        cache.base.set(baseKey(environment), side);
+      });
+    });
+
+  // The working tree: again only where the content of what a render reads changed.
+  const heads = new Map<string, Side>();
+  await inPool(rendered, async ({ environment, plan }) => {
+    const key = `${environment.name}\0${toolsKey}`;
+    const digest = cache.inputs.digest(plan, head, tools);
+    const known = cache.head.get(key);
+    if (digest !== undefined && known?.digest === digest) {
+      heads.set(environment.name, known.side);
+      return;
     }
-    return diffs;
+    const side = await render(head, environment, tools);
+    heads.set(environment.name, side);
+    if (digest !== undefined) cache.head.set(key, { digest, side });
+  });
+
+  const results: EnvironmentDiff[] = environments.map((environment) => {
+    const plan = head.renderPlanOf(environment);
+    if (plan.kind === 'none') return { name: environment.name, changes: [], skipped: plan.why };
+    const before = cache.base.get(baseKey(environment))!;
+    const after = heads.get(environment.name)!;
+    if ('error' in after) return { name: environment.name, changes: [], error: after.error };
+    if ('error' in before) return { name: environment.name, changes: [], error: `on ${base}: ${before.error}` };
+    return { name: environment.name, changes: diffRenders(before.yaml, after.yaml, { base, head: 'working tree' }) };
   });
   const changed = results.filter((r) => r.changes.length);
   const objects = changed.reduce((sum, r) => sum + r.changes.length, 0);
