@@ -86,15 +86,13 @@ export function prepareSampleRepo(target: string): void {
  * User settings of the demo's VS Code: the kubectl and helm unpacked from the npm dev dependency, so rendering, the
  * Changes view and rendered findings work without tools on PATH (where that package has binaries for this platform).
  */
-function writeUserSettings(userDataDir: string): void {
+function renderToolSettings(): Record<string, string> {
   const tools = kubernetesTools();
   if ('missing' in tools) {
     say(`rendering uses kubectl and helm from PATH (${tools.missing})`);
-    return;
+    return {};
   }
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  const settings = { 'driftless.kubectlPath': tools.kubectl, 'driftless.helmPath': tools.helm };
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  return { 'driftless.kubectlPath': tools.kubectl, 'driftless.helmPath': tools.helm };
 }
 
 /** This checkout as an installed extension: a link named as VS Code names installed extensions. */
@@ -162,8 +160,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   linkExtension(extensionsDir);
   const userDataDir = join(home, 'user-data');
   rmSync(userDataDir, { recursive: true, force: true });
-  writeUserSettings(userDataDir);
-  const server = await startCodeServer({ port, folder, extensionsDir, userDataDir, logFile: join(home, 'code-server.log') });
+  const server = await startCodeServer({
+    port,
+    folder,
+    extensionsDir,
+    userDataDir,
+    settings: renderToolSettings(),
+    logFile: join(home, 'code-server.log'),
+  });
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
   return { url, folder, server };
 }

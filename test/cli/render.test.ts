@@ -72,6 +72,101 @@ describe('CLI: driftless render', function () {
     assert.match(rendered.stdout, /replicas: 3/);
   });
 
+  it('applies an Argo CD Application’s kustomize and Helm options as Argo CD does, and names the tools’ versions', function () {
+    const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-argo-')), 'repo');
+    const write = (relative: string, text: string) => {
+      mkdirSync(join(root, relative, '..'), { recursive: true });
+      writeFileSync(join(root, relative), text);
+    };
+    execFileSync('git', ['init', '--quiet', root]);
+    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
+    write('app/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    write(
+      'app/deployment.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n' +
+        '  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.25}]}\n',
+    );
+    write('chart/Chart.yaml', 'apiVersion: v2\nname: chart\nversion: 0.1.0\n');
+    write('chart/values.yaml', 'size: small\nport: 80\n');
+    write(
+      'chart/templates/config.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sized}\ndata:\n  size: {{ .Values.size | quote }}\n  port: {{ .Values.port | quote }}\n',
+    );
+    const application = (name: string, source: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ${name}, namespace: argocd}\nspec:\n  project: default\n` +
+      `  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n    repoURL: https://github.com/example/apps.git\n${source}`;
+    write(
+      'argocd/web.yaml',
+      application(
+        'web',
+        '    path: app\n    kustomize:\n      namePrefix: prod-\n      commonLabels: {team: shop}\n      images: [nginx:1.27]\n      replicas: [{name: web, count: 3}]\n',
+      ),
+    );
+    write(
+      'argocd/sized.yaml',
+      application(
+        'sized',
+        '    path: chart\n    helm:\n      parameters: [{name: port, value: "8080", forceString: true}]\n      valuesObject: {size: large}\n',
+      ),
+    );
+    const web = driftless(['render', 'web', '--format', 'json', '--kubectl', tools.kubectl], root);
+    assert.equal(web.code, 0, web.stderr);
+    const { tool, items } = JSON.parse(web.stdout) as {
+      tool: string;
+      items: {
+        metadata: { name: string; labels?: Record<string, string> };
+        spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+      }[];
+    };
+    assert.match(tool, /^kubectl kustomize \(kustomize v\d+\.\d+\.\d+\)$/);
+    assert.equal(items[0]!.metadata.name, 'prod-web');
+    assert.equal(items[0]!.metadata.labels?.team, 'shop');
+    assert.equal(items[0]!.spec.replicas, 3);
+    assert.equal(items[0]!.spec.template.spec.containers[0]!.image, 'nginx:1.27');
+    const sized = driftless(['render', 'sized', '--format', 'json', '--helm', tools.helm], root);
+    assert.equal(sized.code, 0, sized.stderr);
+    const chart = JSON.parse(sized.stdout) as { tool: string; items: { data: Record<string, string> }[] };
+    assert.match(chart.tool, /^helm template \(helm v3\.\d+\.\d+\)$/);
+    assert.deepEqual(chart.items[0]!.data, { size: 'large', port: '8080' });
+  });
+
+  it('inflates a kustomization’s helmCharts with helm, and merges a HelmRelease’s valuesFrom without writing them to disk', function () {
+    const root = mkdtempSync(join(tmpdir(), 'driftless-render-charts-'));
+    const write = (relative: string, text: string) => {
+      mkdirSync(join(root, relative, '..'), { recursive: true });
+      writeFileSync(join(root, relative), text);
+    };
+    write('inflated/charts/site/Chart.yaml', 'apiVersion: v2\nname: site\nversion: 0.1.0\n');
+    write('inflated/charts/site/values.yaml', 'greeting: hello\ncolour: blue\n');
+    write(
+      'inflated/charts/site/templates/config.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: site}\ndata:\n  greeting: {{ .Values.greeting }}\n  colour: {{ .Values.colour }}\n',
+    );
+    write('inflated/kustomization.yaml', 'helmCharts:\n  - name: site\n    releaseName: site\n    valuesInline: {greeting: hi}\n');
+    const inflated = driftless(['render', 'inflated', '--format', 'json', '--kubectl', tools.kubectl, '--helm', tools.helm], root);
+    assert.equal(inflated.code, 0, inflated.stderr);
+    assert.deepEqual((JSON.parse(inflated.stdout) as { items: { data: unknown }[] }).items[0]!.data, { greeting: 'hi', colour: 'blue' });
+
+    write(
+      'clusters/site.yaml',
+      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: site, namespace: web}\nspec:\n  interval: 10m\n' +
+        '  chart: {spec: {chart: ./inflated/charts/site, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}}\n' +
+        '  valuesFrom:\n    - {kind: ConfigMap, name: site-values}\n    - {kind: Secret, name: site-secret-values, valuesKey: extra.yaml}\n  values: {greeting: howdy}\n',
+    );
+    write(
+      'clusters/values.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: site-values, namespace: web}\ndata:\n  values.yaml: |\n    greeting: hey\n    colour: green\n',
+    );
+    write(
+      'clusters/secret.yaml',
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: site-secret-values, namespace: web}\ndata:\n  extra.yaml: ${Buffer.from('colour: red\n').toString('base64')}\n`,
+    );
+    const release = driftless(['render', 'site', '--format', 'json', '--helm', tools.helm], root);
+    assert.equal(release.code, 0, release.stderr);
+    // valuesFrom in order, then the inline values on top, as helm-controller merges them.
+    assert.deepEqual((JSON.parse(release.stdout) as { items: { data: unknown }[] }).items[0]!.data, { greeting: 'howdy', colour: 'red' });
+  });
+
   it('renders a Flux path without kustomization as kustomize-controller does: generated kustomization, target namespace, variables', function () {
     const root = mkdtempSync(join(tmpdir(), 'driftless-render-flux-'));
     mkdirSync(join(root, 'clusters', 'eu'), { recursive: true });

@@ -20,7 +20,7 @@ import { startDemo } from '../../scripts/start';
 
 const README_SCREENSHOTS = join(REPO_ROOT, 'test', 'ui', 'screenshots');
 /** The screenshots worth showing in the README. */
-const README_PICKS = ['problems.png', 'hover.png', 'completion.png'];
+const README_PICKS = ['problems.png', 'hover.png', 'completion.png', 'rendered-diff.png'];
 const WAIT_MS = 20_000;
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -326,6 +326,9 @@ async function demoChecks(browser: Browser, checks: Checks, home: string): Promi
         .first()
         .waitFor({ timeout: 60_000 });
       await sidebar.locator('.monaco-list-row', { hasText: 'Deployment frontend' }).first().waitFor({ timeout: WAIT_MS });
+      // The demo's settings point at the bundled kubectl and helm: the chart environments render too.
+      const unrendered = await sidebar.locator('.monaco-list-row', { hasText: 'was not found' }).count();
+      if (unrendered > 0) throw new Error(`${unrendered} environment(s) could not be rendered for want of a tool`);
       await checks.shoot(page, 'changes.png');
       await sidebar.locator('.monaco-list-row', { hasText: 'Deployment frontend' }).first().click();
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: WAIT_MS });

@@ -14,11 +14,24 @@ const PATCH_TRANSFORMERS = new Set(['PatchTransformer', 'PatchStrategicMergeTran
  * and folders Flux would list), the namespace Flux's `targetNamespace` sets, and, with `origins`, the build metadata
  * that makes kustomize record where each object comes from.
  */
-export function wrapperKustomization(options: { entries: string[]; isComponent: boolean; namespace?: string; origins: boolean }): string {
+export function wrapperKustomization(options: {
+  entries: string[];
+  isComponent: boolean;
+  namespace?: string;
+  /** More fields of the kustomization (Argo CD's kustomize options), as kustomize reads them. */
+  fields?: Record<string, unknown>;
+  origins: boolean;
+}): string {
   const field = options.isComponent ? 'components' : 'resources';
   const lines = ['# Written by Driftless around the kustomization it renders.', `${field}:`];
   for (const entry of options.entries) lines.push(`  - ${JSON.stringify(entry)}`);
   if (options.namespace) lines.push(`namespace: ${JSON.stringify(options.namespace)}`);
+  // JSON is YAML: each field on one line. A `components` field adds to the wrapper's own.
+  for (const [key, value] of Object.entries(options.fields ?? {})) {
+    if (key === 'components' && field === 'components' && Array.isArray(value)) {
+      for (const entry of value) lines.splice(2, 0, `  - ${JSON.stringify(entry)}`);
+    } else lines.push(`${key}: ${JSON.stringify(value)}`);
+  }
   if (options.origins) lines.push('buildMetadata: [originAnnotations, transformerAnnotations]');
   return lines.join('\n') + '\n';
 }

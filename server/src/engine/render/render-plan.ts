@@ -4,6 +4,7 @@
 import type { Environment } from '../environments/environment';
 import type { WorkspaceFiles } from '../workspace/workspace-files';
 import { kustomizationFileIn } from '../workspace/workspace-files';
+import { argoHelmSets, argoKustomizeFields, type HelmSet } from './argo-options';
 
 /** What Flux's kustomize-controller adds to a build: its target namespace, its post-build variables. */
 export interface FluxBuild {
@@ -14,15 +15,25 @@ export interface FluxBuild {
 }
 
 export type RenderPlan =
-  | { kind: 'kustomize'; folder: string; flux?: FluxBuild }
+  | {
+      kind: 'kustomize';
+      folder: string;
+      flux?: FluxBuild;
+      /** Kustomization fields a wrapping kustomization adds on top (Argo CD's kustomize options; paths absolute). */
+      overlay?: Record<string, unknown>;
+    }
   | {
       kind: 'helm';
       chart: string;
       release: string;
       namespace?: string;
-      /** Values files in the order Helm merges them, then inline values (last wins). */
+      /** Values files in the order Helm merges them, then values texts (a HelmRelease's `valuesFrom`), then inline values (last wins). */
       valuesFiles: string[];
+      valuesTexts?: string[];
       values?: unknown;
+      /** `--set`, `--set-string`, `--set-file` (Argo CD's parameters). */
+      set?: HelmSet[];
+      skipCrds?: boolean;
     }
   /**
    * The manifests of a folder. With `flux`, built as kustomize-controller builds a path without a kustomization: from
@@ -130,8 +141,13 @@ export function renderPlan(
         release: source.name,
         ...(namespace ? { namespace } : {}),
       });
+      if (plan.kind === 'kustomize') {
+        const overlay = argoKustomizeFields(appSource.kustomize, (path) => files.resolve(source.path!, path));
+        return overlay ? { ...plan, overlay } : plan;
+      }
       if (plan.kind !== 'helm') return plan;
       const helm = isRecord(appSource.helm) ? appSource.helm : {};
+      const set = argoHelmSets(helm, (path) => files.resolve(source.path!, path));
       // `$ref/...` value files read another source of a multi-source Application: not rendered here.
       const valueFiles = strings(helm.valueFiles)
         .filter((file) => !file.startsWith('$'))
@@ -142,6 +158,8 @@ export function renderPlan(
         release: text(helm.releaseName) ?? source.name,
         valuesFiles: valueFiles,
         ...(inline !== undefined ? { values: inline } : {}),
+        ...(set.length ? { set } : {}),
+        ...(helm.skipCrds === true ? { skipCrds: true } : {}),
       };
     }
     case 'flux': {
@@ -170,10 +188,28 @@ export function renderPlan(
         ...((target ?? source.namespace) ? { namespace: (target ?? source.namespace)! } : {}),
         // Flux reads valuesFiles relative to the source's root, as the chart path.
         valuesFiles: valuesFiles.map((file) => files.resolve(repositoryRoot, `./${file.replace(/^\.?\//, '')}`)),
+        ...valuesFrom(spec.valuesFrom, source.namespace, variables),
         ...(isRecord(spec.values) ? { values: spec.values } : {}),
       };
     }
   }
+}
+
+/**
+ * A HelmRelease's `valuesFrom`: the values each ConfigMap or Secret the repository defines holds under its `valuesKey`
+ * (default `values.yaml`), merged in order before the inline values. Those only the cluster holds are left out.
+ */
+function valuesFrom(value: unknown, namespace: string | undefined, variables: VariableSource | undefined): { valuesTexts?: string[] } {
+  const texts: string[] = [];
+  for (const reference of Array.isArray(value) ? value : []) {
+    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !text(reference.name)) continue;
+    // A value placed at a path (`targetPath`) is not a values document.
+    if (text(reference.targetPath)) continue;
+    const data = variables?.(reference.kind, text(reference.name)!, namespace);
+    const found = data?.[text(reference.valuesKey) ?? 'values.yaml'];
+    if (found !== undefined) texts.push(found);
+  }
+  return texts.length ? { valuesTexts: texts } : {};
 }
 
 /** Flux's post-build substitution: `${VAR}`, `${VAR:=default}` and `${VAR:-default}`; unknown ones stay as written. */

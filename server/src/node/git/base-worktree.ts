@@ -15,7 +15,10 @@ export async function gitRoot(folder: string): Promise<string | undefined> {
 }
 
 /** The first of `candidates` that names a commit in the repository, with that commit's id. */
-export async function firstExistingRef(repository: string, candidates: readonly string[]): Promise<{ ref: string; commit: string } | undefined> {
+export async function firstExistingRef(
+  repository: string,
+  candidates: readonly string[],
+): Promise<{ ref: string; commit: string } | undefined> {
   const git = simpleGit(repository);
   for (const ref of candidates) {
     try {

@@ -2,10 +2,11 @@
 // manifests of a folder; applies Flux's post-build substitution. The tools' own errors are passed on as they are.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parseDocument } from 'yaml';
 import { join, relative, resolve } from 'node:path';
 import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/render/origins';
 import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
-import { findTool, runTool } from './run-tool';
+import { findTool, runTool, toolVersion } from './run-tool';
 
 export interface RenderTools {
   /** Paths as configured; each is else looked up on PATH. */
@@ -87,7 +88,8 @@ async function kustomizeBuild(
       missingTool: true,
     };
   const flux = plan.flux;
-  const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined;
+  const overlay = plan.kind === 'kustomize' ? plan.overlay : undefined;
+  const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined || overlay !== undefined;
   const wrapper = wrap ? mkdtempSync(join(tmpdir(), 'driftless-build-')) : undefined;
   try {
     let target = plan.folder;
@@ -101,6 +103,7 @@ async function kustomizeBuild(
           entries: entries.map((entry) => relative(wrapper, entry)),
           isComponent,
           ...(flux?.namespace ? { namespace: flux.namespace } : {}),
+          ...(overlay ? { fields: relativeTo(wrapper, overlay) } : {}),
           origins,
         }),
       );
@@ -108,13 +111,18 @@ async function kustomizeBuild(
     }
     // Files outside the wrapper's folder need the restriction lifted; kustomize-controller never restricts.
     const unrestricted = wrapper !== undefined || flux !== undefined ? ['--load-restrictor', 'LoadRestrictionsNone'] : [];
-    const result = await runTool(kustomize.command, [...kustomize.args, ...unrestricted, target], {
+    // `helmCharts` inflate only with helm enabled (what Argo CD's --enable-helm build option and users' CI pass).
+    const helm = usesHelmCharts(plan.folder) ? findTool('helm', tools.helm) : undefined;
+    const helmArgs = helm ? ['--enable-helm', '--helm-command', helm] : [];
+    const result = await runTool(kustomize.command, [...kustomize.args, ...unrestricted, ...helmArgs, target], {
       timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(signal ? { signal } : {}),
     });
     if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
     const output = flux?.substitute ? substituteVariables(result.stdout, flux.substitute) : result.stdout;
-    return { ok: true, output, tool: kustomize.args.join(' '), ...(wrapper ? { wrapper } : {}) };
+    const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
+    const tool = `${kustomize.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build'}${version ? ` (${version})` : ''}`;
+    return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}) };
   } finally {
     if (wrapper) rmSync(wrapper, { recursive: true, force: true });
   }
@@ -143,21 +151,72 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
       if (!helm) return { ok: false, error: 'helm was not found: install it, or set driftless.helmPath (CLI: --helm).', missingTool: true };
       const args = ['template', plan.release, plan.chart, ...(plan.namespace ? ['--namespace', plan.namespace] : [])];
       for (const file of plan.valuesFiles) args.push('--values', file);
-      // Inline values (an Application's valuesObject, a HelmRelease's values) go last, as the controllers merge them.
-      const scratch = plan.values !== undefined ? mkdtempSync(join(tmpdir(), 'driftless-values-')) : undefined;
-      try {
-        if (scratch) {
-          const file = join(scratch, 'values.yaml');
-          writeFileSync(file, typeof plan.values === 'string' ? plan.values : JSON.stringify(plan.values));
-          args.push('--values', file);
-        }
-        const result = await runTool(helm, args, { timeoutMs, ...(signal ? { signal } : {}) });
-        return result.ok ? { ok: true, yaml: result.stdout, tool: 'helm template' } : { ok: false, error: result.error ?? 'helm failed' };
-      } finally {
-        if (scratch) rmSync(scratch, { recursive: true, force: true });
-      }
+      // Values from ConfigMaps and Secrets (a HelmRelease's valuesFrom), then inline values (an Application's
+      // valuesObject, a HelmRelease's values), merged as Helm merges values files and passed on stdin: a Secret's
+      // values never touch the disk.
+      const late = lateValues(plan);
+      if (late !== undefined) args.push('--values', '-');
+      for (const set of plan.set ?? [])
+        args.push(set.as === 'file' ? '--set-file' : set.as === 'string' ? '--set-string' : '--set', `${set.name}=${set.value}`);
+      if (plan.skipCrds) args.push('--skip-crds');
+      const result = await runTool(helm, args, {
+        timeoutMs,
+        ...(signal ? { signal } : {}),
+        ...(late !== undefined ? { input: late } : {}),
+      });
+      if (!result.ok) return { ok: false, error: result.error ?? 'helm failed' };
+      const version = await toolVersion(helm, 'helm');
+      return { ok: true, yaml: result.stdout, tool: `helm template${version ? ` (${version})` : ''}` };
     }
   }
+}
+
+/** Helm's merge of values files: mappings merged key by key, anything else replaced by the later file. */
+function mergeValues(into: unknown, from: unknown): unknown {
+  if (!isRecord(into) || !isRecord(from)) return from;
+  const merged: Record<string, unknown> = { ...into };
+  for (const [key, value] of Object.entries(from)) merged[key] = key in merged ? mergeValues(merged[key], value) : value;
+  return merged;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The values that come after the values files, as one JSON document (JSON is YAML); undefined when there are none. */
+function lateValues(plan: RenderPlan & { kind: 'helm' }): string | undefined {
+  const layers: unknown[] = (plan.valuesTexts ?? []).map((text) => parseDocument(text).toJS() as unknown);
+  if (plan.values !== undefined)
+    layers.push(typeof plan.values === 'string' ? (parseDocument(plan.values).toJS() as unknown) : plan.values);
+  if (!layers.length) return undefined;
+  return JSON.stringify(layers.reduce((merged, layer) => mergeValues(merged, layer ?? {}), {}));
+}
+
+/** Paths of kustomization fields (Argo CD's patches and components) relative to the wrapper that holds them. */
+function relativeTo(wrapper: string, fields: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...fields };
+  if (Array.isArray(out.components)) out.components = out.components.map((c) => (typeof c === 'string' ? relative(wrapper, c) : c));
+  if (Array.isArray(out.patches))
+    out.patches = out.patches.map((p) => (isRecord(p) && typeof p.path === 'string' ? { ...p, path: relative(wrapper, p.path) } : p));
+  return out;
+}
+
+/** Whether a kustomization, or one it includes, inflates Helm charts (`helmCharts:`). */
+function usesHelmCharts(folder: string, seen = new Set<string>()): boolean {
+  if (seen.has(folder)) return false;
+  seen.add(folder);
+  const file = KUSTOMIZATION_NAMES.map((name) => join(folder, name)).find((path) => existsSync(path));
+  if (!file) return false;
+  const text = readFileSync(file, 'utf8');
+  if (/^helmCharts\s*:/m.test(text)) return true;
+  const value = parseDocument(text).toJS() as unknown;
+  if (!isRecord(value)) return false;
+  const entries = ['resources', 'bases', 'components'].flatMap((field) => (Array.isArray(value[field]) ? (value[field] as unknown[]) : []));
+  return entries.some((entry) => {
+    if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry)) return false;
+    const path = resolve(folder, entry);
+    return existsSync(path) && statSync(path).isDirectory() && usesHelmCharts(path, seen);
+  });
 }
 
 /**

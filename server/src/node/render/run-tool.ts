@@ -37,10 +37,11 @@ const MAX_OUTPUT = 256 * 1024 * 1024;
 export function runTool(
   command: string,
   args: string[],
-  options: { cwd?: string; timeoutMs: number; signal?: AbortSignal },
+  /** `input`: written to the tool's stdin (values that must not touch the disk). */
+  options: { cwd?: string; timeoutMs: number; signal?: AbortSignal; input?: string },
 ): Promise<ToolResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       command,
       args,
       {
@@ -64,5 +65,29 @@ export function runTool(
         resolve({ ok: false, stdout, stderr, error: reason });
       },
     );
+    // A tool that exits before reading its input closes the pipe: that is its own error to report, not ours.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input ?? '');
   });
+}
+
+const versions = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The version of kustomize a command runs (`kustomize version`, or kubectl's embedded one) or of helm, asked once per
+ * binary: renders name it, as users compare it with their CI's.
+ */
+export function toolVersion(command: string, kind: 'kustomize' | 'kubectl' | 'helm'): Promise<string | undefined> {
+  let known = versions.get(command);
+  if (!known) {
+    const args = kind === 'helm' ? ['version', '--short'] : kind === 'kubectl' ? ['version', '--client'] : ['version'];
+    known = runTool(command, args, { timeoutMs: 10_000 }).then((result) => {
+      if (!result.ok) return undefined;
+      const out = result.stdout;
+      const version = kind === 'kubectl' ? /Kustomize Version:\s*(v\S+)/.exec(out)?.[1] : /v\d+\.\d+\.\d+[^\s"+]*/.exec(out)?.[0];
+      return version ? `${kind === 'helm' ? 'helm' : 'kustomize'} ${version}` : undefined;
+    });
+    versions.set(command, known);
+  }
+  return known;
 }

@@ -186,7 +186,7 @@ describe('the repository as a whole', function () {
     });
     const document = await vscode.workspace.openTextDocument(uri);
     const text = document.getText();
-    assert.match(text, /^# apps, rendered by kustomize\./, text.slice(0, 300));
+    assert.match(text, /^# apps, rendered by kubectl kustomize \(kustomize v\d+\.\d+\.\d+\)\./, text.slice(0, 300));
     assert.match(text, /host: frontend\.staging\.example\.com/);
     assert.match(text, /name: frontend-config-[a-z0-9]{10}/);
   });
