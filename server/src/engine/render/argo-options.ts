@@ -86,8 +86,13 @@ export function argoHelmSets(options: unknown, resolve: (path: string) => string
   if (!isRecord(options)) return [];
   const sets: HelmSet[] = [];
   for (const parameter of Array.isArray(options.parameters) ? options.parameters : []) {
-    if (!isRecord(parameter) || !text(parameter.name) || parameter.value === undefined) continue;
-    sets.push({ name: text(parameter.name)!, value: String(parameter.value), as: parameter.forceString === true ? 'string' : 'value' });
+    const value = parameter && isRecord(parameter) ? parameter.value : undefined;
+    if (!isRecord(parameter) || !text(parameter.name) || !['string', 'number', 'boolean'].includes(typeof value)) continue;
+    sets.push({
+      name: text(parameter.name)!,
+      value: String(value as string | number | boolean),
+      as: parameter.forceString === true ? 'string' : 'value',
+    });
   }
   for (const parameter of Array.isArray(options.fileParameters) ? options.fileParameters : []) {
     if (!isRecord(parameter) || !text(parameter.name) || !text(parameter.path)) continue;

@@ -195,9 +195,10 @@ function lateValues(plan: RenderPlan & { kind: 'helm' }): string | undefined {
 /** Paths of kustomization fields (Argo CD's patches and components) relative to the wrapper that holds them. */
 function relativeTo(wrapper: string, fields: Record<string, unknown>): Record<string, unknown> {
   const out = { ...fields };
-  if (Array.isArray(out.components)) out.components = out.components.map((c) => (typeof c === 'string' ? relative(wrapper, c) : c));
-  if (Array.isArray(out.patches))
-    out.patches = out.patches.map((p) => (isRecord(p) && typeof p.path === 'string' ? { ...p, path: relative(wrapper, p.path) } : p));
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+  if (out.components) out.components = list(out.components).map((c) => (typeof c === 'string' ? relative(wrapper, c) : c));
+  if (out.patches)
+    out.patches = list(out.patches).map((p) => (isRecord(p) && typeof p.path === 'string' ? { ...p, path: relative(wrapper, p.path) } : p));
   return out;
 }
 
