@@ -90,7 +90,7 @@ export function argoHelmSets(options: unknown, resolve: (path: string) => string
     if (!isRecord(parameter) || !text(parameter.name) || !['string', 'number', 'boolean'].includes(typeof value)) continue;
     sets.push({
       name: text(parameter.name)!,
-      value: String(value as string | number | boolean),
+      value: String(value),
       as: parameter.forceString === true ? 'string' : 'value',
     });
   }
