@@ -109,8 +109,11 @@ async function kustomizeBuild(
       );
       target = wrapper;
     }
-    // Files outside the wrapper's folder need the restriction lifted; kustomize-controller never restricts.
-    const unrestricted = wrapper !== undefined || flux !== undefined ? ['--load-restrictor', 'LoadRestrictionsNone'] : [];
+    // kustomize-controller never restricts loading; a wrapper listing files (a Flux path, Argo CD's patch files) must
+    // not either, as they sit outside its folder. Otherwise the restriction stays, so a render fails where the tool does.
+    const listsFiles =
+      plan.kind === 'directory' || (Array.isArray(overlay?.patches) && overlay.patches.some((p) => isRecord(p) && 'path' in p));
+    const unrestricted = flux !== undefined || listsFiles ? ['--load-restrictor', 'LoadRestrictionsNone'] : [];
     // `helmCharts` inflate only with helm enabled (what Argo CD's --enable-helm build option and users' CI pass).
     const helm = usesHelmCharts(plan.folder) ? findTool('helm', tools.helm) : undefined;
     const helmArgs = helm ? ['--enable-helm', '--helm-command', helm] : [];
