@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
-import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { renderToolsOrSkip } from '../helpers/render-tools';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const SAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
@@ -26,12 +27,7 @@ describe('CLI: driftless diff', function () {
   let root: string;
 
   before(function () {
-    const found = kubernetesTools();
-    if ('missing' in found) {
-      console.log(`      not run: ${found.missing}`);
-      this.skip();
-    }
-    tools = found;
+    tools = renderToolsOrSkip(this);
     // The sample repository as a repository of its own, its deliberately broken kustomization left out.
     root = join(mkdtempSync(join(tmpdir(), 'driftless-diff-')), 'repo');
     cpSync(SAMPLE, root, { recursive: true });

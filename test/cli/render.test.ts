@@ -6,7 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
-import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { renderToolsOrSkip } from '../helpers/render-tools';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 /**
@@ -26,12 +27,7 @@ describe('CLI: driftless render', function () {
   let tools: KubernetesTools;
 
   before(function () {
-    const found = kubernetesTools();
-    if ('missing' in found) {
-      console.log(`      not run: ${found.missing}`);
-      this.skip();
-    }
-    tools = found;
+    tools = renderToolsOrSkip(this);
   });
 
   const kustomize = (folder: string, cwd = SAMPLE) => execFileSync(tools.kubectl, ['kustomize', folder], { cwd, encoding: 'utf8' });

@@ -6,7 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
-import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { renderToolsOrSkip } from '../helpers/render-tools';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -31,12 +32,7 @@ describe('CLI: driftless validate --rendered', function () {
   };
 
   before(function () {
-    const found = kubernetesTools();
-    if ('missing' in found) {
-      console.log(`      not run: ${found.missing}`);
-      this.skip();
-    }
-    tools = found;
+    tools = renderToolsOrSkip(this);
   });
   beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'driftless-validate-rendered-'))));
   afterEach(() => rmSync(root, { recursive: true, force: true }));

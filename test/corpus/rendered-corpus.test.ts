@@ -39,41 +39,32 @@ function validate(repository: string, extra: string[]): CliDiagnostic[] {
   return (JSON.parse(result.stdout) as { diagnostics: CliDiagnostic[] }).diagnostics;
 }
 
+/** The corpus's repositories (each a test of its own). */
+const REPOSITORIES = [
+  'argo-cd-manifests',
+  'eks-blueprints-add-ons',
+  'flux2-kustomize-helm-example',
+  'flux2-multi-tenancy',
+  'kustomize-examples',
+  'microservices-demo',
+  'onedr0p-home-ops',
+  'podinfo',
+];
+
 describe('corpus: rendered output adds only reviewed findings', function () {
   this.timeout(180_000);
-  const repositories = existsSync(CORPUS_REPOS)
-    ? [
-        'argo-cd-manifests',
-        'eks-blueprints-add-ons',
-        'flux2-kustomize-helm-example',
-        'flux2-multi-tenancy',
-        'kustomize-examples',
-        'microservices-demo',
-        'onedr0p-home-ops',
-        'podinfo',
-      ].filter((r) => existsSync(join(CORPUS_REPOS, r)))
-    : [];
 
   before(function () {
-    if (!repositories.length) {
+    if (!existsSync(CORPUS_REPOS)) {
       console.log(`      not run: no corpus at ${CORPUS_REPOS}`);
       this.skip();
     }
     if ('missing' in kubernetesTools()) this.skip();
   });
 
-  for (const repository of [
-    'argo-cd-manifests',
-    'eks-blueprints-add-ons',
-    'flux2-kustomize-helm-example',
-    'flux2-multi-tenancy',
-    'kustomize-examples',
-    'microservices-demo',
-    'onedr0p-home-ops',
-    'podinfo',
-  ]) {
+  for (const repository of REPOSITORIES) {
     it(repository, function () {
-      if (!repositories.includes(repository)) this.skip();
+      if (!existsSync(join(CORPUS_REPOS, repository))) this.skip();
       const tools = kubernetesTools();
       assert.ok(!('missing' in tools));
       const plain = new Set(validate(repository, []).map((d) => JSON.stringify(d)));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { ChangesRequest, type ChangesResult } from '../../server/src/protocol';
-import { kubernetesTools } from '../../scripts/kubernetes-tools';
+import { renderToolsOrSkip } from '../helpers/render-tools';
 import { FixtureWorkspace, ServerSession } from './harness';
 
 const CONFIG = (level: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {level: ${level}}\n`;
@@ -42,11 +42,7 @@ describe('LSP: the Changes view’s diff against the base branch', function () {
   };
 
   before(async function () {
-    const tools = kubernetesTools();
-    if ('missing' in tools) {
-      console.log(`      not run: ${tools.missing}`);
-      this.skip();
-    }
+    const tools = renderToolsOrSkip(this);
     workspace = FixtureWorkspace.create();
     workspace.write('base/kustomization.yaml', 'resources: [config.yaml]\n');
     workspace.write('base/config.yaml', CONFIG('info'));

@@ -1,7 +1,7 @@
 // driftless/render over the protocol: an environment rendered with the configured kubectl, cached until a file changes
 // on disk, and an environment that cannot be rendered said plainly.
 import assert from 'node:assert/strict';
-import { kubernetesTools } from '../../scripts/kubernetes-tools';
+import { renderToolsOrSkip } from '../helpers/render-tools';
 import { RenderRequest } from '../../server/src/protocol';
 import { FixtureWorkspace, ServerSession } from './harness';
 
@@ -11,11 +11,7 @@ describe('LSP: render an environment', function () {
   let server: ServerSession;
 
   before(async function () {
-    const tools = kubernetesTools();
-    if ('missing' in tools) {
-      console.log(`      not run: ${tools.missing}`);
-      this.skip();
-    }
+    const tools = renderToolsOrSkip(this);
     workspace = FixtureWorkspace.create();
     workspace.write('app/kustomization.yaml', 'resources: [config.yaml]\nnamespace: shop\n');
     workspace.write('app/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {level: info}\n');

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
-import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { renderToolsOrSkip } from '../helpers/render-tools';
 import { codes, FixtureWorkspace, messageOf, ServerSession, yaml } from './harness';
 
 const PATCH = yaml(
@@ -33,12 +34,7 @@ describe('LSP: findings of rendered output on their source lines', function () {
   let server: ServerSession;
 
   before(async function () {
-    const found = kubernetesTools();
-    if ('missing' in found) {
-      console.log(`      not run: ${found.missing}`);
-      this.skip();
-    }
-    tools = found;
+    tools = renderToolsOrSkip(this);
     workspace = FixtureWorkspace.create();
     workspace.write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
     workspace.write(

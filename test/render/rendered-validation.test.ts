@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { checkEnvironmentRender, renderedMessage, type RenderedFinding } from '../../server/src/node/render/rendered-validation';
 import { Project } from '../../server/src/node/project';
 import { SchemaFiles } from '../../server/src/node/schema-files';
-import { kubernetesTools, type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { type KubernetesTools } from '../../scripts/kubernetes-tools';
+import { renderToolsOrSkip } from '../helpers/render-tools';
 
 const BASE_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -93,12 +94,7 @@ describe('Rendered output validated and traced back to its source', function () 
   };
 
   before(function () {
-    const found = kubernetesTools();
-    if ('missing' in found) {
-      console.log(`      not run: ${found.missing}`);
-      this.skip();
-    }
-    tools = found;
+    tools = renderToolsOrSkip(this);
   });
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'driftless-rendered-'));
