@@ -191,6 +191,30 @@ describe('Rendered output validated and traced back to its source', function () 
     );
   });
 
+  it('flags the parent chart’s values key that a subchart’s template reads (under the subchart’s name)', async () => {
+    write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    write('charts/web/values.yaml', 'db:\n  replicas: 1\n');
+    write('charts/web/charts/db/Chart.yaml', 'apiVersion: v2\nname: db\nversion: 0.1.0\n');
+    write('charts/web/charts/db/values.yaml', 'replicas: 1\n');
+    write(
+      'charts/web/charts/db/templates/statefulset.yaml',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: {{ .Values.replicas }}\n' +
+        '  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n' +
+        '    spec: {containers: [{name: db, image: "postgres:16"}]}\n',
+    );
+    write('charts/web/values-prod.yaml', 'db:\n  # more for production\n  replicas: lots\n');
+    write(
+      '.driftless.yaml',
+      'environments:\n  - name: web-prod\n    source:\n      chart: charts/web\n      valuesFiles: [charts/web/values-prod.yaml]\n',
+    );
+    const findings = await check('web-prod');
+    lineOf(
+      'charts/web/values-prod.yaml',
+      2,
+      findings.find((f) => f.rule === 'schema-type'),
+    );
+  });
+
   it('flags the template line when no values key is involved', async () => {
     write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     write('charts/web/values.yaml', 'replicaCount: 2\nimage: nginx:1.27\nresources: {}\n');

@@ -2,7 +2,7 @@
 // every finding traced back to the line that produced it (an overlay's patch, a values file's key, a template line,
 // the resource file), and a failed render reported on the file its tool's message names.
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { failurePlace, unreachableRemote, type FailedRender } from '../../engine/render/render-failure';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
@@ -248,6 +248,21 @@ function valuesSources(plan: RenderPlan & { kind: 'helm' }, environment: Environ
   return values;
 }
 
+/**
+ * The values a subchart's template reads (`<chart>/charts/<name>/templates/...`): the subchart's own values.yaml, then
+ * what the parent's values set under the subchart's name (last wins, as Helm passes them down).
+ */
+function subchartValues(template: string, chart: string, parent: readonly ValuesSource[], sources: SourceFiles): ValuesSource[] {
+  const name = /^charts[\\/]([^\\/]+)[\\/]templates[\\/]/.exec(relative(chart, template))?.[1];
+  if (!name) return [...parent];
+  const own = join(chart, 'charts', name, 'values.yaml');
+  const document = sources.documents(own)?.[0];
+  return [
+    ...(document ? [{ file: own, document, prefix: [] }] : []),
+    ...parent.map((source) => ({ ...source, prefix: [...source.prefix, name] })),
+  ];
+}
+
 /** Renders an environment and validates what it renders (never in an untrusted workspace: the caller checks). */
 export async function checkEnvironmentRender(
   project: Project,
@@ -297,10 +312,11 @@ export async function checkEnvironmentRender(
     if (!isRecord(value)) continue;
     const template = object.source ? templateFile(object.source, plan.chart, join) : undefined;
     const templateText = template ? readTextFile(template) : undefined;
+    const templateValues = template ? subchartValues(template, plan.chart, values, sources) : values;
     for (const found of judged(project, object.text)) {
       const place =
         template && templateText?.ok
-          ? at(traceHelmValue(template, templateText.text, found.finding.path!, found.finding.target ?? 'value', values))
+          ? at(traceHelmValue(template, templateText.text, found.finding.path!, found.finding.target ?? 'value', templateValues))
           : { file: rootFileOf(plan, environment), range: sources.lineRange(rootFileOf(plan, environment), 0) };
       findings.push(renderedFinding(place, found, environment.name, describe(value)));
     }
