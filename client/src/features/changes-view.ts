@@ -104,8 +104,9 @@ export const changesView: Feature = (context) => {
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, provider),
     vscode.commands.registerCommand('driftless.refreshChanges', () => provider.refresh()),
     vscode.commands.registerCommand('driftless.openChange', (environment: string, change: Change) => provider.open(environment, change)),
+    // Any file of a workspace folder may be read by a render (a Helm helper, a generator's input).
     vscode.workspace.onDidSaveTextDocument((document) => {
-      if (document.languageId === 'yaml' || document.fileName.endsWith('.json')) refreshSoon();
+      if (vscode.workspace.getWorkspaceFolder(document.uri)) refreshSoon();
     }),
     { dispose: () => clearTimeout(pending) },
   ];

@@ -38,6 +38,7 @@ import { alreadyShown } from '../node/render/rendered-validation';
 import { ValidationScheduler } from './validation-scheduler';
 
 const YAML_GLOB = '**/*.{yaml,yml}';
+const RENDER_INPUT_GLOB = '**/{*.tpl,*.json,*.env,*.properties,*.txt,*.toml,*.ini,*.conf,*.cfg,*.sh,Kustomization}';
 const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus, pathLinks, navigation, environmentLens];
 
 export class DriftlessLanguageServer {
@@ -60,13 +61,15 @@ export class DriftlessLanguageServer {
     this.projects = new Projects(schemaData);
     this.scheduler = new ValidationScheduler((uri) => this.publish(uri));
     this.rendered = new RenderedDiagnostics({
-      projects: () => this.projects.all(),
+      // Only the workspace folders: a file opened from elsewhere does not make its repository's tools run.
+      projects: () => this.projects.ofWorkspaceFolders(),
       trusted: () => this.trusted,
       enabled: () => this.settings.validateRenderedOutput !== false,
       tools: () => toolsOf(this.settings),
       republish: (paths) => {
         for (const state of this.open.all()) if (paths.has(state.path)) this.scheduler.soon(state.uri);
       },
+      failed: (error) => this.connection.console.error(`Driftless: rendering the environments failed: ${String(error)}`),
       toolMissing: (message) =>
         void this.connection.window.showInformationMessage(
           `Driftless: ${message} Until then environments are not rendered: validation of the files goes on.`,
@@ -146,7 +149,12 @@ export class DriftlessLanguageServer {
     if (this.canWatchFiles) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         // Any file or folder a kustomization names can appear or go; only YAML contents matter beyond that.
-        watchers: [{ globPattern: YAML_GLOB }, { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }],
+        watchers: [
+          { globPattern: YAML_GLOB },
+          { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+          // What renders read besides YAML: Helm helpers, generator inputs, values schemas, extension-less kustomizations.
+          { globPattern: RENDER_INPUT_GLOB, kind: WatchKind.Change },
+        ],
       });
     }
     await this.reloadSettings();

@@ -46,6 +46,14 @@ export class Projects {
     return [...this.byRoot.values()];
   }
 
+  /** The projects of the workspace folders (not those of files opened from elsewhere, which trust does not cover). */
+  ofWorkspaceFolders(): Project[] {
+    return this.workspaceRoots.flatMap((root) => {
+      const project = this.byRoot.get(root);
+      return project ? [project] : [];
+    });
+  }
+
   /** One project per workspace folder, created now so their CRDs can be found before any file is opened. */
   openWorkspaceFolders(settings: ConfigValues | undefined): Project[] {
     return this.workspaceRoots.map((root) => this.forPath(root, settings));

@@ -17,6 +17,8 @@ export interface RenderedDiagnosticsHost {
   republish(paths: ReadonlySet<string>): void;
   /** Tells the user once that a tool is missing (what to install or configure); validation goes on without renders. */
   toolMissing(message: string): void;
+  /** A pass failed unexpectedly (logged; the next pass runs as usual). */
+  failed(error: unknown): void;
 }
 
 /** Saves come in bursts (a branch switch, a formatter); one pass after the burst. */
@@ -45,7 +47,8 @@ export class RenderedDiagnostics {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.pass = this.pass.then(() => this.run());
+      // A pass that fails must not stop the next ones (nor end the server with an unhandled rejection).
+      this.pass = this.pass.then(() => this.run()).catch((error: unknown) => this.host.failed(error));
     }, SETTLE_MS);
   }
 
@@ -92,7 +95,16 @@ export class RenderedDiagnostics {
   private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedFinding[]> {
     const key = `${project.root}\0${environment.name}`;
     const plan = project.renderPlanOf(environment);
-    const digest = this.inputs.digest(plan, project, [tools, project.config.kubernetesVersion, project.config.rules, environment.object]);
+    // Besides what the render reads: what judging it depends on (version, rules, the workspace's CRDs) and, for the
+    // lines of inline values, the file that defines the environment.
+    const digest = this.inputs.digest(plan, project, [
+      tools,
+      project.config.kubernetesVersion,
+      project.config.rules,
+      project.crds.generation,
+      environment.object,
+      environment.file && this.inputs.hashOf(environment.file),
+    ]);
     const known = this.checked.get(key);
     if (digest !== undefined && known?.digest === digest) return known.findings;
     const { findings, missingTool } = await checkEnvironmentRender(project, environment, tools, signal);

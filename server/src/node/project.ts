@@ -74,16 +74,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A ConfigMap's data, or a Secret's stringData and decoded data; undefined for a SOPS-encrypted Secret. */
-function dataOf(kind: 'ConfigMap' | 'Secret', value: unknown): Record<string, string> | undefined {
-  if (!isRecord(value) || 'sops' in value) return undefined;
-  const data: Record<string, string> = {};
-  if (isRecord(value.data))
-    for (const [key, entry] of Object.entries(value.data))
-      if (typeof entry === 'string') data[key] = kind === 'Secret' ? Buffer.from(entry, 'base64').toString('utf8') : entry;
-  if (kind === 'Secret' && isRecord(value.stringData))
-    for (const [key, entry] of Object.entries(value.stringData)) if (typeof entry === 'string') data[key] = entry;
-  return data;
+/** A ConfigMap's data. */
+function configMapData(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value) || !isRecord(value.data)) return undefined;
+  return Object.fromEntries(Object.entries(value.data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 export class Project implements ValidationHost {
@@ -181,12 +175,15 @@ export class Project implements ValidationHost {
     );
   }
 
-  /** The data of a ConfigMap or Secret the repository defines in `namespace` (a Secret's decoded; encrypted ones: none). */
+  /**
+   * The data of a ConfigMap the repository defines in `namespace`. A Secret's is never read: its values would end up in
+   * renders, diffs and pipeline logs; the variables it holds stay as written.
+   */
   private variablesOf(kind: 'ConfigMap' | 'Secret', name: string, namespace: string | undefined): Record<string, string> | undefined {
+    if (kind === 'Secret') return undefined;
     for (const resource of this.resources.named(kind, name)) {
       if (namespace !== undefined && !this.referenceScopes.namespacesOf(resource).some((n) => n === undefined || n === namespace)) continue;
-      const value = valueAt(this.delivererFiles.get(resource.file)?.[resource.documentIndex], resource.path);
-      const data = dataOf(kind, value);
+      const data = configMapData(valueAt(this.delivererFiles.get(resource.file)?.[resource.documentIndex], resource.path));
       if (data) return data;
     }
     return undefined;

@@ -29,7 +29,7 @@ export function wrapperKustomization(options: {
   // JSON is YAML: each field on one line. A `components` field adds to the wrapper's own.
   for (const [key, value] of Object.entries(options.fields ?? {})) {
     if (key === 'components' && field === 'components' && Array.isArray(value)) {
-      for (const entry of value) lines.splice(2, 0, `  - ${JSON.stringify(entry)}`);
+      lines.splice(2 + options.entries.length, 0, ...value.map((entry) => `  - ${JSON.stringify(entry)}`));
     } else lines.push(`${key}: ${JSON.stringify(value)}`);
   }
   if (options.origins) lines.push('buildMetadata: [originAnnotations, transformerAnnotations]');

@@ -11,6 +11,8 @@ export interface FailureHost {
   kustomizationsNaming(path: string): string[];
   /** The 0-based line of a kustomization file where it names `path`, when it can be told. */
   lineNaming(kustomization: string, path: string): number | undefined;
+  /** The kustomization file in a folder, if any. */
+  kustomizationIn(folder: string): string | undefined;
 }
 
 export interface FailurePlace {
@@ -58,6 +60,9 @@ export function failurePlace(message: string, render: FailedRender, host: Failur
   const deepest = absolute.filter((path) => !absolute.some((other) => other.startsWith(`${path}/`)));
   for (const path of deepest.reverse()) {
     if (host.isFile(path)) return { file: path, ...(yamlLine ? { line: lineOf(yamlLine)! } : {}) };
+    // A base kustomize could not read: its own kustomization is what is wrong.
+    const kustomization = /invalid Kustomization/i.test(message) ? host.kustomizationIn(path) : undefined;
+    if (kustomization) return { file: kustomization };
     const named = namedBy(path, host);
     if (named) return named;
   }

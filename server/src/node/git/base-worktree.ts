@@ -36,8 +36,8 @@ export async function firstExistingRef(
 export async function withWorktree<T>(repository: string, ref: string, use: (folder: string) => Promise<T>): Promise<T> {
   const git = simpleGit(repository);
   const folder = join(mkdtempSync(join(tmpdir(), 'driftless-base-')), 'worktree');
-  await git.raw(['worktree', 'add', '--detach', '--quiet', folder, ref]);
   try {
+    await git.raw(['worktree', 'add', '--detach', '--quiet', folder, ref]);
     return await use(folder);
   } finally {
     await git.raw(['worktree', 'remove', '--force', folder]).catch(() => undefined);

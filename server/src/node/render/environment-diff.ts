@@ -31,8 +31,9 @@ type Side = { yaml: string } | { error: string };
 
 /** Renders kept between diffs of one repository (the editor's Changes view). */
 export class DiffCache {
-  /** The base's renders, by commit, environment and tools. */
+  /** The base's renders, by commit, environment and tools (only the last commit's are kept). */
   readonly base = new Map<string, Side>();
+  baseCommit: string | undefined;
   /** The working tree's renders, by environment and tools, with the digest of their inputs. */
   readonly head = new Map<string, { digest: string; side: Side }>();
   readonly inputs = new RenderInputs();
@@ -86,6 +87,10 @@ export async function diffEnvironments(options: {
   const found = await firstExistingRef(repository, candidates);
   if (!found) return { error: `${options.base} is no commit of this repository.` };
   const { ref: base, commit } = found;
+  if (cache.baseCommit !== commit) {
+    cache.base.clear();
+    cache.baseCommit = commit;
+  }
 
   const toolsKey = JSON.stringify(tools);
   const baseKey = (environment: Environment) => `${commit}\0${environment.name}\0${toolsKey}`;

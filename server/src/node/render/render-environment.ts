@@ -1,12 +1,15 @@
 // Runs a render plan (engine/render) with the real tools: kustomize (or kubectl kustomize), helm template, or the
 // manifests of a folder; applies Flux's post-build substitution. The tools' own errors are passed on as they are.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { parseDocument } from 'yaml';
 import { join, relative, resolve } from 'node:path';
 import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/render/origins';
 import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
 import { findTool, runTool, toolVersion } from './run-tool';
+import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
+import { parseDocuments } from '../../engine/yaml/parse-documents';
+import { diskFiles } from '../disk-files';
+import { readTextFile } from '../read-text-file';
 
 export interface RenderTools {
   /** Paths as configured; each is else looked up on PATH. */
@@ -16,8 +19,11 @@ export interface RenderTools {
   timeoutMs?: number;
 }
 
-/** A failed render; `missingTool` when the tool it needs is not installed (nothing about the repository is wrong). */
-export type RenderFailure = { ok: false; error: string; missingTool?: boolean };
+/**
+ * A failed render; `missingTool` when the tool it needs is not installed, `needsNetwork` (the address) when it would
+ * have to fetch (nothing about the repository is wrong either way).
+ */
+export type RenderFailure = { ok: false; error: string; missingTool?: boolean; needsNetwork?: string };
 
 export type Rendered = { ok: true; yaml: string; tool: string } | RenderFailure;
 
@@ -36,10 +42,10 @@ function manifestsUnder(folder: string, recursive: boolean): string[] {
   for (const name of readdirSync(folder).sort()) {
     if (name.startsWith('.')) continue;
     const path = join(folder, name);
-    const stats = statSync(path);
-    if (stats.isDirectory()) {
+    const kind = diskFiles.kindOf(path);
+    if (kind === 'folder') {
       if (recursive) found.push(...manifestsUnder(path, true));
-    } else if (/\.ya?ml$/i.test(name)) found.push(path);
+    } else if (kind === 'file' && /\.ya?ml$/i.test(name)) found.push(path);
   }
   return found;
 }
@@ -53,17 +59,18 @@ function generatedEntries(folder: string): string[] {
   for (const name of readdirSync(folder).sort()) {
     if (name.startsWith('.')) continue;
     const path = join(folder, name);
-    if (statSync(path).isDirectory()) {
-      if (KUSTOMIZATION_NAMES.some((file) => existsSync(join(path, file)))) entries.push(path);
+    // A dangling link or a file gone meanwhile is not part of what kustomize-controller would find either.
+    const kind = diskFiles.kindOf(path);
+    if (kind === 'folder') {
+      if (kustomizationFileIn(path, diskFiles)) entries.push(path);
       else entries.push(...generatedEntries(path));
-    } else if (/\.ya?ml$/i.test(name) && /^apiVersion:/m.test(readFileSync(path, 'utf8')) && /^kind:/m.test(readFileSync(path, 'utf8'))) {
-      entries.push(path);
+    } else if (kind === 'file' && /\.ya?ml$/i.test(name)) {
+      const text = readTextFile(path);
+      if (text.ok && /^apiVersion:/m.test(text.text) && /^kind:/m.test(text.text)) entries.push(path);
     }
   }
   return entries;
 }
-
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 type KustomizeBuildPlan = RenderPlan & { kind: 'kustomize' | 'directory' };
 
@@ -90,11 +97,11 @@ async function kustomizeBuild(
   const flux = plan.flux;
   const overlay = plan.kind === 'kustomize' ? plan.overlay : undefined;
   const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined || overlay !== undefined;
-  const wrapper = wrap ? mkdtempSync(join(tmpdir(), 'driftless-build-')) : undefined;
+  const wrapper = wrap ? temporaryFolder('driftless-build-') : undefined;
   try {
     let target = plan.folder;
     if (wrapper) {
-      const kustomization = KUSTOMIZATION_NAMES.map((name) => join(plan.folder, name)).find((path) => existsSync(path));
+      const kustomization = kustomizationFileIn(plan.folder, diskFiles);
       const isComponent = kustomization !== undefined && isComponentText(readFileSync(kustomization, 'utf8'));
       const entries = plan.kind === 'directory' ? generatedEntries(plan.folder) : [plan.folder];
       writeFileSync(
@@ -114,8 +121,12 @@ async function kustomizeBuild(
     const listsFiles =
       plan.kind === 'directory' || (Array.isArray(overlay?.patches) && overlay.patches.some((p) => isRecord(p) && 'path' in p));
     const unrestricted = flux !== undefined || listsFiles ? ['--load-restrictor', 'LoadRestrictionsNone'] : [];
-    // `helmCharts` inflate only with helm enabled (what Argo CD's --enable-helm build option and users' CI pass).
-    const helm = usesHelmCharts(plan.folder) ? findTool('helm', tools.helm) : undefined;
+    // `helmCharts` inflate only with helm enabled (what Argo CD's --enable-helm build option and users' CI pass), and
+    // only from charts already in the repository: pulling one needs the network and writes into the checkout.
+    // kustomize-controller does not inflate them at all.
+    const charts = flux ? { any: false } : helmChartsOf(plan.folder);
+    if (charts.remote) return { ok: false, error: `its helmCharts pull charts from ${charts.remote}`, needsNetwork: charts.remote };
+    const helm = charts.any ? findTool('helm', tools.helm) : undefined;
     const helmArgs = helm ? ['--enable-helm', '--helm-command', helm] : [];
     const result = await runTool(kustomize.command, [...kustomize.args, ...unrestricted, ...helmArgs, target], {
       timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -127,7 +138,7 @@ async function kustomizeBuild(
     const tool = `${kustomize.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build'}${version ? ` (${version})` : ''}`;
     return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}) };
   } finally {
-    if (wrapper) rmSync(wrapper, { recursive: true, force: true });
+    if (wrapper) removeTemporaryFolder(wrapper);
   }
 }
 
@@ -152,6 +163,10 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
     case 'helm': {
       const helm = findTool('helm', tools.helm);
       if (!helm) return { ok: false, error: 'helm was not found: install it, or set driftless.helmPath (CLI: --helm).', missingTool: true };
+      // Names come from the repository (a releaseName, generator parameters): one that helm would read as a flag
+      // (`--post-renderer=...`) is refused, as Helm refuses release names that are not DNS labels.
+      if (!RELEASE_NAME.test(plan.release))
+        return { ok: false, error: `"${plan.release}" is not a valid Helm release name (lowercase letters, digits and "-", at most 53).` };
       const args = ['template', plan.release, plan.chart, ...(plan.namespace ? ['--namespace', plan.namespace] : [])];
       for (const file of plan.valuesFiles) args.push('--values', file);
       // Values from ConfigMaps and Secrets (a HelmRelease's valuesFrom), then inline values (an Application's
@@ -160,7 +175,10 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
       const late = lateValues(plan);
       if (late !== undefined) args.push('--values', '-');
       for (const set of plan.set ?? [])
-        args.push(set.as === 'file' ? '--set-file' : set.as === 'string' ? '--set-string' : '--set', `${set.name}=${set.value}`);
+        args.push(
+          set.as === 'file' ? '--set-file' : set.as === 'string' ? '--set-string' : '--set',
+          `${set.name}=${helmSetValue(set.value)}`,
+        );
       if (plan.skipCrds) args.push('--skip-crds');
       const result = await runTool(helm, args, {
         timeoutMs,
@@ -172,6 +190,31 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
       return { ok: true, yaml: result.stdout, tool: `helm template${version ? ` (${version})` : ''}` };
     }
   }
+}
+
+/** Temporary folders in use: removed when done, or when the process exits first. */
+const temporaryFolders = new Set<string>();
+process.once('exit', () => {
+  for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
+});
+
+function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  temporaryFolders.add(folder);
+  return folder;
+}
+
+function removeTemporaryFolder(folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+  temporaryFolders.delete(folder);
+}
+
+/** Helm's own rule for release names (a DNS-1123 label of at most 53 characters). */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
+
+/** A `--set` value as Argo CD passes it: commas escaped (helm would split there) unless it is a `{a,b}` list. */
+function helmSetValue(value: string): string {
+  return value.startsWith('{') && value.endsWith('}') ? value : value.replace(/,/g, '\\,');
 }
 
 /** Helm's merge of values files: mappings merged key by key, anything else replaced by the later file. */
@@ -188,9 +231,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The values that come after the values files, as one JSON document (JSON is YAML); undefined when there are none. */
 function lateValues(plan: RenderPlan & { kind: 'helm' }): string | undefined {
-  const layers: unknown[] = (plan.valuesTexts ?? []).map((text) => parseDocument(text).toJS() as unknown);
-  if (plan.values !== undefined)
-    layers.push(typeof plan.values === 'string' ? (parseDocument(plan.values).toJS() as unknown) : plan.values);
+  // The project's own reader: bounded aliases, and a document that does not parse gives nothing rather than throwing.
+  const read = (text: string) => parseDocuments(text)[0]?.content.value;
+  const layers: unknown[] = (plan.valuesTexts ?? []).map(read);
+  if (plan.values !== undefined) layers.push(typeof plan.values === 'string' ? read(plan.values) : plan.values);
   if (!layers.length) return undefined;
   return JSON.stringify(layers.reduce((merged, layer) => mergeValues(merged, layer ?? {}), {}));
 }
@@ -205,22 +249,39 @@ function relativeTo(wrapper: string, fields: Record<string, unknown>): Record<st
   return out;
 }
 
-/** Whether a kustomization, or one it includes, inflates Helm charts (`helmCharts:`). */
-function usesHelmCharts(folder: string, seen = new Set<string>()): boolean {
-  if (seen.has(folder)) return false;
+/**
+ * The charts a kustomization, or one it includes, inflates (`helmCharts:`): none, all already in their chartHome, or
+ * one that kustomize would pull from a repository (the network, and a download into the user's checkout: not done).
+ */
+function helmChartsOf(folder: string, seen = new Set<string>()): { remote?: string; any: boolean } {
+  if (seen.has(folder)) return { any: false };
   seen.add(folder);
-  const file = KUSTOMIZATION_NAMES.map((name) => join(folder, name)).find((path) => existsSync(path));
-  if (!file) return false;
-  const text = readFileSync(file, 'utf8');
-  if (/^helmCharts\s*:/m.test(text)) return true;
-  const value = parseDocument(text).toJS() as unknown;
-  if (!isRecord(value)) return false;
+  const file = kustomizationFileIn(folder, diskFiles);
+  const text = file ? readTextFile(file) : undefined;
+  if (!text?.ok) return { any: false };
+  const value = parseDocuments(text.text)[0]?.content.value;
+  if (!isRecord(value)) return { any: false };
+  const found: { remote?: string; any: boolean } = { any: false };
+  const globals = isRecord(value.helmGlobals) ? value.helmGlobals : {};
+  const chartHome = resolve(folder, typeof globals.chartHome === 'string' ? globals.chartHome : 'charts');
+  for (const chart of Array.isArray(value.helmCharts) ? value.helmCharts : []) {
+    if (!isRecord(chart) || typeof chart.name !== 'string') continue;
+    found.any = true;
+    const pulled = typeof chart.version === 'string' ? join(chartHome, `${chart.name}-${chart.version}`, chart.name) : undefined;
+    const local =
+      diskFiles.kindOf(join(chartHome, chart.name)) === 'folder' || (pulled !== undefined && diskFiles.kindOf(pulled) === 'folder');
+    if (!local && typeof chart.repo === 'string') found.remote ??= chart.repo;
+  }
   const entries = ['resources', 'bases', 'components'].flatMap((field) => (Array.isArray(value[field]) ? (value[field] as unknown[]) : []));
-  return entries.some((entry) => {
-    if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry)) return false;
+  for (const entry of entries) {
+    if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry)) continue;
     const path = resolve(folder, entry);
-    return existsSync(path) && statSync(path).isDirectory() && usesHelmCharts(path, seen);
-  });
+    if (diskFiles.kindOf(path) !== 'folder') continue;
+    const inner = helmChartsOf(path, seen);
+    found.any ||= inner.any;
+    if (inner.remote) found.remote ??= inner.remote;
+  }
+  return found;
 }
 
 /**

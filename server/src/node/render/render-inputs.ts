@@ -50,7 +50,8 @@ export class RenderInputs {
     return digest.digest('hex');
   }
 
-  private hashOf(file: string): string {
+  /** A file's content hash (kept while its size and mtime stay the same); `missing` when it cannot be read. */
+  hashOf(file: string): string {
     try {
       const stats = statSync(file);
       const stamp = `${stats.size}:${stats.mtimeMs}`;
@@ -74,11 +75,22 @@ export function inputFolders(plan: RenderPlan, host: RenderInputHost): { recursi
     case 'directory':
       return { recursive: [plan.folder], files: [] };
     case 'helm':
-      return { recursive: [plan.chart], files: plan.valuesFiles };
+      return {
+        recursive: [plan.chart],
+        files: [...plan.valuesFiles, ...(plan.set ?? []).filter((s) => s.as === 'file').map((s) => s.value)],
+      };
     case 'kustomize': {
       const folders = new Set<string>();
       const files = new Set<string>();
-      const pending = [plan.folder];
+      // What Argo CD's kustomize options add: their components (folders) and patch files.
+      const overlay = plan.overlay ?? {};
+      const pending = [
+        plan.folder,
+        ...(Array.isArray(overlay.components) ? overlay.components.filter((c): c is string => typeof c === 'string') : []),
+      ];
+      for (const patch of Array.isArray(overlay.patches) ? overlay.patches : [])
+        if (typeof patch === 'object' && patch !== null && typeof (patch as { path?: unknown }).path === 'string')
+          files.add((patch as { path: string }).path);
       while (pending.length) {
         const folder = pending.pop()!;
         if (folders.has(folder)) continue;

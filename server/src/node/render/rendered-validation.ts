@@ -16,6 +16,7 @@ import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-doc
 import type { Project } from '../project';
 import { readTextFile } from '../read-text-file';
 import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-environment';
+import { trackedObjects, type TrackedObject } from '../../engine/render/origins';
 import { inputFolders } from './render-inputs';
 
 export interface RenderedFinding {
@@ -141,11 +142,18 @@ export interface ShownFinding {
 
 /**
  * Whether a file's own validation already says what a render found: the same rule on the same line (a base's error in
- * every overlay), or any error on the line a failed render blames (a missing file is why kustomize failed).
+ * every overlay), any error on the line a failed render blames (a missing file is why kustomize failed), or a failed
+ * render of a file that is not valid YAML.
  */
 export function alreadyShown(finding: RenderedFinding, own: readonly ShownFinding[]): boolean {
   const line = finding.range.start.line;
-  return own.some((d) => d.line === line && (d.rule === finding.rule || (finding.rule === 'render-failed' && d.severity === 'error')));
+  // A file that cannot be read as YAML is why kustomize failed on it, wherever the tool says.
+  const unreadable = (d: ShownFinding) => d.severity === 'error' && (d.rule.startsWith('yaml-') || d.rule === 'duplicate-key');
+  return own.some(
+    (d) =>
+      (d.line === line && (d.rule === finding.rule || (finding.rule === 'render-failed' && d.severity === 'error'))) ||
+      (finding.rule === 'render-failed' && unreadable(d)),
+  );
 }
 
 /** The message as shown: what is wrong, in which rendered object, for which environments. */
@@ -177,7 +185,13 @@ function isFile(path: string): boolean {
   }
 }
 
-function failure(error: string, plan: RenderedPlan, project: Project, sources: SourceFiles, environment: Environment): RenderedFinding {
+function failure(
+  { error, needsNetwork }: { error: string; needsNetwork?: string },
+  plan: RenderedPlan,
+  project: Project,
+  sources: SourceFiles,
+  environment: Environment,
+): RenderedFinding {
   const folders = plan.kind === 'helm' ? [] : inputFolders(plan, project).recursive;
   const render: FailedRender = {
     kind: plan.kind === 'helm' ? 'helm' : 'kustomize',
@@ -185,7 +199,7 @@ function failure(error: string, plan: RenderedPlan, project: Project, sources: S
     rootFile: rootFileOf(plan, environment),
     folders,
   };
-  const remote = unreachableRemote(error);
+  const remote = needsNetwork ?? unreachableRemote(error);
   if (remote) {
     return {
       file: render.rootFile,
@@ -209,6 +223,7 @@ function failure(error: string, plan: RenderedPlan, project: Project, sources: S
       const named = project.kustomizationsNaming(path).filter((file) => plan.kind === 'helm' || buildKustomizations.includes(file));
       return named.length ? named : buildKustomizations.filter((file) => (sources.read(file)?.text ?? '').includes(basename(path)));
     },
+    kustomizationIn: (folder) => kustomizationFileIn(folder, project.files),
     lineNaming: (kustomization, path) => {
       const lines = (sources.read(kustomization)?.text ?? '').split('\n');
       const index = lines.findIndex((line) => !line.trimStart().startsWith('#') && line.includes(basename(path)));
@@ -263,8 +278,40 @@ function subchartValues(template: string, chart: string, parent: readonly Values
   ];
 }
 
-/** Renders an environment and validates what it renders (never in an untrusted workspace: the caller checks). */
+/**
+ * Renders an environment and validates what it renders (never in an untrusted workspace: the caller checks). What
+ * cannot be read on the way (an unresolved alias in values, a file gone mid-render) is that environment's failure,
+ * reported on its root file, never an exception that ends the other environments' checks.
+ */
 export async function checkEnvironmentRender(
+  project: Project,
+  environment: Environment,
+  tools: RenderTools,
+  signal?: AbortSignal,
+): Promise<RenderedCheck> {
+  try {
+    return await renderAndJudge(project, environment, tools, signal);
+  } catch (error) {
+    const plan = project.renderPlanOf(environment);
+    const file = plan.kind === 'none' ? environment.file : rootFileOf(plan, environment);
+    if (!file) return { findings: [] };
+    const sources = new SourceFiles(project);
+    return {
+      findings: [
+        {
+          file,
+          range: sources.lineRange(file, 0),
+          rule: 'render-failed',
+          severity: 'error',
+          message: `Rendering ${environment.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+          environments: [environment.name],
+        },
+      ],
+    };
+  }
+}
+
+async function renderAndJudge(
   project: Project,
   environment: Environment,
   tools: RenderTools,
@@ -282,13 +329,17 @@ export async function checkEnvironmentRender(
   if (plan.kind === 'kustomize' || plan.kind === 'directory') {
     const rendered = await renderWithOrigins(plan, tools, signal);
     if (!rendered.ok && rendered.missingTool) return { findings: [], missingTool: rendered.error };
-    if (!rendered.ok) {
+    let objects: TrackedObject[];
+    if (rendered.ok) objects = rendered.objects;
+    else {
       // The tool's message about the wrapping kustomization names it: the plain render words the same failure plainly.
+      // Where only the wrapper fails, the plain render is judged, its findings shown on the kustomization.
       const plain = await renderPlanWith(plan, tools, signal);
-      return { findings: [failure(plain.ok ? rendered.error : plain.error, plan, project, sources, environment)] };
+      if (!plain.ok) return { findings: [failure(plain, plan, project, sources, environment)] };
+      objects = trackedObjects(plain.yaml);
     }
     const rootFile = rootFileOf(plan, environment);
-    for (const tracked of rendered.objects) {
+    for (const tracked of objects) {
       // JSON, not YAML: a YAML 1.2 writer leaves strings like `no` unquoted, which the API server's decoder reads as booleans.
       for (const found of judged(project, JSON.stringify(tracked.object))) {
         const finding = {
@@ -305,7 +356,7 @@ export async function checkEnvironmentRender(
   }
   const rendered = await renderPlanWith(plan, tools, signal);
   if (!rendered.ok && rendered.missingTool) return { findings: [], missingTool: rendered.error };
-  if (!rendered.ok) return { findings: [failure(rendered.error, plan, project, sources, environment)] };
+  if (!rendered.ok) return { findings: [failure(rendered, plan, project, sources, environment)] };
   const values = valuesSources(plan, environment, sources);
   for (const object of splitHelmOutput(rendered.yaml)) {
     const value = parseDocuments(object.text)[0]?.content.value;

@@ -1,6 +1,6 @@
 // Running kustomize, kubectl and helm: with a timeout and a cancellation signal, output bounded, and a plain message
 // when the binary is missing. Renders never run in an untrusted workspace (the caller checks).
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 
@@ -34,6 +34,12 @@ export function findTool(name: string, configured?: string): string | undefined 
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
+/** Tools still running: when the server or CLI exits (the editor closed mid-render), they are stopped too. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function runTool(
   command: string,
   args: string[],
@@ -65,6 +71,8 @@ export function runTool(
         resolve({ ok: false, stdout, stderr, error: reason });
       },
     );
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     // A tool that exits before reading its input closes the pipe: that is its own error to report, not ours.
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
