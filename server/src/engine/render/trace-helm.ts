@@ -1,8 +1,7 @@
 // Where a value of a Helm-rendered object was written. `helm template` names each object's template (`# Source:`);
 // the template's line for the value's key names the `.Values` it reads, and the values files say where that is set:
 // the last file that sets it (Helm merges them in order), else the template line itself.
-import type { JsonPath, LocateTarget, SourceSpan } from '../yaml/locate';
-import { locatePath } from '../yaml/locate';
+import { locatePath, type JsonPath, type LocateTarget, type SourceSpan } from '../yaml/locate';
 import type { ParsedDocument } from '../yaml/parse-documents';
 
 export interface RenderedTemplateObject {

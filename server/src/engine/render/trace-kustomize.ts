@@ -3,10 +3,8 @@
 // render says which file an object came from and which kustomizations patched it (engine/render/origins); this module
 // finds the line.
 import type { KustomizationFacts, PatchEntry } from '../workspace/kustomization';
-import { locatePath, type JsonPath, type LocateTarget, type SourceSpan } from '../yaml/locate';
-import type { ParsedDocument } from '../yaml/parse-documents';
-import { DocumentContent } from '../yaml/parse-documents';
-import { findPair } from '../yaml/locate';
+import { findPair, locatePath, type JsonPath, type LocateTarget, type SourceSpan } from '../yaml/locate';
+import { DocumentContent, type ParsedDocument } from '../yaml/parse-documents';
 import { isMap, isSeq, isScalar, type Node } from 'yaml';
 
 export interface SourceLocation {
