@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
+import { fileWriter } from '../helpers/write-files';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
 
@@ -70,10 +71,7 @@ describe('CLI: driftless render', function () {
 
   it('applies an Argo CD Application’s kustomize and Helm options as Argo CD does, and names the tools’ versions', function () {
     const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-argo-')), 'repo');
-    const write = (relative: string, text: string) => {
-      mkdirSync(join(root, relative, '..'), { recursive: true });
-      writeFileSync(join(root, relative), text);
-    };
+    const write = fileWriter(() => root);
     execFileSync('git', ['init', '--quiet', root]);
     execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
     write('app/kustomization.yaml', 'resources: [deployment.yaml]\n');
@@ -135,10 +133,7 @@ describe('CLI: driftless render', function () {
 
   it('inflates a kustomization’s helmCharts with helm, and merges a HelmRelease’s valuesFrom ConfigMaps (never a Secret’s)', function () {
     const root = mkdtempSync(join(tmpdir(), 'driftless-render-charts-'));
-    const write = (relative: string, text: string) => {
-      mkdirSync(join(root, relative, '..'), { recursive: true });
-      writeFileSync(join(root, relative), text);
-    };
+    const write = fileWriter(() => root);
     write('inflated/charts/site/Chart.yaml', 'apiVersion: v2\nname: site\nversion: 0.1.0\n');
     write('inflated/charts/site/values.yaml', 'greeting: hello\ncolour: blue\n');
     write(

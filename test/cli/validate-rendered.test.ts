@@ -2,12 +2,13 @@
 // would have rejected reported on the source lines, so a pipeline fails where the editor shows the finding.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
+import { fileWriter } from '../helpers/write-files';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -26,10 +27,7 @@ describe('CLI: driftless validate --rendered', function () {
   let tools: KubernetesTools;
   let root: string;
 
-  const write = (relative: string, text: string) => {
-    mkdirSync(dirname(join(root, relative)), { recursive: true });
-    writeFileSync(join(root, relative), text);
-  };
+  const write = fileWriter(() => root);
 
   before(function () {
     tools = renderToolsOrSkip(this);

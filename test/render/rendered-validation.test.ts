@@ -2,14 +2,15 @@
 // edits it (the overlay's patch line, the values key, the template line), and a failed render on the file its tool
 // names.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { checkEnvironmentRender, renderedMessage, type RenderedFinding } from '../../server/src/node/render/rendered-validation';
 import { Project } from '../../server/src/node/project';
 import { SchemaFiles } from '../../server/src/node/schema-files';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
+import { fileWriter } from '../helpers/write-files';
 
 const BASE_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -70,10 +71,7 @@ describe('Rendered output validated and traced back to its source', function () 
   let tools: KubernetesTools;
   let root: string;
 
-  const write = (relative: string, text: string) => {
-    mkdirSync(dirname(join(root, relative)), { recursive: true });
-    writeFileSync(join(root, relative), text);
-  };
+  const write = fileWriter(() => root);
   const check = async (environment: string): Promise<RenderedFinding[]> => {
     const project = new Project(root, new SchemaFiles());
     project.scan();
