@@ -50,21 +50,33 @@ function typeBit(value: unknown): number {
   }
 }
 
-/** What one schema node requires, worked out once. Children are compiled when first reached. */
+/**
+ * What one schema node requires, worked out once. Children are compiled when first reached. The walk reads only these
+ * fields: one class, so its property reads stay monomorphic where the schemas' own objects each have their own shape.
+ */
 class CompiledNode {
   readonly schema: SchemaNode;
   readonly definition: string | undefined;
+  /** The definition's extra checks (see DefinitionChecks), if it has any. */
+  readonly definitionCheck: DefinitionChecks[string] | undefined;
   readonly quantity: boolean;
   readonly typeMask: number;
   readonly typeNames: string[];
   readonly enumSet: Set<unknown> | undefined;
+  readonly hasConst: boolean;
+  readonly format: string | undefined;
+  readonly nullable: boolean;
+  readonly required: readonly string[] | undefined;
+  readonly patternProperties: readonly (readonly [RegExp | null, SchemaNode])[] | undefined;
+  readonly hasPropertyCountRules: boolean;
   readonly hasStringRules: boolean;
   readonly hasNumberRules: boolean;
   readonly hasListRules: boolean;
   readonly closed: boolean;
   readonly embedded: boolean;
   readonly hasCompositions: boolean;
-  private propertyNodes: Map<string, CompiledNode> | undefined;
+  private readonly propertySchemas: Map<string, SchemaNode> | undefined;
+  private readonly propertyNodes = new Map<string, CompiledNode>();
   private additionalNode: CompiledNode | undefined;
   private itemNode: CompiledNode | undefined;
 
@@ -75,10 +87,20 @@ class CompiledNode {
     const schema = compiler.resolver.resolve(ref);
     this.schema = schema;
     this.definition = schema['x-driftless-definition'];
+    this.definitionCheck = this.definition !== undefined && Object.hasOwn(compiler.checks, this.definition) ? compiler.checks[this.definition] : undefined;
     this.quantity = this.definition === QUANTITY_DEFINITION;
     this.typeNames = this.definition === INT_OR_STRING_DEFINITION ? ['integer', 'string'] : schemaTypes(schema);
     this.typeMask = this.typeNames.reduce((mask, t) => mask | (TYPE_BITS[t] ?? 0), 0);
     this.enumSet = schema.enum ? new Set(schema.enum) : undefined;
+    this.hasConst = schema.const !== undefined;
+    this.format = schema.format || undefined;
+    this.nullable = schema.nullable === true;
+    this.required = schema.required?.length ? schema.required : undefined;
+    this.patternProperties = schema.patternProperties
+      ? Object.entries(schema.patternProperties).map(([pattern, node]) => [compilePattern(pattern), node] as const)
+      : undefined;
+    this.hasPropertyCountRules = schema.minProperties !== undefined || schema.maxProperties !== undefined;
+    this.propertySchemas = schema.properties ? new Map(Object.entries(schema.properties)) : undefined;
     this.hasStringRules = schema.minLength !== undefined || schema.maxLength !== undefined || !!schema.pattern;
     this.hasNumberRules =
       schema.minimum !== undefined ||
@@ -100,14 +122,12 @@ class CompiledNode {
   }
 
   property(key: string): CompiledNode | undefined {
-    const properties = this.schema.properties;
-    if (!properties || !Object.prototype.hasOwnProperty.call(properties, key)) return undefined;
-    this.propertyNodes ??= new Map();
-    let node = this.propertyNodes.get(key);
-    if (!node) {
-      node = this.compiler.compile(properties[key]!);
-      this.propertyNodes.set(key, node);
-    }
+    const known = this.propertyNodes.get(key);
+    if (known !== undefined) return known;
+    const schema = this.propertySchemas?.get(key);
+    if (schema === undefined) return undefined;
+    const node = this.compiler.compile(schema);
+    this.propertyNodes.set(key, node);
     return node;
   }
 
@@ -119,10 +139,11 @@ class CompiledNode {
   }
 
   item(index: number): CompiledNode | undefined {
+    if (this.itemNode !== undefined) return this.itemNode;
     const items = this.schema.items;
     if (Array.isArray(items)) return items[index] ? this.compiler.compile(items[index]) : undefined;
     if (!items) return undefined;
-    this.itemNode ??= this.compiler.compile(items);
+    this.itemNode = this.compiler.compile(items);
     return this.itemNode;
   }
 }
@@ -191,7 +212,7 @@ function visit(value: unknown, node: CompiledNode, compiler: SchemaCompiler, wal
   if (node.typeMask !== 0 && (node.typeMask & typeBit(value)) === 0) return reportType(value, node, walk);
   const schema = node.schema;
   if (node.enumSet && !node.enumSet.has(value)) reportEnum(value, schema, walk);
-  if (schema.const !== undefined && schema.const !== value) {
+  if (node.hasConst && schema.const !== value) {
     walk.findings.push(
       finding(
         'schema-enum',
@@ -200,8 +221,8 @@ function visit(value: unknown, node: CompiledNode, compiler: SchemaCompiler, wal
       ),
     );
   }
-  if (schema.format) {
-    const problem = checkFormat(schema.format, value);
+  if (node.format !== undefined) {
+    const problem = checkFormat(node.format, value);
     if (problem)
       walk.findings.push(finding('schema-format', `${fieldName(walk.path)} ${problem}, got ${describeValue(value)}.`, walk.path.slice()));
   }
@@ -213,8 +234,11 @@ function visit(value: unknown, node: CompiledNode, compiler: SchemaCompiler, wal
     checkArray(value, node, compiler, walk, depth);
   } else if (typeof value === 'object') {
     checkObject(value as Record<string, unknown>, node, compiler, walk, depth);
-    const check = node.definition ? compiler.checks[node.definition] : undefined;
-    if (check && !walk.openObjects) walk.findings.push(...check(value as Record<string, unknown>, walk.path.slice()));
+    const check = node.definitionCheck;
+    if (check !== undefined && !walk.openObjects) {
+      const found = check(value as Record<string, unknown>, walk.path.slice());
+      for (const one of found) walk.findings.push(one);
+    }
   }
   if (node.hasCompositions) checkCompositions(value, schema, compiler, walk, depth);
 }
@@ -347,7 +371,7 @@ function checkArray(value: unknown[], node: CompiledNode, compiler: SchemaCompil
     const itemNode = node.item(index);
     if (!itemNode) continue;
     const item = value[index];
-    if (item === null && !itemNode.schema.nullable && itemNode.typeMask !== 0) {
+    if (item === null && !itemNode.nullable && itemNode.typeMask !== 0) {
       const itemPath = [...path, index];
       walk.findings.push(finding('schema-type', `${fieldName(itemPath)} is empty (null); remove it or give it a value.`, itemPath));
       continue;
@@ -430,8 +454,7 @@ function checkObject(value: Record<string, unknown>, node: CompiledNode, compile
       visitChild(child, known, key, compiler, walk, depth);
       continue;
     }
-    const byPattern =
-      schema.patternProperties && Object.entries(schema.patternProperties).find(([pattern]) => compilePattern(pattern)?.test(key));
+    const byPattern = node.patternProperties?.find(([pattern]) => pattern?.test(key));
     const additional = byPattern ? compiler.compile(byPattern[1]) : node.additional();
     if (additional) {
       visitChild(child, additional, key, compiler, walk, depth);
@@ -444,8 +467,8 @@ function checkObject(value: Record<string, unknown>, node: CompiledNode, compile
       reportUnknownField(key, Object.keys(schema.properties ?? {}), value, walk);
     }
   }
-  if (schema.required && !walk.patch) {
-    for (const required of schema.required) {
+  if (node.required !== undefined && !walk.patch) {
+    for (const required of node.required) {
       if (value[required] !== undefined && value[required] !== null) continue;
       const path = walk.path.slice();
       const where = path.length ? `${fieldName(path)} is missing` : 'The resource is missing';
@@ -459,7 +482,7 @@ function checkObject(value: Record<string, unknown>, node: CompiledNode, compile
       );
     }
   }
-  if (schema.minProperties !== undefined || schema.maxProperties !== undefined) {
+  if (node.hasPropertyCountRules) {
     const count = Object.keys(value).length;
     const path = walk.path.slice();
     if (schema.minProperties !== undefined && count < schema.minProperties) {

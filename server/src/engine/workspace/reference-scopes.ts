@@ -88,6 +88,7 @@ class ScopeBuilder {
 export class ReferenceScopes {
   private cachedFor = { resources: -1, kustomizations: -1 };
   private readonly buildScopes = new Map<KustomizeBuild, Scope>();
+  private readonly fileScopes = new Map<string, readonly Scope[]>();
   private repository: Scope | undefined;
 
   constructor(
@@ -96,10 +97,15 @@ export class ReferenceScopes {
   ) {}
 
   /** The scopes a file's resources are applied in: each build that reads it, or the repository when none does. */
-  scopesOf(file: string): Scope[] {
+  scopesOf(file: string): readonly Scope[] {
     this.refresh();
+    // Asked for each reference and workload of the file: kept until the indexes change.
+    let scopes = this.fileScopes.get(file);
+    if (scopes) return scopes;
     const builds = this.kustomizations.buildsOf(file);
-    return builds.length ? builds.map((build) => this.buildScope(build)) : [this.repositoryScope()];
+    scopes = builds.length ? builds.map((build) => this.buildScope(build)) : [this.repositoryScope()];
+    this.fileScopes.set(file, scopes);
+    return scopes;
   }
 
   repositoryScope(): Scope {
@@ -159,6 +165,7 @@ export class ReferenceScopes {
     if (resources === this.cachedFor.resources && kustomizations === this.cachedFor.kustomizations) return;
     this.cachedFor = { resources, kustomizations };
     this.buildScopes.clear();
+    this.fileScopes.clear();
     this.repository = undefined;
   }
 }

@@ -192,7 +192,8 @@ export class ResourceIndex {
       if (list) list.push(resource);
       else this.byKindAndName.set(key, [resource]);
     }
-    const changed = visibleFacts(before) !== visibleFacts(resources ?? []);
+    // A file seen for the first time (every file of a scan) changes what others see if it declares anything.
+    const changed = before.length === 0 ? !!resources?.length : visibleFacts(before) !== visibleFacts(resources ?? []);
     if (changed) this.changes++;
     return changed;
   }

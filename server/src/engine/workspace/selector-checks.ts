@@ -208,15 +208,20 @@ export function isServedByService(file: string, declared: Declared, host: Refere
   const labels = declared.podLabels;
   if (!labels) return false;
   const pairs = labelPairsOf(labels);
-  return host.scopes.scopesOf(file).some((scope) => {
+  for (const scope of host.scopes.scopesOf(file)) {
     const applied = scope.build ? (scope.build.files.get(file) ?? declared.namespace) : declared.namespace;
     const pods = podsOf(scope);
+    const unknownKeys = unknownKeysOf(scope);
+    const serves = (service: Service) => sameNamespace(service.namespace, applied) && selects(service.selector, labels, unknownKeys);
+    if (pods.unkeyedServices.some(serves)) return true;
     // With a placeholder label any Service may take the pods; else only those keyed by one of their pairs.
-    const candidates = pairs
-      ? [...pods.unkeyedServices, ...pairs.flatMap((pair) => pods.servicesByPair.get(pair) ?? [])]
-      : [...pods.unkeyedServices, ...[...pods.servicesByPair.values()].flat()];
-    return candidates.some((s) => sameNamespace(s.namespace, applied) && selects(s.selector, labels, unknownKeysOf(scope)));
-  });
+    if (pairs) {
+      for (const pair of pairs) if (pods.servicesByPair.get(pair)?.some(serves)) return true;
+    } else {
+      for (const services of pods.servicesByPair.values()) if (services.some(serves)) return true;
+    }
+  }
+  return false;
 }
 
 export function checkSelectors(file: string, content: DocumentContent, host: ReferenceCheckHost): Finding[] {

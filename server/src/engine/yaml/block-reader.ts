@@ -3,15 +3,19 @@
 // aliases, tags, flow collections with content, folded or multi-line scalars, complex or duplicate or merge keys,
 // tabs — it returns undefined and the caller uses js-yaml, which reads every document this one reads the same way
 // (a test compares them on every document of the corpus). It exists for throughput: about twice js-yaml's speed.
-import { BOOLEAN_FALSE, BOOLEAN_TRUE, NULL_SCALAR, resolveFloat, resolveInteger } from './scalars';
+import { FALSE_WORDS, NULL_WORDS, resolveFloat, resolveInteger, TRUE_WORDS } from './scalars';
 
 /** Thrown to leave the fast path; one instance, created once, as leaving is common and must stay cheap. */
 class NotInSubset extends Error {}
 const NOT_IN_SUBSET = new NotInSubset('the document uses YAML outside the plain block subset');
 
-/** The value of the one YAML document in `text`, or undefined when the text uses YAML this reader leaves to js-yaml. */
-export function readBlockDocument(text: string): unknown {
-  const reader = new BlockReader(text);
+/**
+ * The value of the one YAML document in `text`, or undefined when the text uses YAML this reader leaves to js-yaml
+ * (also when a line is indented deeper than `maxIndent`: each level of nesting needs a deeper line, so this bounds
+ * the reader's recursion).
+ */
+export function readBlockDocument(text: string, maxIndent = Infinity): unknown {
+  const reader = new BlockReader(text, maxIndent);
   try {
     return reader.document();
   } catch (error) {
@@ -62,28 +66,35 @@ function startsPlain(code: number, next: number): boolean {
   }
 }
 
+/** The plain words that resolve to null or a boolean (see scalars.ts), looked up instead of matched. */
+const WORD_VALUES = new Map<string, null | boolean>([
+  ...NULL_WORDS.map((word) => [word, null] as const),
+  ...TRUE_WORDS.map((word) => [word, true] as const),
+  ...FALSE_WORDS.map((word) => [word, false] as const),
+]);
+
+/** Digits only, without a leading zero (octal) and short enough to be exact: most numbers in manifests. */
+function isPlainDecimal(text: string): boolean {
+  const length = text.length;
+  if (length > 15 || (length > 1 && text.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+/** The first characters of the words in WORD_VALUES: most scalars start otherwise and skip the lookup. */
+const WORD_STARTS = new Set([...WORD_VALUES.keys()].map((word) => word.charCodeAt(0)));
+
 function resolveScalar(text: string): null | boolean | number | string {
   const first = text.charCodeAt(0);
-  // Most scalars are words: only these first characters can start a null, boolean or number.
-  if (
-    text.length <= 5 &&
-    (first === 126 ||
-      first === 110 ||
-      first === 78 ||
-      first === 121 ||
-      first === 89 ||
-      first === 116 ||
-      first === 84 ||
-      first === 102 ||
-      first === 70 ||
-      first === 111 ||
-      first === 79)
-  ) {
-    if (NULL_SCALAR.test(text)) return null;
-    if (BOOLEAN_TRUE.test(text)) return true;
-    if (BOOLEAN_FALSE.test(text)) return false;
+  if (text.length <= 5 && WORD_STARTS.has(first)) {
+    const word = WORD_VALUES.get(text);
+    if (word !== undefined) return word;
   }
   if ((first >= 48 && first <= 57) || first === 43 || first === DASH || first === 46) {
+    if (isPlainDecimal(text)) return Number(text);
     const integer = resolveInteger(text);
     if (integer !== undefined) return integer;
     const float = resolveFloat(text);
@@ -98,7 +109,10 @@ class BlockReader {
   private indent = 0;
   private readonly length: number;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly maxIndent: number,
+  ) {
     this.length = text.length;
   }
 
@@ -131,6 +145,7 @@ class BlockReader {
         continue;
       }
       this.indent = i - this.position;
+      if (this.indent > this.maxIndent) throw NOT_IN_SUBSET;
       return;
     }
   }

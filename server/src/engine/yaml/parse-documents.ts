@@ -38,10 +38,11 @@ export class DocumentContent {
 
   static parse(text: string): DocumentContent {
     if (isEmptyDocument(text)) return new DocumentContent(text, true, undefined, []);
-    // Both parsers recurse per level; far past any real manifest, V8 can abort inside them instead of throwing.
-    if (nestingDepth(text) > MAX_NESTING) return tooDeep(text);
-    const plain = readBlockDocument(text);
+    // The block reader leaves lines indented deeper than MAX_NESTING to the others, so its recursion stays bounded.
+    const plain = readBlockDocument(text, MAX_NESTING);
     if (plain !== undefined) return new DocumentContent(text, false, plain, []);
+    // The other parsers recurse per level; far past any real manifest, V8 can abort inside them instead of throwing.
+    if (nestingDepth(text) > MAX_NESTING) return tooDeep(text);
     if (!MAY_HAVE_ALIAS.test(text)) {
       try {
         return new DocumentContent(text, false, parseValueFast(text), []);

@@ -2,9 +2,15 @@
 // YAML 1.1 booleans (yes/no/on/off/y/n), Go integer literals (0x, 0o, 0b, leading-zero octal, `_` separators),
 // and timestamps and sexagesimal numbers left as strings. Both parsers below use these rules, so they agree.
 
-export const BOOLEAN_TRUE = /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
-export const BOOLEAN_FALSE = /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-export const NULL_SCALAR = /^(?:~|null|Null|NULL|)$/;
+export const TRUE_WORDS = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'];
+export const FALSE_WORDS = ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'];
+/** The empty plain scalar is null too. */
+export const NULL_WORDS = ['~', 'null', 'Null', 'NULL'];
+
+const anyOf = (words: string[]) => new RegExp(`^(?:${words.join('|')})$`);
+export const BOOLEAN_TRUE = anyOf(TRUE_WORDS);
+export const BOOLEAN_FALSE = anyOf(FALSE_WORDS);
+export const NULL_SCALAR = new RegExp(`^(?:${NULL_WORDS.join('|')}|)$`);
 const INTEGER = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)$/;
 const FLOAT = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$/;
 const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;

@@ -15,6 +15,8 @@ export interface DocumentSlice {
 const DOCUMENT_START = /^---(?:[ \t\r\n]|$)/;
 const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n]|$)/;
 const PREAMBLE_LINE = /^\s*(?:#.*)?$|^%/;
+const DASH = 45;
+const DOT = 46;
 
 /**
  * Returns every document of a stream. A `---` line starts a document and belongs to it; `...` ends one. Comments and
@@ -32,13 +34,14 @@ export function splitDocuments(text: string): DocumentSlice[] {
   while (lineStart < text.length) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline + 1;
-    const head = text.slice(lineStart, lineStart + 4);
-    if (DOCUMENT_START.test(head)) {
+    // Only lines starting with `-` or `.` can be markers: the regular expressions run on those alone.
+    const first = text.charCodeAt(lineStart);
+    if (first === DASH && DOCUMENT_START.test(text.slice(lineStart, lineStart + 4))) {
       if (startsWithMarker || contentSeen) push(start, lineStart);
       if (startsWithMarker || contentSeen) start = lineStart;
       startsWithMarker = true;
       contentSeen = false;
-    } else if (DOCUMENT_END.test(head)) {
+    } else if (first === DOT && DOCUMENT_END.test(text.slice(lineStart, lineStart + 4))) {
       push(start, lineEnd);
       start = lineEnd;
       startsWithMarker = false;
@@ -54,11 +57,15 @@ export function splitDocuments(text: string): DocumentSlice[] {
 
 /** True when a document holds nothing but markers, directives, whitespace and comments. */
 export function isEmptyDocument(text: string): boolean {
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
+  // Line by line, stopping at the first line with content (nearly always the first or second).
+  for (let lineStart = 0; lineStart < text.length; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline;
+    const trimmed = text.slice(lineStart, lineEnd).trim();
     if (trimmed && !trimmed.startsWith('#') && !trimmed.startsWith('%') && trimmed !== '---' && trimmed !== '...') {
       return false;
     }
+    lineStart = lineEnd + 1;
   }
   return true;
 }

@@ -3,12 +3,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+
+/** simple-git (and the modules it loads) only when a diff needs git: `driftless validate` starts without it. */
+async function gitIn(folder: string): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
+  return simpleGit(folder);
+}
 
 /** The git top-level folder of `folder`, or undefined outside git. */
 export async function gitRoot(folder: string): Promise<string | undefined> {
   try {
-    return (await simpleGit(folder).revparse(['--show-toplevel'])).trim();
+    return (await (await gitIn(folder)).revparse(['--show-toplevel'])).trim();
   } catch {
     return undefined;
   }
@@ -19,7 +25,7 @@ export async function firstExistingRef(
   repository: string,
   candidates: readonly string[],
 ): Promise<{ ref: string; commit: string } | undefined> {
-  const git = simpleGit(repository);
+  const git = await gitIn(repository);
   for (const ref of candidates) {
     try {
       // Not --quiet: simple-git takes a failure with nothing on stderr for a success.
@@ -34,7 +40,7 @@ export async function firstExistingRef(
 
 /** Runs `use` on a checkout of `ref` in a temporary worktree of `repository`. */
 export async function withWorktree<T>(repository: string, ref: string, use: (folder: string) => Promise<T>): Promise<T> {
-  const git = simpleGit(repository);
+  const git = await gitIn(repository);
   const folder = join(mkdtempSync(join(tmpdir(), 'driftless-base-')), 'worktree');
   try {
     await git.raw(['worktree', 'add', '--detach', '--quiet', folder, ref]);
