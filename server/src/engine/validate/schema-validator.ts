@@ -87,7 +87,8 @@ class CompiledNode {
     const schema = compiler.resolver.resolve(ref);
     this.schema = schema;
     this.definition = schema['x-driftless-definition'];
-    this.definitionCheck = this.definition !== undefined && Object.hasOwn(compiler.checks, this.definition) ? compiler.checks[this.definition] : undefined;
+    this.definitionCheck =
+      this.definition !== undefined && Object.hasOwn(compiler.checks, this.definition) ? compiler.checks[this.definition] : undefined;
     this.quantity = this.definition === QUANTITY_DEFINITION;
     this.typeNames = this.definition === INT_OR_STRING_DEFINITION ? ['integer', 'string'] : schemaTypes(schema);
     this.typeMask = this.typeNames.reduce((mask, t) => mask | (TYPE_BITS[t] ?? 0), 0);

@@ -58,7 +58,7 @@ export function splitDocuments(text: string): DocumentSlice[] {
 /** True when a document holds nothing but markers, directives, whitespace and comments. */
 export function isEmptyDocument(text: string): boolean {
   // Line by line, stopping at the first line with content (nearly always the first or second).
-  for (let lineStart = 0; lineStart < text.length; ) {
+  for (let lineStart = 0; lineStart < text.length;) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     const trimmed = text.slice(lineStart, lineEnd).trim();
