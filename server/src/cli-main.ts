@@ -1,11 +1,17 @@
 // The `driftless` command: the language server's engine for pipelines, so a clean editor means a clean pipeline.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { runDiff } from './cli/diff-command';
-import { runEnvironments } from './cli/environments-command';
-import { runRender } from './cli/render-command';
 import type { RenderTools } from './node/render/render-environment';
 import { runValidate, type CommandResult } from './cli/validate-command';
+
+// Commands that render or read git load their modules when run: `validate`, the one pipelines run most, starts
+// without them.
+const runDiff = async (...args: Parameters<typeof import('./cli/diff-command.js').runDiff>) =>
+  (await import('./cli/diff-command.js')).runDiff(...args);
+const runRender = async (...args: Parameters<typeof import('./cli/render-command.js').runRender>) =>
+  (await import('./cli/render-command.js')).runRender(...args);
+const runEnvironments = async (...args: Parameters<typeof import('./cli/environments-command.js').runEnvironments>) =>
+  (await import('./cli/environments-command.js')).runEnvironments(...args);
 
 declare const DRIFTLESS_VERSION: string | undefined;
 const VERSION = typeof DRIFTLESS_VERSION === 'string' ? DRIFTLESS_VERSION : 'development';

@@ -7,7 +7,6 @@ import { SchemaFiles } from '../node/schema-files';
 import { formatJson, formatSarif, formatText, type CliDiagnostic, type ValidationOutput } from './output-formats';
 import { validateFileForCli } from './file-results';
 import type { RenderTools } from '../node/render/render-environment';
-import { alreadyShown, checkEnvironmentRender, mergeRenderedFindings, renderedMessage } from '../node/render/rendered-validation';
 
 export interface ValidateOptions {
   paths: string[];
@@ -97,6 +96,9 @@ async function renderedDiagnostics(
   tools: RenderTools,
   errors: string[],
 ): Promise<CliDiagnostic[]> {
+  // Loaded only with --rendered: rendering brings child processes and digests a plain validation does not start.
+  const { alreadyShown, checkEnvironmentRender, mergeRenderedFindings, renderedMessage } =
+    await import('../node/render/rendered-validation.js');
   const found = [];
   for (const environment of project.environments()) {
     const checked = await checkEnvironmentRender(project, environment, tools);
