@@ -124,14 +124,24 @@ export function fixedPairOf(selector: PodSelector, unknownKeys: ReadonlySet<stri
   return undefined;
 }
 
+/** Pod labels are indexed and matched against services with the same pairs: worked out once per labels object. */
+const pairsOfLabels = new WeakMap<Labels, readonly string[] | null>();
+
 /** Each label pair of a pod, as fixedPairOf keys them; undefined when a value is a placeholder (it may match any). */
-export function labelPairsOf(labels: Labels): string[] | undefined {
-  const pairs: string[] = [];
-  for (const [key, value] of Object.entries(labels)) {
-    if (isPlaceholder(value)) return undefined;
+export function labelPairsOf(labels: Labels): readonly string[] | undefined {
+  const known = pairsOfLabels.get(labels);
+  if (known !== undefined) return known ?? undefined;
+  let pairs: string[] | null = [];
+  for (const key in labels) {
+    const value = labels[key]!;
+    if (isPlaceholder(value)) {
+      pairs = null;
+      break;
+    }
     pairs.push(pairKey(key, value));
   }
-  return pairs;
+  pairsOfLabels.set(labels, pairs);
+  return pairs ?? undefined;
 }
 
 /** `app: web, tier: frontend` as the message shows a selector. */
