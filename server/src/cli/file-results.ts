@@ -12,7 +12,8 @@ export interface FileResult {
 }
 
 export function validateFileForCli(project: Project, file: string, display: string): FileResult {
-  const text = readTextFile(file);
+  const kept = project.keptText(file);
+  const text = kept !== undefined ? { ok: true as const, text: kept } : readTextFile(file);
   if (!text.ok) {
     if (text.reason === 'unreadable') return { diagnostics: [], resources: 0, error: `${display}: ${text.message}` };
     const rule: RuleId = text.reason === 'too-large' ? 'file-too-large' : 'file-not-text';

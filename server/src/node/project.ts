@@ -44,7 +44,7 @@ import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resourc
 import { kustomizationFileIn, type WorkspaceFiles } from '../engine/workspace/workspace-files';
 import type { Finding } from '../engine/validate/finding';
 import { severityOf, toDiagnostics, type Diagnostic } from '../engine/validate/report';
-import type { Severity } from '../engine/rules';
+import { RULES, type Severity } from '../engine/rules';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
@@ -114,6 +114,7 @@ export class Project implements ValidationHost {
       }
       return values;
     },
+    policyIsOn: (rule) => (this.config.rules[rule] ?? RULES[rule].severity) !== 'off',
   };
   /** What the checks and links of Flux and Argo CD paths need to know of the repository. */
   readonly deliveredPaths: DeliveredPathHost;
@@ -504,6 +505,11 @@ export class Project implements ValidationHost {
     const defaultsPath = ['values.yaml', 'values.yml'].map((name) => join(chart, name)).find((p) => this.files.kindOf(p) === 'file');
     if (!defaultsPath || defaultsPath === path) return checkHelmValues(content, schema, options);
     return checkHelmValues(content, schema, { ...options, merged: true, defaults: this.chartValues.get(defaultsPath) });
+  }
+
+  /** The text a scan with `keepParses` read from the file, until the file is validated: the CLI need not read it twice. */
+  keptText(path: string): string | undefined {
+    return this.keptParses.get(path)?.text;
   }
 
   /** Validates a file's text; `cache` (one per open editor) lets unchanged documents skip parsing and validation. */

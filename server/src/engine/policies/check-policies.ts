@@ -206,6 +206,8 @@ class PolicyCheck {
     private readonly specPath: JsonPath,
     private readonly spec: Json,
     private readonly written: Json,
+    /** Rules set off are not judged at all: most of the contested ones would fire on every container. */
+    private readonly isOn: (rule: RuleId) => boolean,
   ) {}
 
   private add(rule: RuleId, message: string, path: JsonPath, target: LocateTarget = 'value', fixes?: FixHint[]): void {
@@ -229,6 +231,7 @@ class PolicyCheck {
   }
 
   hostNamespaces(): void {
+    if (!this.isOn('host-namespace')) return;
     const fields = {
       hostNetwork: ["uses its node's network", "it can bind the node's ports and reach whatever the node can"],
       hostPID: ["shares its node's process namespace", 'it can see and signal every process on the node'],
@@ -248,6 +251,7 @@ class PolicyCheck {
   }
 
   image(container: Container): void {
+    if (!this.isOn('image-tag-latest')) return;
     const value = container.value.image;
     if (typeof value !== 'string' || value === '' || isPlaceholder(value)) return;
     const image = splitImage(value);
@@ -270,6 +274,7 @@ class PolicyCheck {
   }
 
   privileged(container: Container): void {
+    if (!this.isOn('privileged-container')) return;
     if (read(container.value, 'securityContext', 'privileged') !== true) return;
     const source = this.source(container, 'securityContext', 'privileged');
     this.add(
@@ -291,6 +296,7 @@ class PolicyCheck {
   }
 
   privilegeEscalation(container: Container): void {
+    if (!this.isOn('allow-privilege-escalation')) return;
     const allowed = read(container.value, 'securityContext', 'allowPrivilegeEscalation');
     // Privileged containers always may escalate; privileged-container says so.
     if (allowed === false || allowed === UNJUDGED || read(container.value, 'securityContext', 'privileged') === true) return;
@@ -302,6 +308,7 @@ class PolicyCheck {
   }
 
   nonRoot(container: Container): void {
+    if (!this.isOn('run-as-non-root')) return;
     const containerUser = read(container.value, 'securityContext', 'runAsUser');
     const user = containerUser ?? read(this.spec, 'securityContext', 'runAsUser');
     const nonRoot = read(container.value, 'securityContext', 'runAsNonRoot') ?? read(this.spec, 'securityContext', 'runAsNonRoot');
@@ -323,6 +330,7 @@ class PolicyCheck {
   }
 
   readOnlyRoot(container: Container): void {
+    if (!this.isOn('read-only-root-filesystem')) return;
     const readOnly = read(container.value, 'securityContext', 'readOnlyRootFilesystem');
     if (readOnly === true || readOnly === UNJUDGED) return;
     this.add(
@@ -333,6 +341,7 @@ class PolicyCheck {
   }
 
   memoryLimit(container: Container): void {
+    if (!this.isOn('no-memory-limit')) return;
     const limit = read(container.value, 'resources', 'limits', 'memory');
     if (limit === UNJUDGED || !isUnset(limit)) return;
     this.add(
@@ -343,6 +352,7 @@ class PolicyCheck {
   }
 
   cpuLimit(container: Container): void {
+    if (!this.isOn('no-cpu-limit')) return;
     const limit = read(container.value, 'resources', 'limits', 'cpu');
     if (limit === UNJUDGED || !isUnset(limit)) return;
     this.add(
@@ -353,6 +363,7 @@ class PolicyCheck {
   }
 
   requests(container: Container): void {
+    if (!this.isOn('no-resource-requests')) return;
     // The API server sets a missing request to the limit, so a limit is a request too.
     const missing = (['cpu', 'memory'] as const).filter((resource) => {
       const request = read(container.value, 'resources', 'requests', resource);
@@ -371,6 +382,7 @@ class PolicyCheck {
 
   /** Judged on every container as applied, those only in a patch included: any probe in the pod counts. */
   probes(kind: string): void {
+    if (!this.isOn('missing-probes')) return;
     const containers = Array.isArray(this.spec.containers) ? (this.spec.containers as unknown[]).filter(isRecord) : [];
     if (containers.length === 0) return;
     const probed = containers.some(
@@ -406,11 +418,13 @@ function containersOf(spec: Json, written: Json, specPath: JsonPath, origins: Or
   return found;
 }
 
+const ALL_RULES = () => true;
+
 /**
  * The policy findings for one resource (a parsed YAML document's value): none unless it is a workload with a pod
  * spec. Every rule is judged; the rule settings (with their `off` defaults) are applied by whoever reports them.
  */
-export function checkPolicies(resource: unknown, context: PolicyContext): Finding[] {
+export function checkPolicies(resource: unknown, context: PolicyContext, isOn: (rule: RuleId) => boolean = ALL_RULES): Finding[] {
   if (!isRecord(resource) || typeof resource.kind !== 'string') return [];
   const workload = `${apiGroupOf(resource.apiVersion)}/${resource.kind}`;
   const specPath = podSpecPathOf(resource.apiVersion, resource.kind);
@@ -421,7 +435,7 @@ export function checkPolicies(resource: unknown, context: PolicyContext): Findin
   const { value, origins } = applyPatches(resource, context.patches);
   const spec = valueAt(value, specPath);
   if (!isRecord(spec)) return [];
-  const check = new PolicyCheck(resource, context, specPath, spec, written);
+  const check = new PolicyCheck(resource, context, specPath, spec, written, isOn);
   check.hostNamespaces();
   for (const container of containersOf(spec, written, specPath, origins)) {
     check.image(container);
