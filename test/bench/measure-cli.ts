@@ -31,6 +31,9 @@ export interface CliFigures {
   resourcesPerSecond: number;
   /** Null when the fixed cost is not smaller than the whole run. */
   resourcesPerSecondExcludingFixedCost: number | null;
+  /** The same from the fastest run of each series (the least disturbed on a shared machine). */
+  bestResourcesPerSecond: number;
+  bestResourcesPerSecondExcludingFixedCost: number | null;
 }
 
 interface CliSummary {
@@ -104,6 +107,8 @@ export async function measureCli(cliPath: string, text: string, repetitions: num
     if (!summary) throw new Error('At least one CLI run is needed');
     const wall = median(wallMs);
     const variable = wall - median(fixedCostMs);
+    const fastest = Math.min(...wallMs);
+    const fastestVariable = fastest - Math.min(...fixedCostMs);
     return {
       files: summary.files,
       resources: summary.resources,
@@ -113,6 +118,8 @@ export async function measureCli(cliPath: string, text: string, repetitions: num
       fixedCostMs,
       resourcesPerSecond: summary.resources / (wall / 1000),
       resourcesPerSecondExcludingFixedCost: variable > 0 ? summary.resources / (variable / 1000) : null,
+      bestResourcesPerSecond: summary.resources / (fastest / 1000),
+      bestResourcesPerSecondExcludingFixedCost: fastestVariable > 0 ? summary.resources / (fastestVariable / 1000) : null,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });

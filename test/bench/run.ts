@@ -21,7 +21,7 @@ const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
 const CORPUS_REPOSITORY = resolve(__dirname, '../../../shared/corpus/repos/onedr0p-home-ops');
 const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render] [--quick]';
 
-const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 3, index: 10, changes: 3, render: 10 };
+const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 11, index: 10, changes: 3, render: 10 };
 const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, index: 4, changes: 1, render: 3 };
 
 const ONLY = ['yls', 'driftless', 'render'] as const;

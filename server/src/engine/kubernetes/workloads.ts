@@ -16,9 +16,19 @@ const POD_SPEC_PATHS: Record<string, JsonPath> = {
   'argoproj.io/Rollout': ['spec', 'template', 'spec'],
 };
 
+/** The same by kind, then group: asked for every resource, most of which are no workload and stop at the kind. */
+const POD_SPEC_PATHS_BY_KIND = new Map<string, Map<string, JsonPath>>();
+for (const [groupAndKind, path] of Object.entries(POD_SPEC_PATHS)) {
+  const [group, kind] = groupAndKind.split('/') as [string, string];
+  const byGroup = POD_SPEC_PATHS_BY_KIND.get(kind) ?? new Map<string, JsonPath>();
+  byGroup.set(group, path);
+  POD_SPEC_PATHS_BY_KIND.set(kind, byGroup);
+}
+
 /** The path of a workload's pod spec; undefined for kinds that run no pods of their own. */
 export function podSpecPathOf(apiVersion: unknown, kind: unknown): JsonPath | undefined {
-  return typeof kind === 'string' ? POD_SPEC_PATHS[`${apiGroupOf(apiVersion)}/${kind}`] : undefined;
+  if (typeof kind !== 'string') return undefined;
+  return POD_SPEC_PATHS_BY_KIND.get(kind)?.get(apiGroupOf(apiVersion));
 }
 
 /** The path of the labels its pods get: the pod's own, or its template's. */

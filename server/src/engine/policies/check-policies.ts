@@ -197,6 +197,13 @@ interface Container {
   label: string;
 }
 
+/** The pod fields that share a node's namespace: what the pod then does, and what that lets it do. */
+const HOST_NAMESPACE_FIELDS = [
+  ['hostNetwork', "uses its node's network", "it can bind the node's ports and reach whatever the node can"],
+  ['hostPID', "shares its node's process namespace", 'it can see and signal every process on the node'],
+  ['hostIPC', "shares its node's IPC namespace", "it can read the shared memory of the node's processes"],
+] as const;
+
 class PolicyCheck {
   readonly found: Finding[] = [];
 
@@ -232,12 +239,7 @@ class PolicyCheck {
 
   hostNamespaces(): void {
     if (!this.isOn('host-namespace')) return;
-    const fields = {
-      hostNetwork: ["uses its node's network", "it can bind the node's ports and reach whatever the node can"],
-      hostPID: ["shares its node's process namespace", 'it can see and signal every process on the node'],
-      hostIPC: ["shares its node's IPC namespace", "it can read the shared memory of the node's processes"],
-    };
-    for (const [field, [what, effect]] of Object.entries(fields)) {
+    for (const [field, what, effect] of HOST_NAMESPACE_FIELDS) {
       if (this.spec[field] !== true) continue;
       const source = this.patched(undefined, field) ? ', set by a patch' : '';
       this.add(

@@ -112,9 +112,16 @@ export class ReferenceScopes {
     this.refresh();
     if (this.repository) return this.repository;
     const builder = new ScopeBuilder(undefined);
-    for (const resource of this.resources.all()) {
-      if (this.kustomizations.isPatch(resource.file)) continue;
-      for (const namespace of this.namespacesOf(resource)) builder.add(resource, namespace);
+    // File by file: whether kustomize reads it, and as what, is the same for all of its resources.
+    for (const file of this.resources.files()) {
+      if (this.kustomizations.isPatch(file)) continue;
+      const builds = this.kustomizations.buildsOf(file);
+      for (const resource of this.resources.resourcesOf(file)) {
+        if (!builds.length) builder.add(resource, resource.namespace);
+        else
+          for (const namespace of new Set(builds.map((build) => build.files.get(file) ?? resource.namespace)))
+            builder.add(resource, namespace);
+      }
     }
     for (const build of this.kustomizations.builds()) {
       for (const generated of build.generated)
