@@ -232,6 +232,43 @@ describe('paths that Flux and Argo CD read from this repository', () => {
     assert.match(found[1]!.message, /^`envs\/\*\*\/config\.yaml` matches no file/);
   });
 
+  it('reads git generator patterns as Argo CD does: `**` within one folder name for directories, `*` across folders for files', () => {
+    const appset = yaml`
+      apiVersion: argoproj.io/v1alpha1
+      kind: ApplicationSet
+      metadata: {name: clusters, namespace: argocd}
+      spec:
+        generators:
+          - git:
+              repoURL: https://github.com/acme/fleet.git
+              revision: main
+              directories:
+                - path: clusters/**/apps
+                - path: clusters/*/*/apps
+              files:
+                - path: envs/*.json
+        template:
+          metadata: {name: '{{path.basename}}'}
+          spec:
+            project: default
+            source: {repoURL: https://github.com/acme/fleet.git, path: '{{path}}'}
+            destination: {server: https://kubernetes.default.svc, namespace: default}
+    `;
+    const { root, project } = repository(
+      {
+        'argocd/appset.yaml': appset,
+        'clusters/prod/eu/apps/kustomization.yaml': 'resources: []\n',
+        'envs/prod/eu/config.json': '{}',
+      },
+      { remotes: ['git@github.com:acme/fleet.git'] },
+    );
+    // Go's path.Match: `clusters/**/apps` is `clusters/*/apps`, one folder deep, which this repository lacks; a git
+    // pathspec's `*` also matches `/`, so `envs/*.json` takes envs/prod/eu/config.json.
+    const found = check(root, project, 'argocd/appset.yaml');
+    assert.deepEqual(summary(found), ['missing-path@10']);
+    assert.match(found[0]!.message, /^`clusters\/\*\*\/apps` matches no folder/);
+  });
+
   it('says a path that names a file where a folder is needed', () => {
     const { root, project } = repository({
       'clusters/production/flux-system/gotk-sync.yaml': FLUX_SYSTEM,

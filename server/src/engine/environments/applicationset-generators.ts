@@ -4,7 +4,8 @@
 // that ask a service (pullRequest, scmProvider, clusterDecisionResource, plugin) are skipped, and so is any generator
 // or Application this cannot evaluate: fewer Applications rather than wrong ones. `templatePatch` is not applied.
 import { apiGroupOf } from '../kubernetes/api-version';
-import { globSegment, type DeliveredPathHost } from '../workspace/delivered-paths';
+import type { DeliveredPathHost } from '../workspace/delivered-paths';
+import { filesBelow, matchingFolders, pathMatches, pathspecMatcher } from '../workspace/git-generator-paths';
 import { isRepositoryUrl } from '../workspace/repository-urls';
 import { parseDocuments } from '../yaml/parse-documents';
 import { formatLikeGo, normalizeName, renderString, renderValue, type Params, type TemplateLanguage } from './applicationset-templates';
@@ -140,54 +141,6 @@ function byWalkOrder(a: string[], b: string[]): number {
   return a.length - b.length;
 }
 
-/** Matches one segment of a folder path as Go's path.Match does; undefined for a pattern it would refuse. */
-function segmentMatcher(segment: string): ((name: string) => boolean) | undefined {
-  if (segment.includes('\\')) return undefined;
-  if (!/[*?[]/.test(segment)) return (name) => name === segment;
-  try {
-    const matcher = globSegment(segment);
-    return (name) => matcher.test(name);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The folders of the repository (as segments from its root) an include pattern of a git directories generator
- * matches: Go's path.Match, so `*` stays within one folder name (`**` too), over every folder but hidden ones.
- */
-function matchingFolders(
-  root: string,
-  pattern: string,
-  files: DeliveredPathHost['files'],
-  budget: { left: number },
-): string[][] | undefined {
-  let found: { folder: string; segments: string[] }[] = [{ folder: root, segments: [] }];
-  for (const segment of pattern.split('/')) {
-    const matches = segment === '' ? undefined : segmentMatcher(segment);
-    if (!matches) return [];
-    const next: typeof found = [];
-    for (const { folder, segments } of found) {
-      const names = /[*?[]/.test(segment) ? [...files.list(folder)].sort() : [segment];
-      budget.left -= names.length;
-      if (budget.left < 0) return undefined;
-      for (const name of names) {
-        const path = files.resolve(folder, name);
-        // Argo CD's walk skips hidden folders, and with them what is inside.
-        if (!name.startsWith('.') && matches(name) && files.kindOf(path) === 'folder')
-          next.push({ folder: path, segments: [...segments, name] });
-      }
-    }
-    found = next;
-  }
-  return found.map((f) => f.segments);
-}
-
-function pathMatches(pattern: string, segments: string[]): boolean {
-  const parts = pattern.split('/');
-  return parts.length === segments.length && parts.every((part, i) => segmentMatcher(part)?.(segments[i]!) ?? false);
-}
-
 /** `path`, `path.basename`, `path[n]`... of a folder (or of a file's folder), under `pathParamPrefix` if set. */
 function pathParams(folder: string, file: string | undefined, prefix: string, language: TemplateLanguage): Params {
   const basename = folder.split('/').pop()!;
@@ -223,57 +176,6 @@ function directoryParams(git: Json, root: string, prefix: string, evaluation: Ev
     .filter((segments) => !excluded.some((pattern) => pathMatches(pattern, segments)))
     .sort(byWalkOrder)
     .map((segments) => pathParams(segments.join('/'), undefined, prefix, evaluation.language));
-}
-
-/** A git pathspec as `git ls-files` (Argo CD's default file globbing) reads it: `*` and `?` also match `/`. */
-function pathspecMatcher(pattern: string): RegExp | undefined {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i]!;
-    if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else if (char === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) return undefined;
-      const inner = pattern
-        .slice(i + 1, end)
-        .replace(/^!/, '^')
-        .replace(/\\/g, '\\\\');
-      source += `[${inner}]`;
-      i = end;
-    } else source += char.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  try {
-    return new RegExp(`^${source}$`);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every file of the repository below the pattern's literal folders, as repository-relative paths. */
-function filesBelow(root: string, pattern: string, files: DeliveredPathHost['files'], budget: { left: number }): string[] | undefined {
-  const segments = pattern.split('/');
-  const wildcard = segments.findIndex((s) => /[*?[]/.test(s));
-  const literal = segments.slice(0, wildcard === -1 ? segments.length - 1 : wildcard);
-  if (literal.some((s) => s === '' || s === '.' || s === '..')) return [];
-  const found: string[] = [];
-  const walk = (folder: string, relative: string): boolean => {
-    const names = files.list(folder);
-    budget.left -= names.length;
-    if (budget.left < 0) return false;
-    for (const name of names) {
-      if (name === '.git') continue;
-      const path = files.resolve(folder, name);
-      const kind = files.kindOf(path);
-      const inside = relative ? `${relative}/${name}` : name;
-      if (kind === 'file') found.push(inside);
-      else if (kind === 'folder' && !walk(path, inside)) return false;
-    }
-    return true;
-  };
-  const start = literal.reduce((folder, segment) => files.resolve(folder, segment), root);
-  if (files.kindOf(start) !== 'folder') return [];
-  return walk(start, literal.join('/')) ? found : undefined;
 }
 
 /** An object's leaves as `a.b.0` keys, printed as Go prints them; undefined when one cannot be printed alike. */

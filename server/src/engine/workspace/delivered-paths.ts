@@ -6,6 +6,7 @@ import { isPlaceholder, finding, type Finding } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
 import type { DocumentContent } from '../yaml/parse-documents';
 import { isRepositoryUrl } from './repository-urls';
+import { generatorPatternMatches } from './git-generator-paths';
 import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
 
 export interface DeliveredPath {
@@ -20,7 +21,7 @@ export interface DeliveredPath {
   reader: string;
   /** What a missing path does, for messages. */
   consequence: string;
-  /** A glob (`apps/*`; `**` for any depth) that must match at least one entry, not one path. */
+  /** A git generator's pattern (see git-generator-paths.ts) that must match at least one entry, not one path. */
   pattern?: boolean;
 }
 
@@ -217,41 +218,6 @@ function gitGenerators(generators: unknown, at: JsonPath, reader: string, host: 
   });
 }
 
-/** A matcher of one path segment for a glob segment: `*` and `?` within it, `[...]` as a class. */
-export function globSegment(segment: string): RegExp {
-  let source = '';
-  for (const char of segment) source += char === '*' ? '[^/]*' : char === '?' ? '[^/]' : char.replace(/[.+^${}()|\\]/g, '\\$&');
-  return new RegExp(`^${source}$`);
-}
-
-/**
- * Whether a glob as Argo CD's git generators read it (`*`, `?`, `[...]` within a segment, `**` across segments)
- * matches an entry of the expected kind under `root`. Bounded: past 10,000 entries looked at it cannot tell, and
- * says it matches.
- */
-export function globMatches(root: string, pattern: string, expects: 'file' | 'folder', files: WorkspaceFiles): boolean {
-  const segments = rootRelative(pattern)
-    .split('/')
-    .filter((segment) => segment !== '' && segment !== '.');
-  let budget = 10_000;
-  const walk = (folder: string, i: number, depth: number): boolean => {
-    if (--budget < 0) return true;
-    if (i === segments.length) return files.kindOf(folder) === expects;
-    const segment = segments[i]!;
-    if (segment === '**') {
-      if (walk(folder, i + 1, depth)) return true;
-      if (depth > 12) return false;
-      return files
-        .list(folder)
-        .some((name) => files.kindOf(files.resolve(folder, name)) === 'folder' && walk(files.resolve(folder, name), i, depth + 1));
-    }
-    if (!/[*?[]/.test(segment)) return walk(files.resolve(folder, segment), i + 1, depth);
-    const matcher = globSegment(segment);
-    return files.list(folder).some((name) => matcher.test(name) && walk(files.resolve(folder, name), i + 1, depth));
-  };
-  return walk(root, 0, 0);
-}
-
 /** Where a delivered path points on disk: the first place it exists as expected, else the outermost candidate. */
 export function resolveDelivered(delivered: DeliveredPath, file: string, host: DeliveredPathHost): string {
   if (delivered.base !== undefined) return host.files.resolve(delivered.base, delivered.path);
@@ -285,7 +251,7 @@ export function checkDeliveredPaths(file: string, content: DocumentContent, host
   for (const delivered of deliveredPaths(content.value, host)) {
     if (delivered.pattern) {
       const roots = repositoryRootsFor(file, host);
-      if (!roots.some((root) => globMatches(root, delivered.path, delivered.expects, host.files)))
+      if (!roots.some((root) => generatorPatternMatches(root, delivered.path, delivered.expects, host.files)))
         findings.push(
           finding(
             'missing-path',
