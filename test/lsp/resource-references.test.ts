@@ -92,3 +92,54 @@ describe('LSP: references between resources', function () {
     assert.deepEqual((item.textEdit as { range: unknown }).range, { start: { line: 15, character: 22 }, end: { line: 15, character: 24 } });
   });
 });
+
+describe('LSP: names a kustomize patch adds', function () {
+  let workspace: FixtureWorkspace;
+  let server: ServerSession;
+  const PATCH = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: web',
+    '          envFrom:',
+    '            - secretRef:',
+    '                name: db',
+    '',
+  ].join('\n');
+  const OVERLAY = 'namespace: shop\nresources: [../base]\npatches: [{path: patch.yaml}]\n';
+
+  before(async function () {
+    workspace = FixtureWorkspace.create();
+    workspace.write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    workspace.write(
+      'base/deployment.yaml',
+      DEPLOYMENT.replace(/\n {6}serviceAccountName: web/, '').replace(/\n {10}envFrom:[\s\S]*$/, '\n'),
+    );
+    workspace.write('overlay/kustomization.yaml', OVERLAY);
+    workspace.write('overlay/patch.yaml', PATCH);
+    server = await ServerSession.start(workspace);
+    await server.settled();
+  });
+
+  after(async function () {
+    await server?.stop();
+    workspace?.dispose();
+  });
+
+  it('reports a Secret the patch names that the build applying it lacks, and clears it when the build makes one', async function () {
+    const published = await server.openUntil('overlay/patch.yaml', PATCH, (ds) => ds.length > 0);
+    assert.deepEqual(brief(published), [{ code: 'unresolved-secret', severity: 3, range: '11:22-11:24' }]);
+    assert.equal(
+      published[0]!.message,
+      'No Secret `db` in namespace `shop` is defined in the kustomize build of `overlay`, which applies this patch.',
+    );
+    const cleared = server.nextDiagnostics('overlay/patch.yaml', (ds) => ds.length === 0);
+    await server.open('overlay/kustomization.yaml', `${OVERLAY}secretGenerator: [{name: db, literals: [P=x]}]\n`);
+    assert.deepEqual(await cleared, []);
+  });
+});

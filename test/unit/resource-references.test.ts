@@ -265,6 +265,71 @@ describe('references between resources: resolved where the resource is applied',
     assert.deepEqual(summary(check(root, fresh, 'app.yaml')), ['unresolved-reference@10']);
   });
 
+  it('resolves the names a patch adds in each build that applies it, in the namespace of what it patches', () => {
+    const patch = yaml`
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+      spec:
+        template:
+          spec:
+            containers:
+              - name: web
+                envFrom:
+                  - configMapRef:
+                      name: tuning
+                  - secretRef:
+                      name: db-credentials
+    `;
+    const { root, project } = repository({
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'base/deployment.yaml': deployment('web', 'containers: [{name: web, image: nginx:1.27}]'),
+      'overlays/staging/kustomization.yaml':
+        'namespace: shop-staging\nresources: [../../base]\npatches: [{path: ../../patches/tuning.yaml}]\nconfigMapGenerator: [{name: tuning, literals: [A=1]}]\nsecretGenerator: [{name: db-credentials, literals: [P=x]}]\n',
+      'overlays/production/kustomization.yaml':
+        'namespace: shop\nresources: [../../base, tuning.yaml]\npatches: [{path: ../../patches/tuning.yaml}]\n',
+      'overlays/production/tuning.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tuning, namespace: shop}\n',
+      'patches/tuning.yaml': patch,
+    });
+    const found = check(root, project, 'patches/tuning.yaml');
+    // Staging generates both; production defines the ConfigMap but not the Secret.
+    assert.deepEqual(
+      found.map((f) => `${f.rule}@${f.line}`),
+      ['unresolved-secret@14'],
+    );
+    assert.equal(
+      found[0]!.message,
+      'No Secret `db-credentials` in namespace `shop` is defined in the kustomize build of `overlays/production`, which applies this patch.',
+    );
+    // The patch file itself is not judged as a whole resource: no finding about the ConfigMap production defines.
+    project.indexFile(join(root, 'overlays/production/tuning.yaml'), undefined);
+    assert.deepEqual(
+      check(root, project, 'patches/tuning.yaml').map((f) => `${f.rule}@${f.line}`),
+      ['unresolved-reference@12', 'unresolved-secret@14'],
+    );
+  });
+
+  it('judges a patch only where a build applies it (a Component nothing includes applies nothing)', () => {
+    const component = 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches: [{path: patch.yaml}]\n';
+    const files = {
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'base/deployment.yaml': deployment('web', 'containers: [{name: web, image: nginx:1.27}]'),
+      'components/tuning/kustomization.yaml': component,
+      'components/tuning/patch.yaml': deployment('web', 'containers: [{name: web, envFrom: [{configMapRef: {name: tuning}}]}]'),
+    };
+    const alone = repository(files);
+    assert.deepEqual(check(alone.root, alone.project, 'components/tuning/patch.yaml'), []);
+    const included = repository({
+      ...files,
+      'overlays/a/kustomization.yaml': 'resources: [../../base]\ncomponents: [../../components/tuning]\n',
+    });
+    assert.deepEqual(
+      check(included.root, included.project, 'components/tuning/patch.yaml').map((f) => f.message),
+      ['No ConfigMap `tuning` is defined in the kustomize build of `overlays/a`, which applies this patch.'],
+    );
+  });
+
   it('does not take a kustomize Component for a build of its own', () => {
     const { root, project } = repository({
       'components/monitoring/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [app.yaml]\n',

@@ -32,7 +32,7 @@ import { renderPlan, type RenderPlan } from '../engine/render/render-plan';
 import { mergeEnvironments, readDeclaredEnvironments, type Environment } from '../engine/environments/environment';
 import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
 import { valueAt } from '../engine/yaml/json-value';
-import { checkResourceReferences } from '../engine/workspace/reference-checks';
+import { checkPatchReferences, checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';
 import type { NameCandidate, WorkspaceCompletionHost } from '../engine/language/workspace-completion';
@@ -539,9 +539,10 @@ export class Project implements ValidationHost {
           : [],
       );
     }
-    if (!this.indexComplete) return report;
-    // A patch's references resolve in the builds of what it patches; not judged yet.
-    if (report.kind !== 'manifests' || this.kustomizations.isPatch(path)) return report;
+    if (!this.indexComplete || report.kind !== 'manifests') return report;
+    // A patch's names resolve in the builds that apply it; the rest of these checks judge whole resources.
+    if (this.kustomizations.isPatch(path))
+      return this.withFindings(report, (_, __, content) => checkPatchReferences(path, content, this.referenceHost));
     return this.withFindings(report, (_, index, content) => [
       ...checkResourceReferences(path, content, this.referenceHost),
       ...checkSelectors(path, content, this.referenceHost),

@@ -46,23 +46,53 @@ function resolves(scope: Scope, reference: ResourceReference, namespace: string 
   return false;
 }
 
+/** Whether a reference names something that can be looked up (not optional, implicit or a placeholder). */
+function judged(reference: ResourceReference): boolean {
+  // A name filled in later (Flux `${VAR}`, Helm `{{ }}`) cannot be looked up.
+  return !(
+    reference.optional ||
+    isImplicitObject(reference.kind, reference.name) ||
+    isPlaceholder(reference.name) ||
+    isPlaceholder(reference.kind)
+  );
+}
+
 export function checkResourceReferences(file: string, content: DocumentContent, host: ReferenceCheckHost): Finding[] {
   const findings: Finding[] = [];
   for (const declared of declaredIn(content)) {
     for (const reference of declared.references) {
-      // A name filled in later (Flux `${VAR}`, Helm `{{ }}`) cannot be looked up.
-      if (
-        reference.optional ||
-        isImplicitObject(reference.kind, reference.name) ||
-        isPlaceholder(reference.name) ||
-        isPlaceholder(reference.kind)
-      )
-        continue;
-      const missing = missingIn(file, reference, declared.namespace, host);
-      if (missing) findings.push(unresolved(reference, [...declared.path, ...reference.at], declared.kind, missing, host));
+      if (!judged(reference)) continue;
+      const missing = missingIn(reference, placementsOf(file, reference, declared.namespace, host), host);
+      if (missing) findings.push(unresolved(reference, [...declared.path, ...reference.at], `this ${declared.kind}`, missing, host));
     }
   }
   return findings;
+}
+
+/**
+ * The names a kustomize patch file adds, resolved in the builds that apply it, in the namespace each gives the
+ * resource it patches: a patch that adds `envFrom: [{secretRef: {name: db}}]` needs `db` wherever it is applied.
+ */
+export function checkPatchReferences(file: string, content: DocumentContent, host: ReferenceCheckHost): Finding[] {
+  const scopes = host.scopes.patchScopesOf(file);
+  if (!scopes.length) return [];
+  const findings: Finding[] = [];
+  for (const declared of declaredIn(content)) {
+    for (const reference of declared.references) {
+      if (!judged(reference)) continue;
+      const placements = isFluxKind(reference)
+        ? [{ scope: host.scopes.repositoryScope(), namespaces: [declared.namespace] }]
+        : scopes.map((scope) => ({ scope, namespaces: [patchedNamespace(scope, declared.kind, declared.name) ?? declared.namespace] }));
+      const missing = missingIn(reference, placements, host);
+      if (missing) findings.push(unresolved(reference, [...declared.path, ...reference.at], 'this patch', missing, host));
+    }
+  }
+  return findings;
+}
+
+/** The namespace a build gives the resource a patch targets; undefined when the build holds no such resource. */
+function patchedNamespace(scope: Scope, kind: string, name: string): string | undefined {
+  return scope.definitions.get(`${kind}/${name}`)?.find((d) => d.resource?.kind === kind && d.resource.name === name)?.namespace;
 }
 
 interface Missing {
@@ -73,18 +103,29 @@ interface Missing {
   elsewhere?: Definition;
 }
 
-function missingIn(
-  file: string,
-  reference: ResourceReference,
-  ownNamespace: string | undefined,
-  host: ReferenceCheckHost,
-): Missing | undefined {
+/** Where a referrer is applied: a scope, with the namespaces the referrer gets there. */
+interface Placement {
+  scope: Scope;
+  namespaces: (string | undefined)[];
+}
+
+/** Where a file's resource is applied: each build that reads it (Flux references: the repository), else the repository. */
+function placementsOf(file: string, reference: ResourceReference, ownNamespace: string | undefined, host: ReferenceCheckHost): Placement[] {
   const scopes = isFluxKind(reference) ? [host.scopes.repositoryScope()] : host.scopes.scopesOf(file);
+  return scopes.map((scope) => ({
+    scope,
+    namespaces: scope.build
+      ? [scope.build.files.get(file) ?? ownNamespace]
+      : ownNamespace
+        ? [ownNamespace]
+        : repositoryNamespaces(file, ownNamespace, host),
+  }));
+}
+
+function missingIn(reference: ResourceReference, placements: readonly Placement[], host: ReferenceCheckHost): Missing | undefined {
   const failing: Scope[] = [];
   let namespace: string | undefined;
-  for (const scope of scopes) {
-    const referrerNamespace = scope.build ? (scope.build.files.get(file) ?? ownNamespace) : ownNamespace;
-    const namespaces = scope.build || ownNamespace ? [referrerNamespace] : repositoryNamespaces(file, ownNamespace, host);
+  for (const { scope, namespaces } of placements) {
     const outcomes = namespaces.map((ns) => resolves(scope, reference, ns));
     if (outcomes.some((o) => o !== false)) continue;
     failing.push(scope);
@@ -106,14 +147,15 @@ function repositoryNamespaces(file: string, ownNamespace: string | undefined, ho
 function unresolved(
   reference: ResourceReference,
   path: JsonPath,
-  referrerKind: string,
+  /** What the build applies, for the message: "this Deployment", "this patch". */
+  referrer: string,
   missing: Missing,
   host: ReferenceCheckHost,
 ): Finding {
   const rule: RuleId = reference.kind === 'Secret' ? 'unresolved-secret' : 'unresolved-reference';
   const inNamespace = missing.namespace && !CLUSTER_SCOPED.has(reference.kind) ? ` in namespace \`${missing.namespace}\`` : '';
   const where = missing.builds.length
-    ? `in ${buildsText(missing.builds, host)}, which appl${missing.builds.length > 1 ? 'y' : 'ies'} this ${referrerKind}`
+    ? `in ${buildsText(missing.builds, host)}, which appl${missing.builds.length > 1 ? 'y' : 'ies'} ${referrer}`
     : 'in this repository';
   const other = missing.elsewhere;
   const elsewhere = !other

@@ -89,6 +89,7 @@ export class ReferenceScopes {
   private cachedFor = { resources: -1, kustomizations: -1 };
   private readonly buildScopes = new Map<KustomizeBuild, Scope>();
   private readonly fileScopes = new Map<string, readonly Scope[]>();
+  private readonly patchScopes = new Map<string, readonly Scope[]>();
   private repository: Scope | undefined;
 
   constructor(
@@ -105,6 +106,19 @@ export class ReferenceScopes {
     const builds = this.kustomizations.buildsOf(file);
     scopes = builds.length ? builds.map((build) => this.buildScope(build)) : [this.repositoryScope()];
     this.fileScopes.set(file, scopes);
+    return scopes;
+  }
+
+  /** The scopes of the builds that apply a patch file (named under `patches` by one of their kustomizations). */
+  patchScopesOf(file: string): readonly Scope[] {
+    this.refresh();
+    let scopes = this.patchScopes.get(file);
+    if (scopes) return scopes;
+    scopes = this.kustomizations
+      .builds()
+      .filter((build) => build.patchEntries.some((entry) => entry.file === file))
+      .map((build) => this.buildScope(build));
+    this.patchScopes.set(file, scopes);
     return scopes;
   }
 
@@ -173,6 +187,7 @@ export class ReferenceScopes {
     this.cachedFor = { resources, kustomizations };
     this.buildScopes.clear();
     this.fileScopes.clear();
+    this.patchScopes.clear();
     this.repository = undefined;
   }
 }
