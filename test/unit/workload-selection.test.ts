@@ -153,4 +153,36 @@ describe('the same object twice in one build', () => {
     // Folders no kustomization reads may hold alternatives side by side: not judged.
     assert.deepEqual(check(root, project, 'plain/a.yaml', 'duplicate-object'), []);
   });
+
+  it('reports the same object twice in a folder Flux builds whole (no kustomization), in its target namespace', () => {
+    const fluxKustomization = (name: string, path: string, targetNamespace = '') =>
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n' +
+      `metadata: {name: ${name}, namespace: flux-system}\n` +
+      `spec: {interval: 10m, path: ${path}, prune: true, sourceRef: {kind: GitRepository, name: flux-system}${targetNamespace ? `, targetNamespace: ${targetNamespace}` : ''}}\n`;
+    const { root, project } = repository({
+      'clusters/production/flux-system/gotk-sync.yaml':
+        'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: ssh://git@github.com/acme/fleet, ref: {branch: main}}\n',
+      'clusters/production/apps.yaml': [fluxKustomization('apps', './apps'), fluxKustomization('tools', './tools', 'tools')].join('---\n'),
+      'apps/web.yaml': deployment('web', '{app: web}'),
+      'apps/team/web-copy.yaml': deployment('web', '{app: web}'),
+      'apps/team/api.yaml': [deployment('api', '{app: api}'), deployment('api', '{app: api}', ', namespace: other')].join('---\n'),
+      // A subfolder with its own kustomization is built as one unit: not part of the whole folder's list.
+      'apps/packaged/kustomization.yaml': 'resources: [web.yaml]\n',
+      'apps/packaged/web.yaml': deployment('web', '{app: web}'),
+      'tools/a.yaml': deployment('runner', '{app: runner}', ', namespace: ci'),
+      'tools/b.yaml': deployment('runner', '{app: runner}', ', namespace: jobs'),
+    });
+    const found = check(root, project, 'apps/web.yaml', 'duplicate-object');
+    assert.deepEqual(summary(found), ['duplicate-object@3']);
+    assert.equal(
+      found[0]!.message,
+      'Deployment `web` is defined twice in what the Flux Kustomization `apps` applies (`apps`, built whole without a kustomization): also in `apps/team/web-copy.yaml`. Its build fails ("may not add resource with an already registered id").',
+    );
+    assert.deepEqual(summary(check(root, project, 'apps/team/web-copy.yaml', 'duplicate-object')), ['duplicate-object@3']);
+    // Different namespaces are different objects; the packaged folder's copy is its own build's business.
+    assert.deepEqual(check(root, project, 'apps/team/api.yaml', 'duplicate-object'), []);
+    assert.deepEqual(check(root, project, 'apps/packaged/web.yaml', 'duplicate-object'), []);
+    // targetNamespace puts both runners in `tools`: the same object.
+    assert.deepEqual(summary(check(root, project, 'tools/a.yaml', 'duplicate-object')), ['duplicate-object@3']);
+  });
 });

@@ -38,7 +38,7 @@ import { checkSelectors } from '../engine/workspace/selector-checks';
 import type { NameCandidate, WorkspaceCompletionHost } from '../engine/language/workspace-completion';
 import { checkChartDependencies } from '../engine/workspace/chart-dependencies';
 import { checkHelmValues } from '../engine/workspace/helm-values-checks';
-import { checkDuplicateObjects } from '../engine/workspace/duplicate-checks';
+import { checkDuplicateObjects, checkWholeFolderDuplicates, type WholeFolderBuild } from '../engine/workspace/duplicate-checks';
 import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace/policy-checks';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
 import { kustomizationFileIn, type WorkspaceFiles } from '../engine/workspace/workspace-files';
@@ -217,7 +217,16 @@ export class Project implements ValidationHost {
         if (delivered.expects !== 'folder' || delivered.base !== undefined || delivered.pattern) continue;
         const folder = resolveDelivered(delivered, resource.file, this.deliveredPaths);
         const recursive = resource.kind === 'Kustomization' && kustomizationFileIn(folder, this.files) === undefined;
-        deliverers.push({ label: delivered.reader.replace(/^the /, ''), file: resource.file, folder, recursive });
+        const spec = resource.kind === 'Kustomization' ? valueAt(written, ['spec']) : undefined;
+        const target =
+          isRecord(spec) && typeof spec.targetNamespace === 'string' && spec.targetNamespace ? spec.targetNamespace : undefined;
+        deliverers.push({
+          label: delivered.reader.replace(/^the /, ''),
+          file: resource.file,
+          folder,
+          recursive,
+          ...(target ? { targetNamespace: target } : {}),
+        });
       }
     }
     return deliverers;
@@ -371,10 +380,58 @@ export class Project implements ValidationHost {
   indexFile(path: string, text: string | undefined, parsed?: readonly ParsedDocument[]): boolean {
     let documents = parsed;
     const parse = (content: string) => (documents ??= parseDocuments(content));
+    const delivered = this.deliversPaths(path);
     const crdsChanged = this.updateCrds(path, text, parse);
     const kustomizationChanged = isKustomizationFile(path) && this.updateKustomization(path, text, parse);
     const resourcesChanged = this.updateResources(path, text, parse);
+    // What Flux and Argo CD objects apply is read from their files on disk: forget it when one may have changed.
+    if (delivered || this.deliversPaths(path)) this.wholeFolders = undefined;
     return crdsChanged || kustomizationChanged || resourcesChanged || this.updatePatch(path, text, parse);
+  }
+
+  private deliversPaths(path: string): boolean {
+    return this.resources.resourcesOf(path).some((r) => readsDeliveredPaths(r.apiVersion, r.kind));
+  }
+
+  /** The folders Flux builds whole, with their resources; kept while the indexes and the deliverers' files hold. */
+  private wholeFolders: { resources: number; kustomizations: number; byFile: Map<string, WholeFolderBuild[]> } | undefined;
+
+  /** The folders Flux builds whole (no kustomization) that take in this file's resources. */
+  private wholeFolderBuildsOf(file: string): readonly WholeFolderBuild[] {
+    const resources = this.resources.generation;
+    const kustomizations = this.kustomizations.generation;
+    if (this.wholeFolders?.resources !== resources || this.wholeFolders.kustomizations !== kustomizations)
+      this.wholeFolders = { resources, kustomizations, byFile: this.computeWholeFolderBuilds() };
+    return this.wholeFolders.byFile.get(file) ?? [];
+  }
+
+  /** Each folder Flux builds whole, by the files it takes in. */
+  private computeWholeFolderBuilds(): Map<string, WholeFolderBuild[]> {
+    const byFile = new Map<string, WholeFolderBuild[]>();
+    for (const deliverer of this.deliverers()) {
+      if (!deliverer.recursive) continue;
+      const files = this.resources.files().filter((file) => this.takenWhole(file, deliverer.folder));
+      const build: WholeFolderBuild = {
+        label: deliverer.label,
+        folder: deliverer.folder,
+        namespace: deliverer.targetNamespace,
+        resources: files.flatMap((file) => this.resources.resourcesOf(file)),
+      };
+      for (const file of files) byFile.set(file, [...(byFile.get(file) ?? []), build]);
+    }
+    return byFile;
+  }
+
+  /**
+   * Whether kustomize-controller's generated kustomization for `folder` lists `file`: below the folder, not inside a
+   * subfolder with its own kustomization (that one is listed instead), and no kustomize patch.
+   */
+  private takenWhole(file: string, folder: string): boolean {
+    if (this.kustomizations.isPatch(file)) return false;
+    for (let current = dirname(file); current !== folder; current = dirname(current)) {
+      if (dirname(current) === current || this.kustomizations.hasKustomization(current)) return false;
+    }
+    return true;
   }
 
   /** A patch's values, once read, follow its edits: what it patches is judged again (true) when they change. */
@@ -547,6 +604,7 @@ export class Project implements ValidationHost {
       ...checkResourceReferences(path, content, this.referenceHost),
       ...checkSelectors(path, content, this.referenceHost),
       ...checkDuplicateObjects(path, index, content, this.referenceHost),
+      ...checkWholeFolderDuplicates(path, index, content, this.wholeFolderBuildsOf(path), this.referenceHost),
       ...checkResourcePolicies(path, content, this.referenceHost),
       ...checkDeliveredPaths(path, content, this.deliveredPaths),
     ]);

@@ -12,6 +12,8 @@ export interface Deliverer {
   folder: string;
   /** Whether it applies the folder's subfolders too (Flux builds a folder without kustomization recursively). */
   recursive: boolean;
+  /** The namespace it puts every object in (a Flux Kustomization's `targetNamespace`). */
+  targetNamespace?: string;
 }
 
 export interface EnvironmentHost {
