@@ -213,6 +213,38 @@ describe('Rendered output validated and traced back to its source', function () 
     );
   });
 
+  it('follows `include` into the chart’s helpers: to the values key a helper reads, else the helper’s line', async () => {
+    write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    write('charts/web/values.yaml', 'image: nginx:1.27\n# the tier label\ntier: front end\nrelease: 1.0 beta\n');
+    write(
+      'charts/web/templates/_helpers.tpl',
+      '{{- define "web.labels" -}}\napp.kubernetes.io/name: {{ .Chart.Name }}\n{{- with .Values.tier }}\ntier: {{ . }}\n{{- end }}\nteam: platform engineering\nrelease: {{ .Values.release }}\n{{- end }}\n',
+    );
+    write(
+      'charts/web/templates/configmap.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  labels:\n    {{- include "web.labels" . | nindent 4 }}\ndata:\n  image: {{ .Values.image }}\n',
+    );
+    write('.driftless.yaml', 'environments:\n  - name: web\n    source: {chart: charts/web}\n');
+    const findings = (await check('web')).filter((f) => f.rule === 'invalid-label');
+    assert.equal(findings.length, 3, JSON.stringify(findings));
+    lineOf(
+      'charts/web/values.yaml',
+      3,
+      findings.find((f) => f.message.includes('label "release"')),
+    );
+    // `tier: {{ . }}` inside `with .Values.tier` names no `.Values` path on its line: the helper's line it is.
+    lineOf(
+      'charts/web/templates/_helpers.tpl',
+      3,
+      findings.find((f) => f.message.includes('label "tier"')),
+    );
+    lineOf(
+      'charts/web/templates/_helpers.tpl',
+      5,
+      findings.find((f) => f.message.includes('label "team"')),
+    );
+  });
+
   it('flags the template line when no values key is involved', async () => {
     write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     write('charts/web/values.yaml', 'replicaCount: 2\nimage: nginx:1.27\nresources: {}\n');

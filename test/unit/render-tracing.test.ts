@@ -3,7 +3,7 @@
 // file; a Helm template's `.Values` to the last values file that sets them; a failed render's message to its file.
 import assert from 'node:assert/strict';
 import { failurePlace, unreachableRemote } from '../../server/src/engine/render/render-failure';
-import { splitHelmOutput, templateFile, traceHelmValue } from '../../server/src/engine/render/trace-helm';
+import { namedTemplates, splitHelmOutput, templateFile, traceHelmValue } from '../../server/src/engine/render/trace-helm';
 import { correspondingPath, traceKustomizeValue, type TraceSources } from '../../server/src/engine/render/trace-kustomize';
 import { readKustomization } from '../../server/src/engine/workspace/kustomization';
 import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
@@ -170,6 +170,49 @@ describe('tracing Helm-rendered values to values files and templates', () => {
     );
     assert.equal(found.via, 'template');
     assert.deepEqual(at(template, found.start), [9, 10]);
+  });
+});
+
+describe('tracing Helm values through named templates (`include`)', () => {
+  const helpers = [
+    '{{/* Common labels */}}',
+    '{{- define "web.labels" -}}',
+    'app.kubernetes.io/name: {{ .Chart.Name }}',
+    '{{- if .Values.tier }}',
+    'tier: {{ .Values.tier }}',
+    '{{- end }}',
+    'team: platform engineering',
+    '{{- end }}',
+    '{{- define "web.selector" -}}',
+    'app: web',
+    '{{- end }}',
+    '',
+  ].join('\n');
+  const template =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    {{- include "web.labels" . | nindent 4 }}\nspec:\n  replicas: 1\n';
+  const values = [{ file: '/chart/values.yaml', document: parseDocuments('# defaults\ntier: front end\n')[0]!, prefix: [] }];
+  const named = namedTemplates([{ file: '/chart/templates/_helpers.tpl', text: helpers }]);
+
+  it('reads define blocks whole, their nested if/end blocks inside', () => {
+    assert.deepEqual([...named.keys()], ['web.labels', 'web.selector']);
+    assert.match(named.get('web.labels')!.body, /^\napp\.kubernetes\.io\/name: [\s\S]*team: platform engineering\n$/);
+  });
+
+  it('follows an include to the values key the helper reads', () => {
+    const found = traceHelmValue('/chart/templates/deployment.yaml', template, ['metadata', 'labels', 'tier'], 'value', values, named);
+    assert.equal(found.file, '/chart/values.yaml');
+    assert.equal(found.via, 'values');
+    assert.deepEqual(at(values[0]!.document.content.text, found.start), [1, 6]);
+  });
+
+  it('blames the helper’s line when it writes the value itself', () => {
+    const found = traceHelmValue('/chart/templates/deployment.yaml', template, ['metadata', 'labels', 'team'], 'value', values, named);
+    assert.equal(found.file, '/chart/templates/_helpers.tpl');
+    assert.deepEqual(at(helpers, found.start), [6, 0]);
+    // Without the helpers, only the template's `labels:` line can be named.
+    const plain = traceHelmValue('/chart/templates/deployment.yaml', template, ['metadata', 'labels', 'team'], 'value', values);
+    assert.equal(plain.file, '/chart/templates/deployment.yaml');
+    assert.deepEqual(at(template, plain.start), [4, 2]);
   });
 });
 

@@ -56,12 +56,53 @@ function has(value: unknown, path: JsonPath): boolean {
 }
 
 const VALUES_REFERENCE = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_-]*)+)/g;
+const INCLUDE = /\b(?:include|template)\s+"([^"]+)"/g;
+
+/** A chart's helper file (`templates/_helpers.tpl`, any `.tpl`): where its named templates are defined. */
+export interface HelmHelperFile {
+  file: string;
+  text: string;
+}
+
+/** A named template: the file it is defined in, and its body (from the end of its `define` action to its `end`). */
+export interface NamedTemplate {
+  file: string;
+  start: number;
+  body: string;
+}
+
+const ACTION = /\{\{-?\s*(define|if|range|with|block|end)\b(?:\s+"([^"]*)")?[^}]*\}\}/g;
+
+/** The `define` blocks of helper files, by name; nested `if`/`range`/`with` blocks end before their define does. */
+export function namedTemplates(helpers: readonly HelmHelperFile[]): Map<string, NamedTemplate> {
+  const found = new Map<string, NamedTemplate>();
+  for (const helper of helpers) {
+    let open: { name: string; start: number } | undefined;
+    let depth = 0;
+    for (const action of helper.text.matchAll(ACTION)) {
+      const keyword = action[1]!;
+      const end = action.index + action[0].length;
+      if (keyword === 'define' && !open) {
+        open = { name: action[2] ?? '', start: end };
+        depth = 1;
+      } else if (open && keyword === 'end') {
+        if (--depth === 0) {
+          found.set(open.name, { file: helper.file, start: open.start, body: helper.text.slice(open.start, action.index) });
+          open = undefined;
+        }
+      } else if (open) depth++;
+    }
+  }
+  return found;
+}
 
 interface KeyLine {
   start: number;
   end: number;
   /** The `.Values` paths its value reads: on the line, or on the template lines indented under it. */
   references: string[][];
+  /** The named templates (`include "x"`, `template "x"`) its value writes, there too. */
+  includes: string[];
   /** The keys of the mappings it sits in, nearest first (the template's indentation tells). */
   parents: string[];
 }
@@ -105,7 +146,8 @@ function keyLines(template: string, key: string): KeyLine[] {
         reads += ` ${next}`;
       }
       const references = [...reads.matchAll(VALUES_REFERENCE)].map((m) => m[1]!.slice(1).split('.'));
-      found.push({ start: offset + indent, end: offset + line.length, references, parents: parentKeys(lines, i, indent) });
+      const includes = [...reads.matchAll(INCLUDE)].map((m) => m[1]!);
+      found.push({ start: offset + indent, end: offset + line.length, references, includes, parents: parentKeys(lines, i, indent) });
     }
     offset += line.length + 1;
   }
@@ -134,6 +176,7 @@ export function traceHelmValue(
   path: JsonPath,
   target: LocateTarget,
   values: readonly ValuesSource[],
+  helpers: ReadonlyMap<string, NamedTemplate> = new Map(),
 ): HelmTraceLocation {
   let firstKeyLine: KeyLine | undefined;
   for (let i = path.length - 1; i >= 0; i--) {
@@ -147,12 +190,45 @@ export function traceHelmValue(
         const located = locateInValues(valuesPath, target, values);
         if (located) return located;
       }
+      // `labels:` followed by `{{- include "chart.labels" . | nindent 4 }}`: the rest of the path is in the helper.
+      for (const name of line.includes) {
+        const helper = helpers.get(name);
+        const located = helper && traceInHelper(helper, path, i + 1, target, values);
+        if (located) return located;
+      }
     }
   }
   if (firstKeyLine) return { file: templateFile, start: firstKeyLine.start, end: firstKeyLine.end, via: 'template' };
   const firstContent = /\S/.exec(template)?.index ?? 0;
   const lineEnd = template.indexOf('\n', firstContent);
   return { file: templateFile, start: firstContent, end: lineEnd === -1 ? template.length : lineEnd, via: 'template' };
+}
+
+/**
+ * Where a named template wrote the part of the value from `from` on: the values key its line for the deepest key
+ * reads, else that line in the helper file. Undefined when the helper writes none of those keys.
+ */
+function traceInHelper(
+  helper: NamedTemplate,
+  path: JsonPath,
+  from: number,
+  target: LocateTarget,
+  values: readonly ValuesSource[],
+): HelmTraceLocation | undefined {
+  const within = path.slice(from);
+  for (let i = within.length - 1; i >= 0; i--) {
+    const key = within[i];
+    if (typeof key !== 'string') continue;
+    const lines = keyLines(helper.body, key).sort((a, b) => ancestryScore(b, within, i) - ancestryScore(a, within, i));
+    for (const line of lines)
+      for (const reference of line.references) {
+        const located = locateInValues([...reference, ...within.slice(i + 1)], target, values);
+        if (located) return located;
+      }
+    const line = lines[0];
+    if (line) return { file: helper.file, start: helper.start + line.start, end: helper.start + line.end, via: 'template' };
+  }
+  return undefined;
 }
 
 /** The last values source that sets the path (Helm's last wins), located; else the last that sets a parent. */

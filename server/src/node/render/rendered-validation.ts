@@ -1,13 +1,20 @@
 // Validation of what an environment really receives: its render checked as the API server would judge each object,
 // every finding traced back to the line that produced it (an overlay's patch, a values file's key, a template line,
 // the resource file), and a failed render reported on the file its tool's message names.
-import { existsSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { failurePlace, unreachableRemote, type FailedRender } from '../../engine/render/render-failure';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import type { RenderPlan } from '../../engine/render/render-plan';
-import { splitHelmOutput, templateFile, traceHelmValue, type ValuesSource } from '../../engine/render/trace-helm';
+import {
+  namedTemplates,
+  splitHelmOutput,
+  templateFile,
+  traceHelmValue,
+  type HelmHelperFile,
+  type ValuesSource,
+} from '../../engine/render/trace-helm';
 import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/render/trace-kustomize';
 import type { RuleId, Severity } from '../../engine/rules';
 import type { Finding } from '../../engine/validate/finding';
@@ -267,6 +274,28 @@ function valuesSources(plan: RenderPlan & { kind: 'helm' }, environment: Environ
  * The values a subchart's template reads (`<chart>/charts/<name>/templates/...`): the subchart's own values.yaml, then
  * what the parent's values set under the subchart's name (last wins, as Helm passes them down).
  */
+/**
+ * The helper files a template can include from: the `.tpl` files of its own templates folder and of the chart's (named
+ * templates are shared by a chart and its subcharts).
+ */
+function helperFiles(templatesFolder: string, chart: string): HelmHelperFile[] {
+  const folders = [...new Set([templatesFolder, join(chart, 'templates')])];
+  const helpers: HelmHelperFile[] = [];
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const name of names.filter((n) => n.endsWith('.tpl')).sort()) {
+      const text = readTextFile(join(folder, name));
+      if (text.ok) helpers.push({ file: join(folder, name), text: text.text });
+    }
+  }
+  return helpers;
+}
+
 function subchartValues(template: string, chart: string, parent: readonly ValuesSource[], sources: SourceFiles): ValuesSource[] {
   const name = /^charts[\\/]([^\\/]+)[\\/]templates[\\/]/.exec(relative(chart, template))?.[1];
   if (!name) return [...parent];
@@ -358,16 +387,29 @@ async function renderAndJudge(
   if (!rendered.ok && rendered.missingTool) return { findings: [], missingTool: rendered.error };
   if (!rendered.ok) return { findings: [failure(rendered, plan, project, sources, environment)] };
   const values = valuesSources(plan, environment, sources);
+  const helpers = new Map<string, ReturnType<typeof namedTemplates>>();
   for (const object of splitHelmOutput(rendered.yaml)) {
     const value = parseDocuments(object.text)[0]?.content.value;
     if (!isRecord(value)) continue;
     const template = object.source ? templateFile(object.source, plan.chart, join) : undefined;
     const templateText = template ? readTextFile(template) : undefined;
     const templateValues = template ? subchartValues(template, plan.chart, values, sources) : values;
+    const templatesFolder = template ? dirname(template) : undefined;
+    if (templatesFolder && !helpers.has(templatesFolder))
+      helpers.set(templatesFolder, namedTemplates(helperFiles(templatesFolder, plan.chart)));
     for (const found of judged(project, object.text)) {
       const place =
         template && templateText?.ok
-          ? at(traceHelmValue(template, templateText.text, found.finding.path!, found.finding.target ?? 'value', templateValues))
+          ? at(
+              traceHelmValue(
+                template,
+                templateText.text,
+                found.finding.path!,
+                found.finding.target ?? 'value',
+                templateValues,
+                helpers.get(templatesFolder!),
+              ),
+            )
           : { file: rootFileOf(plan, environment), range: sources.lineRange(rootFileOf(plan, environment), 0) };
       findings.push(renderedFinding(place, found, environment.name, describe(value)));
     }
