@@ -21,6 +21,8 @@ export interface KustomizationFacts {
   components: string[];
   /** Patch files named under `patches`, `patchesStrategicMerge` and `patchesJson6902`, resolved. */
   patches: string[];
+  /** The other files it reads (generator inputs, `crds`, `configurations`, `openapi`, `replacements`), resolved. */
+  reads: string[];
   /** ConfigMaps and Secrets its generators make (their names before kustomize adds the hash suffix). */
   generated: { kind: 'ConfigMap' | 'Secret'; name: string; namespace?: string }[];
   /** It takes in what cannot be seen offline: remote bases or resources, or Helm charts (`helmCharts`). */
@@ -150,6 +152,7 @@ export function readKustomization(
     resources: entries(isResourceField),
     components: entries((field) => field === 'components'),
     patches: entries((field) => field === 'patches'),
+    reads: entries((field) => !isResourceField(field) && field !== 'components' && field !== 'patches'),
     generated,
     appliesUnseen: hasHelmCharts || hasRemote,
     isComponent: record.kind === 'Component',

@@ -97,7 +97,8 @@ export function inputFolders(plan: RenderPlan, host: RenderInputHost): { recursi
         folders.add(folder);
         const kustomization = kustomizationFileIn(folder, host.files);
         const facts = kustomization ? host.kustomizationFacts(kustomization) : undefined;
-        for (const entry of facts ? [...facts.resources, ...facts.components, ...facts.patches] : []) {
+        // Generator inputs and the like count too: an env file next to the base may sit outside every folder.
+        for (const entry of facts ? [...facts.resources, ...facts.components, ...facts.patches, ...facts.reads] : []) {
           if (host.files.kindOf(entry) === 'folder') pending.push(entry);
           else files.add(entry);
         }
