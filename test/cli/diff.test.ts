@@ -2,7 +2,7 @@
 // objects added, removed and changed per environment, Secret values never shown, exit codes as documented.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
@@ -92,5 +92,53 @@ describe('CLI: driftless diff', function () {
     const outside = driftless(['diff'], mkdtempSync(join(tmpdir(), 'driftless-nogit-')));
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /is not in a git repository/);
+  });
+});
+
+describe('CLI: driftless diff renders only what a change can touch', function () {
+  this.timeout(60_000);
+
+  it('renders neither side of an environment whose inputs and render plan are the base’s', function () {
+    const tools = renderToolsOrSkip(this);
+    const root = join(mkdtempSync(join(tmpdir(), 'driftless-diff-')), 'repo');
+    cpSync(SAMPLE, root, { recursive: true });
+    rmSync(join(root, 'sandbox', 'misnamed-resource'), { recursive: true });
+    execFileSync('git', ['init', '--quiet', '--initial-branch', 'main', root]);
+    git(root, 'add', '--all');
+    git(root, 'commit', '--quiet', '-m', 'base');
+    // A kubectl that notes each run, so the test sees which renders happen.
+    const log = join(root, '..', 'kubectl.log');
+    const kubectl = join(root, '..', 'kubectl');
+    writeFileSync(kubectl, `#!/bin/sh\necho "$1 $2" >> '${log}'\nexec '${tools.kubectl}' "$@"\n`, { mode: 0o755 });
+    const renders = () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((line) => line.startsWith('kustomize'))
+        : [];
+    const diff = () => driftless(['diff', '--kubectl', kubectl, '--helm', tools.helm, '--format', 'json'], root);
+    const changedEnvironments = (stdout: string) =>
+      (JSON.parse(stdout) as { environments: { name: string; changes: unknown[] }[] }).environments
+        .filter((e) => e.changes.length)
+        .map((e) => e.name);
+
+    const clean = diff();
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.deepEqual(renders(), [], 'nothing changed: nothing rendered');
+
+    const patch = join(root, 'apps', 'overlays', 'production', 'deployment-patch.yaml');
+    writeFileSync(patch, readFileSync(patch, 'utf8').replace('cpu: 100m', 'cpu: 250m'));
+    const edited = diff();
+    assert.equal(edited.code, 1, edited.stderr);
+    assert.deepEqual(changedEnvironments(edited.stdout), ['apps/overlays/production']);
+    // The production overlay on both sides, and nothing else.
+    assert.equal(renders().length, 2, renders().join('\n'));
+
+    // The shared base: every environment built on it renders on both sides, and a new untracked file counts.
+    writeFileSync(join(root, 'apps', 'base', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\n');
+    const kustomization = join(root, 'apps', 'base', 'kustomization.yaml');
+    writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace(/^resources:\n/m, 'resources:\n  - extra.yaml\n'));
+    const shared = diff();
+    assert.deepEqual(changedEnvironments(shared.stdout).sort(), ['apps', 'apps/overlays/production']);
   });
 });

@@ -38,6 +38,22 @@ export async function firstExistingRef(
   return undefined;
 }
 
+/**
+ * The files of the working tree that differ from `commit` — changed, added, deleted, renamed (both names), staged or
+ * not, and untracked ones git does not ignore — as absolute paths; undefined when git cannot tell.
+ */
+export async function changedSince(repository: string, commit: string): Promise<Set<string> | undefined> {
+  try {
+    const git = await gitIn(repository);
+    const tracked = await git.raw(['diff', '--name-only', '--no-renames', '-z', commit, '--']);
+    const untracked = await git.raw(['ls-files', '--others', '--exclude-standard', '-z']);
+    const names = `${tracked}${untracked}`.split('\0').filter((name) => name !== '');
+    return new Set(names.map((name) => join(repository, name)));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `use` on a checkout of `ref` in a temporary worktree of `repository`. */
 export async function withWorktree<T>(repository: string, ref: string, use: (folder: string) => Promise<T>): Promise<T> {
   const git = await gitIn(repository);

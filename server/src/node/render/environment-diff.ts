@@ -4,14 +4,15 @@
 // never change, and a working-tree render holds while the content of what it reads does, so after an edit only the
 // environments it touches are rendered again (and no worktree is made while the base commit stays the same).
 import { cpus } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
-import { firstExistingRef, gitRoot, withWorktree } from '../git/base-worktree';
+import type { RenderPlan } from '../../engine/render/render-plan';
+import { changedSince, firstExistingRef, gitRoot, withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
 import { renderPlanWith, type RenderTools } from './render-environment';
-import { RenderInputs } from './render-inputs';
+import { inputFolders, RenderInputs } from './render-inputs';
 
 export interface EnvironmentDiff {
   name: string;
@@ -33,6 +34,8 @@ type Side = { yaml: string } | { error: string };
 export class DiffCache {
   /** The base's renders, by commit, environment and tools (only the last commit's are kept). */
   readonly base = new Map<string, Side>();
+  /** The base's render plans (as JSON, paths as in the working tree; null: no such environment there), same keys. */
+  readonly basePlans = new Map<string, string | null>();
   baseCommit: string | undefined;
   /** The working tree's renders, by environment and tools, with the digest of their inputs. */
   readonly head = new Map<string, { digest: string; side: Side }>();
@@ -50,6 +53,20 @@ async function render(project: Project, environment: Environment | undefined, to
   if (!environment) return { yaml: '' };
   const rendered = await renderPlanWith(project.renderPlanOf(environment), tools);
   return rendered.ok ? { yaml: rendered.yaml } : { error: rendered.error };
+}
+
+/**
+ * Whether a changed file can change the environment's render: one it reads (see inputFolders), the file that defines
+ * it, or the project's `.driftless.yaml`.
+ */
+function touches(changed: ReadonlySet<string>, environment: Environment, plan: RenderPlan, project: Project): boolean {
+  const inputs = inputFolders(plan, project);
+  const defining = [environment.file, project.configPath].filter((file): file is string => file !== undefined);
+  for (const file of changed) {
+    if (defining.includes(file) || inputs.files.includes(file)) return true;
+    if (inputs.recursive.some((folder) => file === folder || file.startsWith(folder.endsWith(sep) ? folder : folder + sep))) return true;
+  }
+  return false;
 }
 
 /** Runs `work` on every item, a few at a time: the tools are processes of their own, and cores are few. */
@@ -89,6 +106,7 @@ export async function diffEnvironments(options: {
   const { ref: base, commit } = found;
   if (cache.baseCommit !== commit) {
     cache.base.clear();
+    cache.basePlans.clear();
     cache.baseCommit = commit;
   }
 
@@ -99,40 +117,65 @@ export async function diffEnvironments(options: {
     return plan.kind === 'none' ? [] : [{ environment, plan }];
   });
 
-  // The base: only what no earlier diff rendered from this commit, in one worktree.
-  const missing = rendered.filter(({ environment }) => !cache.base.has(baseKey(environment)));
-  if (missing.length)
+  // An environment whose render plan is the base's and none of whose inputs git reports changed renders the same on
+  // both sides: neither is rendered. Most environments of a repository are untouched by a change.
+  const changedFiles = await changedSince(repository, commit);
+  const untouched = new Set<string>();
+  const settle = () => {
+    if (!changedFiles) return;
+    for (const { environment, plan } of rendered)
+      if (cache.basePlans.get(baseKey(environment)) === JSON.stringify(plan) && !touches(changedFiles, environment, plan, head))
+        untouched.add(environment.name);
+  };
+  settle();
+
+  // The base: only what no earlier diff rendered from this commit, in one worktree (which also tells the base's plans).
+  const needsBase = ({ environment }: { environment: Environment }) =>
+    !untouched.has(environment.name) && !cache.base.has(baseKey(environment));
+  if (rendered.some(({ environment }) => !cache.basePlans.has(baseKey(environment))) || rendered.some(needsBase))
     await withWorktree(repository, commit, async (worktree) => {
-      const baseProject = loadProject(join(worktree, relative(repository, root)));
+      const baseRoot = join(worktree, relative(repository, root));
+      const baseProject = loadProject(baseRoot);
       const baseEnvironments = baseProject.environments();
-      await inPool(missing, async ({ environment }) => {
-        const side = await render(
-          baseProject,
-          baseEnvironments.find((e) => e.name === environment.name),
-          tools,
-        );
-        cache.base.set(baseKey(environment), side);
+      const baseOf = (environment: Environment) => baseEnvironments.find((e) => e.name === environment.name);
+      for (const { environment } of rendered) {
+        const found = baseOf(environment);
+        // The base's paths as the working tree's, so that equal plans compare equal.
+        const plan = found
+          ? JSON.stringify(baseProject.renderPlanOf(found))
+              .split(JSON.stringify(worktree).slice(1, -1))
+              .join(JSON.stringify(repository).slice(1, -1))
+          : null;
+        cache.basePlans.set(baseKey(environment), plan);
+      }
+      settle();
+      await inPool(rendered.filter(needsBase), async ({ environment }) => {
+        cache.base.set(baseKey(environment), await render(baseProject, baseOf(environment), tools));
       });
     });
 
   // The working tree: again only where the content of what a render reads changed.
   const heads = new Map<string, Side>();
-  await inPool(rendered, async ({ environment, plan }) => {
-    const key = `${environment.name}\0${toolsKey}`;
-    const digest = cache.inputs.digest(plan, head, tools);
-    const known = cache.head.get(key);
-    if (digest !== undefined && known?.digest === digest) {
-      heads.set(environment.name, known.side);
-      return;
-    }
-    const side = await render(head, environment, tools);
-    heads.set(environment.name, side);
-    if (digest !== undefined) cache.head.set(key, { digest, side });
-  });
+  await inPool(
+    rendered.filter(({ environment }) => !untouched.has(environment.name)),
+    async ({ environment, plan }) => {
+      const key = `${environment.name}\0${toolsKey}`;
+      const digest = cache.inputs.digest(plan, head, tools);
+      const known = cache.head.get(key);
+      if (digest !== undefined && known?.digest === digest) {
+        heads.set(environment.name, known.side);
+        return;
+      }
+      const side = await render(head, environment, tools);
+      heads.set(environment.name, side);
+      if (digest !== undefined) cache.head.set(key, { digest, side });
+    },
+  );
 
   const results: EnvironmentDiff[] = environments.map((environment) => {
     const plan = head.renderPlanOf(environment);
     if (plan.kind === 'none') return { name: environment.name, changes: [], skipped: plan.why };
+    if (untouched.has(environment.name)) return { name: environment.name, changes: [] };
     const before = cache.base.get(baseKey(environment))!;
     const after = heads.get(environment.name)!;
     if ('error' in after) return { name: environment.name, changes: [], error: after.error };

@@ -73,39 +73,62 @@ export function inputFolders(plan: RenderPlan, host: RenderInputHost): { recursi
     case 'none':
       return { recursive: [], files: [] };
     case 'directory':
-      return { recursive: [plan.folder], files: [] };
+      // Flux builds a path without kustomization from what is below it, kustomizations included: those may read
+      // folders elsewhere.
+      return kustomizeInputs([plan.folder, ...kustomizationFoldersUnder(plan.folder, host.files)], host);
     case 'helm':
       return {
         recursive: [plan.chart],
         files: [...plan.valuesFiles, ...(plan.set ?? []).filter((s) => s.as === 'file').map((s) => s.value)],
       };
     case 'kustomize': {
-      const folders = new Set<string>();
-      const files = new Set<string>();
       // What Argo CD's kustomize options add: their components (folders) and patch files.
       const overlay = plan.overlay ?? {};
-      const pending = [
-        plan.folder,
-        ...(Array.isArray(overlay.components) ? overlay.components.filter((c): c is string => typeof c === 'string') : []),
-      ];
+      const patches: string[] = [];
       for (const patch of Array.isArray(overlay.patches) ? overlay.patches : [])
         if (typeof patch === 'object' && patch !== null && typeof (patch as { path?: unknown }).path === 'string')
-          files.add((patch as { path: string }).path);
-      while (pending.length) {
-        const folder = pending.pop()!;
-        if (folders.has(folder)) continue;
-        folders.add(folder);
-        const kustomization = kustomizationFileIn(folder, host.files);
-        const facts = kustomization ? host.kustomizationFacts(kustomization) : undefined;
-        // Generator inputs and the like count too: an env file next to the base may sit outside every folder.
-        for (const entry of facts ? [...facts.resources, ...facts.components, ...facts.patches, ...facts.reads] : []) {
-          if (host.files.kindOf(entry) === 'folder') pending.push(entry);
-          else files.add(entry);
-        }
-      }
-      return { recursive: [...folders], files: [...files].filter((file) => ![...folders].some((f) => isUnder(file, f))) };
+          patches.push((patch as { path: string }).path);
+      const components = Array.isArray(overlay.components) ? overlay.components.filter((c): c is string => typeof c === 'string') : [];
+      return kustomizeInputs([plan.folder, ...components], host, patches);
     }
   }
+}
+
+/** The kustomization folders below `folder` (not itself), as far as a bounded walk goes. */
+function kustomizationFoldersUnder(folder: string, files: WorkspaceFiles): string[] {
+  const found: string[] = [];
+  let budget = MAX_INPUT_FILES;
+  const walk = (current: string) => {
+    for (const name of files.list(current)) {
+      if (--budget < 0 || SKIPPED_FOLDERS.has(name)) continue;
+      const path = files.resolve(current, name);
+      if (files.kindOf(path) !== 'folder') continue;
+      if (kustomizationFileIn(path, files)) found.push(path);
+      walk(path);
+    }
+  };
+  walk(folder);
+  return found;
+}
+
+/** Every kustomization folder a build starting at `seeds` reads (and what they name outside those folders). */
+function kustomizeInputs(seeds: string[], host: RenderInputHost, extraFiles: string[] = []): { recursive: string[]; files: string[] } {
+  const folders = new Set<string>();
+  const files = new Set<string>(extraFiles);
+  const pending = [...seeds];
+  while (pending.length) {
+    const folder = pending.pop()!;
+    if (folders.has(folder)) continue;
+    folders.add(folder);
+    const kustomization = kustomizationFileIn(folder, host.files);
+    const facts = kustomization ? host.kustomizationFacts(kustomization) : undefined;
+    // Generator inputs and the like count too: an env file next to the base may sit outside every folder.
+    for (const entry of facts ? [...facts.resources, ...facts.components, ...facts.patches, ...facts.reads] : []) {
+      if (host.files.kindOf(entry) === 'folder') pending.push(entry);
+      else files.add(entry);
+    }
+  }
+  return { recursive: [...folders], files: [...files].filter((file) => ![...folders].some((f) => isUnder(file, f))) };
 }
 
 function isUnder(file: string, folder: string): boolean {
