@@ -43,8 +43,8 @@ import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';
 import { kustomizationFileIn, type WorkspaceFiles } from '../engine/workspace/workspace-files';
 import type { Finding } from '../engine/validate/finding';
-import { severityOf, toDiagnostics, type Diagnostic } from '../engine/validate/report';
-import { RULES, type Severity } from '../engine/rules';
+import { ruleSetting, severityOf, toDiagnostics, type Diagnostic } from '../engine/validate/report';
+import type { Severity } from '../engine/rules';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
@@ -114,7 +114,7 @@ export class Project implements ValidationHost {
       }
       return values;
     },
-    policyIsOn: (rule) => (this.config.rules[rule] ?? RULES[rule].severity) !== 'off',
+    policyIsOn: (rule) => ruleSetting(rule, this.config.rules) !== 'off',
   };
   /** What the checks and links of Flux and Argo CD paths need to know of the repository. */
   readonly deliveredPaths: DeliveredPathHost;

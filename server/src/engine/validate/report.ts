@@ -33,6 +33,11 @@ function spanOf(finding: Finding, document: FileReport['documents'][number]['doc
   return span;
 }
 
+/** A rule's setting in a project: its configured one, else its default. */
+export function ruleSetting(rule: RuleId, rules: RuleSettings): RuleSetting {
+  return rules[rule] ?? RULES[rule].severity;
+}
+
 export function severityOf(finding: Finding, rules: RuleSettings): RuleSetting {
   return rules[finding.rule] ?? finding.severity ?? RULES[finding.rule].severity;
 }

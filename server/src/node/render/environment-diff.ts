@@ -4,7 +4,7 @@
 // never change, and a working-tree render holds while the content of what it reads does, so after an edit only the
 // environments it touches are rendered again (and no worktree is made while the base commit stays the same).
 import { cpus } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
 import type { RenderPlan } from '../../engine/render/render-plan';
@@ -12,7 +12,7 @@ import { changedSince, firstExistingRef, gitRoot, withWorktree } from '../git/ba
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
 import { renderPlanWith, type RenderTools } from './render-environment';
-import { inputFolders, RenderInputs } from './render-inputs';
+import { inputFolders, isUnder, RenderInputs } from './render-inputs';
 
 export interface EnvironmentDiff {
   name: string;
@@ -64,7 +64,7 @@ function touches(changed: ReadonlySet<string>, environment: Environment, plan: R
   const defining = [environment.file, project.configPath].filter((file): file is string => file !== undefined);
   for (const file of changed) {
     if (defining.includes(file) || inputs.files.includes(file)) return true;
-    if (inputs.recursive.some((folder) => file === folder || file.startsWith(folder.endsWith(sep) ? folder : folder + sep))) return true;
+    if (inputs.recursive.some((folder) => file === folder || isUnder(file, folder))) return true;
   }
   return false;
 }

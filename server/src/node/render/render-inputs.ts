@@ -131,7 +131,8 @@ function kustomizeInputs(seeds: string[], host: RenderInputHost, extraFiles: str
   return { recursive: [...folders], files: [...files].filter((file) => ![...folders].some((f) => isUnder(file, f))) };
 }
 
-function isUnder(file: string, folder: string): boolean {
+/** Whether `file` is somewhere below `folder`. */
+export function isUnder(file: string, folder: string): boolean {
   for (let current = dirname(file); ; current = dirname(current)) {
     if (current === folder) return true;
     if (dirname(current) === current) return false;
