@@ -34,6 +34,13 @@ export interface CliFigures {
   /** The same from the fastest run of each series (the least disturbed on a shared machine). */
   bestResourcesPerSecond: number;
   bestResourcesPerSecondExcludingFixedCost: number | null;
+  /** Node's own start (`node -e 0`), measured beside each run: the part of the fixed cost that is not Driftless's. */
+  nodeStartMs: number[];
+  /**
+   * The same without NODE_EXTRA_CA_CERTS when the environment sets it (Node 20 reads those certificates at every
+   * start, before any of our code runs); empty when it is not set.
+   */
+  nodeStartWithoutExtraCertsMs: number[];
 }
 
 interface CliSummary {
@@ -80,6 +87,21 @@ async function runValidate(cliPath: string, dir: string): Promise<CliRun> {
   }
 }
 
+/** Wall time of `node -e 0` in the given environment. */
+async function nodeStart(env: NodeJS.ProcessEnv): Promise<number> {
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env });
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', () => resolve());
+    }),
+    CLI_TIMEOUT_MS,
+    'node -e 0',
+  );
+  return performance.now() - startedAt;
+}
+
 export async function measureCli(cliPath: string, text: string, repetitions: number, log: (line: string) => void): Promise<CliFigures> {
   const root = mkdtempSync(join(tmpdir(), 'driftless-bench-cli-'));
   try {
@@ -93,9 +115,14 @@ export async function measureCli(cliPath: string, text: string, repetitions: num
     writeFileSync(join(single, 'configmap.yaml'), ONE_CONFIGMAP);
     const wallMs: number[] = [];
     const fixedCostMs: number[] = [];
+    const nodeStartMs: number[] = [];
+    const nodeStartWithoutExtraCertsMs: number[] = [];
+    const withoutExtraCerts = process.env.NODE_EXTRA_CA_CERTS ? { ...process.env, NODE_EXTRA_CA_CERTS: undefined } : undefined;
     let summary: CliSummary | undefined;
     // Alternating keeps both series under the same conditions (page cache, CPU frequency).
     for (let rep = 0; rep < repetitions; rep++) {
+      nodeStartMs.push(await nodeStart(process.env));
+      if (withoutExtraCerts) nodeStartWithoutExtraCertsMs.push(await nodeStart(withoutExtraCerts));
       fixedCostMs.push((await runValidate(cliPath, single)).wallMs);
       const run = await runValidate(cliPath, copies);
       wallMs.push(run.wallMs);
@@ -120,6 +147,8 @@ export async function measureCli(cliPath: string, text: string, repetitions: num
       resourcesPerSecondExcludingFixedCost: variable > 0 ? summary.resources / (variable / 1000) : null,
       bestResourcesPerSecond: summary.resources / (fastest / 1000),
       bestResourcesPerSecondExcludingFixedCost: fastestVariable > 0 ? summary.resources / (fastestVariable / 1000) : null,
+      nodeStartMs,
+      nodeStartWithoutExtraCertsMs,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -155,6 +155,10 @@ function cliSection(cli: CliFigures): string {
     `  ${cli.resourcesPerSecond.toFixed(0)} resources/s; excluding the fixed cost ${excluding === null ? 'n/a' : excluding.toFixed(0)} resources/s`,
     // On a shared machine the fastest run is the least disturbed one: shown for reference, the target takes medians.
     `  fastest runs: ${ms(Math.min(...cli.wallMs))} ms, ${cli.bestResourcesPerSecond.toFixed(0)} resources/s; excluding the fastest fixed cost ${cli.bestResourcesPerSecondExcludingFixedCost === null ? 'n/a' : cli.bestResourcesPerSecondExcludingFixedCost.toFixed(0)} resources/s`,
+    `  of the fixed cost, Node's own start (node -e 0): median ${ms(median(cli.nodeStartMs))} ms (raw ${raw(cli.nodeStartMs)})` +
+      (cli.nodeStartWithoutExtraCertsMs.length > 0
+        ? `; NODE_EXTRA_CA_CERTS is set, which Node 20 reads at every start: without it ${ms(median(cli.nodeStartWithoutExtraCertsMs))} ms`
+        : ''),
   ].join('\n');
 }
 

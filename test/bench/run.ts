@@ -1,7 +1,7 @@
 // `npm run bench`: measures yaml-language-server (Kubernetes mode, offline) and Driftless side by side on the same
 // generated file, prints both sets of raw figures and the ratios against the issue's targets, and writes
 // test-results/bench.json; with Driftless, also its rendered previews (Changes view, render cache). Options:
-// --only yls|driftless|render (render: only the rendered previews), --quick.
+// --only yls|driftless|render|cli (render: only the rendered previews; cli: only the CLI), --quick.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,12 +19,12 @@ import { prepareYlsKubernetesSchemas } from './yls-kubernetes-schemas';
 const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
 /** The largest repository of the shared corpus, indexed and rendered when it is there. */
 const CORPUS_REPOSITORY = resolve(__dirname, '../../../shared/corpus/repos/onedr0p-home-ops');
-const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render] [--quick]';
+const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render|cli] [--quick]';
 
 const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 11, index: 10, changes: 3, render: 10 };
 const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, index: 4, changes: 1, render: 3 };
 
-const ONLY = ['yls', 'driftless', 'render'] as const;
+const ONLY = ['yls', 'driftless', 'render', 'cli'] as const;
 type Only = (typeof ONLY)[number] | undefined;
 
 function isOnly(value: string | undefined): value is NonNullable<Only> {
@@ -53,8 +53,9 @@ async function main(): Promise<number> {
   const repetitions = quick ? QUICK : FULL;
   const includeOurs = only === undefined || only === 'driftless';
   const includeTheirs = only === undefined || only === 'yls';
-  const includeRender = only !== 'yls';
-  const missing = includeOurs || includeRender ? driftlessBuildMissing() : [];
+  const includeRender = only === undefined || only === 'driftless' || only === 'render';
+  const includeCli = only === undefined || only === 'driftless' || only === 'cli';
+  const missing = includeOurs || includeRender || includeCli ? driftlessBuildMissing() : [];
   if (missing.length > 0) {
     console.error(`Missing ${missing.join(' and ')}: run \`npm run build\` first (or \`npm run bench -- --only yls\`).`);
     return 2;
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
     figures.push(await measureServer(server, text, repetitions, log));
   }
   let cli: CliFigures | null = null;
-  if (includeOurs) {
+  if (includeCli) {
     log('Measuring the Driftless CLI...');
     cli = await measureCli(DRIFTLESS_CLI_PATH, text, repetitions.cli, log);
   }
