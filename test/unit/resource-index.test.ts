@@ -59,6 +59,20 @@ describe('the resource index', () => {
     assert.equal(index.size, 0);
   });
 
+  it('says whether the labels of a workload’s pods changed, whether or not the document was parsed again', () => {
+    const workload = (label: string, image: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web, tier: ${label}}}\n    spec: {containers: [{name: web, image: "${image}"}]}\n`;
+    const index = new ResourceIndex();
+    const documents = parseDocuments(workload('front', 'web:1'));
+    index.setFile('/repo/web.yaml', resourcesOfDocuments('/repo/web.yaml', documents));
+    assert.equal(index.setFile('/repo/web.yaml', resourcesOfDocuments('/repo/web.yaml', documents)), false, 'the same parse');
+    assert.equal(
+      index.setFile('/repo/web.yaml', resourcesOfDocuments('/repo/web.yaml', parseDocuments(workload('front', 'web:2')))),
+      false,
+    );
+    assert.equal(index.setFile('/repo/web.yaml', resourcesOfDocuments('/repo/web.yaml', parseDocuments(workload('back', 'web:2')))), true);
+  });
+
   it('searches names as editors match symbols: prefix, then substring, then letters in order', () => {
     const index = new ResourceIndex();
     const named = (name: string, kind = 'Service'): IndexedResource => ({

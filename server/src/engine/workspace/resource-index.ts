@@ -150,17 +150,33 @@ function lineEnd(text: string, from: number): number {
 }
 
 /**
- * What other files' checks can see of a file's resources: kinds, namespaces and names, what controllers make from
- * them, whether they apply unseen objects, the labels of their pods and what they select. Not where they are
+ * Whether other files' checks see the same of a file's resources: kinds, namespaces and names, what controllers make
+ * from them, whether they apply unseen objects, the labels of their pods and what they select. Not where they are
  * written, nor what they reference.
  */
-function visibleFacts(resources: readonly IndexedResource[]): string {
-  return resources
-    .map(
-      (r) =>
-        `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}|${r.name}|${r.sourceUrl ?? ''}|${JSON.stringify(r.appliesUnseen)}|${JSON.stringify(r.produces)}|${JSON.stringify(r.podLabels)}|${JSON.stringify(r.podSelector)}`,
-    )
-    .join('\n');
+function sameVisibleFacts(before: readonly IndexedResource[], after: readonly IndexedResource[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i]!;
+    const b = after[i]!;
+    // An unchanged document keeps its facts' objects (declaredIn caches them by content): most compare by identity.
+    const same =
+      a.apiVersion === b.apiVersion &&
+      a.kind === b.kind &&
+      a.namespace === b.namespace &&
+      a.name === b.name &&
+      a.sourceUrl === b.sourceUrl &&
+      sameJson(a.appliesUnseen, b.appliesUnseen) &&
+      sameJson(a.produces, b.produces) &&
+      sameJson(a.podLabels, b.podLabels) &&
+      sameJson(a.podSelector, b.podSelector);
+    if (!same) return false;
+  }
+  return true;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function kindAndName(kind: string, name: string): string {
@@ -174,7 +190,7 @@ export class ResourceIndex {
 
   /**
    * Replaces a file's resources ([] or undefined: none); true when what other files can see of them changed (see
-   * visibleFacts), so that their references must be checked again.
+   * sameVisibleFacts), so that their references must be checked again.
    */
   setFile(file: string, resources: IndexedResource[] | undefined): boolean {
     const before = this.byFile.get(file) ?? [];
@@ -193,7 +209,7 @@ export class ResourceIndex {
       else this.byKindAndName.set(key, [resource]);
     }
     // A file seen for the first time (every file of a scan) changes what others see if it declares anything.
-    const changed = before.length === 0 ? !!resources?.length : visibleFacts(before) !== visibleFacts(resources ?? []);
+    const changed = before.length === 0 ? !!resources?.length : !sameVisibleFacts(before, resources ?? []);
     if (changed) this.changes++;
     return changed;
   }
