@@ -185,4 +185,61 @@ describe('the same object twice in one build', () => {
     // targetNamespace puts both runners in `tools`: the same object.
     assert.deepEqual(summary(check(root, project, 'tools/a.yaml', 'duplicate-object')), ['duplicate-object@3']);
   });
+
+  it('warns of the same object twice among the plain manifests an Argo CD Application reads, as Argo CD keys them', () => {
+    const source = (path: string, options = '') =>
+      `{repoURL: https://github.com/acme/fleet.git, targetRevision: main, path: ${path}${options ? `, ${options}` : ''}}`;
+    const application = (name: string, sources: string, namespace = 'shop') =>
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\n' +
+      `metadata: {name: ${name}, namespace: argocd}\n` +
+      `spec: {project: default, ${sources}, destination: {server: https://kubernetes.default.svc, namespace: ${namespace}}}\n`;
+    const { root, project } = repository(
+      {
+        'argocd/apps.yaml': [
+          application('web', `source: ${source('deploy/web')}`),
+          application('nested', `source: ${source('deploy/nested', 'directory: {recurse: true}')}`),
+          application('flat', `source: ${source('deploy/flat')}`),
+          application('both', `sources: [${source('deploy/one')}, ${source('deploy/two')}]`),
+          application('chosen', `source: ${source('deploy/chosen', "directory: {include: 'a.yaml'}")}`),
+          application('packaged', `source: ${source('deploy/packaged')}`),
+        ].join('---\n'),
+        // Written without a namespace, it lands in the destination's: the same object as the one written in `shop`.
+        'deploy/web/web.yaml': deployment('web', '{app: web}'),
+        'deploy/web/copy.yaml': deployment('web', '{app: web}', ', namespace: shop'),
+        // apps/v1beta2 and apps/v1 are one API group: Argo CD keys them as one object.
+        'deploy/nested/api.yaml': deployment('api', '{app: api}'),
+        'deploy/nested/old/api.yaml': deployment('api', '{app: api}').replace('apps/v1', 'apps/v1beta2'),
+        // Without recurse, a subfolder is not read.
+        'deploy/flat/api.yaml': deployment('api', '{app: api}'),
+        'deploy/flat/old/api.yaml': deployment('api', '{app: api}'),
+        // The sources of one Application are applied as one set.
+        'deploy/one/db.yaml': deployment('db', '{app: db}'),
+        'deploy/two/db.yaml': deployment('db', '{app: db}'),
+        // Files chosen by glob are not followed; a folder with a kustomization is built by kustomize instead.
+        'deploy/chosen/a.yaml': deployment('x', '{app: x}'),
+        'deploy/chosen/b.yaml': deployment('x', '{app: x}'),
+        'deploy/packaged/kustomization.yaml': 'resources: [a.yaml]\n',
+        'deploy/packaged/a.yaml': deployment('y', '{app: y}'),
+        'deploy/packaged/b.yaml': deployment('y', '{app: y}'),
+      },
+      { remotes: ['git@github.com:acme/fleet.git'] },
+    );
+    const found = check(root, project, 'deploy/web/web.yaml', 'duplicate-object');
+    assert.deepEqual(summary(found), ['duplicate-object@3']);
+    assert.equal(found[0]!.severity, 'warning');
+    assert.equal(
+      found[0]!.message,
+      'Deployment `web` is defined twice in what the Argo CD Application `web` applies (`deploy/web`, plain manifests): also in `deploy/web/copy.yaml`. Argo CD applies only one of them (the last it reads) and reports a RepeatedResourceWarning.',
+    );
+    assert.deepEqual(summary(check(root, project, 'deploy/nested/old/api.yaml', 'duplicate-object')), ['duplicate-object@3']);
+    assert.deepEqual(check(root, project, 'deploy/flat/api.yaml', 'duplicate-object'), []);
+    const across = check(root, project, 'deploy/one/db.yaml', 'duplicate-object');
+    assert.match(across[0]!.message, /applies \(`deploy\/one`, `deploy\/two`, plain manifests\): also in `deploy\/two\/db.yaml`/);
+    assert.deepEqual(check(root, project, 'deploy/chosen/a.yaml', 'duplicate-object'), []);
+    assert.deepEqual(check(root, project, 'deploy/packaged/a.yaml', 'duplicate-object'), []);
+    // What applies a file in a subfolder: the Application that recurses into it, not the one that does not.
+    const applying = (file: string) => project.environmentsIncluding(join(root, file)).map((e) => e.name);
+    assert.deepEqual(applying('deploy/nested/old/api.yaml'), ['Argo CD Application `nested`']);
+    assert.deepEqual(applying('deploy/flat/old/api.yaml'), []);
+  });
 });

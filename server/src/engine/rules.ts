@@ -131,7 +131,8 @@ export const RULES = {
   'duplicate-object': {
     severity: 'error',
     category: 'references',
-    summary: 'The same object is defined twice in one kustomize build (or a folder Flux builds whole), which then fails.',
+    summary:
+      'The same object is defined twice in one kustomize build (or a folder Flux builds whole), which then fails; or among the plain manifests an Argo CD Application reads (a warning: it applies one).',
   },
   'helm-values-schema': { severity: 'error', category: 'references', summary: "A Helm values file breaks its chart's values.schema.json." },
   'kustomization-cycle': { severity: 'error', category: 'references', summary: 'Kustomizations include each other in a cycle.' },

@@ -48,7 +48,7 @@ import type { Severity } from '../engine/rules';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
-import { diskFiles } from './disk-files';
+import { diskFiles, isUnder } from './disk-files';
 import { ParsedFileCache } from './parsed-file-cache';
 import { findGitRepository } from './git-remotes';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
@@ -216,7 +216,9 @@ export class Project implements ValidationHost {
       for (const delivered of values.flatMap((value) => deliveredPaths(value, this.deliveredPaths))) {
         if (delivered.expects !== 'folder' || delivered.base !== undefined || delivered.pattern) continue;
         const folder = resolveDelivered(delivered, resource.file, this.deliveredPaths);
-        const recursive = resource.kind === 'Kustomization' && kustomizationFileIn(folder, this.files) === undefined;
+        const packaged = kustomizationFileIn(folder, this.files) !== undefined;
+        const recursive = resource.kind === 'Kustomization' && !packaged;
+        const plain = delivered.plainDirectory && !packaged && this.files.kindOf(join(folder, 'Chart.yaml')) !== 'file';
         const spec = resource.kind === 'Kustomization' ? valueAt(written, ['spec']) : undefined;
         const target =
           isRecord(spec) && typeof spec.targetNamespace === 'string' && spec.targetNamespace ? spec.targetNamespace : undefined;
@@ -226,6 +228,7 @@ export class Project implements ValidationHost {
           folder,
           recursive,
           ...(target ? { targetNamespace: target } : {}),
+          ...(plain ? { plainDirectory: delivered.plainDirectory } : {}),
         });
       }
     }
@@ -405,19 +408,35 @@ export class Project implements ValidationHost {
     return this.wholeFolders.byFile.get(file) ?? [];
   }
 
-  /** Each folder Flux builds whole, by the files it takes in. */
+  /**
+   * Each folder Flux builds whole, and the plain manifests each Argo CD Application reads (all its sources' folders
+   * together, as it applies them as one set), by the files they take in.
+   */
   private computeWholeFolderBuilds(): Map<string, WholeFolderBuild[]> {
     const byFile = new Map<string, WholeFolderBuild[]>();
+    const add = (build: Omit<WholeFolderBuild, 'resources'>, files: string[]) => {
+      const complete = { ...build, resources: files.flatMap((file) => this.resources.resourcesOf(file)) };
+      for (const file of files) byFile.set(file, [...(byFile.get(file) ?? []), complete]);
+    };
+    const applications = new Map<string, Deliverer[]>();
     for (const deliverer of this.deliverers()) {
-      if (!deliverer.recursive) continue;
-      const files = this.resources.files().filter((file) => this.takenWhole(file, deliverer.folder));
-      const build: WholeFolderBuild = {
-        label: deliverer.label,
-        folder: deliverer.folder,
-        namespace: deliverer.targetNamespace,
-        resources: files.flatMap((file) => this.resources.resourcesOf(file)),
-      };
-      for (const file of files) byFile.set(file, [...(byFile.get(file) ?? []), build]);
+      if (deliverer.recursive) {
+        const files = this.resources.files().filter((file) => this.takenWhole(file, deliverer.folder));
+        add({ label: deliverer.label, folders: [deliverer.folder], by: 'flux', namespace: deliverer.targetNamespace }, files);
+      } else if (deliverer.plainDirectory) {
+        const key = `${deliverer.file}\n${deliverer.label}`;
+        applications.set(key, [...(applications.get(key) ?? []), deliverer]);
+      }
+    }
+    for (const sources of applications.values()) {
+      const reads = (file: string) =>
+        sources.some((d) => (d.plainDirectory!.recurse ? isUnder(file, d.folder) : dirname(file) === d.folder));
+      const first = sources[0]!;
+      const folders = [...new Set(sources.map((d) => d.folder))];
+      add(
+        { label: first.label, folders, by: 'argo-directory', namespace: first.plainDirectory!.namespace },
+        this.resources.files().filter(reads),
+      );
     }
     return byFile;
   }

@@ -2,6 +2,7 @@
 // Kustomization or Argo CD Application that delivers that build's folder (else by the folder, an overlay nothing
 // else includes), and, for a file no kustomization reads, the Flux Kustomizations and Applications whose path holds
 // it. The seed of the environments a later wave renders and deploys.
+import type { PlainDirectory } from '../workspace/delivered-paths';
 
 /** A Flux Kustomization or HelmRelease, or an Argo CD Application, and the folder of this repository it applies. */
 export interface Deliverer {
@@ -14,6 +15,8 @@ export interface Deliverer {
   recursive: boolean;
   /** The namespace it puts every object in (a Flux Kustomization's `targetNamespace`). */
   targetNamespace?: string;
+  /** Set when an Argo CD Application reads the folder as plain manifests (no kustomization, no chart). */
+  plainDirectory?: PlainDirectory;
 }
 
 export interface EnvironmentHost {
@@ -49,6 +52,8 @@ export function environmentsIncluding(file: string, host: EnvironmentHost): Incl
     else found.push({ name: folder, file: root });
   }
   if (!roots.length)
-    for (const d of host.deliverers()) if (isInside(file, d.folder, d.recursive, host.dirname)) found.push({ name: d.label, file: d.file });
+    for (const d of host.deliverers())
+      if (isInside(file, d.folder, d.recursive || d.plainDirectory?.recurse === true, host.dirname))
+        found.push({ name: d.label, file: d.file });
   return found.filter((e, i) => found.findIndex((o) => o.name === e.name && o.file === e.file) === i);
 }

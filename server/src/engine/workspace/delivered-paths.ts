@@ -23,6 +23,16 @@ export interface DeliveredPath {
   consequence: string;
   /** A git generator's pattern (see git-generator-paths.ts) that must match at least one entry, not one path. */
   pattern?: boolean;
+  /** An Argo CD source that reads the folder as plain manifests unless it holds a kustomization or a chart. */
+  plainDirectory?: PlainDirectory;
+}
+
+/** How an Argo CD Application reads a folder of plain manifests (its `directory` options and destination). */
+export interface PlainDirectory {
+  /** `directory.recurse`: subfolders too. */
+  recurse: boolean;
+  /** The destination namespace, which objects written without one take. */
+  namespace?: string;
 }
 
 export interface DeliveredPathHost {
@@ -177,7 +187,15 @@ function argoSources(
   const consequence = 'Argo CD cannot generate its manifests';
   for (const [source, sourceAt] of sources) {
     if (!isRepositoryUrl(source.repoURL, host.remotes) || !usable(source.path)) continue;
-    paths.push({ at: [...sourceAt, 'path'], path: source.path, expects: 'folder', reader, consequence });
+    const plainDirectory = plainDirectoryOf(source, spec);
+    paths.push({
+      at: [...sourceAt, 'path'],
+      path: source.path,
+      expects: 'folder',
+      reader,
+      consequence,
+      ...(plainDirectory ? { plainDirectory } : {}),
+    });
     const helm = isRecord(source.helm) ? source.helm : {};
     if (!Array.isArray(helm.valueFiles)) continue;
     const appFolder = fromRoot(host.files, repositoryRoot, source.path);
@@ -187,6 +205,24 @@ function argoSources(
         paths.push({ at: [...sourceAt, 'helm', 'valueFiles', i], path: file, base: appFolder, expects: 'file', reader, consequence });
     });
   }
+}
+
+/**
+ * How Argo CD reads a source's folder when it holds no kustomization and no Chart.yaml; undefined when the source's
+ * options make it a Helm, Kustomize or plugin source, or when globs choose its files (`directory.include`/`exclude`,
+ * not followed here).
+ */
+function plainDirectoryOf(source: Json, spec: Json): PlainDirectory | undefined {
+  if (['helm', 'kustomize', 'plugin', 'chart'].some((key) => source[key] !== undefined && source[key] !== null)) return undefined;
+  const directory = isRecord(source.directory) ? source.directory : {};
+  const glob = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  if (glob(directory.include) || glob(directory.exclude)) return undefined;
+  const destination = isRecord(spec.destination) ? spec.destination : {};
+  const namespace = destination.namespace;
+  return {
+    recurse: directory.recurse === true,
+    ...(typeof namespace === 'string' && namespace !== '' && !isPlaceholder(namespace) ? { namespace } : {}),
+  };
 }
 
 /**

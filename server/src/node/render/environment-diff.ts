@@ -12,7 +12,8 @@ import { changedSince, firstExistingRef, gitRoot, withWorktree } from '../git/ba
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
 import { renderPlanWith, type RenderTools } from './render-environment';
-import { inputFolders, isUnder, RenderInputs } from './render-inputs';
+import { isUnder } from '../disk-files';
+import { inputFolders, RenderInputs } from './render-inputs';
 
 export interface EnvironmentDiff {
   name: string;

@@ -5,10 +5,11 @@
 // and mtime stay the same, so a digest costs a walk and a stat per file.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { RenderPlan } from '../../engine/render/render-plan';
 import type { KustomizationFacts } from '../../engine/workspace/kustomization';
 import { kustomizationFileIn, type WorkspaceFiles } from '../../engine/workspace/workspace-files';
+import { isUnder } from '../disk-files';
 
 /** Past this many files a render is not cached: walking them would cost about what rendering does. */
 const MAX_INPUT_FILES = 20_000;
@@ -129,12 +130,4 @@ function kustomizeInputs(seeds: string[], host: RenderInputHost, extraFiles: str
     }
   }
   return { recursive: [...folders], files: [...files].filter((file) => ![...folders].some((f) => isUnder(file, f))) };
-}
-
-/** Whether `file` is somewhere below `folder`. */
-export function isUnder(file: string, folder: string): boolean {
-  for (let current = dirname(file); ; current = dirname(current)) {
-    if (current === folder) return true;
-    if (dirname(current) === current) return false;
-  }
 }
