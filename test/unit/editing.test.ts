@@ -123,6 +123,12 @@ describe('editing help', () => {
     });
   });
 
+  it('still helps in a document whose value cannot be made (an alias to no anchor while typing)', () => {
+    const broken = DEPLOYMENT_HEAD + '        - name: web\n          image: *img\n';
+    assert.ok(complete(broken + '          |\n').length > 0, 'completion offers keys');
+    assert.match(hover(broken + '  replic|as: 2\n')?.markdown ?? '', /Number of desired pods/);
+  });
+
   it('outlines one symbol per resource, "Kind name"', () => {
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec: {ports: [{port: 80}]}\n';

@@ -106,6 +106,32 @@ describe('YAML parsing', () => {
     assert.ok(Date.now() - started < 5000, 'the alias bomb must not take long');
   });
 
+  it('reports a key that is a sequence or mapping, which Kubernetes rejects, without a warning on stderr', () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n';
+      const explicit = validate(`${head}  ? [a, b]\n  : c\n`);
+      assert.deepEqual(summary(explicit), ['yaml-syntax@6']);
+      assert.equal(explicit[0]!.message, 'This key is a sequence; Kubernetes reads every key as a string and rejects it.');
+      assert.equal(explicit[0]!.column, 5);
+      assert.deepEqual(summary(validate(`${head}  {x: 1}: c\n`)), ['yaml-syntax@6']);
+      // Flow collections as values, and a question mark inside a value, are no such keys.
+      assert.deepEqual(validate(`${head}  a: '[x]: y'\n  b: "{y}: z"\n  c: why?\n`), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
+
+  it('names an alias without an anchor on the alias, not as an alias bomb', () => {
+    const found = validate('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  one: &one x\n  two: *tow\n');
+    assert.deepEqual(summary(found), ['yaml-syntax@7']);
+    assert.equal(found[0]!.message, 'The alias `*tow` refers to no anchor `&tow` set before it.');
+    assert.equal(found[0]!.column, 8);
+  });
+
   it('reports a document nested too deeply instead of overflowing the stack', () => {
     const deep = 'a: ' + '['.repeat(20000) + ']'.repeat(20000) + '\n';
     const found = validate(deep);

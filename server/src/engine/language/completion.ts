@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { classifyFile } from '../classify/file-kind';
 import { joinApiVersion } from '../schema/kubernetes-schemas';
 import { schemaTypes, type SchemaNode, type SchemaResolver } from '../schema/schema-node';
-import { parsePositional } from '../yaml/parsers';
+import { parsePositional, valueForEditing } from '../yaml/parsers';
 import type { PathSegment } from '../yaml/locate';
 import { documentAt, type ParsedDocument } from '../yaml/parse-documents';
 import { governingSchema, splitListPath, type SchemaContext } from './document-schema';
@@ -144,7 +144,7 @@ export function completeAt(
   const markerText = valueMatch ? MARKER : `${MARKER}:`;
   const rewritten = docText.slice(0, local(replaceStart)) + markerText + docText.slice(local(lineEnd));
   const hit = findMarker(parsePositional(rewritten).contents, []);
-  const value: unknown = document.content.value ?? parsePositional(docText).toJS();
+  const value: unknown = document.content.value ?? valueForEditing(parsePositional(docText));
   const span = { replaceStart, replaceEnd };
 
   if (!hit) {
@@ -159,7 +159,7 @@ export function completeAt(
     const valueHit = hit.asKey ? findMarker(parsed.contents, []) : hit;
     if (valueHit && !valueHit.asKey) {
       const { resourcePath: at, innerPath: inner } = splitListPath(value, valueHit.path);
-      const fullValue: unknown = parsed.toJS();
+      const fullValue: unknown = valueForEditing(parsed);
       const request = {
         file: workspace.file,
         isKustomization: classifyFile(context.facts) === 'kustomization',

@@ -2,6 +2,7 @@
 // means for the target Kubernetes version (deprecated, removed, replacement).
 import { documentAt, type ParsedDocument } from '../yaml/parse-documents';
 import { nodeAtOffset, type SourceSpan } from '../yaml/locate';
+import { valueForEditing } from '../yaml/parsers';
 import { governingSchema, splitListPath, type SchemaContext } from './document-schema';
 import { propertiesOf, schemaAtPath, typeLabel } from './schema-navigation';
 
@@ -19,7 +20,7 @@ export function hoverAt(documents: readonly ParsedDocument[], offset: number, co
   const positional = document.content.positional;
   const hit = nodeAtOffset(positional, local);
   if (!hit || hit.path.length === 0) return undefined;
-  const value: unknown = document.content.value ?? positional.toJS();
+  const value: unknown = document.content.value ?? valueForEditing(positional);
   const { resourcePath, innerPath } = splitListPath(value, hit.path);
   const governing = governingSchema(value, document.content.text, context, resourcePath);
   const range = hit.node?.range;

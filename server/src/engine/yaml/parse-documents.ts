@@ -1,6 +1,6 @@
 // Parses a YAML file document by document: values from the fast parser, positions and exact errors from the
 // positional parser only when needed. Parsed documents are cached by their text, so an edit re-parses one document.
-import type { Document } from 'yaml';
+import { isCollection, isSeq, visit, type Document } from 'yaml';
 import { readBlockDocument } from './block-reader';
 import { parsePositional, parseValueFast, positionalValue } from './parsers';
 import { isEmptyDocument, splitDocuments, type DocumentSlice } from './split-documents';
@@ -43,7 +43,7 @@ export class DocumentContent {
     if (plain !== undefined) return new DocumentContent(text, false, plain, []);
     // The other parsers recurse per level; far past any real manifest, V8 can abort inside them instead of throwing.
     if (nestingDepth(text) > MAX_NESTING) return tooDeep(text);
-    if (!MAY_HAVE_ALIAS.test(text)) {
+    if (!MAY_HAVE_ALIAS.test(text) && !MAY_HAVE_COMPLEX_KEY.test(text)) {
       try {
         return new DocumentContent(text, false, parseValueFast(text), []);
       } catch (error) {
@@ -61,6 +61,11 @@ export interface ParsedDocument extends DocumentSlice {
 
 // Aliases are rare in manifests; documents that may have one take the positional parser, which bounds expansion.
 const MAY_HAVE_ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/;
+/**
+ * A key that may be a sequence or mapping (`? [a, b]`, `[a, b]: c`): js-yaml would make a string of it, but Kubernetes
+ * reads keys as strings and rejects such a key, so those documents take the positional parser, which reports it.
+ */
+const MAY_HAVE_COMPLEX_KEY = /(?:^|[\s[{,])\?(?:[ \t]|$)|(?:^|[\s[{,-])[[{][^\n]*[\]}][ \t]*:(?:[ \t]|$)/m;
 
 /** Deeper than any real manifest (a pod template sits about 12 levels down), well within the parsers' stacks. */
 export const MAX_NESTING = 500;
@@ -129,24 +134,67 @@ function parseSlowly(text: string): DocumentContent {
       end: Math.min(Math.max(error.pos[1], start + 1), contentEnd),
     };
   });
+  if (problems.length === 0) problems.push(...collectionKeys(document));
   let value: unknown;
   if (problems.length === 0) {
     try {
       value = positionalValue(document);
     } catch (error) {
       if (error instanceof RangeError) return tooDeep(text);
-      const message = error instanceof Error ? error.message : String(error);
-      problems.push({
-        rule: 'yaml-alias-limit',
-        message: /alias/i.test(message)
-          ? 'Aliases in this document expand too many times (an alias bomb); it was not checked.'
-          : `This document could not be read: ${message}`,
-        start: 0,
-        end: Math.min(text.length, 3),
-      });
+      problems.push(unreadable(document, text, error instanceof Error ? error.message : String(error)));
     }
   }
   return new DocumentContent(text, false, value, problems, document);
+}
+
+/** Keys that are sequences or mappings: sigs.k8s.io/yaml, which kubectl and the API server read YAML with, rejects them. */
+function collectionKeys(document: Document.Parsed): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  visit(document, {
+    Pair(_, pair) {
+      if (!isCollection(pair.key) || !pair.key.range) return;
+      const [start, end] = pair.key.range;
+      problems.push({
+        rule: 'yaml-syntax',
+        message: `This key is a ${isSeq(pair.key) ? 'sequence' : 'mapping'}; Kubernetes reads every key as a string and rejects it.`,
+        start,
+        end: Math.max(end, start + 1),
+      });
+    },
+  });
+  return problems;
+}
+
+/** Why a document without syntax errors still has no plain value: an alias to no anchor, or an alias bomb. */
+function unreadable(document: Document.Parsed, text: string, message: string): SyntaxProblem {
+  const unresolved = /^Unresolved alias[^:]*: (.*)$/.exec(message)?.[1];
+  if (unresolved !== undefined) {
+    let range: readonly number[] | undefined;
+    visit(document, {
+      Alias(_, alias) {
+        if (alias.source === unresolved && alias.range) {
+          range = alias.range;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    const start = range?.[0] ?? 0;
+    return {
+      rule: 'yaml-syntax',
+      message: `The alias \`*${unresolved}\` refers to no anchor \`&${unresolved}\` set before it.`,
+      start,
+      end: Math.max(range?.[1] ?? Math.min(text.length, 3), start + 1),
+    };
+  }
+  if (/alias count/i.test(message))
+    return {
+      rule: 'yaml-alias-limit',
+      message: 'Aliases in this document expand too many times (an alias bomb); it was not checked.',
+      start: 0,
+      end: Math.min(text.length, 3),
+    };
+  return { rule: 'yaml-syntax', message: `This document could not be read: ${message}`, start: 0, end: Math.min(text.length, 3) };
 }
 
 function wordSyntaxError(code: string, message: string): string {

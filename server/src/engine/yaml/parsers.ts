@@ -1,7 +1,7 @@
 // The two YAML parsers, configured to resolve scalars identically (see scalars.ts):
 // js-yaml is about ten times faster and gives values only; `yaml` gives positions, comments and exact errors.
 import jsyaml from 'js-yaml';
-import { Document, parseDocument, type ScalarTag } from 'yaml';
+import { Document, isCollection, parseDocument, Scalar, visit, type ScalarTag } from 'yaml';
 import { BOOLEAN_FALSE, BOOLEAN_TRUE, NULL_SCALAR, resolveFloat, resolveInteger } from './scalars';
 
 // js-yaml tries every implicit type on every plain scalar; a first-character test keeps most strings off the regexes.
@@ -76,10 +76,36 @@ export function parsePositional(text: string): Document.Parsed {
     prettyErrors: false,
     keepSourceTokens: false,
     strict: true,
+    // Its warnings (a key that is a collection) would go to stderr; such keys are reported as findings instead.
+    logLevel: 'error',
   });
 }
 
 /** The plain value of a positional document; throws when aliases expand past MAX_ALIAS_COUNT. */
 export function positionalValue(document: Document.Parsed): unknown {
   return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
+/**
+ * The plain value of a document being edited, as far as it can be made: editing help works on documents with errors,
+ * where positionalValue may throw. Aliases then read as null and keys that are collections as their text (in a copy:
+ * the document stays as parsed); undefined when even that fails.
+ */
+export function valueForEditing(document: Document.Parsed): unknown {
+  try {
+    return positionalValue(document);
+  } catch {
+    const copy = document.clone();
+    visit(copy, {
+      Alias: () => new Scalar(null),
+      Pair(_, pair) {
+        if (isCollection(pair.key)) pair.key = new Scalar(String(pair.key));
+      },
+    });
+    try {
+      return positionalValue(copy as Document.Parsed);
+    } catch {
+      return undefined;
+    }
+  }
 }
