@@ -131,6 +131,28 @@ describe('CLI: driftless render', function () {
     assert.match(evil.stderr, /"--post-renderer=\.\/x\.sh" is not a valid Helm release name/);
   });
 
+  it('renders an Argo CD directory source with the files its recurse, include and exclude options choose', function () {
+    const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-argo-dir-')), 'repo');
+    const write = fileWriter(() => root);
+    execFileSync('git', ['init', '--quiet', root]);
+    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
+    const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {k: v}\n`;
+    write('plain/a.yaml', configMap('a'));
+    write('plain/sub/b.yaml', configMap('b'));
+    write('plain/old/c.yaml', configMap('c'));
+    write('plain/notes.yml', configMap('d'));
+    write(
+      'argocd/plain.yaml',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: plain, namespace: argocd}\nspec:\n  project: default\n' +
+        '  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n' +
+        "    repoURL: https://github.com/example/apps.git\n    path: plain\n    directory: {recurse: true, include: '*.yaml', exclude: 'old/*'}\n",
+    );
+    const plain = driftless(['render', 'plain', '--format', 'json'], root);
+    assert.equal(plain.code, 0, plain.stderr);
+    const names = (JSON.parse(plain.stdout) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
+    assert.deepEqual(names, ['a', 'b']);
+  });
+
   it('inflates a kustomization’s helmCharts with helm, and merges a HelmRelease’s valuesFrom ConfigMaps (never a Secret’s)', function () {
     const root = mkdtempSync(join(tmpdir(), 'driftless-render-charts-'));
     const write = fileWriter(() => root);

@@ -200,7 +200,8 @@ describe('the same object twice in one build', () => {
           application('nested', `source: ${source('deploy/nested', 'directory: {recurse: true}')}`),
           application('flat', `source: ${source('deploy/flat')}`),
           application('both', `sources: [${source('deploy/one')}, ${source('deploy/two')}]`),
-          application('chosen', `source: ${source('deploy/chosen', "directory: {include: 'a.yaml'}")}`),
+          application('pruned', `source: ${source('deploy/pruned', "directory: {recurse: true, exclude: 'old/*'}")}`),
+          application('picked', `source: ${source('deploy/picked', "directory: {include: '*.yaml'}")}`),
           application('packaged', `source: ${source('deploy/packaged')}`),
         ].join('---\n'),
         // Written without a namespace, it lands in the destination's: the same object as the one written in `shop`.
@@ -215,9 +216,12 @@ describe('the same object twice in one build', () => {
         // The sources of one Application are applied as one set.
         'deploy/one/db.yaml': deployment('db', '{app: db}'),
         'deploy/two/db.yaml': deployment('db', '{app: db}'),
-        // Files chosen by glob are not followed; a folder with a kustomization is built by kustomize instead.
-        'deploy/chosen/a.yaml': deployment('x', '{app: x}'),
-        'deploy/chosen/b.yaml': deployment('x', '{app: x}'),
+        // Globs choose the files read; a folder with a kustomization is built by kustomize instead.
+        'deploy/pruned/a.yaml': deployment('x', '{app: x}'),
+        'deploy/pruned/old/a.yaml': deployment('x', '{app: x}'),
+        'deploy/pruned/new/a.yaml': deployment('x', '{app: x}'),
+        'deploy/picked/a.yaml': deployment('z', '{app: z}'),
+        'deploy/picked/b.yml': deployment('z', '{app: z}'),
         'deploy/packaged/kustomization.yaml': 'resources: [a.yaml]\n',
         'deploy/packaged/a.yaml': deployment('y', '{app: y}'),
         'deploy/packaged/b.yaml': deployment('y', '{app: y}'),
@@ -235,7 +239,10 @@ describe('the same object twice in one build', () => {
     assert.deepEqual(check(root, project, 'deploy/flat/api.yaml', 'duplicate-object'), []);
     const across = check(root, project, 'deploy/one/db.yaml', 'duplicate-object');
     assert.match(across[0]!.message, /applies \(`deploy\/one`, `deploy\/two`, plain manifests\): also in `deploy\/two\/db.yaml`/);
-    assert.deepEqual(check(root, project, 'deploy/chosen/a.yaml', 'duplicate-object'), []);
+    const pruned = check(root, project, 'deploy/pruned/a.yaml', 'duplicate-object');
+    assert.match(pruned[0]!.message, /also in `deploy\/pruned\/new\/a.yaml`/);
+    assert.deepEqual(check(root, project, 'deploy/pruned/old/a.yaml', 'duplicate-object'), []);
+    assert.deepEqual(check(root, project, 'deploy/picked/a.yaml', 'duplicate-object'), []);
     assert.deepEqual(check(root, project, 'deploy/packaged/a.yaml', 'duplicate-object'), []);
     // What applies a file in a subfolder: the Application that recurses into it, not the one that does not.
     const applying = (file: string) => project.environmentsIncluding(join(root, file)).map((e) => e.name);

@@ -22,6 +22,7 @@ import { checkKustomizationReferences } from '../engine/workspace/kustomization-
 import {
   checkDeliveredPaths,
   deliveredPaths,
+  plainDirectoryReads,
   readsDeliveredPaths,
   resolveDelivered,
   type DeliveredPathHost,
@@ -430,7 +431,9 @@ export class Project implements ValidationHost {
     }
     for (const sources of applications.values()) {
       const reads = (file: string) =>
-        sources.some((d) => (d.plainDirectory!.recurse ? isUnder(file, d.folder) : dirname(file) === d.folder));
+        sources.some(
+          (d) => isUnder(file, d.folder) && plainDirectoryReads(d.plainDirectory!, relative(d.folder, file).split(sep).join('/')),
+        );
       const first = sources[0]!;
       const folders = [...new Set(sources.map((d) => d.folder))];
       add(

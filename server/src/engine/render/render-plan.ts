@@ -3,6 +3,7 @@
 // folder; and, for Flux, the post-build variables to substitute.
 import type { Environment } from '../environments/environment';
 import type { WorkspaceFiles } from '../workspace/workspace-files';
+import { plainDirectoryOf } from '../workspace/delivered-paths';
 import { kustomizationFileIn } from '../workspace/workspace-files';
 import { argoHelmSets, argoKustomizeFields, type HelmSet } from './argo-options';
 
@@ -39,7 +40,15 @@ export type RenderPlan =
    * The manifests of a folder. With `flux`, built as kustomize-controller builds a path without a kustomization: from
    * a generated kustomization of the manifests and kustomizations found there.
    */
-  | { kind: 'directory'; folder: string; recursive: boolean; flux?: FluxBuild }
+  | {
+      kind: 'directory';
+      folder: string;
+      recursive: boolean;
+      flux?: FluxBuild;
+      /** An Argo CD directory source's `include` and `exclude` globs (see argo-glob.ts). */
+      include?: string;
+      exclude?: string;
+    }
   | { kind: 'none'; why: string };
 
 type Json = Record<string, unknown>;
@@ -144,6 +153,10 @@ export function renderPlan(
       if (plan.kind === 'kustomize') {
         const overlay = argoKustomizeFields(appSource.kustomize, (path) => files.resolve(source.path!, path));
         return overlay ? { ...plan, overlay } : plan;
+      }
+      if (plan.kind === 'directory') {
+        const globs = plainDirectoryOf(appSource, app);
+        return { ...plan, ...(globs?.include ? { include: globs.include } : {}), ...(globs?.exclude ? { exclude: globs.exclude } : {}) };
       }
       if (plan.kind !== 'helm') return plan;
       const helm = isRecord(appSource.helm) ? appSource.helm : {};

@@ -5,6 +5,7 @@ import { apiGroupOf } from '../kubernetes/api-version';
 import { isPlaceholder, finding, type Finding } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
 import type { DocumentContent } from '../yaml/parse-documents';
+import { argoGlobMatches } from './argo-glob';
 import { isRepositoryUrl } from './repository-urls';
 import { generatorPatternMatches } from './git-generator-paths';
 import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
@@ -31,8 +32,23 @@ export interface DeliveredPath {
 export interface PlainDirectory {
   /** `directory.recurse`: subfolders too. */
   recurse: boolean;
+  /** `directory.include` and `exclude`: globs of the paths relative to the folder (see argo-glob.ts). */
+  include?: string;
+  exclude?: string;
   /** The destination namespace, which objects written without one take. */
   namespace?: string;
+}
+
+/**
+ * Whether Argo CD reads a file of the folder as one of its manifests, by the file's path relative to the folder
+ * (`/`-separated), as its repo-server walks the folder: a manifest extension, in a subfolder only with `recurse`,
+ * not excluded, included when `include` is set.
+ */
+export function plainDirectoryReads(directory: PlainDirectory, relativePath: string): boolean {
+  if (relativePath.startsWith('../') || (!directory.recurse && relativePath.includes('/'))) return false;
+  if (!/\.(?:yaml|yml|json|jsonnet)$/.test(relativePath)) return false;
+  if (directory.exclude !== undefined && argoGlobMatches(directory.exclude, relativePath)) return false;
+  return directory.include === undefined || argoGlobMatches(directory.include, relativePath);
 }
 
 export interface DeliveredPathHost {
@@ -209,18 +225,18 @@ function argoSources(
 
 /**
  * How Argo CD reads a source's folder when it holds no kustomization and no Chart.yaml; undefined when the source's
- * options make it a Helm, Kustomize or plugin source, or when globs choose its files (`directory.include`/`exclude`,
- * not followed here).
+ * options make it a Helm, Kustomize or plugin source.
  */
-function plainDirectoryOf(source: Json, spec: Json): PlainDirectory | undefined {
+export function plainDirectoryOf(source: Json, spec: Json): PlainDirectory | undefined {
   if (['helm', 'kustomize', 'plugin', 'chart'].some((key) => source[key] !== undefined && source[key] !== null)) return undefined;
   const directory = isRecord(source.directory) ? source.directory : {};
-  const glob = (value: unknown) => typeof value === 'string' && value.trim() !== '';
-  if (glob(directory.include) || glob(directory.exclude)) return undefined;
+  const glob = (value: unknown): value is string => typeof value === 'string' && value !== '' && !isPlaceholder(value);
   const destination = isRecord(spec.destination) ? spec.destination : {};
   const namespace = destination.namespace;
   return {
     recurse: directory.recurse === true,
+    ...(glob(directory.include) ? { include: directory.include } : {}),
+    ...(glob(directory.exclude) ? { exclude: directory.exclude } : {}),
     ...(typeof namespace === 'string' && namespace !== '' && !isPlaceholder(namespace) ? { namespace } : {}),
   };
 }

@@ -2,10 +2,11 @@
 // manifests of a folder; applies Flux's post-build substitution. The tools' own errors are passed on as they are.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/render/origins';
 import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
 import { findTool, runTool, toolVersion } from './run-tool';
+import { plainDirectoryReads } from '../../engine/workspace/delivered-paths';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import { parseDocuments } from '../../engine/yaml/parse-documents';
 import { diskFiles } from '../disk-files';
@@ -152,7 +153,11 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
         const built = await kustomizeBuild(plan, tools, signal, false);
         return built.ok ? { ok: true, yaml: built.output, tool: `${built.tool} (of a generated kustomization, as Flux does)` } : built;
       }
-      const documents = manifestsUnder(plan.folder, plan.recursive).map((file) => readFileSync(file, 'utf8').trim());
+      // What Argo CD reads of the folder: its YAML manifests, those its include and exclude globs choose.
+      const directory = { recurse: plan.recursive, include: plan.include, exclude: plan.exclude };
+      const documents = manifestsUnder(plan.folder, plan.recursive)
+        .filter((file) => plainDirectoryReads(directory, relative(plan.folder, file).split(sep).join('/')))
+        .map((file) => readFileSync(file, 'utf8').trim());
       const yaml = documents.filter(Boolean).join('\n---\n') + '\n';
       return { ok: true, yaml, tool: 'the manifests of the folder' };
     }
