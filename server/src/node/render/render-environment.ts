@@ -2,7 +2,8 @@
 // manifests of a folder; applies Flux's post-build substitution. The tools' own errors are passed on as they are.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { parseDocument } from 'yaml';
 import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/render/origins';
 import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
 import { findTool, runTool, toolVersion } from './run-tool';
@@ -10,7 +11,9 @@ import { plainDirectoryReads } from '../../engine/workspace/delivered-paths';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import { parseDocuments } from '../../engine/yaml/parse-documents';
 import { diskFiles } from '../disk-files';
+import { findGitRepository } from '../git-remotes';
 import { readTextFile } from '../read-text-file';
+import { mirroredCopy, type MirroredCopy } from './mirrored-copy';
 
 export interface RenderTools {
   /** Paths as configured; each is else looked up on PATH. */
@@ -87,7 +90,7 @@ async function kustomizeBuild(
   tools: RenderTools,
   signal: AbortSignal | undefined,
   origins: boolean,
-): Promise<{ ok: true; output: string; tool: string; wrapper?: string } | RenderFailure> {
+): Promise<{ ok: true; output: string; tool: string; wrapper?: string; real?: (path: string) => string } | RenderFailure> {
   const kustomize = kustomizeCommand(tools);
   if (!kustomize)
     return {
@@ -96,15 +99,18 @@ async function kustomizeBuild(
       missingTool: true,
     };
   const flux = plan.flux;
-  const overlay = plan.kind === 'kustomize' ? plan.overlay : undefined;
-  const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined || overlay !== undefined;
+  const edited = plan.kind === 'kustomize' && plan.overlay ? withNamesEdited(plan.folder, plan.overlay) : undefined;
+  if (edited) temporaryFolders.add(edited.copy.root);
+  const overlay = edited ? edited.rest : plan.kind === 'kustomize' ? plan.overlay : undefined;
+  const folder = edited?.copy.folder ?? plan.folder;
+  const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined || overlay !== undefined || edited !== undefined;
   const wrapper = wrap ? temporaryFolder('driftless-build-') : undefined;
   try {
-    let target = plan.folder;
+    let target = folder;
     if (wrapper) {
       const kustomization = kustomizationFileIn(plan.folder, diskFiles);
       const isComponent = kustomization !== undefined && isComponentText(readFileSync(kustomization, 'utf8'));
-      const entries = plan.kind === 'directory' ? generatedEntries(plan.folder) : [plan.folder];
+      const entries = plan.kind === 'directory' ? generatedEntries(plan.folder) : [folder];
       writeFileSync(
         join(wrapper, 'kustomization.yaml'),
         wrapperKustomization({
@@ -137,10 +143,35 @@ async function kustomizeBuild(
     const output = flux?.substitute ? substituteVariables(result.stdout, flux.substitute) : result.stdout;
     const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
     const tool = `${kustomize.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build'}${version ? ` (${version})` : ''}`;
-    return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}) };
+    return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}), ...(edited ? { real: edited.copy.real } : {}) };
   } finally {
     if (wrapper) removeTemporaryFolder(wrapper);
+    if (edited) removeTemporaryFolder(edited.copy.root);
   }
+}
+
+/**
+ * Argo CD sets an Application's `namePrefix` and `nameSuffix` with `kustomize edit` in its folder, so where the
+ * folder's kustomization has its own, Argo CD's replaces it (a wrapping kustomization would add to it). Such a build
+ * runs on an edited copy of the folder (see mirrored-copy.ts), the other options staying in the wrapper. Undefined
+ * when nothing is replaced (adding is then the same) or no copy can be made (the build then adds).
+ */
+function withNamesEdited(
+  folder: string,
+  overlay: Record<string, unknown>,
+): { copy: MirroredCopy; rest: Record<string, unknown> | undefined } | undefined {
+  const edits = (['namePrefix', 'nameSuffix'] as const).filter((key) => typeof overlay[key] === 'string');
+  const file = kustomizationFileIn(folder, diskFiles);
+  if (!edits.length || !file) return undefined;
+  const document = parseDocument(readFileSync(file, 'utf8'));
+  if (document.errors.length || !edits.some((key) => document.has(key))) return undefined;
+  const repository = findGitRepository(folder);
+  const copy = repository ? mirroredCopy(folder, repository.root) : undefined;
+  if (!copy) return undefined;
+  for (const key of edits) document.set(key, overlay[key]);
+  writeFileSync(join(copy.folder, basename(file)), String(document));
+  const rest = Object.fromEntries(Object.entries(overlay).filter(([key]) => !(edits as string[]).includes(key)));
+  return { copy, rest: Object.keys(rest).length ? rest : undefined };
 }
 
 export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signal?: AbortSignal): Promise<Rendered> {
@@ -301,12 +332,14 @@ export async function renderWithOrigins(
   const built = await kustomizeBuild(plan, tools, signal, true);
   if (!built.ok) return built;
   const wrapper = built.wrapper!;
+  // Paths inside an edited copy of the folder are those of the folder itself.
+  const real = built.real ?? ((path: string) => path);
   return {
     ok: true,
     objects: trackedObjects(built.output).map((tracked) => ({
       ...tracked,
-      ...(tracked.origin ? { origin: resolve(wrapper, tracked.origin) } : {}),
-      patchedIn: tracked.patchedIn.map((file) => resolve(wrapper, file)),
+      ...(tracked.origin ? { origin: real(resolve(wrapper, tracked.origin)) } : {}),
+      patchedIn: tracked.patchedIn.map((file) => real(resolve(wrapper, file))),
     })),
   };
 }
