@@ -10,6 +10,8 @@ export function argoGlobMatches(pattern: string, path: string): boolean {
   let regexp = compiled.get(pattern);
   if (regexp === undefined) {
     regexp = compile(pattern);
+    // Patterns come from the repository's files, edited a keystroke at a time: keep the cache bounded.
+    if (compiled.size >= 500) compiled.clear();
     compiled.set(pattern, regexp);
   }
   return regexp !== null && regexp.test(path);
