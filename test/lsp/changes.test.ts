@@ -3,6 +3,9 @@
 // that every environment shares (the server reuses renders between requests; they must never be stale).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChangesRequest, type ChangesResult } from '../../server/src/protocol';
 import { renderToolsOrSkip } from '../helpers/render-tools';
 import { FixtureWorkspace, ServerSession } from './harness';
@@ -80,5 +83,57 @@ describe('LSP: the Changes view’s diff against the base branch', function () {
     });
     edit('base/kustomization.yaml', 'resources: [config.yaml]\n');
     assert.deepEqual(await changes(), {});
+  });
+});
+
+describe('LSP: the Changes view renders the base of untouched environments in the background', function () {
+  this.timeout(60_000);
+  let workspace: FixtureWorkspace;
+  let server: ServerSession;
+  let log: string;
+
+  before(async function () {
+    const tools = renderToolsOrSkip(this);
+    workspace = FixtureWorkspace.create();
+    workspace.write('base/kustomization.yaml', 'resources: [config.yaml]\n');
+    workspace.write('base/config.yaml', CONFIG('info'));
+    for (const name of ['one', 'two', 'three'])
+      workspace.write(`overlays/${name}/kustomization.yaml`, `resources: [../../base]\nnamespace: ${name}\n`);
+    execFileSync('git', ['-C', workspace.dir, 'init', '--quiet', '--initial-branch', 'main']);
+    execFileSync('git', ['-C', workspace.dir, 'add', '--all']);
+    execFileSync('git', ['-C', workspace.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'base']);
+    // A kubectl that notes each run, outside the repository (the diff must not see it as a change).
+    const outside = mkdtempSync(join(tmpdir(), 'driftless-kubectl-log-'));
+    log = join(outside, 'runs.log');
+    const kubectl = join(outside, 'kubectl');
+    writeFileSync(kubectl, `#!/bin/sh\necho "$1" >> '${log}'\nexec '${tools.kubectl}' "$@"\n`, { mode: 0o755 });
+    server = await ServerSession.start(workspace, { settings: { kubectlPath: kubectl, validateRenderedOutput: false } });
+    await server.settled();
+  });
+
+  after(async function () {
+    await server?.stop();
+    workspace?.dispose();
+  });
+
+  const renders = () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((line) => line === 'kustomize').length
+      : 0;
+
+  it('so that a first edit of a shared base renders only the working tree’s side', async () => {
+    const first: ChangesResult = await server.lsp.request(ChangesRequest.type, {});
+    assert.ok(!('error' in first) && first.summary.objects === 0, JSON.stringify(first));
+    // Nothing changed: the answer rendered nothing; the background then renders the three bases, one at a time.
+    for (let waited = 0; renders() < 3 && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(renders(), 3);
+    workspace.write('base/kustomization.yaml', 'resources: [config.yaml]\ncommonLabels: {team: web}\n');
+    server.filesChanged([{ relative: 'base/kustomization.yaml', type: 'changed' }]);
+    const edited: ChangesResult = await server.lsp.request(ChangesRequest.type, {});
+    assert.ok(!('error' in edited), JSON.stringify(edited));
+    assert.equal(edited.summary.environments, 3);
+    assert.equal(renders(), 6, 'the three working-tree sides, no base again');
   });
 });

@@ -4,7 +4,7 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
-import { DiffCache, diffEnvironments } from '../../node/render/environment-diff';
+import { DiffCache, diffEnvironments, prerenderBase } from '../../node/render/environment-diff';
 import { RenderInputs } from '../../node/render/render-inputs';
 import { planForFolder, type RenderPlan } from '../../engine/render/render-plan';
 import { diskFiles } from '../../node/disk-files';
@@ -64,12 +64,12 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     let cache = diffCaches.get(project.root);
     if (!cache) diffCaches.set(project.root, (cache = new DiffCache()));
     // The server's own project when its index is complete (it follows the disk); else one read now.
-    return diffEnvironments({
-      root: project.root,
-      tools: toolsOf(host.settings()),
-      cache,
-      ...(project.indexComplete ? { project } : {}),
-    });
+    const tools = toolsOf(host.settings());
+    const result = await diffEnvironments({ root: project.root, tools, cache, ...(project.indexComplete ? { project } : {}) });
+    // Then the base side of what this change did not touch, in the background, for the next change that does.
+    if (!('error' in result) && project.indexComplete)
+      void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);
+    return result;
   });
   const cache = new Map<string, { digest: string; result: RenderResult }>();
   const inputs = new RenderInputs();

@@ -35,6 +35,10 @@ type Side = { yaml: string } | { error: string };
 export class DiffCache {
   /** The base's renders, by commit, environment and tools (only the last commit's are kept). */
   readonly base = new Map<string, Side>();
+  /** The base's renders under way (a diff's or the background's), same keys: each is made once. */
+  readonly pendingBase = new Map<string, Promise<Side>>();
+  /** The background renders of the base under way (see prerenderBase). */
+  prerendering: Promise<void> | undefined;
   /** The base's render plans (as JSON, paths as in the working tree; null: no such environment there), same keys. */
   readonly basePlans = new Map<string, string | null>();
   baseCommit: string | undefined;
@@ -70,9 +74,41 @@ function touches(changed: ReadonlySet<string>, environment: Environment, plan: R
   return false;
 }
 
-/** Runs `work` on every item, a few at a time: the tools are processes of their own, and cores are few. */
-async function inPool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  const width = Math.max(2, Math.min(4, cpus().length));
+/**
+ * The base's render of an environment, made once however many ask for it (a diff, the background); kept when it is
+ * of the commit the cache holds.
+ */
+function baseRender(cache: DiffCache, commit: string, key: string, make: () => Promise<Side>): Promise<Side> {
+  const known = cache.base.get(key);
+  if (known) return Promise.resolve(known);
+  let pending = cache.pendingBase.get(key);
+  if (!pending) {
+    const made = make().finally(() => cache.pendingBase.delete(key));
+    pending = made.then((side) => {
+      if (cache.baseCommit === commit) cache.base.set(key, side);
+      return side;
+    });
+    cache.pendingBase.set(key, pending);
+  }
+  return pending;
+}
+
+/** The ref a diff compares with, and its commit: `base`, else the environments' base branch, main, master, HEAD. */
+async function baseCommitOf(
+  repository: string,
+  environments: readonly Environment[],
+  base: string | undefined,
+): Promise<{ ref: string; commit: string } | undefined> {
+  const candidates = base ? [base] : [...new Set([environments[0]?.baseBranch, 'main', 'master'].filter((b): b is string => !!b)), 'HEAD'];
+  return firstExistingRef(repository, candidates);
+}
+
+/** Runs `work` on every item, a few at a time (`width`): the tools are processes of their own, and cores are few. */
+async function inPool<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<void>,
+  width = Math.max(2, Math.min(4, cpus().length)),
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]!);
@@ -99,10 +135,7 @@ export async function diffEnvironments(options: {
   const head = options.project ?? loadProject(root);
   const environments = head.environments().filter((e) => !options.environment || e.name === options.environment);
   if (options.environment && !environments.length) return { error: `no environment named "${options.environment}".` };
-  const candidates = options.base
-    ? [options.base]
-    : [...new Set([environments[0]?.baseBranch, 'main', 'master'].filter((b): b is string => !!b)), 'HEAD'];
-  const found = await firstExistingRef(repository, candidates);
+  const found = await baseCommitOf(repository, environments, options.base);
   if (!found) return { error: `${options.base} is no commit of this repository.` };
   const { ref: base, commit } = found;
   if (cache.baseCommit !== commit) {
@@ -113,6 +146,8 @@ export async function diffEnvironments(options: {
 
   const toolsKey = JSON.stringify(tools);
   const baseKey = (environment: Environment) => `${commit}\0${environment.name}\0${toolsKey}`;
+  // What the background is rendering from this commit is waited for rather than rendered again.
+  await Promise.all(environments.flatMap((environment) => cache.pendingBase.get(baseKey(environment)) ?? []));
   const rendered = environments.flatMap((environment) => {
     const plan = head.renderPlanOf(environment);
     return plan.kind === 'none' ? [] : [{ environment, plan }];
@@ -151,7 +186,7 @@ export async function diffEnvironments(options: {
       }
       settle();
       await inPool(rendered.filter(needsBase), async ({ environment }) => {
-        cache.base.set(baseKey(environment), await render(baseProject, baseOf(environment), tools));
+        await baseRender(cache, commit, baseKey(environment), () => render(baseProject, baseOf(environment), tools));
       });
     });
 
@@ -187,4 +222,42 @@ export async function diffEnvironments(options: {
   const objects = changed.reduce((sum, r) => sum + r.changes.length, 0);
   const text = `This change changes ${objects} object${objects === 1 ? '' : 's'} in ${changed.length} environment${changed.length === 1 ? '' : 's'} (against ${base}).`;
   return { base, environments: results, summary: { objects, environments: changed.length, text } };
+}
+
+/**
+ * Renders, in the background and one at a time, the base side of every environment a diff of this commit has not
+ * rendered (those no change touched), so that a later edit touching them — of a shared base, say — waits only for the
+ * working tree's side. After a diff (it fixes the commit); once per commit; stops when the base moves.
+ */
+export function prerenderBase(options: { root: string; tools: RenderTools; project: Project; cache: DiffCache }): Promise<void> {
+  const { cache } = options;
+  cache.prerendering ??= (async () => {
+    try {
+      const commit = cache.baseCommit;
+      const repository = await gitRoot(options.root);
+      if (!commit || !repository) return;
+      const toolsKey = JSON.stringify(options.tools);
+      const keyOf = (environment: Environment) => `${commit}\0${environment.name}\0${toolsKey}`;
+      const missing = options.project
+        .environments()
+        .filter((e) => options.project.renderPlanOf(e).kind !== 'none' && !cache.base.has(keyOf(e)) && !cache.pendingBase.has(keyOf(e)));
+      if (!missing.length) return;
+      await withWorktree(repository, commit, async (worktree) => {
+        const baseProject = loadProject(join(worktree, relative(repository, options.root)));
+        const baseEnvironments = baseProject.environments();
+        await inPool(
+          missing,
+          async (environment) => {
+            if (cache.baseCommit !== commit) return;
+            const found = baseEnvironments.find((e) => e.name === environment.name);
+            await baseRender(cache, commit, keyOf(environment), () => render(baseProject, found, options.tools));
+          },
+          1,
+        );
+      });
+    } finally {
+      cache.prerendering = undefined;
+    }
+  })();
+  return cache.prerendering;
 }
