@@ -83,11 +83,12 @@ function baseRender(cache: DiffCache, commit: string, key: string, make: () => P
   if (known) return Promise.resolve(known);
   let pending = cache.pendingBase.get(key);
   if (!pending) {
-    const made = make().finally(() => cache.pendingBase.delete(key));
-    pending = made.then((side) => {
-      if (cache.baseCommit === commit) cache.base.set(key, side);
-      return side;
-    });
+    pending = make()
+      .then((side) => {
+        if (cache.baseCommit === commit) cache.base.set(key, side);
+        return side;
+      })
+      .finally(() => cache.pendingBase.delete(key));
     cache.pendingBase.set(key, pending);
   }
   return pending;
@@ -234,14 +235,14 @@ export function prerenderBase(options: { root: string; tools: RenderTools; proje
   cache.prerendering ??= (async () => {
     try {
       const commit = cache.baseCommit;
-      const repository = await gitRoot(options.root);
-      if (!commit || !repository) return;
+      if (!commit) return;
       const toolsKey = JSON.stringify(options.tools);
       const keyOf = (environment: Environment) => `${commit}\0${environment.name}\0${toolsKey}`;
       const missing = options.project
         .environments()
         .filter((e) => options.project.renderPlanOf(e).kind !== 'none' && !cache.base.has(keyOf(e)) && !cache.pendingBase.has(keyOf(e)));
-      if (!missing.length) return;
+      const repository = missing.length ? await gitRoot(options.root) : undefined;
+      if (!repository) return;
       await withWorktree(repository, commit, async (worktree) => {
         const baseProject = loadProject(join(worktree, relative(repository, options.root)));
         const baseEnvironments = baseProject.environments();
