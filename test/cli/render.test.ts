@@ -19,6 +19,14 @@ const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const SAMPLE = join(mkdtempSync(join(tmpdir(), 'driftless-sample-')), 'sample-repo');
 cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), SAMPLE, { recursive: true });
 
+/** A new git repository whose remote the Argo CD Applications written into it name (`https://github.com/example/apps.git`). */
+function argoRepository(prefix: string): string {
+  const root = join(mkdtempSync(join(tmpdir(), prefix)), 'repo');
+  execFileSync('git', ['init', '--quiet', root]);
+  execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
+  return root;
+}
+
 interface RenderedItem {
   kind: string;
   metadata: { name: string };
@@ -77,10 +85,8 @@ describe('CLI: driftless render', function () {
   });
 
   it('applies an Argo CD Application’s kustomize and Helm options as Argo CD does, and names the tools’ versions', function () {
-    const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-argo-')), 'repo');
+    const root = argoRepository('driftless-render-argo-');
     const write = fileWriter(() => root);
-    execFileSync('git', ['init', '--quiet', root]);
-    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
     write('app/kustomization.yaml', 'resources: [deployment.yaml]\n');
     write(
       'app/deployment.yaml',
@@ -139,10 +145,8 @@ describe('CLI: driftless render', function () {
   });
 
   it('replaces a folder’s own namePrefix with an Application’s, as `kustomize edit set nameprefix` does, leaving the folder as it was', async function () {
-    const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-argo-prefix-')), 'repo');
+    const root = argoRepository('driftless-render-argo-prefix-');
     const write = fileWriter(() => root);
-    execFileSync('git', ['init', '--quiet', root]);
-    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
     write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
     write(
       'base/deployment.yaml',
@@ -200,10 +204,8 @@ describe('CLI: driftless render', function () {
   });
 
   it('renders an Argo CD directory source with the files its recurse, include and exclude options choose', function () {
-    const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-argo-dir-')), 'repo');
+    const root = argoRepository('driftless-render-argo-dir-');
     const write = fileWriter(() => root);
-    execFileSync('git', ['init', '--quiet', root]);
-    execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
     const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {k: v}\n`;
     write('plain/a.yaml', configMap('a'));
     write('plain/sub/b.yaml', configMap('b'));
