@@ -135,5 +135,11 @@ describe('LSP: the Changes view renders the base of untouched environments in th
     assert.ok(!('error' in edited), JSON.stringify(edited));
     assert.equal(edited.summary.environments, 3);
     assert.equal(renders(), 6, 'the three working-tree sides, no base again');
+    // The change committed, the base moves: nothing changes, and the background renders the new base's three sides.
+    execFileSync('git', ['-C', workspace.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-am', 'team']);
+    const committed: ChangesResult = await server.lsp.request(ChangesRequest.type, {});
+    assert.ok(!('error' in committed) && committed.summary.objects === 0, JSON.stringify(committed));
+    for (let waited = 0; renders() < 9 && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(renders(), 9);
   });
 });

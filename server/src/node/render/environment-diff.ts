@@ -232,33 +232,38 @@ export async function diffEnvironments(options: {
  */
 export function prerenderBase(options: { root: string; tools: RenderTools; project: Project; cache: DiffCache }): Promise<void> {
   const { cache } = options;
-  cache.prerendering ??= (async () => {
-    try {
-      const commit = cache.baseCommit;
-      if (!commit) return;
-      const toolsKey = JSON.stringify(options.tools);
-      const keyOf = (environment: Environment) => `${commit}\0${environment.name}\0${toolsKey}`;
-      const missing = options.project
-        .environments()
-        .filter((e) => options.project.renderPlanOf(e).kind !== 'none' && !cache.base.has(keyOf(e)) && !cache.pendingBase.has(keyOf(e)));
-      const repository = missing.length ? await gitRoot(options.root) : undefined;
-      if (!repository) return;
-      await withWorktree(repository, commit, async (worktree) => {
-        const baseProject = loadProject(join(worktree, relative(repository, options.root)));
-        const baseEnvironments = baseProject.environments();
-        await inPool(
-          missing,
-          async (environment) => {
-            if (cache.baseCommit !== commit) return;
-            const found = baseEnvironments.find((e) => e.name === environment.name);
-            await baseRender(cache, commit, keyOf(environment), () => render(baseProject, found, options.tools));
-          },
-          1,
-        );
-      });
-    } finally {
-      cache.prerendering = undefined;
-    }
-  })();
-  return cache.prerendering;
+  if (cache.prerendering) return cache.prerendering;
+  const run = renderMissingBases(options);
+  cache.prerendering = run;
+  // Cleared once done (also when it ends at once), so that the next diff may start the next.
+  void run.finally(() => {
+    if (cache.prerendering === run) cache.prerendering = undefined;
+  });
+  return run;
+}
+
+async function renderMissingBases(options: { root: string; tools: RenderTools; project: Project; cache: DiffCache }): Promise<void> {
+  const { cache } = options;
+  const commit = cache.baseCommit;
+  if (!commit) return;
+  const toolsKey = JSON.stringify(options.tools);
+  const keyOf = (environment: Environment) => `${commit}\0${environment.name}\0${toolsKey}`;
+  const missing = options.project
+    .environments()
+    .filter((e) => options.project.renderPlanOf(e).kind !== 'none' && !cache.base.has(keyOf(e)) && !cache.pendingBase.has(keyOf(e)));
+  const repository = missing.length ? await gitRoot(options.root) : undefined;
+  if (!repository) return;
+  await withWorktree(repository, commit, async (worktree) => {
+    const baseProject = loadProject(join(worktree, relative(repository, options.root)));
+    const baseEnvironments = baseProject.environments();
+    await inPool(
+      missing,
+      async (environment) => {
+        if (cache.baseCommit !== commit) return;
+        const found = baseEnvironments.find((e) => e.name === environment.name);
+        await baseRender(cache, commit, keyOf(environment), () => render(baseProject, found, options.tools));
+      },
+      1,
+    );
+  });
 }
