@@ -217,10 +217,22 @@ describe('CLI: driftless render', function () {
         '  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n' +
         "    repoURL: https://github.com/example/apps.git\n    path: plain\n    directory: {recurse: true, include: '*.yaml', exclude: 'old/*'}\n",
     );
-    const plain = driftless(['render', 'plain', '--format', 'json'], root);
-    assert.equal(plain.code, 0, plain.stderr);
-    const names = (JSON.parse(plain.stdout) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
-    assert.deepEqual(names, ['a', 'b']);
+    const namesOf = (environment: string) => {
+      const rendered = driftless(['render', environment, '--format', 'json'], root);
+      assert.equal(rendered.code, 0, rendered.stderr);
+      return (JSON.parse(rendered.stdout) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
+    };
+    assert.deepEqual(namesOf('plain'), ['a', 'b']);
+    // JSON manifests are read too (as Argo CD and `kubectl apply -f` read them), unless a glob leaves them out.
+    write('json/a.yaml', configMap('a'));
+    write('json/b.json', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { k: 'v' } }));
+    write(
+      'argocd/json.yaml',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: json, namespace: argocd}\nspec:\n  project: default\n' +
+        '  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n' +
+        '    repoURL: https://github.com/example/apps.git\n    path: json\n',
+    );
+    assert.deepEqual(namesOf('json'), ['a', 'b']);
   });
 
   it('inflates a kustomization’s helmCharts with helm, and merges a HelmRelease’s valuesFrom ConfigMaps (never a Secret’s)', function () {

@@ -41,6 +41,7 @@ export function kustomizeCommand(tools: RenderTools): { command: string; args: s
   return kubectl ? { command: kubectl, args: ['kustomize'] } : undefined;
 }
 
+/** The manifest files of a folder as `kubectl apply -f` and Argo CD read them: YAML and JSON. */
 function manifestsUnder(folder: string, recursive: boolean): string[] {
   const found: string[] = [];
   for (const name of readdirSync(folder).sort()) {
@@ -49,7 +50,7 @@ function manifestsUnder(folder: string, recursive: boolean): string[] {
     const kind = diskFiles.kindOf(path);
     if (kind === 'folder') {
       if (recursive) found.push(...manifestsUnder(path, true));
-    } else if (kind === 'file' && /\.ya?ml$/i.test(name)) found.push(path);
+    } else if (kind === 'file' && /\.(?:ya?ml|json)$/i.test(name)) found.push(path);
   }
   return found;
 }
@@ -184,7 +185,7 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
         const built = await kustomizeBuild(plan, tools, signal, false);
         return built.ok ? { ok: true, yaml: built.output, tool: `${built.tool} (of a generated kustomization, as Flux does)` } : built;
       }
-      // What Argo CD reads of the folder: its YAML manifests, those its include and exclude globs choose.
+      // What Argo CD reads of the folder: its YAML and JSON manifests, those its include and exclude globs choose.
       const directory = { recurse: plan.recursive, include: plan.include, exclude: plan.exclude };
       const documents = manifestsUnder(plan.folder, plan.recursive)
         .filter((file) => plainDirectoryReads(directory, relative(plan.folder, file).split(sep).join('/')))
