@@ -27,6 +27,14 @@ function argoRepository(prefix: string): string {
   return root;
 }
 
+/** An Argo CD Application of argoRepository's remote; `source`: the lines of its source after `repoURL`. */
+function argoApplication(name: string, source: string): string {
+  return (
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ${name}, namespace: argocd}\nspec:\n  project: default\n` +
+    `  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n    repoURL: https://github.com/example/apps.git\n${source}`
+  );
+}
+
 interface RenderedItem {
   kind: string;
   metadata: { name: string };
@@ -99,19 +107,16 @@ describe('CLI: driftless render', function () {
       'chart/templates/config.yaml',
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sized}\ndata:\n  size: {{ .Values.size | quote }}\n  port: {{ .Values.port | quote }}\n',
     );
-    const application = (name: string, source: string) =>
-      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ${name}, namespace: argocd}\nspec:\n  project: default\n` +
-      `  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n    repoURL: https://github.com/example/apps.git\n${source}`;
     write(
       'argocd/web.yaml',
-      application(
+      argoApplication(
         'web',
         '    path: app\n    kustomize:\n      namePrefix: prod-\n      commonLabels: {team: shop}\n      images: [nginx:1.27]\n      replicas: [{name: web, count: 3}]\n',
       ),
     );
     write(
       'argocd/sized.yaml',
-      application(
+      argoApplication(
         'sized',
         '    path: chart\n    helm:\n      parameters: [{name: port, value: "8080", forceString: true}, {name: size, value: "large,wide"}]\n' +
           '      valuesObject: {size: small}\n',
@@ -138,7 +143,7 @@ describe('CLI: driftless render', function () {
     // Parameters win over the values, and a comma in one stays in it (escaped, as Argo CD passes it).
     assert.deepEqual(chart.items[0]!.data, { size: 'large,wide', port: '8080' });
     // A release name helm would read as a flag is refused, not run.
-    write('argocd/evil.yaml', application('evil', '    path: chart\n    helm:\n      releaseName: --post-renderer=./x.sh\n'));
+    write('argocd/evil.yaml', argoApplication('evil', '    path: chart\n    helm:\n      releaseName: --post-renderer=./x.sh\n'));
     const evil = driftless(['render', 'evil', '--helm', tools.helm], root);
     assert.equal(evil.code, 2);
     assert.match(evil.stderr, /"--post-renderer=\.\/x\.sh" is not a valid Helm release name/);
@@ -156,10 +161,7 @@ describe('CLI: driftless render', function () {
     const own = 'namePrefix: own-\nnameSuffix: -v1\nresources: [../base]\nconfigMapGenerator: [{name: settings, envs: [settings.env]}]\n';
     write('overlay/kustomization.yaml', own);
     write('overlay/settings.env', 'MODE=prod\n');
-    const application = (name: string, options: string) =>
-      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ${name}, namespace: argocd}\nspec:\n  project: default\n` +
-      '  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n' +
-      `    repoURL: https://github.com/example/apps.git\n    path: overlay\n    kustomize: {${options}}\n`;
+    const application = (name: string, options: string) => argoApplication(name, `    path: overlay\n    kustomize: {${options}}\n`);
     write(
       'argocd/apps.yaml',
       [application('prefixed', 'namePrefix: argo-'), application('labelled', 'commonLabels: {team: shop}')].join('---\n'),
@@ -213,9 +215,7 @@ describe('CLI: driftless render', function () {
     write('plain/notes.yml', configMap('d'));
     write(
       'argocd/plain.yaml',
-      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: plain, namespace: argocd}\nspec:\n  project: default\n' +
-        '  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n' +
-        "    repoURL: https://github.com/example/apps.git\n    path: plain\n    directory: {recurse: true, include: '*.yaml', exclude: 'old/*'}\n",
+      argoApplication('plain', "    path: plain\n    directory: {recurse: true, include: '*.yaml', exclude: 'old/*'}\n"),
     );
     const namesOf = (environment: string) => {
       const rendered = driftless(['render', environment, '--format', 'json'], root);
@@ -226,12 +226,7 @@ describe('CLI: driftless render', function () {
     // JSON manifests are read too (as Argo CD and `kubectl apply -f` read them), unless a glob leaves them out.
     write('json/a.yaml', configMap('a'));
     write('json/b.json', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { k: 'v' } }));
-    write(
-      'argocd/json.yaml',
-      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: json, namespace: argocd}\nspec:\n  project: default\n' +
-        '  destination: {server: https://kubernetes.default.svc, namespace: web}\n  source:\n' +
-        '    repoURL: https://github.com/example/apps.git\n    path: json\n',
-    );
+    write('argocd/json.yaml', argoApplication('json', '    path: json\n'));
     assert.deepEqual(namesOf('json'), ['a', 'b']);
   });
 
