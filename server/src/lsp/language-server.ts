@@ -79,8 +79,11 @@ export class DriftlessLanguageServer {
     connection.onInitialized(() => void this.initialized());
     connection.onDidChangeConfiguration(() => void this.reloadSettings());
     connection.onDidChangeWatchedFiles((params) => {
-      for (const change of params.changes) this.fileChanged(change.uri, change.type);
-      this.rendered.schedule();
+      // git's own files (the Changes view's worktrees, index locks) are nothing a manifest or a render reads: they
+      // must not abandon a pass of rendered findings under way.
+      const changes = params.changes.filter((change) => !isInGitDirectory(change.uri));
+      for (const change of changes) this.fileChanged(change.uri, change.type);
+      if (changes.length) this.rendered.schedule();
     });
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
@@ -290,3 +293,8 @@ export class DriftlessLanguageServer {
 }
 
 declare const DRIFTLESS_VERSION: string | undefined;
+
+/** Whether a URI names a file inside a `.git` folder (or the folder itself). */
+function isInGitDirectory(uri: string): boolean {
+  return /\/\.git(?:\/|$)/.test(uri);
+}
