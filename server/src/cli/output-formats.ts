@@ -1,5 +1,5 @@
 // The CLI's output formats: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
-import { RULES, type RuleId, type RuleInfo, type RuleSetting, type Severity } from '../engine/rules';
+import { RULES, ruleDocumentationUrl, type RuleId, type RuleInfo, type RuleSetting, type Severity } from '../engine/rules';
 
 /** One finding as the CLI reports it: 1-based lines and columns, UTF-16 columns as in LSP, endColumn exclusive. */
 export interface CliDiagnostic {
@@ -61,7 +61,7 @@ export function formatSarif(output: ValidationOutput, toolVersion: string): stri
   const rules = (Object.keys(RULES) as RuleId[]).map((id) => ({
     id,
     shortDescription: { text: RULES[id].summary },
-    helpUri: (RULES[id] as RuleInfo).link ?? `https://github.com/driftless-dev/driftless#rule-${id}`,
+    helpUri: (RULES[id] as RuleInfo).link ?? ruleDocumentationUrl(id),
     defaultConfiguration: { level: SARIF_LEVEL[RULES[id].severity] },
   }));
   const sarif = {

@@ -24,9 +24,13 @@ export const RULES = {
   'yaml-too-deep': { severity: 'error', category: 'yaml', summary: 'The document nests too deeply to be read safely.' },
   'file-too-large': { severity: 'info', category: 'yaml', summary: 'The file is over the size limit and was not validated.' },
   'file-not-text': { severity: 'info', category: 'yaml', summary: 'The file is binary or not UTF-8 and was not validated.' },
-  'missing-api-version': { severity: 'error', category: 'resource', summary: 'A resource has a kind but no apiVersion.' },
-  'missing-kind': { severity: 'error', category: 'resource', summary: 'A resource has an apiVersion but no kind.' },
-  'unknown-kind': { severity: 'error', category: 'resource', summary: 'A built-in API group has no such kind or version.' },
+  'missing-api-version': { severity: 'error', category: 'resource', summary: 'A resource has no apiVersion.' },
+  'missing-kind': { severity: 'error', category: 'resource', summary: 'A resource has no kind.' },
+  'unknown-kind': {
+    severity: 'error',
+    category: 'resource',
+    summary: 'A built-in API group has no such kind or version, or a CRD does not serve the version.',
+  },
   'unknown-custom-resource': {
     severity: 'info',
     category: 'resource',
@@ -139,7 +143,7 @@ export const RULES = {
   'render-failed': {
     severity: 'error',
     category: 'references',
-    summary: 'kustomize or helm failed to render an environment (their message, on the file it names).',
+    summary: 'kustomize or helm failed to render an environment: their message, on the file (and line) it names.',
   },
   'render-unavailable': {
     severity: 'info',
@@ -158,3 +162,16 @@ export function isRuleId(value: string): value is RuleId {
 }
 
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+/** The anchor of a rule in docs/rules.md (generated from RULES by scripts/build-rules-doc.ts). */
+export function ruleAnchor(id: string): string {
+  return `rule-${id}`;
+}
+
+/** The published list of rules. */
+export const RULES_DOCUMENTATION_URL = 'https://github.com/driftless-dev/driftless/blob/main/docs/rules.md';
+
+/** Where a rule is explained, for links from diagnostics and SARIF: its row in docs/rules.md. */
+export function ruleDocumentationUrl(id: string): string {
+  return `${RULES_DOCUMENTATION_URL}#${ruleAnchor(id)}`;
+}

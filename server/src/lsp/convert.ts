@@ -9,11 +9,10 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import type { CompletionItem } from '../engine/language/completion';
+import { ruleDocumentationUrl } from '../engine/rules';
 import type { Diagnostic } from '../engine/validate/report';
 import type { LineIndex } from '../engine/yaml/line-index';
 import { renderedMessage, type RenderedFinding } from '../node/render/rendered-validation';
-
-export const RULES_URL = 'https://github.com/driftless-dev/driftless#rules';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
@@ -33,7 +32,7 @@ export function toLspDiagnostic(diagnostic: Diagnostic, lines: LineIndex): LspDi
     range: toRange(lines, diagnostic.start, diagnostic.end),
     severity: SEVERITY[diagnostic.severity],
     code: diagnostic.rule,
-    codeDescription: { href: `${RULES_URL.replace('#rules', '')}#rule-${diagnostic.rule}` },
+    codeDescription: { href: ruleDocumentationUrl(diagnostic.rule) },
     source: 'driftless',
     message: diagnostic.message,
     data,
@@ -46,7 +45,7 @@ export function renderedToLspDiagnostic(finding: RenderedFinding): LspDiagnostic
     range: finding.range,
     severity: SEVERITY[finding.severity],
     code: finding.rule,
-    codeDescription: { href: `${RULES_URL.replace('#rules', '')}#rule-${finding.rule}` },
+    codeDescription: { href: ruleDocumentationUrl(finding.rule) },
     source: 'driftless',
     message: renderedMessage(finding),
   };

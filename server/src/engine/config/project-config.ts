@@ -2,7 +2,7 @@
 // out. The CLI and the language server both go through effectiveConfig, so they validate identically.
 import jsyaml from 'js-yaml';
 import { chooseBundledVersion, normalizeKubernetesVersion } from '../schema/kubernetes-version';
-import { isRuleId, type RuleId, type RuleSetting } from '../rules';
+import { isRuleId, RULES_DOCUMENTATION_URL, type RuleId, type RuleSetting } from '../rules';
 
 export const CONFIG_FILE_NAME = '.driftless.yaml';
 
@@ -125,7 +125,7 @@ export function effectiveConfig(
       }
       const message = isRuleId(id)
         ? `"${setting}" is not a rule setting; use off, info, warning or error.`
-        : `There is no rule "${id}"; see the README's list of rule ids.`;
+        : `There is no rule "${id}"; the rule ids are listed at ${RULES_DOCUMENTATION_URL}.`;
       if (source === 'config') problems.push({ kind: isRuleId(id) ? 'bad-rule-setting' : 'unknown-rule', path: ['rules', id], message });
       else settingsProblems.push(`driftless.rules: ${message}`);
     }
