@@ -3,7 +3,7 @@
 // (`npm run sandbox`), the test helper (test/helpers/test-cluster.ts) and the bench. See docs/test-cluster.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -129,9 +129,13 @@ export async function buildTestCluster(progress: (message: string) => void = () 
     });
   });
   renameSync(partial, binary);
-  // Builds of older sources are not needed any more (a running one keeps its unlinked file).
+  // Builds of other sources go once a day old: another checkout sharing .cache/ may still start its own (and a running
+  // one keeps its unlinked file).
   for (const name of readdirSync(BIN_DIR)) {
-    if (/^test-cluster-[0-9a-f]{16}$/.test(name) && join(BIN_DIR, name) !== binary) rmSync(join(BIN_DIR, name), { force: true });
+    const path = join(BIN_DIR, name);
+    if (/^test-cluster-[0-9a-f]{16}$/.test(name) && path !== binary && Date.now() - statSync(path).mtimeMs > 24 * 3600_000) {
+      rmSync(path, { force: true });
+    }
   }
   progress(`built ${relative(REPO_ROOT, binary)} in ${seconds()}s`);
   return binary;
