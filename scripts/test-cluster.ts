@@ -10,7 +10,7 @@ const REPO_ROOT = resolve(__dirname, '..');
 const CACHE_DIR = join(REPO_ROOT, '.cache');
 const BIN_DIR = join(CACHE_DIR, 'bin');
 export const CLUSTER_SOURCE = join(REPO_ROOT, 'test', 'cluster');
-/** Cold builds take about 10 minutes on 2 cores (docs/test-cluster.md); this leaves room for a slower machine. */
+/** Cold builds took 8 to 17 minutes on 2 shared cores (docs/test-cluster.md); this leaves room for a slower machine. */
 const BUILD_TIMEOUT_MS = 40 * 60_000;
 
 /** The environment of every go command here: caches under .cache/, only the module versions go.sum names. */
@@ -82,7 +82,9 @@ export async function buildTestCluster(progress: (message: string) => void = () 
   const started = Date.now();
   const seconds = (): number => Math.round((Date.now() - started) / 1000);
 
-  progress(`building the test cluster (Kubernetes ${release}): a first build downloads modules and compiles for about 10 minutes`);
+  progress(
+    `building the test cluster (Kubernetes ${release}): the first build on a machine downloads 570 MB of modules and compiles for 5 to 15 minutes, later ones take about 30 s`,
+  );
   // The package count gives the build a length; listing also downloads the modules on a fresh machine.
   const list = spawnSync('go', ['list', '-deps', '.'], { cwd: CLUSTER_SOURCE, env: goEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
   if (list.status !== 0) throw new Error(`go list -deps failed in test/cluster:\n${list.stderr.trim()}`);
