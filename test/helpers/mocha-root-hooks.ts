@@ -35,6 +35,7 @@ export const mochaHooks = {
       recordSkip(
         `${notRun.length} test(s), e.g. "${notRun[0]}"`,
         'filtered out (--grep, --fgrep), or the run stopped before them (--bail, a failed hook)',
+        'filtered',
       );
     }
     const summary = skipSummary([MOCHA_SKIPS_FILE]);

@@ -6,10 +6,11 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { dirname } from 'node:path';
 
 /**
- * `missing`: something this machine lacks (render tools, the shared corpus, a display, Go) or a condition it is in
- * (running as root); `by-design`: a case the suite lists as not applicable or excepted, with its reason.
+ * `missing`: something this machine lacks (render tools, the shared corpus, a display, Go) or a condition it is in;
+ * `filtered`: left out of this run on request (a grep, `--only`); `by-design`: a case the suite lists as not
+ * applicable or excepted, with its reason.
  */
-export type SkipKind = 'missing' | 'by-design';
+export type SkipKind = 'missing' | 'filtered' | 'by-design';
 
 export interface SkipRecord {
   /** The run that skipped: `mocha`, `vscode main`, `vscode runner`, ... */
@@ -135,12 +136,14 @@ export function skipSummary(files: readonly string[], now = Date.now()): string[
     const read = readSkipsFile(file);
     if (!read) continue;
     const minutesAgo = Math.round((now - Date.parse(read.header.startedAt)) / 60_000);
-    const missing = read.records.filter((r) => r.kind === 'missing');
+    const listed = read.records.filter((r) => r.kind !== 'by-design');
+    const count = (kind: SkipKind) => read.records.filter((r) => r.kind === kind).length;
     const byDesign = read.records.filter((r) => r.kind === 'by-design');
     lines.push(
-      `${read.header.run} (started ${read.header.startedAt}, ${minutesAgo} min ago): ${missing.length} skipped for want of something, ${byDesign.length} by design`,
+      `${read.header.run} (started ${read.header.startedAt}, ${minutesAgo} min ago): ${count('missing')} skipped for want of something, ${count('filtered')} filtered out, ${byDesign.length} by design`,
     );
-    for (const record of missing) lines.push(`  - [${record.run}] ${record.what}: ${record.reason}`);
+    for (const record of listed)
+      lines.push(`  - [${record.run}]${record.kind === 'filtered' ? ' (filtered)' : ''} ${record.what}: ${record.reason}`);
     const bySuite = new Map<string, number>();
     for (const record of byDesign) bySuite.set(record.suite, (bySuite.get(record.suite) ?? 0) + 1);
     for (const [suite, count] of bySuite) lines.push(`  - by design, ${count} in "${suite}" (each test's title says why)`);
