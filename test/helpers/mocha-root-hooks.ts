@@ -32,6 +32,8 @@ export const mochaHooks = {
     const root = rootSuite(this);
     const notRun = testsNotRun(root);
     if (notRun.length) {
+      const banner = `${notRun.length} OF THE ${root.total()} TESTS DID NOT RUN (a grep, or the run stopped)`;
+      console.log(`\n${'!'.repeat(banner.length)}\n${banner}\n${'!'.repeat(banner.length)}`);
       recordSkip(
         `${notRun.length} test(s), e.g. "${notRun[0]}"`,
         'filtered out (--grep, --fgrep), or the run stopped before them (--bail, a failed hook)',

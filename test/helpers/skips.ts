@@ -71,8 +71,10 @@ export function skipWithReason(context: Mocha.Context, reason: string, kind: Ski
   const runnable = context.test;
   if (!runnable) throw new Error('skipWithReason: no running test or hook');
   const isHook = (runnable as { type?: string }).type === 'hook'; // Mocha's Hook and Test say which they are; its types do not.
+  // A before-all hook has a currentTest too (the suite's first): only a before-each hook skips just that one.
+  const isEachHook = isHook && /^"(before|after) each" hook/.test(runnable.title);
   let what: string;
-  if (isHook && context.currentTest) {
+  if (isEachHook && context.currentTest) {
     what = context.currentTest.fullTitle();
     explainedTests.add(what);
   } else if (isHook) {
