@@ -17,4 +17,32 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
+  {
+    // A run must not narrow silently: no .only (mocha's --forbid-only catches it too), and no skip that does not say
+    // why (skipWithReason in test/helpers/skips.ts prints and records the reason for the run's summary).
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['describe', 'context', 'suite', 'it', 'specify', 'test'].flatMap((object) => [
+          { object, property: 'only', message: 'A committed .only runs one test and passes: remove it.' },
+          { object, property: 'skip', message: 'Skip inside the test with skipWithReason(this, reason) (test/helpers/skips.ts).' },
+        ]),
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['xdescribe', 'xcontext', 'xit', 'xspecify'].map((name) => ({
+          name,
+          message: 'Skip inside the test with skipWithReason(this, reason) (test/helpers/skips.ts).',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='skip'][arguments.length=0]",
+          message: 'A bare skip() says nothing: use skipWithReason(this, reason) from test/helpers/skips.ts.',
+        },
+      ],
+    },
+  },
 );

@@ -163,6 +163,8 @@ export interface ClusterOptions {
   port?: number;
   state?: string;
   startTimeoutMs?: number;
+  /** The program's temporary folder (its etcd data without --state); default: this process's. */
+  temporaryFolder?: string;
 }
 
 export interface ClusterProcess extends ClusterReady {
@@ -193,7 +195,8 @@ export async function startTestClusterProcess(binary: string, options: ClusterOp
   if (options.state !== undefined) args.push('--state', options.state);
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = openSync(options.logFile, 'w');
-  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', log], env: process.env, detached: true });
+  const env = options.temporaryFolder ? { ...process.env, TMPDIR: options.temporaryFolder } : process.env;
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', log], env, detached: true });
   closeSync(log);
   const { stdin, stdout } = child;
   if (!stdin || !stdout) throw new Error('spawn gave the test cluster no stdin or stdout pipe');

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { activationTargets } from './activation';
 import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './driftless-server';
 import { countLines, DOCUMENT_COUNT, generateManifests } from './generate-manifests';
 import { measureCli, type CliFigures } from './measure-cli';
@@ -93,6 +94,9 @@ async function main(): Promise<number> {
     render = await measureRender(existsSync(CORPUS_REPOSITORY) ? CORPUS_REPOSITORY : undefined, repetitions, log);
   }
 
+  const activation = includeOurs ? activationTargets() : { targets: [], note: '' };
+  if (activation.note) log(activation.note);
+
   const firstCpu = cpus()[0];
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -111,7 +115,7 @@ async function main(): Promise<number> {
     cli,
     index,
     render,
-    targets: evaluateTargets(figures, cli, index),
+    targets: [...evaluateTargets(figures, cli, index), ...activation.targets],
   };
   log('');
   log(formatReport(results));

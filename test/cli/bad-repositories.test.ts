@@ -3,10 +3,11 @@
 // and memory, with a finding where one applies; never a hang.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
+import { skipWithReason } from '../helpers/skips';
+import { currentRunFolder, temporaryFolder } from '../helpers/temporary-folders';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 /** A hang guard, not a speed test: far above what any of these runs takes. */
@@ -30,13 +31,12 @@ interface Run {
   peakRssMB?: number;
 }
 
-const roots: string[] = [];
-
 function tempDir(prefix: string): string {
-  const root = mkdtempSync(join(tmpdir(), `driftless-bad-${prefix}-`));
-  roots.push(root);
-  return root;
+  return temporaryFolder(`driftless-bad-${prefix}-`);
 }
+
+/** Root reads through chmod 000; the unreadable-file test runs the CLI as this user instead (Debian's nobody). */
+const NOBODY = { uid: 65534, gid: 65534 };
 
 function write(root: string, path: string, content: string | Buffer): void {
   mkdirSync(join(root, path, '..'), { recursive: true });
@@ -57,13 +57,18 @@ function peakRssProbe(): string {
 }
 
 /** `driftless validate . --format json` in `cwd`, as a pipeline runs it, killed if it outlives `timeout`. */
-function validate(cwd: string, options: { nodeArgs?: string[]; measureRss?: boolean; timeout?: number } = {}): Run {
+function validate(
+  cwd: string,
+  options: { nodeArgs?: string[]; measureRss?: boolean; timeout?: number; user?: { uid: number; gid: number } } = {},
+): Run {
   const nodeArgs = [...(options.nodeArgs ?? []), ...(options.measureRss ? ['--require', peakRssProbe()] : [])];
   const started = Date.now();
   const result = spawnSync(process.execPath, [...nodeArgs, CLI, 'validate', '.', '--format', 'json'], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    // Another user cannot write root's code cache: that run goes without one.
+    env: { ...process.env, NO_COLOR: '1', ...(options.user ? { DRIFTLESS_NO_CODE_CACHE: '1' } : {}) },
+    ...(options.user ?? {}),
     timeout: options.timeout ?? RUN_TIMEOUT_MS,
     killSignal: 'SIGKILL',
     maxBuffer: 256 * MB,
@@ -102,12 +107,8 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   });
 
-  after(() => {
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
-  });
-
   it('symlink loops end, dangling links are skipped, and a file reached through several paths is validated once, by its own path', function () {
-    if (process.platform === 'win32') this.skip(); // Symlinks need privileges there.
+    if (process.platform === 'win32') skipWithReason(this, 'symlinks need privileges on Windows');
     const root = tempDir('symlinks');
     const outside = tempDir('outside');
     write(outside, 'shared.yaml', brokenConfigMap('shared'));
@@ -137,9 +138,15 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     assert.equal(run.output.summary.files, 3);
   });
 
-  it('skips an unreadable file (named on stderr, exit 2) and an unreadable folder, still validating the rest (the chmod part is skipped as root, where chmod 000 does not block reads)', function () {
-    if (process.platform === 'win32') this.skip();
+  it('skips an unreadable file (named on stderr, exit 2) and an unreadable folder, still validating the rest (as root, the CLI runs as nobody: chmod 000 does not block root)', function () {
+    if (process.platform === 'win32') skipWithReason(this, 'chmod 000 does not make a file unreadable on Windows');
     const root = tempDir('unreadable');
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      // nobody must reach the repository: through the run folder (traverse only) into the repository's folder.
+      chmodSync(currentRunFolder()!, 0o711);
+      chmodSync(root, 0o755);
+    }
     write(root, 'ok/cm.yaml', brokenConfigMap('ok'));
     write(root, 'secret.yaml', configMap('secret'));
     write(root, 'locked/inner.yaml', brokenConfigMap('inner'));
@@ -147,13 +154,12 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     chmodSync(join(root, 'locked'), 0o000);
     let run: Run;
     try {
-      run = validate(root);
+      run = validate(root, asRoot ? { user: NOBODY } : {});
     } finally {
       chmodSync(join(root, 'locked'), 0o755);
       chmodSync(join(root, 'secret.yaml'), 0o644);
     }
     assert.ok(findings(run).includes('ok/cm.yaml:6 error invalid-label'), findings(run).join('\n'));
-    if (process.getuid?.() === 0) this.skip(); // Root reads through chmod 000: nothing was unreadable.
     // Exit 2: "unreadable path" (README, The CLI); the file is named, the readable findings still printed.
     assert.equal(run.code, 2);
     assert.match(run.stderr, /driftless: secret\.yaml: permission denied/);

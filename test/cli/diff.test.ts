@@ -2,12 +2,12 @@
 // objects added, removed and changed per environment, Secret values never shown, exit codes as documented.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const SAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
@@ -29,7 +29,7 @@ describe('CLI: driftless diff', function () {
   before(function () {
     tools = renderToolsOrSkip(this);
     // The sample repository as a repository of its own, its deliberately broken kustomization left out.
-    root = join(mkdtempSync(join(tmpdir(), 'driftless-diff-')), 'repo');
+    root = join(temporaryFolder('driftless-diff-'), 'repo');
     cpSync(SAMPLE, root, { recursive: true });
     rmSync(join(root, 'sandbox', 'misnamed-resource'), { recursive: true });
     execFileSync('git', ['init', '--quiet', '--initial-branch', 'main', root]);
@@ -89,7 +89,7 @@ describe('CLI: driftless diff', function () {
   it('exits 2 on a base that does not exist, an unknown environment, or a folder outside git', function () {
     assert.equal(run('--base', 'no-such-branch').code, 2);
     assert.match(run('--env', 'nowhere').stderr, /no environment named "nowhere"/);
-    const outside = driftless(['diff'], mkdtempSync(join(tmpdir(), 'driftless-nogit-')));
+    const outside = driftless(['diff'], temporaryFolder('driftless-nogit-'));
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /is not in a git repository/);
   });
@@ -100,7 +100,7 @@ describe('CLI: driftless diff renders only what a change can touch', function ()
 
   it('renders neither side of an environment whose inputs and render plan are the base’s', function () {
     const tools = renderToolsOrSkip(this);
-    const root = join(mkdtempSync(join(tmpdir(), 'driftless-diff-')), 'repo');
+    const root = join(temporaryFolder('driftless-diff-'), 'repo');
     cpSync(SAMPLE, root, { recursive: true });
     rmSync(join(root, 'sandbox', 'misnamed-resource'), { recursive: true });
     execFileSync('git', ['init', '--quiet', '--initial-branch', 'main', root]);

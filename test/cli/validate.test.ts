@@ -1,10 +1,10 @@
 // The CLI as pipelines run it: the built dist/cli.js in a child process, its exit codes and output formats.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const SAMPLE = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
@@ -14,8 +14,9 @@ function driftless(args: string[], cwd = SAMPLE) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A repository folder with `files`; a path may climb one level out of it (`../x`), still inside its temporary folder. */
 function workspace(files: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'driftless-cli-'));
+  const root = join(temporaryFolder('driftless-cli-'), 'repo');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

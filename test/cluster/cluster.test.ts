@@ -4,11 +4,11 @@
 // cluster instead when that is set.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { kubernetesRelease } from '../../scripts/test-cluster';
+import { skipWithReason } from '../helpers/skips';
+import { temporaryFolder } from '../helpers/temporary-folders';
 import { testClusterOrSkip, type TestCluster } from '../helpers/test-cluster';
 
 interface Result {
@@ -38,13 +38,12 @@ describe('test cluster: a real API server for kubectl', function () {
   before(async function () {
     const tools = kubernetesTools();
     if ('missing' in tools) {
-      console.log(`      not run: ${tools.missing}`);
-      this.skip();
+      skipWithReason(this, tools.missing);
     }
     kubectlPath = tools.kubectl;
     cluster = await testClusterOrSkip(this);
     // kubectl caches discovery under $HOME/.kube: a fresh one per run, never the user's.
-    home = mkdtempSync(join(tmpdir(), 'driftless-kubectl-home-'));
+    home = temporaryFolder('driftless-kubectl-home-');
     const created = await kubectl(['create', 'namespace', namespace]);
     assert.equal(created.code, 0, created.stderr);
   });
@@ -53,7 +52,6 @@ describe('test cluster: a real API server for kubectl', function () {
     if (!home) return;
     this.timeout(60_000);
     await kubectl(['delete', 'namespace', namespace, '--wait=false']);
-    rmSync(home, { recursive: true, force: true });
   });
 
   /** Runs the bundled kubectl against the cluster (admin context unless --context is given), asynchronously. */
@@ -101,7 +99,7 @@ spec:
   }
 
   it('serves the Kubernetes release it is built from, with three Ready nodes', async function () {
-    if (cluster.kind === 'external') this.skip();
+    if (cluster.kind === 'external') skipWithReason(this, "the release and node count are the test cluster's own", 'by-design');
     const version = await kubectl(['version', '-o', 'json']);
     assert.equal(version.code, 0, version.stderr);
     const server = (JSON.parse(version.stdout) as { serverVersion: { gitVersion: string } }).serverVersion;
@@ -192,7 +190,7 @@ spec:
   });
 
   it('answers the restricted user 403 on Secrets and on other namespaces, and lets it read what it may', async function () {
-    if (!cluster.restrictedContext) this.skip();
+    if (!cluster.restrictedContext) skipWithReason(this, 'DRIFTLESS_TEST_RESTRICTED_CONTEXT names no restricted context');
     const context = cluster.restrictedContext;
     const secrets = await kubectl(['get', 'secrets', '-n', 'default'], undefined, context);
     assert.equal(secrets.code, 1);
@@ -260,7 +258,7 @@ spec:
   });
 
   it('writes a kubeconfig whose current context is the admin', function () {
-    if (cluster.kind === 'external') this.skip();
+    if (cluster.kind === 'external') skipWithReason(this, "the kubeconfig is the test cluster's own", 'by-design');
     const kubeconfig = readFileSync(cluster.kubeconfigPath, 'utf8');
     assert.match(kubeconfig, /current-context: driftless-admin/);
     assert.match(kubeconfig, /name: driftless-restricted/);

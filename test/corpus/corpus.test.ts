@@ -18,14 +18,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliDiagnostic } from '../../server/src/cli/output-formats';
+import { corpusFolder } from '../helpers/shared-corpus';
+import { skipWithReason } from '../helpers/skips';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const REVIEWED_FILE = join(__dirname, 'reviewed-findings.json');
 const REVIEWED_DISPLAY = 'test/corpus/reviewed-findings.json';
-const CORPUS_REPOS = process.env.DRIFTLESS_CORPUS_REPOS
-  ? resolve(process.env.DRIFTLESS_CORPUS_REPOS)
-  : resolve(REPO_ROOT, '..', 'shared', 'corpus', 'repos');
+const CORPUS_REPOS = corpusFolder('DRIFTLESS_CORPUS_REPOS', 'repos');
 
 /** The issue every engine bug without an issue of its own is filed under, so that this test fails until it is fixed. */
 const PER_DOCUMENT_ISSUE = 2;
@@ -121,8 +121,7 @@ describe('real corpus: every finding reviewed (test/corpus/reviewed-findings.jso
   if (!existsSync(CORPUS_REPOS)) {
     const reason = `the shared corpus is missing: ${CORPUS_REPOS} does not exist (set DRIFTLESS_CORPUS_REPOS to the corpus/repos folder)`;
     it(`SKIPPED — ${reason}`, function () {
-      console.warn(`\n  [corpus] skipped: ${reason}`);
-      this.skip();
+      skipWithReason(this, reason);
     });
     return;
   }

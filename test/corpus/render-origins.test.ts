@@ -4,16 +4,15 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { renderWithOrigins } from '../../server/src/node/render/render-environment';
-import { REPO_ROOT } from '../helpers/engine';
+import { corpusFolder } from '../helpers/shared-corpus';
+import { skipWithReason } from '../helpers/skips';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 
-const CORPUS_REPOS = process.env.DRIFTLESS_CORPUS_REPOS
-  ? resolve(process.env.DRIFTLESS_CORPUS_REPOS)
-  : resolve(REPO_ROOT, '..', 'shared', 'corpus', 'repos');
+const CORPUS_REPOS = corpusFolder('DRIFTLESS_CORPUS_REPOS', 'repos');
 const RESULTS = join(CORPUS_REPOS, 'KUSTOMIZE-BUILD-RESULTS.tsv');
 
 describe('real corpus: origin-tracked renders equal plain kubectl kustomize', function () {
@@ -21,10 +20,8 @@ describe('real corpus: origin-tracked renders equal plain kubectl kustomize', fu
 
   it('for every kustomization that builds', async function () {
     const tools = kubernetesTools();
-    if (!existsSync(RESULTS) || 'missing' in tools) {
-      console.warn(`\n  [corpus] skipped: ${'missing' in tools ? tools.missing : `${RESULTS} does not exist`}`);
-      this.skip();
-    }
+    if ('missing' in tools) skipWithReason(this, `no kubectl to render with: ${tools.missing}`);
+    if (!existsSync(RESULTS)) skipWithReason(this, `the shared corpus is missing: ${RESULTS} does not exist (set DRIFTLESS_CORPUS_REPOS)`);
     const kubectl = (tools as { kubectl: string }).kubectl;
     const building = readFileSync(RESULTS, 'utf8')
       .split('\n')

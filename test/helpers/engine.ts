@@ -1,11 +1,11 @@
 // Test helpers for the engine: validate text as the CLI and the server do, and read results by line.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project } from '../../server/src/node/project';
 import { SchemaFiles } from '../../server/src/node/schema-files';
 import type { Diagnostic } from '../../server/src/engine/validate/report';
+import { temporaryFolder } from './temporary-folders';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const schemaFiles = new SchemaFiles(join(REPO_ROOT, 'schemas'));
@@ -91,7 +91,7 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
  * With `remotes`, it is a real git repository with those remotes (`origin` first).
  */
 export function repository(files: Record<string, string>, options: { remotes?: string[] } = {}): { root: string; project: Project } {
-  const root = mkdtempSync(join(tmpdir(), 'driftless-repo-'));
+  const root = temporaryFolder('driftless-repo-');
   if (options.remotes) {
     execFileSync('git', ['init', '--quiet', root]);
     options.remotes.forEach((url, i) => execFileSync('git', ['-C', root, 'remote', 'add', i === 0 ? 'origin' : `remote${i}`, url]));

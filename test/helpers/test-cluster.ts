@@ -2,10 +2,11 @@
 // started once per mocha run, shared by every suite and stopped when the run exits; or the cluster that
 // DRIFTLESS_TEST_KUBECONFIG names. Suites share it: each works in namespaces of its own.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildTestCluster, goProblem, startTestClusterProcess } from '../../scripts/test-cluster';
+import { skipWithReason } from './skips';
+import { systemTemporaryFolder } from './temporary-folders';
 
 export interface TestCluster {
   kubeconfigPath: string;
@@ -45,13 +46,17 @@ async function startShared(): Promise<TestCluster> {
 /** A test cluster of the caller's own (e.g. to stop it halfway through a test); the caller stops it. */
 export async function startTestCluster(): Promise<TestCluster> {
   const binary = await buildTestCluster((message) => console.log(`      [test-cluster] ${message}`));
-  const dir = mkdtempSync(join(tmpdir(), 'driftless-test-cluster-'));
-  const started = await startTestClusterProcess(binary, { kubeconfig: join(dir, 'kubeconfig'), logFile: join(dir, 'cluster.log') }).catch(
-    (error: unknown) => {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    },
-  );
+  // Outside the run's folder: the shared cluster outlives every suite (the run's last test checks that folder is empty).
+  // The program's own temporary data (etcd) goes in here too, and all of it goes when the cluster stops.
+  const dir = mkdtempSync(join(systemTemporaryFolder(), 'driftless-test-cluster-'));
+  const started = await startTestClusterProcess(binary, {
+    kubeconfig: join(dir, 'kubeconfig'),
+    logFile: join(dir, 'cluster.log'),
+    temporaryFolder: dir,
+  }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   // Mocha may exit with the cluster running: it then gets SIGTERM, and its kubeconfig goes.
   started.unref();
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -100,8 +105,7 @@ export async function testClusterOrSkip(context: Mocha.Context): Promise<TestClu
   if (!process.env.DRIFTLESS_TEST_KUBECONFIG) {
     const problem = goProblem();
     if (problem) {
-      console.log(`      not run: no cluster for these tests: ${problem}, and DRIFTLESS_TEST_KUBECONFIG is not set`);
-      context.skip();
+      skipWithReason(context, `no cluster for these tests: ${problem}, and DRIFTLESS_TEST_KUBECONFIG is not set`);
     }
   }
   return sharedTestCluster();

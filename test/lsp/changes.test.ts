@@ -3,12 +3,13 @@
 // that every environment shares (the server reuses renders between requests; they must never be stale).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangesRequest, type ChangesResult } from '../../server/src/protocol';
 import { renderToolsOrSkip } from '../helpers/render-tools';
 import { FixtureWorkspace, ServerSession } from './harness';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const CONFIG = (level: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {level: ${level}}\n`;
 
@@ -103,7 +104,7 @@ describe('LSP: the Changes view renders the base of untouched environments in th
     execFileSync('git', ['-C', workspace.dir, 'add', '--all']);
     execFileSync('git', ['-C', workspace.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'base']);
     // A kubectl that notes each run, outside the repository (the diff must not see it as a change).
-    const outside = mkdtempSync(join(tmpdir(), 'driftless-kubectl-log-'));
+    const outside = temporaryFolder('driftless-kubectl-log-');
     log = join(outside, 'runs.log');
     const kubectl = join(outside, 'kubectl');
     writeFileSync(kubectl, `#!/bin/sh\necho "$1" >> '${log}'\nexec '${tools.kubectl}' "$@"\n`, { mode: 0o755 });
@@ -141,5 +142,16 @@ describe('LSP: the Changes view renders the base of untouched environments in th
     assert.ok(!('error' in committed) && committed.summary.objects === 0, JSON.stringify(committed));
     for (let waited = 0; renders() < 9 && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(renders(), 9);
+    // Each base was rendered in a worktree of its own in the temp folder (TMPDIR): once done, none is left, on disk
+    // or registered in the repository. (Waited for here, too: stopping the server mid-render would leave one.)
+    const baseWorktrees = () => readdirSync(tmpdir()).filter((name) => name.startsWith('driftless-base-'));
+    for (let waited = 0; baseWorktrees().length > 0 && waited < 30_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(baseWorktrees(), []);
+    const worktrees = execFileSync('git', ['-C', workspace.dir, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' });
+    assert.deepEqual(
+      worktrees.split('\n').filter((line) => line.startsWith('worktree ')),
+      [`worktree ${workspace.dir}`],
+    );
   });
 });

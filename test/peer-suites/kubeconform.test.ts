@@ -1,8 +1,11 @@
 // kubeconform's fixtures (yannh/kubeconform fixtures/, stored as data in the shared corpus) must behave as its
 // acceptance tests (acceptance.bats, acceptance-nonetwork.bats, transcribed in expectations.json) say, for strict
 // validation. The comparison is kubeconform's exit status: exit 1 ⇔ Driftless has an error-severity finding in the
-// test's input files. Driftless always validates strictly (unknown fields and duplicate keys are errors), so `-strict`
-// needs no counterpart and the non-strict expectations that strictness flips are listed as not applicable.
+// test's input files; and for a failing test, each reason kubeconform gives for it (its checked output, the test's
+// notes, fixture-verdicts.tsv) mapped to the rule and path of the error Driftless must report: every error Driftless
+// reports there is such a reason or listed as one it reports beyond kubeconform, with why. Driftless always validates
+// strictly (unknown fields and duplicate keys are errors), so `-strict` needs no counterpart and the non-strict
+// expectations that strictness flips are listed as not applicable.
 //
 // Versions: kubeconform's default is "master" (whatever the schema repository's master held): Driftless's newest
 // bundled version stands in. The tests pinning 1.20.0 use the oldest version Driftless bundles (1.23), since 1.20 is
@@ -13,11 +16,21 @@
 // Every test of the 66 is listed: run and compared, an intended divergence (checked to behave as documented), or not
 // applicable (with its reason). None is left out silently.
 import * as assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Project } from '../../server/src/node/project';
 import { readTextFile } from '../../server/src/node/read-text-file';
-import { bundledVersions, describeDiagnostics, missingCorpus, PEER_SUITES_DIR, projectWith, readJson, skipWholeSuite } from './peer-corpus';
+import { skipWithReason } from '../helpers/skips';
+import {
+  bundledVersions,
+  describeDiagnostics,
+  errorsIn,
+  missingCorpus,
+  PEER_SUITES_DIR,
+  projectWith,
+  readJson,
+  skipWholeSuite,
+} from './peer-corpus';
 
 interface AcceptanceTest {
   id: string;
@@ -27,6 +40,7 @@ interface AcceptanceTest {
   flags: string[];
   stdin: string;
   expected_status: number | number[];
+  checks: { kind: string; value: string | number }[];
   kubernetes_version: string;
   scope: 'validation' | 'cli' | 'io' | 'schema-location' | 'cache' | 'output';
   notes: string;
@@ -110,6 +124,88 @@ const NOT_APPLICABLE: Readonly<Record<string, string>> = {
     'non-strict expectation: without -strict kubeconform lets the last duplicate key win; Driftless is always strict, and the strict expectation for this fixture (kc-24) is compared',
 };
 
+interface ReasonMapping {
+  /** The reason in kubeconform's words: text of the test's checked output or notes, or of the fixture's verdict row. */
+  peer: string;
+  /** The error Driftless reports for it, `rule@path` (errorsIn). */
+  driftless: string;
+  /** Why Driftless's rule or path is not what kubeconform's says, when it is not. */
+  why?: string;
+}
+
+/** What makes each fixture a failing test's input fail, per document; every fixture of a failing compared test. */
+const REASONS: Readonly<
+  Record<string, Readonly<Record<number, { reasons: ReasonMapping[]; alsoReported?: { driftless: string; why: string }[] }>>>
+> = {
+  'fixtures/multi_invalid.yaml': {
+    0: { reasons: [{ peer: "Service port 'sds' (string where integer required)", driftless: 'schema-type@spec.ports[0].port' }] },
+  },
+  'fixtures/invalid.yaml': {
+    0: {
+      reasons: [
+        { peer: `spec.replicas: 'asd"' (string, want integer)`, driftless: 'schema-type@spec.replicas' },
+        {
+          peer: 'also unknown key spec.templates (only reported with -strict)',
+          driftless: 'schema-unknown-field@spec.templates',
+          why: 'Driftless is always strict',
+        },
+      ],
+    },
+  },
+  'fixtures/list_invalid.yaml': {
+    0: {
+      reasons: [
+        {
+          peer: "at '/spec/replicas': got string, want null or integer",
+          driftless: 'schema-type@items[1].spec.replicas',
+          why: "kubeconform's pointer is into the List's item, ReplicationController bob: items[1] of the file",
+        },
+      ],
+      alsoReported: [
+        {
+          driftless: 'schema-unknown-field@items[1].spec.templates',
+          why: 'Driftless is always strict: the unknown key spec.templates of invalid.yaml, which kubeconform reports with -strict, in the List item',
+        },
+      ],
+    },
+  },
+  'fixtures/missing_apiversion.yaml': {
+    0: {
+      reasons: [
+        {
+          peer: "missing 'apiVersion' key",
+          driftless: 'missing-api-version@kind',
+          why: 'an absent key has no place in the file: Driftless points at the kind of the object that lacks it',
+        },
+      ],
+    },
+  },
+  'fixtures/missing_kind_value.yaml': {
+    0: {
+      reasons: [
+        { peer: "missing 'kind' key", driftless: 'missing-kind@kind', why: '`kind:` is there, with no value: Driftless points at it' },
+      ],
+      alsoReported: [
+        { driftless: 'missing-api-version@kind', why: 'the document has no apiVersion either; kubeconform stops at the first missing key' },
+      ],
+    },
+  },
+  'fixtures/extra_property.yaml': {
+    0: {
+      reasons: [{ peer: 'unknown field spec.replicas on DaemonSet', driftless: 'schema-unknown-field@spec.replicas' }],
+      alsoReported: [
+        {
+          driftless: 'selector-mismatch@spec.selector.matchLabels.k8s-app',
+          why: 'the pod template has no labels, so the selector matches none of its pods: apps/v1 validation rejects the DaemonSet ("selector does not match template labels"); kubeconform checks the schema only',
+        },
+      ],
+    },
+  },
+  'fixtures/duplicate_property.yaml': {
+    0: { reasons: [{ peer: "duplicate key 'containers'", driftless: 'duplicate-key@containers' }] },
+  },
+};
+
 /** Mappings that are not simply "validate the test's fixtures". */
 const PLAN_OVERRIDES: Readonly<Record<string, RunPlan>> = {
   'kc-21': {
@@ -152,6 +248,17 @@ describe("peer suite: kubeconform's fixtures behave as its acceptance expectatio
   const suiteDir = join(PEER_SUITES_DIR, 'kubeconform');
   const { tests } = readJson<{ tests: AcceptanceTest[] }>(join(suiteDir, 'expectations.json'));
   const bundled = bundledVersions();
+  /** fixture-verdicts.tsv, one line per fixture: what kubeconform makes of it, in words. */
+  const verdictRows = new Map(
+    readFileSync(join(suiteDir, 'fixture-verdicts.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((line) => [line.split('\t')[0]!, line] as const),
+  );
+  /** Everything kubeconform says about a test's failure: its checked output, its notes, its fixtures' verdict rows. */
+  const peerWords = (test: AcceptanceTest, files: readonly string[]): string =>
+    [...test.checks.map((c) => String(c.value)), test.notes, ...files.map((f) => verdictRows.get(f) ?? '')].join('\n');
 
   const projects = new Map<string, Project>();
   const projectFor = (version: string, crds: readonly string[] = []): Project => {
@@ -181,7 +288,7 @@ describe("peer suite: kubeconform's fixtures behave as its acceptance expectatio
       if (!text.ok) throw new Error(`${file}: ${text.message}`);
       const source = plan.modelineSchema ? `# yaml-language-server: $schema=${plan.modelineSchema}\n${text.text}` : text.text;
       const validation = project.validateText(file, source);
-      return { file: file.slice(suiteDir.length + 1), validation };
+      return { file: file.slice(suiteDir.length + 1), validation, source };
     });
   };
 
@@ -199,6 +306,12 @@ describe("peer suite: kubeconform's fixtures behave as its acceptance expectatio
       if (test.scope !== 'validation')
         assert.ok(test.id in NOT_APPLICABLE, `${test.id} (${test.scope}) is neither compared nor listed as not applicable`);
     }
+    const failingInputs = new Set(
+      tests
+        .filter((t) => t.expected_status === 1 && !(t.id in NOT_APPLICABLE) && !(t.id in INTENDED_DIVERGENCES))
+        .flatMap((t) => PLAN_OVERRIDES[t.id]?.inputs ?? t.fixtures),
+    );
+    for (const fixture of Object.keys(REASONS)) assert.ok(failingInputs.has(fixture), `REASONS lists ${fixture}, no failing test's input`);
   });
 
   for (const test of tests) {
@@ -206,7 +319,7 @@ describe("peer suite: kubeconform's fixtures behave as its acceptance expectatio
     const notApplicable = NOT_APPLICABLE[test.id];
     if (notApplicable) {
       it(`${label} — not applicable: ${notApplicable}`, function () {
-        this.skip();
+        skipWithReason(this, `not applicable: ${notApplicable}`, 'by-design');
       });
       continue;
     }
@@ -256,6 +369,34 @@ describe("peer suite: kubeconform's fixtures behave as its acceptance expectatio
           r.validation.diagnostics.filter((d) => d.rule === 'unknown-custom-resource' || d.rule === 'schema-unavailable'),
         );
         assert.equal(unchecked.length, 0, `Driftless had no schema for part of the input, so it was not compared:\n${report(results)}`);
+      }
+      if (!expectError) return;
+      // Each reason kubeconform gives is found, with its rule and path; nothing else is reported unreviewed.
+      const words = peerWords(
+        test,
+        results.map((r) => r.file),
+      );
+      for (const r of results) {
+        const mapped = REASONS[r.file] ?? {};
+        for (const { reasons } of Object.values(mapped))
+          for (const reason of reasons)
+            assert.ok(words.includes(reason.peer), `${r.file}: kubeconform does not say "${reason.peer}" for ${test.id}`);
+        const documents = r.validation.report.documents.map(({ document }) => document.index);
+        for (const index of documents) {
+          const wanted = [...(mapped[index]?.reasons ?? []), ...(mapped[index]?.alsoReported ?? [])].map((m) => m.driftless).sort();
+          assert.deepEqual(
+            errorsIn(r.validation, r.source, index),
+            wanted,
+            `${r.file} document ${index}: Driftless's errors (rule@path) are not the mapped reasons\n${report(results)}`,
+          );
+        }
+      }
+      // A path kubeconform names (a JSON pointer in its output) is one of the mapped reasons.
+      for (const pointer of words.match(/at '\/[^']*'/g) ?? []) {
+        const named = results.some((r) =>
+          Object.values(REASONS[r.file] ?? {}).some((m) => m.reasons.some((reason) => reason.peer.includes(pointer))),
+        );
+        assert.ok(named, `${test.id}: kubeconform names ${pointer}, which no mapped reason covers`);
       }
     });
   }

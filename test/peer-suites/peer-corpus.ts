@@ -1,16 +1,17 @@
 // Shared helpers for the peer-suite tests: where the peer validators' suites live (stored as data in the shared
 // corpus), how Driftless is run on them (the way the CLI runs it), and how its verdict per document is read.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { formatPath } from '../../server/src/engine/validate/finding';
 import type { Diagnostic } from '../../server/src/engine/validate/report';
 import { Project, type FileValidation } from '../../server/src/node/project';
 import { readTextFile } from '../../server/src/node/read-text-file';
 import { SchemaFiles } from '../../server/src/node/schema-files';
+import { corpusFolder } from '../helpers/shared-corpus';
+import { skipWithReason } from '../helpers/skips';
 
-/** /work/shared/corpus/peer-suites: ../shared/corpus relative to the repository root; DRIFTLESS_PEER_SUITES overrides. */
-export const PEER_SUITES_DIR = process.env.DRIFTLESS_PEER_SUITES
-  ? resolve(process.env.DRIFTLESS_PEER_SUITES)
-  : resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'peer-suites');
+/** The shared corpus's peer-suites folder; DRIFTLESS_PEER_SUITES overrides. */
+export const PEER_SUITES_DIR = corpusFolder('DRIFTLESS_PEER_SUITES', 'peer-suites');
 
 /** Why the suite `name` cannot run (its folder or expectations are missing), or undefined when it can. */
 export function missingCorpus(name: string, expectationsFile = 'expectations.json'): string | undefined {
@@ -23,8 +24,7 @@ export function missingCorpus(name: string, expectationsFile = 'expectations.jso
 /** Registers one visibly skipped test naming why the whole suite cannot run. */
 export function skipWholeSuite(reason: string): void {
   it(`SKIPPED — ${reason}`, function () {
-    console.warn(`\n  [peer-suites] skipped: ${reason}`);
-    this.skip();
+    skipWithReason(this, reason);
   });
 }
 
@@ -94,4 +94,22 @@ export function describeDiagnostics(validation: FileValidation, diagnostics: rea
       return `    ${at.line + 1}:${at.character + 1} ${d.severity} ${d.rule}: ${d.message}`;
     })
     .join('\n');
+}
+
+/**
+ * Driftless's errors in one document as `rule@where`, sorted: where is the finding's path as Driftless prints it
+ * (`spec.containers[0].image`), or, for a finding located in the text (a duplicate key), the key there.
+ */
+export function errorsIn(validation: FileValidation, text: string, documentIndex: number): string[] {
+  const findings = [...(validation.report.documents.find(({ document }) => document.index === documentIndex)?.findings ?? [])];
+  return validation.diagnostics
+    .filter((d) => d.documentIndex === documentIndex && d.severity === 'error')
+    .map((d) => {
+      // A diagnostic is its finding located: the same rule and message.
+      const at = findings.findIndex((f) => f.rule === d.rule && f.message === d.message);
+      const [finding] = at >= 0 ? findings.splice(at, 1) : [];
+      const where = finding?.path ? formatPath(finding.path) || '(the document)' : /^[^:\n]*/.exec(text.slice(d.start))![0].trim();
+      return `${d.rule}@${where}`;
+    })
+    .sort();
 }

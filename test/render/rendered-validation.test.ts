@@ -2,8 +2,7 @@
 // edits it (the overlay's patch line, the values key, the template line), and a failed render on the file its tool
 // names.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkEnvironmentRender, renderedMessage, type RenderedFinding } from '../../server/src/node/render/rendered-validation';
 import { Project } from '../../server/src/node/project';
@@ -11,6 +10,7 @@ import { SchemaFiles } from '../../server/src/node/schema-files';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
 import { fileWriter } from '../helpers/write-files';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const BASE_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -95,7 +95,7 @@ describe('Rendered output validated and traced back to its source', function () 
     tools = renderToolsOrSkip(this);
   });
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'driftless-rendered-'));
+    root = temporaryFolder('driftless-rendered-');
     write('.driftless.yaml', 'kubernetesVersion: "1.32"\n');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));

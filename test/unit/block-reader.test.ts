@@ -8,8 +8,10 @@ import { parseValueFast } from '../../server/src/engine/yaml/parsers';
 import { isEmptyDocument, splitDocuments } from '../../server/src/engine/yaml/split-documents';
 import { generateManifests } from '../bench/generate-manifests';
 import { REPO_ROOT } from '../helpers/engine';
+import { SHARED_CORPUS } from '../helpers/shared-corpus';
+import { recordSkip } from '../helpers/skips';
 
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus');
+const CORPUS = SHARED_CORPUS;
 
 function* yamlFiles(dir: string): Generator<string> {
   for (const entry of readdirSync(dir)) {
@@ -87,7 +89,8 @@ describe('the fast block reader agrees with js-yaml', () => {
     const roots = [join(REPO_ROOT, 'test', 'fixtures'), ...['repos', 'crds', 'peer-suites', 'live'].map((d) => join(CORPUS, d))].filter(
       existsSync,
     );
-    if (roots.length === 1) process.stdout.write('  [block-reader] ../shared/corpus not found: compared on the fixtures only\n');
+    if (roots.length === 1)
+      recordSkip(`${this.test!.fullTitle()}, on the shared corpus`, `${CORPUS} not found: compared on the fixtures only`);
     let read = 0;
     const disagreements: string[] = [];
     for (const root of roots) {

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { effectiveConfig, readConfigValues } from '../../server/src/engine/config/project-config';
 import { Project } from '../../server/src/node/project';
 import { schemaFiles, summary, validate } from '../helpers/engine';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 const bundled = { versions: ['1.23', '1.24', '1.30', '1.31', '1.35'], newest: '1.35' };
 
@@ -44,7 +44,7 @@ describe('project configuration: .driftless.yaml first, editor settings fill the
   });
 
   it('is read identically by every consumer through Project: version and rule severities apply', () => {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-config-'));
+    const root = temporaryFolder('driftless-config-');
     writeFileSync(
       join(root, '.driftless.yaml'),
       'kubernetesVersion: "1.24"\nrules:\n  deprecated-api-version: error\n  invalid-label: off\n',
@@ -63,7 +63,7 @@ describe('project configuration: .driftless.yaml first, editor settings fill the
   });
 
   it('excludes files by glob when finding YAML', () => {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-exclude-'));
+    const root = temporaryFolder('driftless-exclude-');
     writeFileSync(join(root, '.driftless.yaml'), 'exclude: ["vendor/**"]\n');
     for (const dir of ['vendor', 'apps']) {
       mkdirSync(join(root, dir));

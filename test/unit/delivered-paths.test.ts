@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathLinks } from '../../server/src/engine/language/path-links';
@@ -9,6 +8,7 @@ import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
 import { findGitRepository } from '../../server/src/node/git-remotes';
 import type { Project } from '../../server/src/node/project';
 import { repository, summary, validate, yaml, type Found } from '../helpers/engine';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 function check(root: string, project: Project, file: string): Found[] {
   const path = join(root, file);
@@ -307,7 +307,7 @@ describe('paths that Flux and Argo CD read from this repository', () => {
 
 describe('this repository, as git knows it', () => {
   it('reads the remotes of a repository, from a folder inside it and from a linked worktree', () => {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-git-'));
+    const root = temporaryFolder('driftless-git-');
     const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { stdio: 'pipe' });
     execFileSync('git', ['init', '--quiet', root]);
     git('remote', 'add', 'origin', 'git@github.com:acme/fleet.git');
@@ -320,9 +320,16 @@ describe('this repository, as git knows it', () => {
       root,
       remotes: ['git@github.com:acme/fleet.git', 'https://gitlab.example.com/acme/fleet.git'],
     });
-    const worktree = join(mkdtempSync(join(tmpdir(), 'driftless-worktree-')), 'wt');
+    const worktree = join(temporaryFolder('driftless-worktree-'), 'wt');
     git('worktree', 'add', '--quiet', worktree);
-    assert.deepEqual(findGitRepository(worktree)?.remotes, ['git@github.com:acme/fleet.git', 'https://gitlab.example.com/acme/fleet.git']);
+    try {
+      assert.deepEqual(findGitRepository(worktree)?.remotes, [
+        'git@github.com:acme/fleet.git',
+        'https://gitlab.example.com/acme/fleet.git',
+      ]);
+    } finally {
+      git('worktree', 'remove', '--force', worktree);
+    }
   });
 
   it('compares repository URLs whatever their protocol, user, port or .git suffix', () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join, relative } from 'node:path';
 import { environmentView } from '../../server/src/engine/environments/environment';
+import type { Project } from '../../server/src/node/project';
 import { repository, yaml } from '../helpers/engine';
 
 const flux = (name: string, path: string) => yaml`
@@ -36,21 +37,25 @@ const OVERLAYS = {
 };
 
 describe('the environments that apply a file', () => {
-  const { root, project } = repository(
-    {
-      ...OVERLAYS,
-      'infra/controllers/config.yaml': CM,
-      'infra/plain/config.yaml': CM,
-      'orphans/config.yaml': CM,
-      'clusters/staging/apps.yaml': flux('apps', './apps/staging'),
-      'clusters/staging/infra.yaml': flux('infra', './infra'),
-      'clusters/staging/flux-system/gotk-sync.yaml':
-        'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: https://github.com/acme/fleet, interval: 1m}\n',
-      'argocd/production.yaml': application('web-production', 'apps/production'),
-      'argocd/plain.yaml': application('plain', 'infra/plain'),
-    },
-    { remotes: ['git@github.com:acme/fleet.git'] },
-  );
+  let root: string;
+  let project: Project;
+  before(() => {
+    ({ root, project } = repository(
+      {
+        ...OVERLAYS,
+        'infra/controllers/config.yaml': CM,
+        'infra/plain/config.yaml': CM,
+        'orphans/config.yaml': CM,
+        'clusters/staging/apps.yaml': flux('apps', './apps/staging'),
+        'clusters/staging/infra.yaml': flux('infra', './infra'),
+        'clusters/staging/flux-system/gotk-sync.yaml':
+          'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: https://github.com/acme/fleet, interval: 1m}\n',
+        'argocd/production.yaml': application('web-production', 'apps/production'),
+        'argocd/plain.yaml': application('plain', 'infra/plain'),
+      },
+      { remotes: ['git@github.com:acme/fleet.git'] },
+    ));
+  });
   const environments = (file: string) =>
     project
       .environmentsIncluding(join(root, file))
@@ -76,38 +81,42 @@ describe('the environments that apply a file', () => {
 });
 
 describe('the environments of a repository', () => {
-  const { root, project } = repository(
-    {
-      ...OVERLAYS,
-      'clusters/staging/apps.yaml': flux('apps', './apps/staging'),
-      'clusters/staging/flux-system/kustomization.yaml': 'resources: [gotk-sync.yaml]\n',
-      'clusters/staging/flux-system/gotk-sync.yaml':
-        'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: https://github.com/acme/fleet, interval: 1m}\n' +
-        '---\n' +
-        flux('flux-system', './clusters/staging'),
-      'clusters/staging/web.yaml': yaml`
-        apiVersion: helm.toolkit.fluxcd.io/v2
-        kind: HelmRelease
-        metadata: {name: apps, namespace: flux-system}
-        spec:
-          interval: 10m
-          targetNamespace: web
-          chart: {spec: {chart: web, sourceRef: {kind: HelmRepository, name: charts}}}
-      `,
-      'argocd/production.yaml': application('web-production', 'apps/production'),
-      '.driftless.yaml': yaml`
-        environments:
-          - name: web-production
-            cluster: {context: prod-eu}
-            protection: production
-            delivery: {mode: pull-request, branch: main}
-          - name: hotfix
-            source: {kustomization: apps/preview}
-            cluster: {context: dev, namespace: hotfix}
-      `,
-    },
-    { remotes: ['git@github.com:acme/fleet.git'] },
-  );
+  let root: string;
+  let project: Project;
+  before(() => {
+    ({ root, project } = repository(
+      {
+        ...OVERLAYS,
+        'clusters/staging/apps.yaml': flux('apps', './apps/staging'),
+        'clusters/staging/flux-system/kustomization.yaml': 'resources: [gotk-sync.yaml]\n',
+        'clusters/staging/flux-system/gotk-sync.yaml':
+          'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: https://github.com/acme/fleet, interval: 1m}\n' +
+          '---\n' +
+          flux('flux-system', './clusters/staging'),
+        'clusters/staging/web.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata: {name: apps, namespace: flux-system}
+          spec:
+            interval: 10m
+            targetNamespace: web
+            chart: {spec: {chart: web, sourceRef: {kind: HelmRepository, name: charts}}}
+        `,
+        'argocd/production.yaml': application('web-production', 'apps/production'),
+        '.driftless.yaml': yaml`
+          environments:
+            - name: web-production
+              cluster: {context: prod-eu}
+              protection: production
+              delivery: {mode: pull-request, branch: main}
+            - name: hotfix
+              source: {kustomization: apps/preview}
+              cluster: {context: dev, namespace: hotfix}
+        `,
+      },
+      { remotes: ['git@github.com:acme/fleet.git'] },
+    ));
+  });
   const views = () => project.environments().map((e) => environmentView(e, (path) => relative(root, path)));
 
   it('discovers Applications, Flux objects and overlays nothing delivers; declared ones override by name or add', () => {

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project } from '../../server/src/node/project';
 import { REPO_ROOT, schemaFiles, summary, validate, yaml } from '../helpers/engine';
+import { temporaryFolder } from '../helpers/temporary-folders';
 
 describe('each file judged as what it is', () => {
   it('gives YAML that is not Kubernetes no findings: CI workflows, compose files, Ansible, config', () => {
@@ -49,7 +49,7 @@ describe('each file judged as what it is', () => {
   });
 
   it('skips Go templates under a chart’s templates/ folder', () => {
-    const root = mkdtempSync(join(tmpdir(), 'driftless-chart-'));
+    const root = temporaryFolder('driftless-chart-');
     mkdirSync(join(root, 'chart', 'templates'), { recursive: true });
     writeFileSync(join(root, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\n');
     const project = new Project(root, schemaFiles);

@@ -27,19 +27,23 @@ const POD_WITH = (volume: string) => yaml`
 `;
 
 describe('completion from the workspace', () => {
-  const { root, project } = repository({
-    'app/kustomization.yaml':
-      'resources: [deployment.yaml, config.yaml]\nconfigMapGenerator:\n  - name: generated-settings\n    literals: [a=b]\n',
-    'app/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-settings}\n',
-    'app/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n',
-    'other/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other-settings}\n',
-    'other/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: tls}\n',
-    'web/service.yaml':
-      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n    - {name: http, port: 80}\n    - {name: metrics, port: 9090}\n',
-    'clusters/prod/flux-system/gotk-sync.yaml':
-      'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: https://x/y, interval: 1m}\n',
-    'apps/production/kustomization.yaml': 'resources: []\n',
-    'apps/staging/kustomization.yaml': 'resources: []\n',
+  let root: string;
+  let project: Project;
+  before(() => {
+    ({ root, project } = repository({
+      'app/kustomization.yaml':
+        'resources: [deployment.yaml, config.yaml]\nconfigMapGenerator:\n  - name: generated-settings\n    literals: [a=b]\n',
+      'app/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-settings}\n',
+      'app/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n',
+      'other/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other-settings}\n',
+      'other/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: tls}\n',
+      'web/service.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n    - {name: http, port: 80}\n    - {name: metrics, port: 9090}\n',
+      'clusters/prod/flux-system/gotk-sync.yaml':
+        'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: flux-system, namespace: flux-system}\nspec: {url: https://x/y, interval: 1m}\n',
+      'apps/production/kustomization.yaml': 'resources: []\n',
+      'apps/staging/kustomization.yaml': 'resources: []\n',
+    }));
   });
 
   it('offers the ConfigMaps defined where the file is applied first, then the rest of the repository', () => {

@@ -1,11 +1,13 @@
 // Runs an extension-host suite in code-server: start an instance, open the workbench in chromium with the development
 // and test paths in the page's payload, and wait (with a hard timeout) for the exit code the workbench reports through
 // window.codeAutomationExit. The suite's lines arrive through window.codeAutomationLog and are printed as they come;
-// the workbench's own log and code-server's output are kept, and shown when the suite fails.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// the workbench's own log and code-server's output are kept, and shown when the suite fails. A suite that exits 0
+// without writing its results (suite/index.ts), or having run no test, has not passed.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { freePort, say, scratchDir, startCodeServer, workbenchUrl, type CodeServerHandle } from '../../scripts/code-server';
+import type { SuiteResults } from './suite/index';
 import { SUITE_MARK } from './suite/mark';
 
 export interface SuiteRun {
@@ -34,6 +36,16 @@ export interface SuiteResult {
   error?: string;
   /** Measurements the suite recorded (helpers.recordTiming). */
   timingsFile: string;
+  /** What the suite ran, as its entry point wrote it; absent when the entry point never finished. */
+  results?: SuiteResults;
+}
+
+/** The suite's results file, read; a problem when it is missing or shows no test run. */
+export function readSuiteResults(file: string): { results?: SuiteResults; problem?: string } {
+  if (!existsSync(file)) return { problem: `the suite wrote no results (${file}): its entry point did not run to the end` };
+  const results = JSON.parse(readFileSync(file, 'utf8')) as SuiteResults;
+  if (results.passes + results.failures === 0) return { results, problem: `the ${results.suite} suite ran no test` };
+  return { results };
 }
 
 export async function runSuiteInCodeServer(run: SuiteRun, browser: Browser): Promise<SuiteResult> {
@@ -42,6 +54,8 @@ export async function runSuiteInCodeServer(run: SuiteRun, browser: Browser): Pro
   mkdirSync(run.resultsDir, { recursive: true });
   const timingsFile = join(run.resultsDir, `vscode-timings.${run.suite}.json`);
   writeFileSync(timingsFile, '{}\n');
+  const resultsFile = join(run.resultsDir, `vscode-results.${run.suite}.json`);
+  rmSync(resultsFile, { force: true });
   const workbenchLog: string[] = [];
   let server: CodeServerHandle | undefined;
   const result = (exitCode: SuiteResult['exitCode'], error?: string): SuiteResult => ({
@@ -67,6 +81,7 @@ export async function runSuiteInCodeServer(run: SuiteRun, browser: Browser): Pro
         DRIFTLESS_VSCODE_SUITE: run.suite,
         DRIFTLESS_VSCODE_TIMINGS: timingsFile,
         DRIFTLESS_VSCODE_LOG: join(run.resultsDir, `vscode-suite.${run.suite}.log`),
+        DRIFTLESS_VSCODE_RESULTS: resultsFile,
       },
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -99,7 +114,9 @@ export async function runSuiteInCodeServer(run: SuiteRun, browser: Browser): Pro
           `no exit code from the extension host within ${run.timeoutMs / 1000} s (a suite that hangs, or a workbench that never ran it: check the payload paths)`,
         );
       }
-      return result(outcome);
+      const { results, problem } = readSuiteResults(resultsFile);
+      if (outcome === 0 && problem) return { ...result('error', problem), ...(results ? { results } : {}) };
+      return { ...result(outcome), ...(results ? { results } : {}) };
     } finally {
       await context.close().catch(() => undefined);
     }

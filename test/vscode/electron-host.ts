@@ -1,7 +1,7 @@
 // The same extension-host suite on desktop VS Code through @vscode/test-electron, where VS Code can be downloaded.
 // Offline (as on the project's own machines) this is found out in seconds and said plainly; never a silent skip.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { delimiter, join } from 'node:path';
 import { CACHE_DIR, CODE_SERVER_VSCODE_VERSION, REPO_ROOT, scratchDir } from '../../scripts/code-server';
@@ -27,10 +27,15 @@ function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
 }
 
+/** Why Electron would have no display here, if it would not. */
+function displayProblem(): string | undefined {
+  if (process.platform !== 'linux' || process.env.DISPLAY || onPath('Xvfb')) return undefined;
+  return 'no display: set DISPLAY or install Xvfb (Debian: apt-get install xvfb)';
+}
+
 /** A display for Electron: the one there is, or an Xvfb started here (stopped by the returned function). */
-function display(): { env: Record<string, string>; stop: () => void } | string {
+function display(): { env: Record<string, string>; stop: () => void } {
   if (process.platform !== 'linux' || process.env.DISPLAY) return { env: {}, stop: () => undefined };
-  if (!onPath('Xvfb')) return 'no display: set DISPLAY or install Xvfb (Debian: apt-get install xvfb)';
   const number = 90 + Math.floor(Math.random() * 100);
   const xvfb: ChildProcess = spawn('Xvfb', [`:${number}`, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
   return { env: { DISPLAY: `:${number}` }, stop: () => xvfb.kill() };
@@ -42,12 +47,16 @@ export async function runSuiteInElectron(options: {
   env: Record<string, string>;
 }): Promise<ElectronOutcome> {
   const cached = existsSync(CACHE) && readdirSync(CACHE).some((entry) => entry.includes(CODE_SERVER_VSCODE_VERSION));
+  const problems: string[] = [];
   if (!cached) {
-    const problem = await reachable(UPDATE_SERVER, 5000);
-    if (problem) return { skipped: `cannot download VS Code (no network: ${problem})` };
+    const unreachable = await reachable(UPDATE_SERVER, 5000);
+    if (unreachable)
+      problems.push(`no desktop VS Code ${CODE_SERVER_VSCODE_VERSION} in ${CACHE}, and it cannot be downloaded (${unreachable})`);
   }
+  const noDisplay = displayProblem();
+  if (noDisplay) problems.push(noDisplay);
+  if (problems.length) return { skipped: problems.join('; and ') };
   const screen = display();
-  if (typeof screen === 'string') return { skipped: screen };
   const started = Date.now();
   const scratch = scratchDir('electron');
   try {
@@ -69,7 +78,7 @@ export async function runSuiteInElectron(options: {
         `--user-data-dir=${join(scratch, 'user-data')}`,
         `--extensions-dir=${join(scratch, 'extensions')}`,
       ],
-      extensionTestsEnv: { ...options.env, ...screen.env },
+      extensionTestsEnv: { ...options.env, ...screen.env, DRIFTLESS_VSCODE_HOST: 'electron' },
     }).catch((error: unknown) => {
       const code = (error as { code?: number }).code;
       if (typeof code === 'number') return code;
@@ -78,5 +87,6 @@ export async function runSuiteInElectron(options: {
     return { exitCode, seconds: (Date.now() - started) / 1000 };
   } finally {
     screen.stop();
+    if (!process.env.DRIFTLESS_KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
   }
 }

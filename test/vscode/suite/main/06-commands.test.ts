@@ -1,7 +1,7 @@
 // The contributed commands: all under the Driftless category, all registered, and each doing its job.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { driftless, extension, fileIn, open, until, waitForDiagnostics, waitForRule } from '../helpers';
+import { driftless, extension, EXTENSION_ID, fileIn, open, until, waitForDiagnostics, waitForRule } from '../helpers';
 
 interface ContributedCommand {
   command: string;
@@ -29,8 +29,16 @@ describe('commands', function () {
     }
   });
 
-  it('Driftless: Show Output runs', async function () {
+  it('Driftless: Show Output shows the Driftless output channel', async function () {
+    await driftless();
+    // The Output panel shows a channel as a document of the `output` scheme, open only while it is shown.
+    const driftlessOutput = () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path === `${EXTENSION_ID}.Driftless`);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await until('the Output panel closed', () => (driftlessOutput() ? undefined : true));
     await vscode.commands.executeCommand('driftless.showOutput');
+    await until('the Driftless output channel shown', driftlessOutput);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 
   it('Driftless: Restart Language Server starts a new server that validates', async function () {

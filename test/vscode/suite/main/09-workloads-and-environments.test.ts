@@ -8,7 +8,6 @@ import {
   driftless,
   fileIn,
   folder,
-  log,
   open,
   positionOf,
   ruleOf,
@@ -19,6 +18,7 @@ import {
   writeFile,
   yaml,
 } from '../helpers';
+import { skipWithReason } from '../../../helpers/skips';
 
 describe('the repository as a whole', function () {
   before(async function () {
@@ -174,10 +174,7 @@ describe('the repository as a whole', function () {
 
   it('Open Rendered Manifests shows an environment as kustomize renders it, read-only', async function () {
     const kubectl = vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath');
-    if (!kubectl) {
-      log('not run: no kubectl for this platform (the CLI render test says why)');
-      this.skip();
-    }
+    if (!kubectl) skipWithReason(this, 'no kubectl for this platform (the CLI render test says why)');
     await driftless();
     const uri = vscode.Uri.from({
       scheme: 'driftless-rendered',
@@ -207,10 +204,8 @@ describe('the repository as a whole', function () {
   });
 
   it('the Changes view lists what an edit does to each environment against the base branch, and opens the rendered diff', async function () {
-    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath')) {
-      log('not run: no kubectl for this platform (the CLI diff test says why)');
-      this.skip();
-    }
+    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath'))
+      skipWithReason(this, 'no kubectl for this platform (the CLI diff test says why)');
     const api = await driftless();
     // The sample repository as a git repository whose main branch is the base.
     const root = folder('sample-repo').uri.fsPath;

@@ -3,7 +3,8 @@
 // it (an overlay's patch, a chart's values key), and takes it back once the fix is saved.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { driftless, fileIn, log, open, ruleOf, severityOf, until, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
+import { skipWithReason } from '../../../helpers/skips';
+import { driftless, fileIn, open, ruleOf, severityOf, until, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
 
 const PATCH = yaml(
   'apiVersion: apps/v1',
@@ -22,10 +23,8 @@ const PATCH = yaml(
 
 describe('findings of rendered output', function () {
   before(async function () {
-    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath')) {
-      log('not run: no kubectl for this platform (the LSP test of rendered findings says why)');
-      this.skip();
-    }
+    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath'))
+      skipWithReason(this, 'no kubectl for this platform (the LSP test of rendered findings says why)');
     await driftless();
   });
 
