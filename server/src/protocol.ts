@@ -23,6 +23,8 @@ export interface DriftlessSettings {
   helmPath?: string;
   /** Render environments in the background and show their findings on the source lines (default true). */
   validateRenderedOutput?: boolean;
+  /** `driftless.drift.ignore`: differences that are no drift, added to .driftless.yaml's `drift.ignore`. */
+  drift?: { ignore?: unknown[] };
 }
 
 export interface DocumentStatusParams {
