@@ -51,7 +51,7 @@ export function configSchema(): object {
           ignore: {
             type: 'array',
             description:
-              'Differences that are no drift, as Argo CD\'s ignoreDifferences: each rule names objects (all fields optional) and the fields to leave out.',
+              "Differences that are no drift, as Argo CD's ignoreDifferences: each rule names objects (all fields optional) and the fields to leave out.",
             items: IGNORE_RULE,
           },
         },
@@ -77,7 +77,7 @@ const IGNORE_RULE = {
   anyOf: [{ required: ['jsonPointers'] }, { required: ['jqPathExpressions'] }, { required: ['managedFieldsManagers'] }],
   properties: {
     group: { type: 'string', description: 'The API group of the objects ("" for the core group; globs as Argo CD\'s). Default: any.' },
-    kind: { type: 'string', minLength: 1, description: 'Their kind (globs as Argo CD\'s). Default: any.' },
+    kind: { type: 'string', minLength: 1, description: "Their kind (globs as Argo CD's). Default: any." },
     name: { type: 'string', minLength: 1, description: 'Only the object of this name.' },
     namespace: { type: 'string', minLength: 1, description: 'Only objects in this namespace.' },
     environment: { type: 'string', minLength: 1, description: 'Only in this environment.' },
