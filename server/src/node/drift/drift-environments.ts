@@ -39,7 +39,7 @@ export interface EnvironmentDrift {
   requests: number;
 }
 
-export interface DriftRequest {
+export interface DriftRun {
   root: string;
   environment?: string;
   /** A kubeconfig context for every environment (`--context`). */
@@ -65,7 +65,7 @@ export interface DriftRequest {
 const EMPTY: DriftSummary = { inSync: 0, drifted: 0, missing: 0, extra: 0, unknown: 0 };
 
 /** The context of an environment: asked for, declared, the one whose cluster is its Argo CD destination, or current. */
-function contextOf(environment: Environment, request: DriftRequest, kubeconfig: Kubeconfig): { context?: string; why: string } {
+function contextOf(environment: Environment, request: DriftRun, kubeconfig: Kubeconfig): { context?: string; why: string } {
   if (request.context) return { context: request.context, why: '--context' };
   if (environment.cluster?.context) return { context: environment.cluster.context, why: '.driftless.yaml' };
   const server = environment.cluster?.server;
@@ -149,7 +149,7 @@ const isFatal = (failure: ClusterFailure) =>
 async function driftOfEnvironment(
   project: Project,
   environment: Environment,
-  request: DriftRequest,
+  request: DriftRun,
   kubeconfig: Kubeconfig | { error: string },
   connections: ClusterConnections,
 ): Promise<EnvironmentDrift> {
@@ -190,7 +190,7 @@ async function driftOfEnvironment(
   for (const object of desired) {
     const resource = discovery.resourceFor(String(object.apiVersion), String(object.kind));
     if ('why' in resource) continue;
-    const metadata = (isRecord(object.metadata) ? object.metadata : (object.metadata = {}));
+    const metadata = isRecord(object.metadata) ? object.metadata : (object.metadata = {});
     if (!resource.namespaced) delete metadata.namespace;
     else if (typeof metadata.namespace !== 'string' || !metadata.namespace) metadata.namespace = defaultNamespace;
   }
@@ -251,7 +251,7 @@ async function driftOfEnvironment(
 }
 
 /** The drift of the project at `root` (all its environments, or the one named). */
-export async function driftEnvironments(request: DriftRequest): Promise<{ environments: EnvironmentDrift[] } | { error: string }> {
+export async function driftEnvironments(request: DriftRun): Promise<{ environments: EnvironmentDrift[] } | { error: string }> {
   const project = request.project ?? loadProject(request.root);
   const environments = project.environments().filter((e) => !request.environment || e.name === request.environment);
   if (request.environment && !environments.length) {
