@@ -5,6 +5,7 @@
 // webhooks included, and that prediction is compared with what is stored — the differences a sync would undo, as
 // `kubectl diff --server-side` and Argo CD's server-side diff find them. Without a prediction (no dry-run permission,
 // the server refusing the object) the fields git sets are what is compared, and the report says so.
+import type { JsonPath } from '../yaml/locate';
 import { compareFieldsGitSets, compareWhole, type Difference } from './compare-objects';
 import { ignoredManagers, removeIgnoredFields, rulesFor, type IgnoreRule } from './ignore-rules';
 import { pointerOf, type Json } from './json-values';
@@ -121,15 +122,21 @@ function prepared(object: Json, rules: readonly IgnoreRule[], problems: Set<stri
   return copy;
 }
 
-/** Of a prediction's differences, those in fields the dry run's manager owns: git's, not a webhook's or a default's. */
+/**
+ * Of a prediction's differences, those in fields the dry run's manager owns: git's, not a webhook's or a default's. A
+ * Secret's stringData is stored in data: the manager that applied `stringData/x` made `data/x`.
+ */
 function setByGit(differences: Difference[], predicted: Json, predictedEntries: ManagedFieldsEntry[], fieldManager: string): Difference[] {
   const own = predictedEntries.filter((entry) => entry.manager === fieldManager);
   if (!own.length) return differences;
-  return differences.filter((difference) =>
+  const secret = isSecret(predicted);
+  const owns = (path: JsonPath) =>
     own.some((entry) => {
-      const found = reach(entry.fields, predicted, difference.path);
+      const found = reach(entry.fields, predicted, path);
       return found.ownsPath || found.ownsInside;
-    }),
+    });
+  return differences.filter(
+    (difference) => owns(difference.path) || (secret && difference.path[0] === 'data' && owns(['stringData', ...difference.path.slice(1)])),
   );
 }
 
