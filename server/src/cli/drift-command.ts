@@ -1,6 +1,7 @@
 // `driftless drift [--env NAME] [--context CTX] [--kubeconfig FILE] [--format text|json]`: what runs in each
 // environment's cluster against what git declares, object by object, each difference with the manager that made it.
 // Exit 0 in sync, 1 drift, 2 errors (what could be compared is still printed). Nothing is written to a cluster.
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeControllerStatus } from '../engine/drift/controller-status';
 import type { DriftDifference, DriftObject } from '../engine/drift/drift-report';
@@ -38,6 +39,9 @@ export function driftJson(drift: EnvironmentDrift): object {
 }
 
 export async function runDrift(options: DriftCommandOptions): Promise<CommandResult> {
+  // DRIFTLESS_REQUEST_LOG=FILE: one line per request sent to an API server (method and path, as kubectl -v=6 shows).
+  const logFile = options.env.DRIFTLESS_REQUEST_LOG;
+  const requestLog = logFile ? (method: string, path: string) => appendFileSync(logFile, `${method} ${path}\n`) : undefined;
   const result = await driftEnvironments({
     root: findProjectRoot(resolve(options.cwd)),
     cwd: options.cwd,
@@ -47,6 +51,7 @@ export async function runDrift(options: DriftCommandOptions): Promise<CommandRes
     ...(options.context ? { context: options.context } : {}),
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.tools.timeoutMs ? { timeoutMs: options.tools.timeoutMs } : {}),
+    ...(requestLog ? { requestLog } : {}),
   });
   if ('error' in result) return { exitCode: 2, stdout: '', stderr: `driftless: ${result.error}` };
   const compared = result.environments.filter((e) => !e.skipped);

@@ -44,7 +44,15 @@ export async function listAll(
   return { ok: true, objects };
 }
 
-/** Lists every scope, a few at a time; failures become unread scopes (or notes, for scopes listed for extras only). */
+/** A failure of the cluster as a whole (nothing more can be asked of it), not of one request. */
+export function isFatal(failure: ClusterFailure): boolean {
+  return ['unreachable', 'timeout', 'certificate', 'unauthorized', 'cancelled'].includes(failure.problem);
+}
+
+/**
+ * Lists every scope, a few at a time; failures become unread scopes (or one note per reason, for scopes listed for
+ * extras only). Once the cluster as a whole fails (gone, credentials refused), the scopes left are not asked for.
+ */
 export async function listScopes(
   client: ClusterClient,
   scopes: readonly ListScope[],
@@ -52,22 +60,24 @@ export async function listScopes(
 ): Promise<LiveObjects & { notes: string[]; failures: ClusterFailure[] }> {
   const objects: Json[] = [];
   const unread: UnreadScope[] = [];
-  const notes: string[] = [];
   const failures: ClusterFailure[] = [];
+  const notLookedThrough = new Map<string, string[]>();
+  let fatal: ClusterFailure | undefined;
   let next = 0;
   const worker = async () => {
     while (next < scopes.length) {
       const scope = scopes[next++]!;
-      const listed = await listAll(client, scope, options);
+      const listed = fatal ?? (await listAll(client, scope, options));
       if (listed.ok) {
         objects.push(...listed.objects);
         continue;
       }
+      if (isFatal(listed)) fatal ??= listed;
       failures.push(listed);
-      const where = scope.namespace ? ` in ${scope.namespace}` : '';
-      if (scope.extrasOnly)
-        notes.push(`${scope.resource.kind} objects${where} were not looked through for objects only in the cluster: ${listed.message}`);
-      else
+      if (scope.extrasOnly) {
+        const where = `${scope.resource.kind}${scope.namespace ? ` in ${scope.namespace}` : ''}`;
+        notLookedThrough.set(listed.message, [...(notLookedThrough.get(listed.message) ?? []), where]);
+      } else
         unread.push({
           group: scope.resource.group,
           kind: scope.resource.kind,
@@ -77,5 +87,8 @@ export async function listScopes(
     }
   };
   await Promise.all(Array.from({ length: Math.min(MAX_SOCKETS, scopes.length) }, worker));
+  const notes = [...notLookedThrough].map(
+    ([message, where]) => `Not looked through for objects only in the cluster: ${where.join(', ')} (${message}).`,
+  );
   return { objects, unread, notes, failures };
 }

@@ -16,6 +16,7 @@ import { ClusterConnections } from '../cluster/cluster-connections';
 import { clusterSource, EXTRA_API_VERSIONS } from '../cluster/cluster-source';
 import { Discovery } from '../cluster/discovery';
 import { DRIFT_FIELD_MANAGER, dryRunApply } from '../cluster/dry-run';
+import { isFatal } from '../cluster/live-objects';
 import { loadKubeconfig, type Kubeconfig } from '../cluster/kubeconfig';
 import { Project } from '../project';
 import { projectSource } from '../render/render-source';
@@ -141,10 +142,6 @@ async function ownController(
   if (!response.ok || !isRecord(response.body)) return undefined;
   return { apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version, kind: resource.kind, ...response.body };
 }
-
-/** Whether a failure is the cluster's as a whole (nothing more can be asked of it), not one request's. */
-const isFatal = (failure: ClusterFailure) =>
-  ['unreachable', 'timeout', 'certificate', 'unauthorized', 'cancelled'].includes(failure.problem);
 
 async function driftOfEnvironment(
   project: Project,
