@@ -4,6 +4,7 @@
 // counted, so that tests and the bench can hold the drift to one LIST per kind and namespace plus the dry runs.
 import http from 'node:http';
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 
 export type ClusterProblem =
@@ -71,14 +72,19 @@ export class ClusterClient {
         };
       agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
     } else {
-      agent = new https.Agent({
-        keepAlive: true,
-        maxSockets: MAX_SOCKETS,
+      // One TLS context for every connection: made once (not per socket), and not part of the agent's per-request
+      // connection key (which would join the PEM texts on every request).
+      const secureContext = createSecureContext({
         ...(tls.ca ? { ca: tls.ca } : {}),
         ...(tls.cert ? { cert: tls.cert } : {}),
         ...(tls.key ? { key: tls.key } : {}),
         ...(tls.pfx ? { pfx: tls.pfx } : {}),
         ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
+      });
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: MAX_SOCKETS,
+        secureContext,
         ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
         ...(tls.servername ? { servername: tls.servername } : {}),
       });

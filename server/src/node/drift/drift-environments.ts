@@ -5,7 +5,7 @@
 // `driftless drift` and the editor's driftless/drift request. Nothing is written to a cluster.
 import type { ControllerStatus } from '../../engine/drift/controller-status';
 import { controllerStatusOf, isControllerObject } from '../../engine/drift/controller-status';
-import { driftOf, type DriftObject, type DriftSummary } from '../../engine/drift/drift-report';
+import { byIdentity, driftOf, type DriftObject, type DriftSummary } from '../../engine/drift/drift-report';
 import { readIgnoreRules, type IgnoreRule } from '../../engine/drift/ignore-rules';
 import { isRecord, type Json } from '../../engine/drift/json-values';
 import { identityOf, metadataOf } from '../../engine/drift/object-identity';
@@ -82,8 +82,6 @@ function contextOf(environment: Environment, request: DriftRun, kubeconfig: Kube
 
 /** Every object unknown for one reason (the cluster could not be reached, say). */
 function allUnknown(objects: readonly Json[], reason: string): DriftObject[] {
-  const byIdentity = (a: DriftObject, b: DriftObject) =>
-    a.kind.localeCompare(b.kind) || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name);
   return objects
     .flatMap((object) => {
       const identity = identityOf(object);
