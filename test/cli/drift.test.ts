@@ -102,11 +102,16 @@ describe('CLI: driftless drift without a cluster', function () {
   });
 
   it('loads the cluster client for drift only: validate never requires dist/client-node.js', function () {
-    // A preload that reports every require of the cluster client's bundle.
+    // A preload that reports every read or require of the cluster client's bundle.
     const hook = join(root, 'hook.js');
     writeFileSync(
       hook,
-      "const Module = require('module'); const load = Module._load; Module._load = function (request, ...rest) { if (/client-node/.test(request)) process.stderr.write('LOADED ' + request + '\\n'); return load.call(this, request, ...rest); };",
+      [
+        "const fs = require('fs'); const Module = require('module');",
+        "const report = (what) => { if (/client-node/.test(String(what))) process.stderr.write('LOADED ' + what + '\\n'); };",
+        'const read = fs.readFileSync; fs.readFileSync = function (path, ...rest) { report(path); return read.call(this, path, ...rest); };',
+        'const load = Module._load; Module._load = function (request, ...rest) { report(request); return load.call(this, request, ...rest); };',
+      ].join('\n'),
     );
     const env = { PATH: process.env.PATH ?? '', HOME: root, DRIFTLESS_NO_CODE_CACHE: '1' };
     const validate = spawnSync(process.execPath, ['-r', hook, CLI, 'validate', 'shop'], { cwd: root, encoding: 'utf8', env });
@@ -117,6 +122,6 @@ describe('CLI: driftless drift without a cluster', function () {
       encoding: 'utf8',
       env,
     });
-    assert.match(drift.stderr, /LOADED \.\/client-node\.js/);
+    assert.match(drift.stderr, /LOADED \S*dist\/client-node\.js/);
   });
 });
