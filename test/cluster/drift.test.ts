@@ -7,6 +7,8 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -376,14 +378,21 @@ describe('driftless drift against a real API server', function () {
   describe('a restricted user, wrong credentials', function () {
     let bench: Workbench;
     const id = unique();
-    // The test cluster's restricted user reads `team-a` (no Secrets) and may write nothing.
-    const namespace = 'team-a';
+    // The test cluster's restricted user reads `team-a` (no Secrets) and may write nothing; another cluster's
+    // restricted user reads DRIFTLESS_TEST_RESTRICTED_NAMESPACE, else a namespace of this run's own is made.
+    let namespace = 'team-a';
+    let ownNamespace = false;
 
     before(async function () {
       const kubectlPath = kubectlOrSkip(this);
       const cluster = await testClusterOrSkip(this);
       this.timeout(120_000);
       bench = new Workbench(cluster, kubectlPath);
+      if (cluster.kind === 'external') {
+        namespace = process.env.DRIFTLESS_TEST_RESTRICTED_NAMESPACE ?? `drift-team-${id}`;
+        ownNamespace = !process.env.DRIFTLESS_TEST_RESTRICTED_NAMESPACE;
+        if (ownNamespace) await bench.ok(['create', 'namespace', namespace]);
+      }
       bench.write(
         '.driftless.yaml',
         stringify({
@@ -419,7 +428,8 @@ describe('driftless drift against a real API server', function () {
 
     after(async function () {
       if (!bench) return;
-      await bench.kubectl(['delete', '-n', namespace, 'configmap,secret,deployment', '-l', `drift-test=${id}`, '--wait=false']);
+      if (ownNamespace) await bench.kubectl(['delete', 'namespace', namespace, '--wait=false']);
+      else await bench.kubectl(['delete', '-n', namespace, 'configmap,secret,deployment', '-l', `drift-test=${id}`, '--wait=false']);
       bench.cleanup();
     });
 
@@ -447,11 +457,84 @@ describe('driftless drift against a real API server', function () {
       // The dry run was forbidden (the user may not patch): said once, on stderr beside the JSON.
       assert.match(
         result.stderr,
-        /Deployment objects in team-a: compared on the fields git sets only, as no dry run is allowed \(.*forbidden/,
+        /Deployment objects in \S+: compared on the fields git sets only, as no dry run is allowed \(.*forbidden/,
       );
       assert.match(result.stderr, /^driftless: team: secrets is forbidden/m);
       assert.equal(result.requests.filter((r) => r.startsWith('PATCH')).length, 1);
       assert.doesNotMatch(result.stdout + result.stderr, new RegExp(`${SECRET_IN_GIT}|\\n\\s+at `));
+    });
+
+    it('authenticates as kubectl does: a token file, an exec plugin, through an HTTP CONNECT proxy', async function () {
+      if (!bench.cluster.restrictedContext) this.skip();
+      const kubeconfig = parse(readFileSync(bench.cluster.kubeconfigPath, 'utf8')) as {
+        contexts: { name: string; context: { cluster: string; user: string } }[];
+        clusters: { name: string; cluster: Record<string, unknown> }[];
+        users: { name: string; user: { token?: string } }[];
+      };
+      const context = kubeconfig.contexts.find((c) => c.name === bench.cluster.restrictedContext)!.context;
+      const token = kubeconfig.users.find((u) => u.name === context.user)?.user.token;
+      if (!token) this.skip();
+      const cluster = kubeconfig.clusters.find((c) => c.name === context.cluster)!;
+      bench.write('../auth/token', token);
+      bench.write(
+        '../auth/bin/credential',
+        `#!/bin/sh\necho '${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token } })}'\n`,
+      );
+      execFileSync('chmod', ['+x', join(bench.root, 'auth', 'bin', 'credential')]);
+      // A proxy that tunnels TLS as corporate proxies do, and counts what it tunnels.
+      let tunnels = 0;
+      const proxy = createServer();
+      proxy.on('connect', (request: { url?: string }, client: Socket, head: Buffer) => {
+        tunnels++;
+        const [host, port] = (request.url ?? '').split(':');
+        const upstream = connect(Number(port), host, () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(client);
+          client.pipe(upstream);
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      try {
+        const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+        // Relative paths: relative to the kubeconfig file, as kubectl reads them.
+        writeFileSync(
+          join(bench.root, 'auth', 'kubeconfig'),
+          stringify({
+            apiVersion: 'v1',
+            kind: 'Config',
+            clusters: [cluster, { name: 'proxied', cluster: { ...cluster.cluster, 'proxy-url': proxyUrl } }],
+            users: [
+              { name: 'from-file', user: { 'token-file': 'token' } },
+              {
+                name: 'from-plugin',
+                user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './bin/credential', interactiveMode: 'Never' } },
+              },
+            ],
+            contexts: [
+              { name: 'file', context: { cluster: cluster.name, user: 'from-file' } },
+              { name: 'plugin', context: { cluster: 'proxied', user: 'from-plugin' } },
+            ],
+          }),
+        );
+        for (const name of ['file', 'plugin']) {
+          const result = await bench.drift(['--format', 'json', '--env', 'team', '--context', name], {
+            kubeconfig: join(bench.root, 'auth', 'kubeconfig'),
+          });
+          assert.equal(result.code, 2, result.stdout + result.stderr);
+          // The restricted user's view: its Secrets unknown, the rest compared.
+          assert.deepEqual(
+            statuses(json(result)),
+            [`ConfigMap/settings-${id}: in-sync`, `Deployment/api-${id}: drifted`, `Secret/db-${id}: unknown`],
+            name,
+          );
+        }
+        assert.ok(tunnels > 0, 'nothing went through the proxy');
+      } finally {
+        proxy.close();
+      }
     });
 
     it('says the credentials were refused (401), exits 2, and shows no stack trace', async function () {
@@ -478,7 +561,7 @@ describe('driftless drift against a real API server', function () {
         result.stderr,
         /^driftless: team: the API server at https:\/\/\S+ refused the credentials of context "wrong" \(401 Unauthorized\)/m,
       );
-      assert.match(result.stdout, new RegExp(`\\? v1 ConfigMap (team-a/)?settings-${id}: unknown: .*401 Unauthorized`));
+      assert.match(result.stdout, new RegExp(`\\? v1 ConfigMap (\\S+/)?settings-${id}: unknown: .*401 Unauthorized`));
       assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at /);
     });
   });
