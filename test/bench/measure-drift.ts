@@ -77,7 +77,7 @@ function timed(command: string, args: string[], options: { cwd?: string; env: Re
 }
 
 /** The environment's objects, spread over two namespaces. */
-function environmentObjects(): object[] {
+export function environmentObjects(): object[] {
   const objects: object[] = [];
   const kinds: [number, (name: string, namespace: string) => object][] = [
     [
