@@ -133,7 +133,7 @@ func apply(ctx context.Context, dyn dynamic.Interface, mapper *restmapper.Deferr
 }
 
 func waitEstablished(ctx context.Context, client apiextensions.Interface, name string) error {
-	return wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
 		crd, err := client.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, nil
@@ -145,6 +145,10 @@ func waitEstablished(ctx context.Context, client apiextensions.Interface, name s
 		}
 		return false, nil
 	})
+	if err != nil {
+		return fmt.Errorf("CRD %s not Established: %w", name, err)
+	}
+	return nil
 }
 
 // waitServiceAccounts waits for the controller manager to have made each namespace's "default" ServiceAccount:

@@ -19,7 +19,9 @@ import (
 )
 
 // The commands' own cobra wrappers are not used: kube-apiserver's installs a process-wide signal handler that may be
-// set up only once, and each would reconfigure the process's logging. Their bodies are what follows.
+// set up only once, and each would reconfigure the process's logging. Their bodies are what follows. Each start
+// function returns a channel that yields the component's result when it stops and is then closed, so that both the
+// main loop and the shutdown can read it.
 
 // parseFlags parses args into the components' option structs, through their own flag sets.
 func parseFlags(name string, sets cliflag.NamedFlagSets, args []string) error {
