@@ -57,7 +57,9 @@ export async function runDrift(options: DriftCommandOptions): Promise<CommandRes
   const compared = result.environments.filter((e) => !e.skipped);
   const errors = compared.filter((e) => e.error);
   const drifted = compared.some((e) => e.summary.drifted + e.summary.missing + e.summary.extra > 0);
-  const exitCode = errors.length ? 2 : drifted ? 1 : 0;
+  // An environment asked for by name that cannot be compared (its source is another repository) is an error too.
+  const skippedByName = options.environment !== undefined && result.environments.some((e) => e.skipped);
+  const exitCode = errors.length || skippedByName ? 2 : drifted ? 1 : 0;
   const stderr = [
     ...result.environments.filter((e) => e.skipped).map((e) => `driftless: ${e.environment}: not compared: ${e.skipped}`),
     ...errors.map((e) => `driftless: ${e.environment}: ${e.error}`),
