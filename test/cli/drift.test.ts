@@ -101,6 +101,20 @@ describe('CLI: driftless drift without a cluster', function () {
     for (const result of [noFile, noContext, noEnv, format]) assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 
+  it('says an environment of another repository is not compared, and exits 2 when it is the one asked for', function () {
+    write(
+      'argocd/elsewhere.yaml',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: elsewhere, namespace: argocd}\nspec:\n  project: default\n  source: {repoURL: https://github.com/example/other.git, path: apps}\n  destination: {server: https://kubernetes.default.svc, namespace: other}\n',
+    );
+    try {
+      const named = run(['--kubeconfig', 'kubeconfig', '--env', 'elsewhere']);
+      assert.equal(named.code, 2, named.stdout + named.stderr);
+      assert.match(named.stderr, /^driftless: elsewhere: not compared: /m);
+    } finally {
+      rmSync(join(root, 'argocd'), { recursive: true, force: true });
+    }
+  });
+
   it('loads the cluster client for drift only: validate never requires dist/client-node.js', function () {
     // A preload that reports every read or require of the cluster client's bundle.
     const hook = join(root, 'hook.js');
