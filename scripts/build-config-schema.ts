@@ -43,6 +43,19 @@ export function configSchema(): object {
         additionalProperties: false,
         properties: rules,
       },
+      drift: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'How `driftless drift` and the Drift view compare git with the live clusters.',
+        properties: {
+          ignore: {
+            type: 'array',
+            description:
+              "Differences that are no drift, as Argo CD's ignoreDifferences: each rule names objects (all fields optional) and the fields to leave out.",
+            items: IGNORE_RULE,
+          },
+        },
+      },
       environments: {
         type: 'array',
         description:
@@ -54,6 +67,32 @@ export function configSchema(): object {
 }
 
 const PATH = { type: 'string', minLength: 1 };
+
+const STRINGS = { type: 'array', items: { type: 'string', minLength: 1 } };
+
+/** One entry of `drift.ignore`. */
+const IGNORE_RULE = {
+  type: 'object',
+  additionalProperties: false,
+  anyOf: [{ required: ['jsonPointers'] }, { required: ['jqPathExpressions'] }, { required: ['managedFieldsManagers'] }],
+  properties: {
+    group: { type: 'string', description: 'The API group of the objects ("" for the core group; globs as Argo CD\'s). Default: any.' },
+    kind: { type: 'string', minLength: 1, description: "Their kind (globs as Argo CD's). Default: any." },
+    name: { type: 'string', minLength: 1, description: 'Only the object of this name.' },
+    namespace: { type: 'string', minLength: 1, description: 'Only objects in this namespace.' },
+    environment: { type: 'string', minLength: 1, description: 'Only in this environment.' },
+    jsonPointers: { ...STRINGS, description: 'Fields to leave out, as JSON pointers: "/spec/replicas".', examples: [['/spec/replicas']] },
+    jqPathExpressions: {
+      ...STRINGS,
+      description:
+        'Fields to leave out, as jq paths: ".spec.template.spec.containers[] | select(.name == \"istio-proxy\")". Supported: paths, [], [n], pipes, select() with ==, !=, and, or, not, test(), startswith(), endswith(), contains().',
+    },
+    managedFieldsManagers: {
+      ...STRINGS,
+      description: 'Leave out every field these field managers own (managedFields), e.g. "kube-controller-manager" for an HPA\'s replicas.',
+    },
+  },
+};
 
 /** One entry of `environments`. */
 const ENVIRONMENT = {

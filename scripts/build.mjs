@@ -17,7 +17,17 @@ const common = {
   define: { DRIFTLESS_VERSION: JSON.stringify(version) },
 };
 
+// @kubernetes/client-node is a bundle of its own (dist/client-node.js), required by the CLI and the server only when
+// they first talk to a cluster: `driftless validate` and the language server's start do not load or parse it.
+const clientNodeApart = {
+  name: 'client-node-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './client-node.js', external: true }));
+  },
+};
+
 const builds = [
+  { ...common, entryPoints: { 'client-node': 'scripts/client-node-entry.mjs' }, outdir: 'dist' },
   { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   // server.js and cli.js are small loaders that run server-main.js and cli-main.js through a V8 code cache.
   {
@@ -29,6 +39,7 @@ const builds = [
       'cli-main': 'server/src/cli-main.ts',
     },
     outdir: 'dist',
+    plugins: [clientNodeApart],
   },
 ];
 

@@ -10,6 +10,9 @@ const runDiff = async (...args: Parameters<typeof import('./cli/diff-command.js'
   (await import('./cli/diff-command.js')).runDiff(...args);
 const runRender = async (...args: Parameters<typeof import('./cli/render-command.js').runRender>) =>
   (await import('./cli/render-command.js')).runRender(...args);
+// `drift` loads the cluster client (@kubernetes/client-node) only when run.
+const runDrift = async (...args: Parameters<typeof import('./cli/drift-command.js').runDrift>) =>
+  (await import('./cli/drift-command.js')).runDrift(...args);
 const runEnvironments = async (...args: Parameters<typeof import('./cli/environments-command.js').runEnvironments>) =>
   (await import('./cli/environments-command.js')).runEnvironments(...args);
 
@@ -44,8 +47,22 @@ Commands:
     --format text|json|markdown   Output format (default: text; markdown is ready for a pull request)
     (and the render options)
 
+  drift                    What runs in each environment's cluster against what git declares, object by object:
+                           in sync, drifted (each difference with the field manager that made it), missing (in git,
+                           not in the cluster), extra (marked as the environment's, not in git) or unknown (why).
+                           Read-only: LISTs and server-side dry runs, nothing is written. Secret values show as ***.
+    --env NAME                 Only this environment
+    --context CTX              The kubeconfig context (default: the environment's cluster.context in .driftless.yaml,
+                               else the context of its Argo CD destination, else the current context)
+    --kubeconfig FILE          This kubeconfig file only (default: KUBECONFIG's files, else ~/.kube/config)
+    --format text|json         Output format (default: text). JSON: with --env one document
+                               {"environment","context","objects":[...],"summary":{...}}, else a list of them
+    --timeout SECONDS          Also the limit of each request to an API server (default: 30)
+    (and the render options)
+
 Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
 Exit codes (diff): 0 no changes, 1 changes, 2 errors (what could be computed is still printed).
+Exit codes (drift): 0 in sync, 1 drift, 2 errors (what could be compared is still printed).
 Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
 
@@ -69,6 +86,8 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
         timeout: { type: 'string' },
         base: { type: 'string' },
         env: { type: 'string' },
+        context: { type: 'string' },
+        kubeconfig: { type: 'string' },
         rendered: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -101,6 +120,20 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
       tools,
       ...(values.base ? { base: values.base } : {}),
       ...(values.env ? { environment: values.env } : {}),
+    });
+  }
+  if (command === 'drift') {
+    if (format !== 'text' && format !== 'json')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
+    if (rest.length) return { exitCode: 2, stdout: '', stderr: `driftless: drift takes no paths (use --env)\n\n${HELP}` };
+    return runDrift({
+      format,
+      cwd: process.cwd(),
+      env: process.env,
+      tools,
+      ...(values.env ? { environment: values.env } : {}),
+      ...(values.context ? { context: values.context } : {}),
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     });
   }
   if (command === 'render') {

@@ -2,6 +2,7 @@
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
 import type { EnvironmentView } from './engine/environments/environment';
 import type { EnvironmentDiffs } from './node/render/environment-diff';
+import type { EnvironmentDrift } from './node/drift/drift-environments';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
@@ -23,6 +24,8 @@ export interface DriftlessSettings {
   helmPath?: string;
   /** Render environments in the background and show their findings on the source lines (default true). */
   validateRenderedOutput?: boolean;
+  /** `driftless.drift.ignore`: differences that are no drift, added to .driftless.yaml's `drift.ignore`. */
+  drift?: { ignore?: unknown[] };
 }
 
 export interface DocumentStatusParams {
@@ -107,4 +110,26 @@ export type ChangesResult = EnvironmentDiffs | { error: string };
 export namespace ChangesRequest {
   export const method = 'driftless/changes';
   export const type = new RequestType<ChangesParams, ChangesResult, void>(method);
+}
+
+export interface DriftParams {
+  /** An environment's name, in the project of `folder` (a workspace folder path; the first one when absent). */
+  environment: string;
+  folder?: string;
+  /** A kubeconfig context instead of the environment's (its .driftless.yaml cluster.context, else the current one). */
+  context?: string;
+  /** Include both compared sides of each object (normalized, Secret values masked), for a diff editor. */
+  documents?: boolean;
+}
+
+/**
+ * The environment's drift (`driftless drift --format json`'s document, with each difference's change details, the
+ * GitOps controllers' own status, notes and the requests sent), or why it could not be compared at all.
+ */
+export type DriftResult = EnvironmentDrift | { error: string };
+
+/** Git against the live cluster for one environment (the Drift view); refused when untrusted; cancellable. */
+export namespace DriftRequest {
+  export const method = 'driftless/drift';
+  export const type = new RequestType<DriftParams, DriftResult, void>(method);
 }

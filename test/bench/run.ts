@@ -1,7 +1,8 @@
 // `npm run bench`: measures yaml-language-server (Kubernetes mode, offline) and Driftless side by side on the same
 // generated file, prints both sets of raw figures and the ratios against the issue's targets, and writes
 // test-results/bench.json; with Driftless, also its rendered previews (Changes view, render cache). Options:
-// --only yls|driftless|render|cli (render: only the rendered previews; cli: only the CLI), --quick.
+// --only yls|driftless|render|cli|drift (render: only the rendered previews; cli: only the CLI; drift: only the drift
+// against the test cluster's API server, measure-drift.ts), --quick.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { activationTargets } from './activation';
 import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './driftless-server';
 import { countLines, DOCUMENT_COUNT, generateManifests } from './generate-manifests';
 import { measureCli, type CliFigures } from './measure-cli';
+import { formatDrift, measureDrift, type DriftFigures } from './measure-drift';
 import { measureIndex, type IndexFigures } from './measure-index';
 import { measureRender, type RenderFigures } from './measure-render';
 import { measureServer, type ServerFigures } from './measure-server';
@@ -20,12 +22,12 @@ import { prepareYlsKubernetesSchemas } from './yls-kubernetes-schemas';
 const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
 /** The largest repository of the shared corpus, indexed and rendered when it is there. */
 const CORPUS_REPOSITORY = resolve(__dirname, '../../../shared/corpus/repos/onedr0p-home-ops');
-const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render|cli] [--quick]';
+const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render|cli|drift] [--quick]';
 
 const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 11, index: 10, changes: 3, render: 10 };
 const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, index: 4, changes: 1, render: 3 };
 
-const ONLY = ['yls', 'driftless', 'render', 'cli'] as const;
+const ONLY = ['yls', 'driftless', 'render', 'cli', 'drift'] as const;
 type Only = (typeof ONLY)[number] | undefined;
 
 function isOnly(value: string | undefined): value is NonNullable<Only> {
@@ -56,7 +58,8 @@ async function main(): Promise<number> {
   const includeTheirs = only === undefined || only === 'yls';
   const includeRender = only === undefined || only === 'driftless' || only === 'render';
   const includeCli = only === undefined || only === 'driftless' || only === 'cli';
-  const missing = includeOurs || includeRender || includeCli ? driftlessBuildMissing() : [];
+  const includeDrift = only === undefined || only === 'drift';
+  const missing = includeOurs || includeRender || includeCli || includeDrift ? driftlessBuildMissing() : [];
   if (missing.length > 0) {
     console.error(`Missing ${missing.join(' and ')}: run \`npm run build\` first (or \`npm run bench -- --only yls\`).`);
     return 2;
@@ -97,6 +100,12 @@ async function main(): Promise<number> {
   const activation = includeOurs ? activationTargets() : { targets: [], note: '' };
   if (activation.note) log(activation.note);
 
+  let drift: DriftFigures | { skipped: string } | null = null;
+  if (includeDrift) {
+    log('Measuring drift against the test cluster (driftless drift, kubectl diff --server-side)...');
+    drift = await measureDrift(DRIFTLESS_CLI_PATH, quick ? 1 : 3, log);
+  }
+
   const firstCpu = cpus()[0];
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
@@ -119,8 +128,9 @@ async function main(): Promise<number> {
   };
   log('');
   log(formatReport(results));
+  if (drift) log(`\n${formatDrift(drift)}`);
   mkdirSync(resolve(RESULTS_PATH, '..'), { recursive: true });
-  writeFileSync(RESULTS_PATH, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(RESULTS_PATH, JSON.stringify({ ...results, drift }, null, 2) + '\n');
   log(`\nWrote ${RESULTS_PATH}`);
   return 0;
 }

@@ -29,6 +29,7 @@ import { navigation } from './features/navigation';
 import { environmentLens } from './features/environment-lens';
 import { environments } from './features/environments';
 import { renderRequests, toolsOf } from './features/render';
+import { driftRequests } from './features/drift';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -90,6 +91,11 @@ export class DriftlessLanguageServer {
     workspaceSymbols(requests, () => this.projects.all());
     environments(requests, () => this.projects.all());
     renderRequests(requests, {
+      projects: () => this.projects.all(),
+      trusted: () => this.trusted,
+      settings: () => this.settings,
+    });
+    driftRequests(requests, {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,
       settings: () => this.settings,

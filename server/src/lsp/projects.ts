@@ -27,6 +27,7 @@ export function settingsToConfig(settings: DriftlessSettings | undefined): Confi
   if (settings.rules && typeof settings.rules === 'object') {
     values.rules = Object.fromEntries(Object.entries(settings.rules).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
+  if (Array.isArray(settings.drift?.ignore)) values.driftIgnore = settings.drift.ignore;
   return values;
 }
 

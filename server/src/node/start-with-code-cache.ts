@@ -15,6 +15,14 @@ function cacheDirectory(): string {
 
 /** Runs `bundle` as the main module would run; returns once its top level has run. */
 export function startWithCodeCache(bundle: string): void {
+  loadWithCodeCache(bundle, require);
+}
+
+/**
+ * Runs a CommonJS bundle through a V8 code cache and returns its exports (`require`: the one its own requires go
+ * through; relative ones resolve from the folder of the file that made it).
+ */
+export function loadWithCodeCache(bundle: string, requireFunction: NodeJS.Require): unknown {
   const source = readFileSync(bundle, 'utf8');
   const wrapped = Module.wrap(source);
   let cacheFile: string | undefined;
@@ -57,5 +65,6 @@ export function startWithCodeCache(bundle: string): void {
     dirname: string,
   ) => void;
   const module = { exports: {} };
-  run.call(module.exports, module.exports, require, module, bundle, dirname(bundle));
+  run.call(module.exports, module.exports, requireFunction, module, bundle, dirname(bundle));
+  return module.exports;
 }

@@ -22,6 +22,8 @@ export interface ConfigValues {
   rules?: Record<string, string>;
   /** The `environments` list as written (only .driftless.yaml has one); engine/environments reads it. */
   environments?: unknown[];
+  /** `drift.ignore`: differences that are no drift, as written (engine/drift/ignore-rules reads them). */
+  driftIgnore?: unknown[];
 }
 
 export interface ConfigProblem {
@@ -53,6 +55,7 @@ export function readConfigValues(value: unknown): ConfigValues {
   const exclude = stringList(value.exclude);
   if (exclude) result.exclude = exclude;
   if (Array.isArray(value.environments)) result.environments = value.environments as unknown[];
+  if (isRecord(value.drift) && Array.isArray(value.drift.ignore)) result.driftIgnore = value.drift.ignore as unknown[];
   if (isRecord(value.rules)) {
     result.rules = Object.fromEntries(Object.entries(value.rules).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
@@ -66,6 +69,8 @@ export interface EffectiveConfig {
   crds: string[];
   exclude: string[];
   rules: Partial<Record<RuleId, RuleSetting>>;
+  /** The drift ignore rules as written, where each list comes from (the file's apply with the settings'). */
+  driftIgnore: { source: 'file' | 'settings'; rules: unknown[] }[];
   /** Problems with the file's values (unknown rules, unbundled versions), reported on .driftless.yaml. */
   problems: ConfigProblem[];
   /** Problems with the editor's settings, shown to the user as a message (they have no file to point at). */
@@ -136,6 +141,10 @@ export function effectiveConfig(
     crds: file?.crds ?? settings?.crds ?? [],
     exclude: [...(file?.exclude ?? []), ...(settings?.exclude ?? [])],
     rules,
+    driftIgnore: [
+      ...(file?.driftIgnore ? [{ source: 'file' as const, rules: file.driftIgnore }] : []),
+      ...(settings?.driftIgnore ? [{ source: 'settings' as const, rules: settings.driftIgnore }] : []),
+    ],
     problems,
     settingsProblems,
   };

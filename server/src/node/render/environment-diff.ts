@@ -11,7 +11,8 @@ import type { RenderPlan } from '../../engine/render/render-plan';
 import { changedSince, firstExistingRef, gitRoot, withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
-import { renderPlanWith, type RenderTools } from './render-environment';
+import type { RenderTools } from './render-environment';
+import { projectSource } from './render-source';
 import { isUnder } from '../disk-files';
 import { inputFolders, RenderInputs } from './render-inputs';
 
@@ -56,8 +57,9 @@ function loadProject(root: string): Project {
 async function render(project: Project, environment: Environment | undefined, tools: RenderTools): Promise<Side> {
   // An environment the base does not have yet renders to nothing there: all its objects are added.
   if (!environment) return { yaml: '' };
-  const rendered = await renderPlanWith(project.renderPlanOf(environment), tools);
-  return rendered.ok ? { yaml: rendered.yaml } : { error: rendered.error };
+  // Both sides are render sources (render-source.ts): the working tree's project, or the base's in its worktree.
+  const rendered = await projectSource(project, tools).render(environment);
+  return rendered.ok ? { yaml: rendered.text() } : { error: rendered.error };
 }
 
 /**

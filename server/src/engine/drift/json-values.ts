@@ -1,0 +1,71 @@
+// Plain JSON values as Kubernetes objects are read and compared: records, deep equality, copies, and RFC 6901 JSON
+// pointers (list items by index).
+import type { JsonPath } from '../yaml/locate';
+
+export type Json = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
+  }
+  return false;
+}
+
+/** A deep copy of a JSON value (what JSON.parse could have made: no cycles, no functions). */
+export function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (isRecord(value)) {
+    const copy: Json = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = cloneJson(item);
+    return copy as T;
+  }
+  return value;
+}
+
+/** RFC 6901: `/spec/template/spec/containers/0/image`; `~` and `/` in keys escaped as `~0` and `~1`. */
+export function pointerOf(path: JsonPath): string {
+  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** The segments of a JSON pointer, unescaped (numbers stay strings: only the value tells a list index). */
+export function segmentsOf(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The value at `path`, if every step exists (`undefined` otherwise). */
+export function valueAtPath(value: unknown, path: JsonPath): unknown {
+  let node = value;
+  for (const segment of path) {
+    if (Array.isArray(node) && typeof segment === 'number') node = node[segment];
+    else if (isRecord(node) && typeof segment === 'string') node = node[segment];
+    else return undefined;
+  }
+  return node;
+}
+
+/** Removes the value at `path` from `value` (in place); true when something was there. */
+export function removeAtPath(value: unknown, path: JsonPath): boolean {
+  if (!path.length) return false;
+  const parent = valueAtPath(value, path.slice(0, -1));
+  const last = path[path.length - 1]!;
+  if (Array.isArray(parent) && typeof last === 'number' && last < parent.length) {
+    parent.splice(last, 1);
+    return true;
+  }
+  if (isRecord(parent) && typeof last === 'string' && last in parent) {
+    delete parent[last];
+    return true;
+  }
+  return false;
+}
