@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CORPUS_DIR } from './corpus-path';
 import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './driftless-server';
 import { countLines, DOCUMENT_COUNT, generateManifests } from './generate-manifests';
 import { measureCli, type CliFigures } from './measure-cli';
@@ -18,7 +19,7 @@ import { prepareYlsKubernetesSchemas } from './yls-kubernetes-schemas';
 
 const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
 /** The largest repository of the shared corpus, indexed and rendered when it is there. */
-const CORPUS_REPOSITORY = resolve(__dirname, '../../../shared/corpus/repos/onedr0p-home-ops');
+const CORPUS_REPOSITORY = join(CORPUS_DIR, 'repos', 'onedr0p-home-ops');
 const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render|cli] [--quick]';
 
 const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 11, index: 10, changes: 3, render: 10 };
