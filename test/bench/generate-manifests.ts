@@ -50,11 +50,10 @@ const HELD_OUT_FILE: Variant = {
   mistyped: (index) => index % 11 === 5,
 };
 
-/** Per held-out file: one unresolved ServiceAccount per Deployment, two schema errors per mistyped app. */
-export const HELD_OUT_FINDINGS = {
-  warnings: APP_COUNT,
-  errors: 2 * Array.from({ length: APP_COUNT }, (_, index) => index).filter(HELD_OUT_FILE.mistyped).length,
-};
+const MISTYPED_APPS = Array.from({ length: APP_COUNT }, (_, index) => index).filter(HELD_OUT_FILE.mistyped).length;
+
+/** Per held-out file: one unresolved ServiceAccount per Deployment, two schema errors in each mistyped Deployment. */
+export const HELD_OUT_FINDINGS = { warnings: APP_COUNT, errors: 2 * MISTYPED_APPS, invalidResources: MISTYPED_APPS };
 
 function describeApp(index: number, variant: Variant): App {
   return {

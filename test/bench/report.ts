@@ -1,13 +1,14 @@
 // Turns the measured figures into the printed report (raw figures side by side, then ratios against the issue's
 // targets; the rendered previews have no target) and into the JSON the README quotes.
 import type { CliFigures } from './measure-cli';
+import { DRIFTLESS_CLI, KUBECONFORM_NAME, type PeerComparison, type PeerFigures } from './measure-peers';
 import { GENERATED_REPOSITORY, type IndexFigures } from './measure-index';
 import type { RenderFigures, RenderRepetitions } from './measure-render';
 import type { ServerFigures, ServerRepetitions } from './measure-server';
 import { DRIFTLESS, YAML_LANGUAGE_SERVER } from './server-under-test';
 import { median } from './statistics';
 
-export type BenchRepetitions = ServerRepetitions & RenderRepetitions & { cli: number; index: number };
+export type BenchRepetitions = ServerRepetitions & RenderRepetitions & { cli: number; peers: number; index: number };
 
 export interface TargetResult {
   name: string;
@@ -36,6 +37,8 @@ export interface BenchResults {
   /** Schema URLs yaml-language-server asked the client for. */
   yamlLanguageServerSchemaRequests: string[];
   cli: CliFigures | null;
+  /** The CLI against kubeconform and kubectl-validate; null when not measured in this run. */
+  peers: PeerFigures | null;
   /** The workspace index on the generated repository and the largest corpus repository. */
   index: IndexFigures[];
   /** The rendered previews (Changes view, driftless/render); null when not measured in this run. */
@@ -60,7 +63,22 @@ const RATIO_TARGETS: RatioTarget[] = [
   { name: 'peak memory (VmHWM)', limit: 1 / 3, value: (f) => f.memory.peakRssMb },
 ];
 
-export function evaluateTargets(servers: ServerFigures[], cli: CliFigures | null, index: IndexFigures[]): TargetResult[] {
+/** Driftless's whole CLI run at least as fast as kubeconform's (issue 18), on each file set. */
+export const PEER_WALL_RATIO_TARGET = 1;
+
+/** Median wall time of Driftless over kubeconform's on one file set; undefined when kubeconform was not measured. */
+export function kubeconformRatio(comparison: PeerComparison): number | undefined {
+  const ours = comparison.tools.find((t) => t.tool === DRIFTLESS_CLI);
+  const theirs = comparison.tools.find((t) => t.tool === KUBECONFORM_NAME);
+  return ours && theirs ? median(ours.wallMs) / median(theirs.wallMs) : undefined;
+}
+
+export function evaluateTargets(
+  servers: ServerFigures[],
+  cli: CliFigures | null,
+  peers: PeerFigures | null,
+  index: IndexFigures[],
+): TargetResult[] {
   const theirs = servers.find((s) => s.server === YAML_LANGUAGE_SERVER);
   const ours = servers.find((s) => s.server === DRIFTLESS);
   const results: TargetResult[] = [];
@@ -86,6 +104,18 @@ export function evaluateTargets(servers: ServerFigures[], cli: CliFigures | null
       comparison: '>=',
       limit: CLI_TARGET_RESOURCES_PER_SECOND,
       pass: rate >= CLI_TARGET_RESOURCES_PER_SECOND,
+    });
+  }
+  for (const comparison of peers?.comparisons ?? []) {
+    const ratio = kubeconformRatio(comparison);
+    if (ratio === undefined) continue;
+    results.push({
+      name: `CLI wall time vs kubeconform, ${comparison.files}`,
+      value: ratio,
+      unit: 'ratio',
+      comparison: '<=',
+      limit: PEER_WALL_RATIO_TARGET,
+      pass: ratio <= PEER_WALL_RATIO_TARGET,
     });
   }
   const generated = index.find((f) => f.repository === GENERATED_REPOSITORY);
@@ -162,6 +192,36 @@ function cliSection(cli: CliFigures): string {
   ].join('\n');
 }
 
+const megabytes = (values: number[]) => (values.length ? `${median(values).toFixed(0)} MB` : 'n/a');
+
+function peersSection(peers: PeerFigures): string {
+  const lines = [
+    `CLI against its peers (Kubernetes ${peers.kubernetesVersion}, each run a fresh process, ${peers.rounds} interleaved rounds):`,
+  ];
+  for (const note of peers.notes) lines.push(`  ${note}`);
+  for (const comparison of peers.comparisons) {
+    const ours = comparison.tools.find((t) => t.tool === DRIFTLESS_CLI);
+    lines.push(
+      '',
+      `  ${comparison.files} x ${comparison.fileCount} (${comparison.lines} lines each):`,
+      table([
+        ['    tool', 'resources/s', 'median wall (ms)', 'peak RSS', 'wall vs driftless', 'found'],
+        ...comparison.tools.map((t) => [
+          `    ${t.tool} ${t.version}`,
+          t.resourcesPerSecond.toFixed(0),
+          ms(median(t.wallMs)),
+          megabytes(t.peakRssMb),
+          ours ? `${(median(t.wallMs) / median(ours.wallMs)).toFixed(2)}x` : 'n/a',
+          `${t.resources} resources: ${t.findings}`,
+        ]),
+      ]),
+    );
+    for (const t of comparison.tools) lines.push(`    raw ${t.tool}: ${raw(t.wallMs)} ms`);
+    for (const warning of comparison.warnings) lines.push(`    WARNING: ${warning}`);
+  }
+  return lines.join('\n');
+}
+
 function indexSection(index: IndexFigures[]): string {
   const lines = ['Workspace index (driftless server):'];
   for (const f of index) {
@@ -233,6 +293,7 @@ export function formatReport(results: BenchResults): string {
     sections.push('', `yaml-language-server schema requests: ${[...new Set(results.yamlLanguageServerSchemaRequests)].join(', ')}`);
   }
   if (results.cli) sections.push('', cliSection(results.cli));
+  if (results.peers) sections.push('', peersSection(results.peers));
   if (results.index.length > 0) sections.push('', indexSection(results.index));
   if (results.render) sections.push('', renderSection(results.render));
   if (results.targets.length > 0) sections.push('', targetSection(results.targets));

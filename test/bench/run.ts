@@ -1,15 +1,17 @@
 // `npm run bench`: measures yaml-language-server (Kubernetes mode, offline) and Driftless side by side on the same
 // generated file, prints both sets of raw figures and the ratios against the issue's targets, and writes
-// test-results/bench.json; with Driftless, also its rendered previews (Changes view, render cache). Options:
-// --only yls|driftless|render|cli (render: only the rendered previews; cli: only the CLI), --quick.
+// test-results/bench.json; with Driftless, also its rendered previews (Changes view, render cache) and its CLI against
+// kubeconform and kubectl-validate (built from the Go module proxy). Options: --only yls|driftless|render|cli|peers
+// (render: only the rendered previews; cli: only the CLI's own figures; peers: only the CLI against its peers), --quick.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CORPUS_DIR } from './corpus-path';
 import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './driftless-server';
-import { countLines, DOCUMENT_COUNT, generateManifests } from './generate-manifests';
-import { measureCli, type CliFigures } from './measure-cli';
+import { countLines, DOCUMENT_COUNT, generateHeldOutManifests, generateManifests, HELD_OUT_FINDINGS } from './generate-manifests';
+import { CLI_FILE_COPIES, measureCli, type CliFigures } from './measure-cli';
 import { measureIndex, type IndexFigures } from './measure-index';
+import { DRIFTLESS_CLI, KUBECONFORM_NAME, KUBECTL_VALIDATE_NAME, measurePeers, type PeerFigures, type PeerFileSet } from './measure-peers';
 import { measureRender, type RenderFigures } from './measure-render';
 import { measureServer, type ServerFigures } from './measure-server';
 import { evaluateTargets, formatReport, type BenchRepetitions, type BenchResults } from './report';
@@ -20,12 +22,12 @@ import { prepareYlsKubernetesSchemas } from './yls-kubernetes-schemas';
 const RESULTS_PATH = resolve(__dirname, '../../test-results/bench.json');
 /** The largest repository of the shared corpus, indexed and rendered when it is there. */
 const CORPUS_REPOSITORY = join(CORPUS_DIR, 'repos', 'onedr0p-home-ops');
-const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render|cli] [--quick]';
+const USAGE = 'Usage: npm run bench -- [--only yls|driftless|render|cli|peers] [--quick]';
 
-const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 11, index: 10, changes: 3, render: 10 };
-const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, index: 4, changes: 1, render: 3 };
+const FULL: BenchRepetitions = { coldStart: 3, open: 5, edit: 10, completion: 20, cli: 11, peers: 7, index: 10, changes: 3, render: 10 };
+const QUICK: BenchRepetitions = { coldStart: 1, open: 2, edit: 3, completion: 5, cli: 1, peers: 2, index: 4, changes: 1, render: 3 };
 
-const ONLY = ['yls', 'driftless', 'render', 'cli'] as const;
+const ONLY = ['yls', 'driftless', 'render', 'cli', 'peers'] as const;
 type Only = (typeof ONLY)[number] | undefined;
 
 function isOnly(value: string | undefined): value is NonNullable<Only> {
@@ -56,7 +58,8 @@ async function main(): Promise<number> {
   const includeTheirs = only === undefined || only === 'yls';
   const includeRender = only === undefined || only === 'driftless' || only === 'render';
   const includeCli = only === undefined || only === 'driftless' || only === 'cli';
-  const missing = includeOurs || includeRender || includeCli ? driftlessBuildMissing() : [];
+  const includePeers = only === undefined || only === 'peers';
+  const missing = includeOurs || includeRender || includeCli || includePeers ? driftlessBuildMissing() : [];
   if (missing.length > 0) {
     console.error(`Missing ${missing.join(' and ')}: run \`npm run build\` first (or \`npm run bench -- --only yls\`).`);
     return 2;
@@ -82,6 +85,11 @@ async function main(): Promise<number> {
   if (includeCli) {
     log('Measuring the Driftless CLI...');
     cli = await measureCli(DRIFTLESS_CLI_PATH, text, repetitions.cli, log);
+  }
+  let peers: PeerFigures | null = null;
+  if (includePeers) {
+    log('Measuring the CLI against kubeconform and kubectl-validate...');
+    peers = await measurePeers(DRIFTLESS_CLI_PATH, driftlessVersion(), peerFileSets(text), repetitions.peers, log);
   }
   let index: IndexFigures[] = [];
   if (includeOurs) {
@@ -110,9 +118,10 @@ async function main(): Promise<number> {
     servers: figures,
     yamlLanguageServerSchemaRequests: yamlLanguageServer?.schemaRequests ?? [],
     cli,
+    peers,
     index,
     render,
-    targets: evaluateTargets(figures, cli, index),
+    targets: evaluateTargets(figures, cli, peers, index),
   };
   log('');
   log(formatReport(results));
@@ -120,6 +129,36 @@ async function main(): Promise<number> {
   writeFileSync(RESULTS_PATH, JSON.stringify(results, null, 2) + '\n');
   log(`\nWrote ${RESULTS_PATH}`);
   return 0;
+}
+
+function driftlessVersion(): string {
+  return new DriftlessServer().version;
+}
+
+/** The bench's own file (no findings) and the held-out one (findings in every Deployment), with what each tool should find. */
+function peerFileSets(text: string): PeerFileSet[] {
+  const copies = CLI_FILE_COPIES;
+  const { errors, warnings, invalidResources } = HELD_OUT_FINDINGS;
+  return [
+    {
+      name: 'bench file',
+      text,
+      expected: {
+        [DRIFTLESS_CLI]: '0 errors, 0 warnings, 0 infos',
+        [KUBECONFORM_NAME]: '0 invalid, 0 errors, 0 skipped',
+        [KUBECTL_VALIDATE_NAME]: '0 invalid',
+      },
+    },
+    {
+      name: 'held-out file',
+      text: generateHeldOutManifests(),
+      expected: {
+        [DRIFTLESS_CLI]: `${errors * copies} errors, ${warnings * copies} warnings, 0 infos`,
+        [KUBECONFORM_NAME]: `${invalidResources * copies} invalid, 0 errors, 0 skipped`,
+        [KUBECTL_VALIDATE_NAME]: `${invalidResources * copies} invalid`,
+      },
+    },
+  ];
 }
 
 main().then(
