@@ -3,8 +3,6 @@
 // aliases, tags, flow collections with content, folded or multi-line scalars, complex or duplicate or merge keys,
 // tabs — it returns undefined and the caller uses js-yaml, which reads every document this one reads the same way
 // (a test compares them on every document of the corpus). It exists for throughput: about twice js-yaml's speed.
-// Read again with spans, it also gives the source positions the `yaml` library would give each key and value, for the
-// documents that have findings (a test compares those on every path of every corpus document).
 import { FALSE_WORDS, NULL_WORDS, resolveFloat, resolveInteger, TRUE_WORDS } from './scalars';
 
 /** Thrown to leave the fast path; one instance, created once, as leaving is common and must stay cheap. */
@@ -17,56 +15,9 @@ const NOT_IN_SUBSET = new NotInSubset('the document uses YAML outside the plain 
  * the reader's recursion).
  */
 export function readBlockDocument(text: string, maxIndent = Infinity): unknown {
-  const reader = new BlockReader(text, maxIndent, false);
+  const reader = new BlockReader(text, maxIndent);
   try {
     return reader.document();
-  } catch (error) {
-    if (error === NOT_IN_SUBSET) return undefined;
-    throw error;
-  }
-}
-
-/** Offsets in the document's text, as the `yaml` library's node ranges have them (start, value end). */
-export type BlockSpan = BlockScalarSpan | BlockMapSpan | BlockSequenceSpan;
-
-/** A scalar: plain (without trailing spaces), quoted (with its quotes), a literal block, or empty (start = end). */
-export interface BlockScalarSpan {
-  kind: 'scalar';
-  start: number;
-  end: number;
-}
-
-/** A mapping (or an empty `{}`); `end` may run past its last value, to the start of the next line that holds content. */
-export interface BlockMapSpan {
-  kind: 'map';
-  start: number;
-  end: number;
-  /** By key as the `yaml` library writes a scalar key (null as ''); the first of equal keys. */
-  entries: Map<string, BlockEntrySpan>;
-}
-
-export interface BlockEntrySpan {
-  keyStart: number;
-  keyEnd: number;
-  value: BlockSpan;
-}
-
-/** A sequence (or an empty `[]`), starting at its first dash. */
-export interface BlockSequenceSpan {
-  kind: 'seq';
-  start: number;
-  end: number;
-  items: BlockSpan[];
-}
-
-/**
- * The spans of the document's root node, for a text readBlockDocument reads (undefined otherwise, and null for a
- * document without content).
- */
-export function readBlockSpans(text: string, maxIndent = Infinity): BlockSpan | null | undefined {
-  const reader = new BlockReader(text, maxIndent, true);
-  try {
-    return reader.document() === null ? null : reader.lastSpan;
   } catch (error) {
     if (error === NOT_IN_SUBSET) return undefined;
     throw error;
@@ -85,7 +36,7 @@ const DOUBLE_QUOTE = 34;
 const BAR = 124;
 
 /** Characters that cannot start a plain scalar in block context (YAML's c-indicator, less those allowed before a non-space). */
-function startsPlain(code: number, next: number): boolean {
+export function startsPlain(code: number, next: number): boolean {
   switch (code) {
     case 44: // ,
     case 91: // [
@@ -136,7 +87,8 @@ function isPlainDecimal(text: string): boolean {
 /** The first characters of the words in WORD_VALUES: most scalars start otherwise and skip the lookup. */
 const WORD_STARTS = new Set([...WORD_VALUES.keys()].map((word) => word.charCodeAt(0)));
 
-function resolveScalar(text: string): null | boolean | number | string {
+/** A plain scalar's value, as js-yaml resolves it with Driftless's types (see scalars.ts). */
+export function resolveScalar(text: string): null | boolean | number | string {
   const first = text.charCodeAt(0);
   if (text.length <= 5 && WORD_STARTS.has(first)) {
     const word = WORD_VALUES.get(text);
@@ -158,14 +110,9 @@ class BlockReader {
   private indent = 0;
   private readonly length: number;
 
-  /** The span of the node read last, when recording: each node sets it, its parent collects it. */
-  lastSpan: BlockSpan | null = null;
-
   constructor(
     private readonly text: string,
     private readonly maxIndent: number,
-    /** Whether to record spans; off on the hot path, where reading is all that is wanted. */
-    private readonly recording: boolean,
   ) {
     this.length = text.length;
   }
@@ -237,24 +184,13 @@ class BlockReader {
   /** Entries at `indent`. The first entry starts at `first` (after a "- " for a mapping inside a sequence item). */
   private mapping(indent: number, first: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
-    const span: BlockMapSpan | undefined = this.recording ? { kind: 'map', start: first, end: first, entries: new Map() } : undefined;
     let entry = first;
     for (;;) {
       const key = this.key(entry);
       if (key === '<<' || key === '__proto__' || (result[key] !== undefined && Object.prototype.hasOwnProperty.call(result, key)))
         throw NOT_IN_SUBSET;
-      const keyEnd = this.keyEnd;
-      const keyIsNull = this.keyIsNull;
       result[key] = this.value(this.valueStart, indent, true);
-      if (span) {
-        const spanKey = keyIsNull ? '' : key;
-        if (!span.entries.has(spanKey)) span.entries.set(spanKey, { keyStart: entry, keyEnd, value: this.lastSpan! });
-      }
       this.skipBlankLines();
-      if (span) {
-        span.end = this.position;
-        this.lastSpan = span;
-      }
       if (this.position >= this.length) return result;
       const next = this.indent;
       if (next < indent) return result;
@@ -265,7 +201,6 @@ class BlockReader {
 
   private sequence(indent: number, first: number): unknown[] {
     const result: unknown[] = [];
-    const span: BlockSequenceSpan | undefined = this.recording ? { kind: 'seq', start: first, end: first, items: [] } : undefined;
     let item = first;
     for (;;) {
       let i = item + 1;
@@ -274,7 +209,7 @@ class BlockReader {
       if (code === TAB) throw NOT_IN_SUBSET;
       if (Number.isNaN(code) || code === NEWLINE || code === RETURN || code === HASH) {
         this.position = this.nextLineStart(i);
-        result.push(this.nested(indent, false, i));
+        result.push(this.nested(indent, false));
       } else if (this.isSequenceItemAt(i)) {
         throw NOT_IN_SUBSET; // "- - a"
       } else if (this.startsEntry(i)) {
@@ -283,12 +218,7 @@ class BlockReader {
       } else {
         result.push(this.scalarOrBlock(i, indent));
       }
-      span?.items.push(this.lastSpan!);
       this.skipBlankLines();
-      if (span) {
-        span.end = this.position;
-        this.lastSpan = span;
-      }
       if (this.position >= this.length) return result;
       const next = this.indent;
       if (next > indent) throw NOT_IN_SUBSET;
@@ -330,9 +260,6 @@ class BlockReader {
 
   /** Where the value after the last key read starts (key() would otherwise allocate a pair per entry). */
   private valueStart = 0;
-  /** Where the last key read ends (after its closing quote, before spaces), and whether it read as null. */
-  private keyEnd = 0;
-  private keyIsNull = false;
 
   private key(start: number): string {
     const code = this.text.charCodeAt(start);
@@ -341,8 +268,6 @@ class BlockReader {
     if (code === DOUBLE_QUOTE || code === QUOTE) {
       const end = code === DOUBLE_QUOTE ? this.doubleQuotedEnd(start) : this.singleQuotedEnd(start);
       key = code === DOUBLE_QUOTE ? this.doubleQuoted(start, end) : this.singleQuoted(start, end);
-      this.keyEnd = end;
-      this.keyIsNull = false;
       colon = end;
       while (this.text.charCodeAt(colon) === SPACE) colon++;
       if (this.text.charCodeAt(colon) !== COLON || !this.isBreakOrSpace(colon + 1)) throw NOT_IN_SUBSET;
@@ -353,8 +278,6 @@ class BlockReader {
       while (this.text.charCodeAt(end - 1) === SPACE) end--;
       const resolved = resolveScalar(this.text.slice(start, end));
       key = resolved === null ? 'null' : String(resolved);
-      this.keyEnd = end;
-      this.keyIsNull = resolved === null;
     }
     let valueStart = colon + 1;
     while (this.text.charCodeAt(valueStart) === SPACE) valueStart++;
@@ -368,23 +291,18 @@ class BlockReader {
     const code = this.text.charCodeAt(start);
     if (Number.isNaN(code) || code === NEWLINE || code === RETURN || code === HASH) {
       this.position = this.nextLineStart(start);
-      return this.nested(indent, inMapping, start);
+      return this.nested(indent, inMapping);
     }
     return this.scalarOrBlock(start, indent);
   }
 
-  /**
-   * What follows on the next lines: a more indented node, a sequence at a mapping's own indentation, or null (an empty
-   * scalar at `emptyAt`, where the line ended or its comment began).
-   */
-  private nested(indent: number, inMapping: boolean, emptyAt: number): unknown {
+  /** What follows on the next lines: a more indented node, a sequence at a mapping's own indentation, or null. */
+  private nested(indent: number, inMapping: boolean): unknown {
     this.skipBlankLines();
-    if (this.position < this.length) {
-      const next = this.indent;
-      if (next > indent) return this.node(next);
-      if (inMapping && next === indent && this.isSequenceItemAt(this.position + next)) return this.sequence(indent, this.position + next);
-    }
-    if (this.recording) this.lastSpan = { kind: 'scalar', start: emptyAt, end: emptyAt };
+    if (this.position >= this.length) return null;
+    const next = this.indent;
+    if (next > indent) return this.node(next);
+    if (inMapping && next === indent && this.isSequenceItemAt(this.position + next)) return this.sequence(indent, this.position + next);
     return null;
   }
 
@@ -393,25 +311,16 @@ class BlockReader {
     const code = text.charCodeAt(start);
     let value: unknown;
     let end: number;
-    if (code === BAR) {
-      const literal = this.literal(start, indent);
-      if (this.recording) this.lastSpan = { kind: 'scalar', start, end: this.position };
-      return literal;
-    }
-    // Where the scalar's text ends: after its closing quote, before the spaces after a plain one.
-    let valueEnd: number;
+    if (code === BAR) return this.literal(start, indent);
     if (code === DOUBLE_QUOTE) {
       end = this.doubleQuotedEnd(start);
       value = this.doubleQuoted(start, end);
-      valueEnd = end;
     } else if (code === QUOTE) {
       end = this.singleQuotedEnd(start);
       value = this.singleQuoted(start, end);
-      valueEnd = end;
     } else if ((code === 91 && text.charCodeAt(start + 1) === 93) || (code === 123 && text.charCodeAt(start + 1) === 125)) {
       value = code === 91 ? [] : {};
       end = start + 2;
-      valueEnd = end;
     } else {
       if (!startsPlain(code, text.charCodeAt(start + 1))) throw NOT_IN_SUBSET;
       end = start;
@@ -424,18 +333,8 @@ class BlockReader {
       let last = end;
       while (text.charCodeAt(last - 1) === SPACE) last--;
       value = resolveScalar(text.slice(start, last));
-      valueEnd = last;
     }
     this.endOfScalar(end, indent);
-    if (this.recording) {
-      // No plain scalar starts with a bracket: here `[` and `{` are the empty flow collections.
-      this.lastSpan =
-        code === 91
-          ? { kind: 'seq', start, end: valueEnd, items: [] }
-          : code === 123
-            ? { kind: 'map', start, end: valueEnd, entries: new Map() }
-            : { kind: 'scalar', start, end: valueEnd };
-    }
     return value;
   }
 
@@ -541,7 +440,8 @@ const ESCAPES: Record<string, string> = {
   ' ': ' ',
 };
 
-function unescapeDoubleQuoted(body: string): string {
+/** The text a double-quoted scalar's body stands for; throws (leaving the fast path) on an escape the subset lacks. */
+export function unescapeDoubleQuoted(body: string): string {
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const char = body[i]!;

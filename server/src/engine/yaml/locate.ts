@@ -1,7 +1,5 @@
-// Maps between JSON paths in a document's value and source ranges in its `yaml` syntax tree, or in the spans the
-// block reader records for the plain block documents it reads (the same ranges, without a full parse).
+// Maps between JSON paths in a document's value and source ranges in its `yaml` syntax tree.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
-import type { BlockSpan } from './block-reader';
 
 export type PathSegment = string | number;
 export type JsonPath = readonly PathSegment[];
@@ -81,50 +79,10 @@ function fallback(text: string, node: unknown, keyNode: Node | undefined): Sourc
   const keySpan = spanOf(keyNode);
   if (keySpan) return keySpan;
   const span = spanOf(node as Node);
-  return span ? firstLine(text, span) : firstContentLine(text);
-}
-
-function firstContentLine(text: string): SourceSpan {
+  if (span) return firstLine(text, span);
   const firstContent = /[^\s-]/.exec(text.replace(/^---.*$/m, (m) => ' '.repeat(m.length)));
   const start = firstContent?.index ?? 0;
   return firstLine(text, { start, end: text.length });
-}
-
-/**
- * locatePath on the block reader's spans of a plain block document (readBlockSpans): step for step the same walk and
- * the same answer, as a test checks on every path of the corpus, for a fraction of a full parse.
- */
-export function locateInBlockSpans(root: BlockSpan | null, text: string, path: JsonPath, target: LocateTarget): SourceSpan {
-  let node: BlockSpan | null = root;
-  let key: SourceSpan | undefined;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i]!;
-    let next: BlockSpan | undefined;
-    let nextKey: SourceSpan | undefined;
-    if (node?.kind === 'map') {
-      const entry = node.entries.get(String(segment));
-      if (entry) {
-        next = entry.value;
-        nextKey = { start: entry.keyStart, end: entry.keyEnd };
-        // A key without a value is an empty scalar: the key is shown instead.
-        if (i === path.length - 1 && (target === 'key' || (next.kind === 'scalar' && next.start === next.end))) return nextKey;
-      }
-    } else if (node?.kind === 'seq' && typeof segment === 'number') {
-      next = node.items[segment];
-      nextKey = undefined;
-    }
-    if (next === undefined) return key ?? (node ? blockFirstLine(text, node) : firstContentLine(text));
-    node = next;
-    key = nextKey;
-  }
-  if (!node) return firstContentLine(text);
-  if (node.kind === 'scalar') return { start: node.start, end: node.end };
-  return key ?? blockFirstLine(text, node);
-}
-
-function blockFirstLine(text: string, node: BlockSpan): SourceSpan {
-  // A scalar's own span when it has no line break; a collection's first line.
-  return firstLine(text, { start: node.start, end: Math.max(node.end, node.start) });
 }
 
 export interface NodeAtOffset {

@@ -1,8 +1,9 @@
 // Parses a YAML file document by document: values from the fast parser, positions and exact errors from the
 // positional parser only when needed. Parsed documents are cached by their text, so an edit re-parses one document.
 import { isCollection, isSeq, visit, type Document } from 'yaml';
-import { readBlockDocument, readBlockSpans, type BlockSpan } from './block-reader';
-import { locateInBlockSpans, locatePath, type JsonPath, type LocateTarget, type SourceSpan } from './locate';
+import { readBlockDocument } from './block-reader';
+import { locatePath, type JsonPath, type LocateTarget, type SourceSpan } from './locate';
+import { locateInBlockDocument } from './locate-block';
 import { parsePositional, parseValueFast, positionalValue } from './parsers';
 import { isEmptyDocument, splitDocuments, type DocumentSlice } from './split-documents';
 
@@ -18,8 +19,8 @@ export interface SyntaxProblem {
 
 /** What parsing a document's text yields; independent of where the document sits in its file. */
 export class DocumentContent {
-  /** The block reader's spans, for a document it read, recorded on first use (null: a document without content). */
-  private blockSpans: BlockSpan | null | undefined;
+  /** Paths located by walking the text so far. */
+  private walks = 0;
 
   constructor(
     readonly text: string,
@@ -27,7 +28,7 @@ export class DocumentContent {
     readonly value: unknown,
     readonly problems: readonly SyntaxProblem[],
     private positionalDocument?: Document.Parsed,
-    /** Whether the block reader read the value: its spans can then locate paths without the positional parse. */
+    /** Whether the block reader read the value: paths can then be located without the positional parse. */
     private readonly blockRead = false,
   ) {}
 
@@ -39,14 +40,13 @@ export class DocumentContent {
 
   /**
    * The source span of `path` (see locatePath). Findings are located here: in the plain block documents nearly all
-   * manifests are, from the block reader's spans, which cost a fraction of the positional parse.
+   * manifests are, by walking the lines on the way to it, which costs a fraction of the positional parse.
    */
   locate(path: JsonPath, target: LocateTarget): SourceSpan {
-    if (this.blockRead && !this.positionalDocument) {
-      if (this.blockSpans === undefined) this.blockSpans = readBlockSpans(this.text, MAX_NESTING);
-      if (this.blockSpans !== undefined) return locateInBlockSpans(this.blockSpans, this.text, path, target);
-    }
-    return locatePath(this.positional, this.text, path, target);
+    // A walk reads up to the whole text once; a document with many findings is parsed once instead.
+    const walk = this.blockRead && !this.positionalDocument && this.walks++ < MAX_WALKS;
+    const span = walk ? locateInBlockDocument(this.text, path, target) : undefined;
+    return span ?? locatePath(this.positional, this.text, path, target);
   }
 
   /** Whether the document was refused as too deep to parse (nothing positional is available for it). */
@@ -76,6 +76,9 @@ export class DocumentContent {
 export interface ParsedDocument extends DocumentSlice {
   content: DocumentContent;
 }
+
+/** Walks that cost less than one positional parse, even in a large document (a walk is ~20x cheaper per line). */
+const MAX_WALKS = 8;
 
 // Aliases are rare in manifests; documents that may have one take the positional parser, which bounds expansion.
 const MAY_HAVE_ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/;
