@@ -26,6 +26,8 @@ export interface BenchResults {
     cpus: number;
     cpuModel: string;
     node: string;
+    /** `go version`, which built the peers; null without Go. */
+    go: string | null;
     platform: string;
     /** 1-minute load average before and after: other work on the machine makes the figures noisy. */
     loadAverage: { start: number; end: number };
@@ -259,7 +261,7 @@ function renderSection(render: RenderFigures): string {
           .join('; ')}`
       : '';
     lines.push(
-      `  ${f.repository}, validateRenderedOutput ${f.validateRenderedOutput ? 'on (background renders compete)' : 'off'}:`,
+      `  ${f.repository}, ${f.kustomizeTool}, validateRenderedOutput ${f.validateRenderedOutput ? 'on (background renders compete)' : 'off'}:`,
       `    ${f.environments} environments: ${f.rendered} rendered, ${f.skipped} skipped (another repository), ${f.failures.length} failed${failures}`,
       `    driftless/changes before any edit (no changes): ${ms(f.beforeEditMs)} ms`,
       `    one-line edit of ${f.editedFile} announced -> driftless/changes: median ${ms(median(f.afterEditMs))} ms (raw ${raw(f.afterEditMs)})`,
@@ -277,6 +279,29 @@ function renderSection(render: RenderFigures): string {
       `    one-line edit of the overlay announced -> render: median ${ms(median(cache.afterEditMs))} ms (raw ${raw(cache.afterEditMs)})`,
     );
     for (const warning of cache.warnings) lines.push(`    WARNING: ${warning}`);
+  }
+  const tools = render.renderTools;
+  if (tools) {
+    lines.push(`  The renders themselves (${tools.environments} environments of the generated repository, fresh processes):`);
+    for (const note of tools.notes) lines.push(`    ${note}`);
+    lines.push(
+      table([
+        [
+          '    tool',
+          'one render (ms)',
+          `${tools.environments} one after another (ms)`,
+          `${tools.environments} two at a time (ms)`,
+          'objects',
+        ],
+        ...tools.tools.map((t) => [
+          `    ${t.tool}`,
+          ms(median(t.oneRenderMs)),
+          ms(median(t.sequentialMs)),
+          ms(median(t.twoAtOnceMs)),
+          String(t.objects),
+        ]),
+      ]),
+    );
   }
   return lines.join('\n');
 }

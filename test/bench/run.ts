@@ -6,7 +6,9 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeBenchmarksDocument, BENCHMARKS_DOC } from '../../scripts/build-benchmarks-doc';
 import { CORPUS_DIR } from './corpus-path';
+import { installedGo } from './go-tools';
 import { DriftlessServer, DRIFTLESS_CLI_PATH, driftlessBuildMissing } from './driftless-server';
 import { countLines, DOCUMENT_COUNT, generateHeldOutManifests, generateManifests, HELD_OUT_FINDINGS } from './generate-manifests';
 import { CLI_FILE_COPIES, measureCli, type CliFigures } from './measure-cli';
@@ -131,6 +133,7 @@ async function main(): Promise<number> {
       cpus: cpus().length,
       cpuModel: firstCpu?.model ?? 'unknown',
       node: process.version,
+      go: installedGo() ?? null,
       platform: `${platform()} ${release()}`,
       loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
     },
@@ -150,6 +153,11 @@ async function main(): Promise<number> {
   mkdirSync(resolve(RESULTS_PATH, '..'), { recursive: true });
   writeFileSync(RESULTS_PATH, JSON.stringify(results, null, 2) + '\n');
   log(`\nWrote ${RESULTS_PATH}`);
+  // Only a full run speaks for every benchmark: a partial or quick one leaves the document as it is.
+  if (only === undefined && !quick) {
+    writeBenchmarksDocument(results);
+    log(`Wrote ${BENCHMARKS_DOC}`);
+  } else log(`(${BENCHMARKS_DOC} is written by full runs only; \`npm run bench:doc\` writes it from this JSON.)`);
   return 0;
 }
 
