@@ -1,8 +1,9 @@
 // What the Changes view's renders cost at the process level, and what it would save to start a cheaper tool or to run
 // renders side by side: every environment of the generated repository rendered with `kubectl kustomize` and with a
-// standalone `kustomize build` (built from the Go module proxy), one after another and two at a time.
+// standalone `kustomize build` (built from the Go module proxy), one after another, two at a time, and all in one
+// process (a kustomization listing every overlay: what a batched render would cost, were its objects told apart).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,8 @@ export interface RenderToolFigures {
   sequentialMs: number[];
   /** Every environment, two processes at a time (this machine's cores). */
   twoAtOnceMs: number[];
+  /** Every environment in one process: one kustomization that lists all the overlays. */
+  allInOneMs: number[];
   /** Objects in one environment's output, to show both tools render the same thing. */
   objects: number;
 }
@@ -82,11 +85,18 @@ export async function measureRenderTools(
   try {
     writeEnvironmentsRepository(root);
     const folders = Array.from({ length: ENVIRONMENT_COUNT }, (_, i) => join(root, environmentName(i)));
+    const allInOne = join(root, 'all-environments');
+    mkdirSync(allInOne);
+    writeFileSync(
+      join(allInOne, 'kustomization.yaml'),
+      `resources:\n${Array.from({ length: ENVIRONMENT_COUNT }, (_, i) => `  - ../${environmentName(i)}\n`).join('')}`,
+    );
     const figures = tools.map((tool): RenderToolFigures => ({
       tool: tool.label,
       oneRenderMs: [],
       sequentialMs: [],
       twoAtOnceMs: [],
+      allInOneMs: [],
       objects: 0,
     }));
     // A warm-up of each tool first (page cache), then the tools alternate within every repetition.
@@ -99,9 +109,11 @@ export async function measureRenderTools(
         figure.objects = output.split(/^---$/m).filter((document) => document.trim()).length;
         figure.sequentialMs.push(await timed(() => renderAll(tool, folders, 1)));
         figure.twoAtOnceMs.push(await timed(() => renderAll(tool, folders, 2)));
+        figure.allInOneMs.push(await timed(() => render(tool, allInOne)));
         log(
           `  ${tool.label}: one render ${figure.oneRenderMs.at(-1)!.toFixed(0)} ms; ${ENVIRONMENT_COUNT} one after another ` +
-            `${figure.sequentialMs.at(-1)!.toFixed(0)} ms; two at a time ${figure.twoAtOnceMs.at(-1)!.toFixed(0)} ms`,
+            `${figure.sequentialMs.at(-1)!.toFixed(0)} ms; two at a time ${figure.twoAtOnceMs.at(-1)!.toFixed(0)} ms; ` +
+            `all in one process ${figure.allInOneMs.at(-1)!.toFixed(0)} ms`,
         );
       }
     }

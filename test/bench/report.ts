@@ -291,6 +291,7 @@ function renderSection(render: RenderFigures): string {
           'one render (ms)',
           `${tools.environments} one after another (ms)`,
           `${tools.environments} two at a time (ms)`,
+          `${tools.environments} in one process (ms)`,
           'objects',
         ],
         ...tools.tools.map((t) => [
@@ -298,6 +299,7 @@ function renderSection(render: RenderFigures): string {
           ms(median(t.oneRenderMs)),
           ms(median(t.sequentialMs)),
           ms(median(t.twoAtOnceMs)),
+          ms(median(t.allInOneMs)),
           String(t.objects),
         ]),
       ]),
