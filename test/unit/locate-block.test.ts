@@ -101,7 +101,7 @@ describe('locating paths in plain block documents without the positional parse',
     const positional = () => (content as unknown as { positionalDocument?: unknown }).positionalDocument;
     assert.equal(positional(), undefined);
     // A document with many findings is parsed once instead of walked for each: a walk may read the whole text.
-    for (let i = 0; i < 10; i++) content.locate(['spec', 'template'], 'key');
+    for (let i = 0; i < 20; i++) content.locate(['spec', 'template'], 'key');
     assert.notEqual(positional(), undefined);
     assert.equal(text.slice(...spanOf(content.locate(['spec', 'replicas'], 'value'))), 'three');
   });

@@ -77,8 +77,11 @@ export interface ParsedDocument extends DocumentSlice {
   content: DocumentContent;
 }
 
-/** Walks that cost less than one positional parse, even in a large document (a walk is ~20x cheaper per line). */
-const MAX_WALKS = 8;
+/**
+ * Walks that cost less than one positional parse even in a large document: a walk to a deep path cost 1-3% of the parse
+ * (a 1.4 MB CRD: 8-30 ms against 0.7-1.9 s; a Deployment: under 0.1 ms against 3 ms).
+ */
+const MAX_WALKS = 16;
 
 // Aliases are rare in manifests; documents that may have one take the positional parser, which bounds expansion.
 const MAY_HAVE_ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/;
