@@ -4,6 +4,7 @@
 // rewrites it from a saved run.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { kubeconformRatio, type BenchResults, type TargetResult } from '../test/bench/report';
 import { DRIFTLESS_CLI, type PeerComparison, type ToolFigures } from '../test/bench/measure-peers';
 import { median } from '../test/bench/statistics';
@@ -98,6 +99,7 @@ function peerTable(results: BenchResults, comparison: PeerComparison): string {
   const rows: [string, (tool: ToolFigures) => number, (v: number) => string, boolean][] = [
     ['whole run, median (wall)', (tool) => median(tool.wallMs), ms, true],
     ['resources per second', (tool) => tool.resourcesPerSecond, (v) => `${thousands(v)}/s`, false],
+    ['CPU time, user + system, all threads', (tool) => (tool.cpuMs?.length ? median(tool.cpuMs) : NaN), ms, false],
     ['peak memory (VmHWM)', (tool) => (tool.peakRssMb.length ? median(tool.peakRssMb) : NaN), mb, false],
   ];
   const header = ['figure', `Driftless ${ours?.version ?? ''}`.trim()];
@@ -303,10 +305,12 @@ export function benchmarksDocument(results: BenchResults, previous: string | und
   return `${benchmarkTables(results)}\n\n${HAND_WRITTEN_MARKER}\n${handWritten.replace(/^\n*/, '\n')}`;
 }
 
-export function writeBenchmarksDocument(results: BenchResults, path = BENCHMARKS_DOC): void {
+/** Writes the document, formatted as the project formats Markdown (its tables aligned). */
+export async function writeBenchmarksDocument(results: BenchResults, path = BENCHMARKS_DOC): Promise<void> {
   const previous = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  const options = (await resolveConfig(path)) ?? {};
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, benchmarksDocument(results, previous));
+  writeFileSync(path, await format(benchmarksDocument(results, previous), { ...options, filepath: path }));
 }
 
 if (require.main === module) {
@@ -315,7 +319,12 @@ if (require.main === module) {
     console.error(`No benchmark results at ${input}: run \`npm run bench\` first.`);
     process.exitCode = 2;
   } else {
-    writeBenchmarksDocument(JSON.parse(readFileSync(input, 'utf8')) as BenchResults);
-    console.log(`Wrote ${BENCHMARKS_DOC} from ${input}`);
+    void writeBenchmarksDocument(JSON.parse(readFileSync(input, 'utf8')) as BenchResults).then(
+      () => console.log(`Wrote ${BENCHMARKS_DOC} from ${input}`),
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exitCode = 1;
+      },
+    );
   }
 }

@@ -16,7 +16,7 @@ import { median } from './statistics';
 /** The newest Kubernetes version kubectl-validate v0.0.4 carries schemas for (it would download any other). */
 export const PEER_KUBERNETES_VERSION = '1.30';
 const RUN_TIMEOUT_MS = 300_000;
-/** Measures peak memory (VmHWM of the process it runs, in KB) without racing the process's exit. */
+/** Measures peak memory (VmHWM of the process it runs) and CPU time without racing the process's exit. */
 const GNU_TIME = '/usr/bin/time';
 /** A proxy nobody listens on: were a tool to reach for the network, it would fail here instead of leaving the machine. */
 const NO_NETWORK_PROXY = 'http://127.0.0.1:9';
@@ -44,6 +44,11 @@ export interface ToolFigures {
   wallMs: number[];
   /** Peak resident memory of each run (VmHWM, via /usr/bin/time); empty where /usr/bin/time is missing. */
   peakRssMb: number[];
+  /**
+   * CPU time of each run, user + system, all threads (via /usr/bin/time): what the run costs, which on a busy machine
+   * moves less than its wall time. Empty where /usr/bin/time is missing.
+   */
+  cpuMs: number[];
   resourcesPerSecond: number;
 }
 
@@ -77,6 +82,7 @@ interface Tool {
 interface Run {
   wallMs: number;
   peakRssMb: number | undefined;
+  cpuMs: number | undefined;
   stdout: string;
   stderr: string;
 }
@@ -84,7 +90,7 @@ interface Run {
 async function runOnce(tool: Tool, dir: string, scratch: string): Promise<Run> {
   const argv = tool.argv.map((arg) => (arg === '{dir}' ? dir : arg));
   const timeFile = join(scratch, 'time.txt');
-  const measured = existsSync(GNU_TIME) ? [GNU_TIME, '-f', '%M', '-o', timeFile, ...argv] : argv;
+  const measured = existsSync(GNU_TIME) ? [GNU_TIME, '-f', '%M %U %S', '-o', timeFile, ...argv] : argv;
   const startedAt = performance.now();
   const child = spawn(measured[0]!, measured.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: tool.env });
   let stdout = '';
@@ -105,9 +111,19 @@ async function runOnce(tool: Tool, dir: string, scratch: string): Promise<Run> {
   const wallMs = performance.now() - startedAt;
   // Exit 1 means "found problems" for all three; anything else is a failure of the run.
   if (code !== 0 && code !== 1) throw new Error(`${tool.name} exited with code ${code} on ${dir}.\nstderr (tail):\n${stderr.slice(-2000)}`);
-  const kilobytes = existsSync(timeFile) ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : NaN;
+  // The last line: "<peak KB> <user s> <system s>" (a line before it says the exit status when it is not 0).
+  const [kilobytes, user, system] = existsSync(timeFile)
+    ? readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number)
+    : [];
   rmSync(timeFile, { force: true });
-  return { wallMs, peakRssMb: Number.isFinite(kilobytes) ? kilobytes / 1024 : undefined, stdout, stderr };
+  const cpuMs = user !== undefined && system !== undefined ? (user + system) * 1000 : NaN;
+  return {
+    wallMs,
+    peakRssMb: kilobytes !== undefined && Number.isFinite(kilobytes) ? kilobytes / 1024 : undefined,
+    cpuMs: Number.isFinite(cpuMs) ? cpuMs : undefined,
+    stdout,
+    stderr,
+  };
 }
 
 function driftless(cliPath: string, version: string): Tool {
@@ -265,6 +281,7 @@ export async function measurePeers(
           findings: report.findings,
           wallMs,
           peakRssMb: toolRuns.flatMap((r) => (r.peakRssMb === undefined ? [] : [r.peakRssMb])),
+          cpuMs: toolRuns.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs])),
           resourcesPerSecond: report.resources / (median(wallMs) / 1000),
         };
       });

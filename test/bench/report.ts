@@ -217,11 +217,12 @@ function peersSection(peers: PeerFigures): string {
       '',
       `  ${comparison.files} x ${comparison.fileCount} (${comparison.lines} lines each):`,
       table([
-        ['    tool', 'resources/s', 'median wall (ms)', 'peak RSS', 'wall vs driftless', 'found'],
+        ['    tool', 'resources/s', 'median wall (ms)', 'CPU (ms)', 'peak RSS', 'wall vs driftless', 'found'],
         ...comparison.tools.map((t) => [
           `    ${t.tool} ${t.version}`,
           t.resourcesPerSecond.toFixed(0),
           ms(median(t.wallMs)),
+          t.cpuMs.length ? ms(median(t.cpuMs)) : 'n/a',
           megabytes(t.peakRssMb),
           ours ? `${(median(t.wallMs) / median(ours.wallMs)).toFixed(2)}x` : 'n/a',
           `${t.resources} resources: ${t.findings}`,

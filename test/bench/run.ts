@@ -155,7 +155,7 @@ async function main(): Promise<number> {
   log(`\nWrote ${RESULTS_PATH}`);
   // Only a full run speaks for every benchmark: a partial or quick one leaves the document as it is.
   if (only === undefined && !quick) {
-    writeBenchmarksDocument(results);
+    await writeBenchmarksDocument(results);
     log(`Wrote ${BENCHMARKS_DOC}`);
   } else log(`(${BENCHMARKS_DOC} is written by full runs only; \`npm run bench:doc\` writes it from this JSON.)`);
   return 0;

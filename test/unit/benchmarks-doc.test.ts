@@ -13,6 +13,7 @@ function results(): BenchResults {
     findings,
     wallMs,
     peakRssMb: [100, 110, 120],
+    cpuMs: wallMs.map((w) => w / 2),
     resourcesPerSecond: 3520 / (wallMs[1]! / 1000),
   });
   return {
