@@ -33,7 +33,8 @@ const FULL: BenchRepetitions = {
   edit: 10,
   completion: 20,
   cli: 11,
-  peers: 7,
+  // Three tools on two file sets, on a machine other work shares: enough rounds for steady medians.
+  peers: 11,
   index: 10,
   changes: 3,
   render: 10,
