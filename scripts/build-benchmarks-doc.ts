@@ -180,13 +180,9 @@ function indexSection(results: BenchResults): string | undefined {
     `## The workspace index`,
     '',
     table(
+      ['figure', ...results.index.map((f) => f.repository), 'target', 'met?'],
       [
-        'figure',
-        ...results.index.map((f) => `${f.repository} (${thousands(f.resources)} resources, ${thousands(f.files)} files)`),
-        'target',
-        'met?',
-      ],
-      [
+        ['resources, files', ...results.index.map((f) => `${thousands(f.resources)}, ${thousands(f.files)}`), '', ''],
         ['server spawn → index complete', ...results.index.map((f) => ms(f.indexCompleteMs)), '', ''],
         ['peak memory (RSS)', ...results.index.map((f) => mb(f.memory.peakRssMb)), '', ''],
         ['edit of the open file → its diagnostics', ...results.index.map((f) => ms(median(f.editRecheckMs))), limitText(t), met(t)],
