@@ -22,6 +22,8 @@ export interface ConfigValues {
   rules?: Record<string, string>;
   /** The `environments` list as written (only .driftless.yaml has one); engine/environments reads it. */
   environments?: unknown[];
+  /** The `delivery` mapping as written (only .driftless.yaml has one); engine/delivery reads it. */
+  delivery?: unknown;
 }
 
 export interface ConfigProblem {
@@ -53,6 +55,7 @@ export function readConfigValues(value: unknown): ConfigValues {
   const exclude = stringList(value.exclude);
   if (exclude) result.exclude = exclude;
   if (Array.isArray(value.environments)) result.environments = value.environments as unknown[];
+  if (value.delivery !== undefined) result.delivery = value.delivery;
   if (isRecord(value.rules)) {
     result.rules = Object.fromEntries(Object.entries(value.rules).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
