@@ -10,6 +10,8 @@ const runDiff = async (...args: Parameters<typeof import('./cli/diff-command.js'
   (await import('./cli/diff-command.js')).runDiff(...args);
 const runRender = async (...args: Parameters<typeof import('./cli/render-command.js').runRender>) =>
   (await import('./cli/render-command.js')).runRender(...args);
+const runPullRequestCreate = async (...args: Parameters<typeof import('./cli/pr-command.js').runPullRequestCreate>) =>
+  (await import('./cli/pr-command.js')).runPullRequestCreate(...args);
 const runEnvironments = async (...args: Parameters<typeof import('./cli/environments-command.js').runEnvironments>) =>
   (await import('./cli/environments-command.js')).runEnvironments(...args);
 
@@ -44,10 +46,20 @@ Commands:
     --format text|json|markdown   Output format (default: text; markdown is ready for a pull request)
     (and the render options)
 
+  pr create                Open the pull request of a branch on the forge origin names (GitHub, GitLab, Gitea,
+                           Forgejo), the rendered diff of each environment as its body; an open one is linked.
+    --head BRANCH              The branch to propose (default: the current one; pushed first if origin lacks it)
+    --base BRANCH              Its target (default: .driftless.yaml delivery.pullRequest.base, else origin's default)
+    --title TEXT               Its title (default: the head commit's subject)
+    --draft                    Open it as a draft
+    --format text|json         Output format (default: text; json: {"url","number","created"})
+    Token from GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN; API base from GITHUB_API_URL or CI_API_V4_URL, else origin's host.
+
 Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
 Exit codes (diff): 0 no changes, 1 changes, 2 errors (what could be computed is still printed).
 Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
+Exit codes (pr create): 0 opened, or one open for the branch already; 2 errors.
 
 Options:
   --help       Show this help
@@ -70,6 +82,9 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
         base: { type: 'string' },
         env: { type: 'string' },
         rendered: { type: 'boolean', default: false },
+        head: { type: 'string' },
+        title: { type: 'string' },
+        draft: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -108,6 +123,22 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
       return { exitCode: 2, stdout: '', stderr: `driftless: --format must be yaml or json, not "${format}"` };
     if (rest.length !== 1) return { exitCode: 2, stdout: '', stderr: `driftless: render takes one environment or path\n\n${HELP}` };
     return runRender({ target: rest[0]!, format, cwd: process.cwd(), tools });
+  }
+  if (command === 'pr') {
+    if (rest.length !== 1 || rest[0] !== 'create')
+      return { exitCode: 2, stdout: '', stderr: `driftless: pr takes one subcommand: create\n\n${HELP}` };
+    if (format !== 'text' && format !== 'json')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
+    return runPullRequestCreate({
+      format,
+      cwd: process.cwd(),
+      tools,
+      draft: values.draft,
+      environment: process.env,
+      ...(values.head ? { head: values.head } : {}),
+      ...(values.base ? { base: values.base } : {}),
+      ...(values.title ? { title: values.title } : {}),
+    });
   }
   if (command === 'environments') {
     if (format !== 'text' && format !== 'json')
