@@ -35,7 +35,9 @@ function deployment(
 }
 
 function environment(name: string, before: string, after: string): EnvironmentChanges {
-  return { name, changes: diffRenders(before, after, { base: 'main', head: 'working tree' }) };
+  const changes: unknown = diffRenders(before, after, { base: 'main', head: 'working tree' });
+  if (!Array.isArray(changes)) throw new Error(`the renders cannot be read: ${JSON.stringify(changes)}`);
+  return { name, changes: changes as EnvironmentChanges['changes'] };
 }
 
 describe('delivery: drafting a commit message from the rendered changes', () => {
