@@ -104,33 +104,30 @@ spec:
 `;
 
 /**
- * A GitOps tree: a cart base and two overlays, cart-prod and cart-staging (environments as .driftless.yaml declares
- * them), plus a README no environment reads.
+ * A GitOps tree: a cart base and two overlays nothing includes, the environments cart-prod and cart-staging
+ * (.driftless.yaml refines cart-prod's delivery), plus a README no environment reads.
  */
 export const GITOPS_TREE: Record<string, string> = {
   'README.md': '# fleet\n',
   '.driftless.yaml': `environments:
   - name: cart-prod
-    source: {kustomization: apps/cart/overlays/prod}
     delivery: {mode: pull-request, branch: main, pullRequest: {reviewers: [alice], labels: [production]}}
-  - name: cart-staging
-    source: {kustomization: apps/cart/overlays/staging}
 delivery:
   pullRequest: {labels: [gitops]}
 `,
-  'apps/cart/base/kustomization.yaml': 'resources: [deployment.yaml]\n',
-  'apps/cart/base/deployment.yaml': deployment('1.0.0', '128Mi'),
-  'apps/cart/overlays/prod/kustomization.yaml':
-    'resources: [../../base]\nnamespace: shop\nimages: [{name: registry.example.com/shop/cart, newTag: 1.0.0}]\n',
-  'apps/cart/overlays/staging/kustomization.yaml': 'resources: [../../base]\nnamespace: shop-staging\n',
+  'cart/base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+  'cart/base/deployment.yaml': deployment('1.0.0', '128Mi'),
+  'cart-prod/kustomization.yaml':
+    'resources: [../cart/base]\nnamespace: shop\nimages: [{name: registry.example.com/shop/cart, newTag: 1.0.0}]\n',
+  'cart-staging/kustomization.yaml': 'resources: [../cart/base]\nnamespace: shop-staging\n',
 };
 
 /** The change the issue describes: cart 1.0.0 → 1.0.1 in prod, memory 128Mi → 256Mi in both. */
 export function makeCartChange(root: string): void {
   writeTree(root, {
-    'apps/cart/overlays/prod/kustomization.yaml':
-      'resources: [../../base]\nnamespace: shop\nimages: [{name: registry.example.com/shop/cart, newTag: 1.0.1}]\n',
-    'apps/cart/base/deployment.yaml': deployment('1.0.0', '256Mi'),
+    'cart-prod/kustomization.yaml':
+      'resources: [../cart/base]\nnamespace: shop\nimages: [{name: registry.example.com/shop/cart, newTag: 1.0.1}]\n',
+    'cart/base/deployment.yaml': deployment('1.0.0', '256Mi'),
   });
 }
 

@@ -21,6 +21,7 @@ let loaded: { spec: Spec; ajv: Ajv; templates: { template: string; pattern: RegE
 function load() {
   if (loaded) return loaded;
   const spec = JSON.parse(readFileSync(SPEC_FILE, 'utf8')) as Spec;
+  allowNullInNullableEnums(spec);
   // OpenAPI 3.0 schemas: `nullable`, `example`, formats GitHub writes loosely; structure and types are what count.
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   ajv.addSchema(spec, 'github');
@@ -31,6 +32,22 @@ function load() {
   }));
   loaded = { spec, ajv, templates };
   return loaded;
+}
+
+/**
+ * OpenAPI 3.0's `nullable: true` allows null, enum or not (GitHub answers `conclusion: null` for a check run under
+ * way); JSON Schema's enum does not unless null is listed. This is the usual conversion from one to the other.
+ */
+function allowNullInNullableEnums(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) allowNullInNullableEnums(item);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const record = node as Record<string, unknown>;
+  if (record.nullable === true && Array.isArray(record.enum) && !record.enum.includes(null))
+    record.enum = [...(record.enum as unknown[]), null];
+  for (const value of Object.values(record)) allowNullInNullableEnums(value);
 }
 
 const compiled = new Map<string, ValidateFunction>();

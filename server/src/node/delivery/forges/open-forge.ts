@@ -1,7 +1,11 @@
 // The forge of a repository: detected from its remote URL (engine/delivery/forge), an unknown host asked what it
-// runs, and the client for it made with the token given. Clients load their libraries only when a forge is used.
+// runs, and the client for it made with the token given. Each client loads its library (@octokit/rest,
+// @gitbeaker/rest) only when its forge is used.
 import { detectForge, repositoryOnHost, type ForgeHost, type ForgeKind, type ForgeRepository } from '../../../engine/delivery/forge';
 import { FORGE_TIMEOUT_MS, timedFetch, type ForgeClient } from './forge-client';
+import { GiteaClient } from './gitea-client';
+import { GitHubClient } from './github-client';
+import { GitLabClient } from './gitlab-client';
 
 /** How long asking an unknown host what it runs may take. */
 const PROBE_MS = 8_000;
@@ -57,10 +61,10 @@ export async function forgeClient(
 ): Promise<ForgeClient> {
   switch (repository.kind) {
     case 'github':
-      return (await import('./github-client.js')).GitHubClient.create(repository, token, timeoutMs);
+      return GitHubClient.create(repository, token, timeoutMs);
     case 'gitlab':
-      return (await import('./gitlab-client.js')).GitLabClient.create(repository, token, timeoutMs);
+      return GitLabClient.create(repository, token, timeoutMs);
     case 'gitea':
-      return new (await import('./gitea-client.js')).GiteaClient(repository, token, timeoutMs);
+      return new GiteaClient(repository, token, timeoutMs);
   }
 }
