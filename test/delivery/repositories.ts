@@ -73,7 +73,7 @@ export function asUser(repository: string, name = 'Dana Developer'): void {
 /** A clone of `url` at `path`, configured as a user's. */
 export async function cloneOf(url: string, path: string): Promise<string> {
   mkdirSync(dirname(path), { recursive: true });
-  await gitAsync(dirname(path), 'clone', '--quiet', url, path);
+  await gitAsync(dirname(path), '-c', 'init.defaultBranch=main', 'clone', '--quiet', url, path);
   asUser(path);
   return path;
 }
