@@ -218,7 +218,7 @@ for (const setup of SETUPS) {
       const standIn = forge.standIn;
       if (!standIn) this.skip();
       git(work, 'switch', '--quiet', 'driftless/cart-prod-image-1.0.1');
-      standIn!.fail({ method: 'GET', path: /./, hang: true, times: 10 });
+      standIn.fail({ method: 'GET', path: /./, hang: true, times: 10 });
       const run = await driftless(work, ['pr', 'create', '--kubectl', kubectl], { ...env, DRIFTLESS_FORGE_TIMEOUT_MS: '500' });
       assert.equal(run.status, 2);
       assert.match(run.stderr, /did not answer within 0\.5 s while Driftless tried to/);
