@@ -335,6 +335,10 @@ export class GitHubStandIn extends StandInServer {
         author: this.login,
       };
       pulls.push(pull);
+      // GitHub keeps the head of every pull request at refs/pull/N/head (forks' too): what a checkout fetches.
+      execFileSync('git', ['update-ref', `refs/pull/${pull.number}/head`, this.shaOf(owner, repo, body.head)!], {
+        cwd: join(this.gitRoot, owner, `${repo}.git`),
+      });
       return {
         status: 201,
         body: this.pull(owner, repo, pull, true),

@@ -203,6 +203,10 @@ export class GitLabStandIn extends StandInServer {
         approvalsRequired: 1,
       };
       list.push(created);
+      // GitLab keeps each merge request's head at refs/merge-requests/N/head.
+      execFileSync('git', ['update-ref', `refs/merge-requests/${created.iid}/head`, this.shaOf(project, created.source)!], {
+        cwd: this.repositoryPath(project),
+      });
       return { status: 201, body: this.mergeRequest(project, created, true) };
     }
 
