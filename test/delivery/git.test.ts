@@ -254,7 +254,10 @@ describe('delivery: commits, pushes and checkouts with real git', function () {
     it('with changes: touches nothing unless the user keeps them on a branch, then restores nothing lost', async () => {
       makeCartChange(work);
       const before = status(work);
-      assert.deepEqual(await checkoutPullRequest(request()), { dirty: ['cart-prod/kustomization.yaml', 'cart/base/deployment.yaml'] });
+      const dirty = await checkoutPullRequest(request());
+      assert.ok('dirty' in dirty, JSON.stringify(dirty));
+      assert.deepEqual(dirty.dirty, ['cart-prod/kustomization.yaml', 'cart/base/deployment.yaml']);
+      assert.match(dirty.keepBranch, /^driftless\/kept-\d{8}-\d{6}$/);
       assert.equal(status(work), before);
       const outcome = await checkoutPullRequest(request({ keepChangesOn: 'driftless/kept-1' }));
       assert.ok('branch' in outcome && outcome.kept, JSON.stringify(outcome));

@@ -12,6 +12,7 @@ import { pullRequestSettingsFor, readPullRequestSettings } from '../../server/sr
 import { readDeclaredEnvironments } from '../../server/src/engine/environments/environment';
 import { renderedDiffMarkdown, type EnvironmentChanges } from '../../server/src/engine/render/diff-markdown';
 import { diffRenders } from '../../server/src/engine/render/object-diff';
+import { validate } from '../helpers/engine';
 
 function deployment(
   name: string,
@@ -344,5 +345,31 @@ describe('delivery: pull-request settings from .driftless.yaml', () => {
     assert.equal(settings.base, 'main');
     assert.equal(settings.draft, undefined);
     assert.deepEqual(pullRequestSettingsFor([], undefined), {});
+  });
+});
+
+describe('delivery: .driftless.yaml’s delivery.pullRequest in the configuration schema', () => {
+  const config = (text: string) => validate(text, { path: '/workspace/.driftless.yaml' }).map((f) => `${f.line} ${f.rule}: ${f.message}`);
+
+  it('takes draft, reviewers, labels and base at the top level and per environment', () => {
+    assert.deepEqual(
+      config(
+        [
+          'delivery:',
+          '  pullRequest: {draft: true, reviewers: [alice], labels: [gitops], base: main}',
+          'environments:',
+          '  - name: prod',
+          '    delivery: {mode: pull-request, branch: release, pullRequest: {labels: [production]}}',
+          '',
+        ].join('\n'),
+      ),
+      [],
+    );
+  });
+
+  it('reports what is not of the right shape, on its line', () => {
+    const found = config(['delivery:', '  pullRequest:', '    draft: "yes"', '    reviewer: [alice]', ''].join('\n'));
+    assert.equal(found.length, 2, JSON.stringify(found));
+    assert.ok(found.some((f) => f.startsWith('3 ')) && found.some((f) => f.startsWith('4 ')), JSON.stringify(found));
   });
 });

@@ -1,4 +1,4 @@
-// Branch names: one drafted from a change (`driftless/cart-prod-image-1.0.1`), and the rules git holds a branch name
+// Branch names: one drafted from a change (driftless/cart-prod-image-1.0.1), and the rules git holds a branch name
 // to (git check-ref-format --branch), checked before any name reaches git.
 import type { EnvironmentChanges } from '../render/diff-markdown';
 import { fieldChangesOf } from './field-changes';
@@ -45,7 +45,7 @@ export function branchSlug(text: string, longest = LONGEST_SLUG): string {
 
 /**
  * A branch name for a change: the first changed environment and what changed in it
- * (`driftless/cart-prod-image-1.0.1`, `driftless/web-prod-add-configmap-web-env`), else the first changed file's name.
+ * (driftless/cart-prod-image-1.0.1, driftless/web-prod-add-configmap-web-env), else the first changed file's name.
  */
 export function draftBranchName(environments: readonly EnvironmentChanges[], files: readonly string[] = []): string {
   const first = environments.find((e) => e.changes.length);
@@ -67,6 +67,12 @@ export function draftBranchName(environments: readonly EnvironmentChanges[], fil
   }
   const name = `${BRANCH_PREFIX}${branchSlug(words) || 'update'}`;
   return branchNameProblem(name) ? `${BRANCH_PREFIX}update` : name;
+}
+
+/** The branch that keeps the working tree's changes before a checkout (the user agreed): dated, so it is never taken. */
+export function keptChangesBranchName(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${BRANCH_PREFIX}kept-${stamp}`;
 }
 
 /** `name`, else `name-2`, `name-3`… : the first that is none of `taken` (branches that exist, here or on the remote). */

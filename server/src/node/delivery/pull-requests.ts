@@ -3,7 +3,7 @@
 // remote has it, so uncommitted edits never leak into it. An open pull request for the branch is linked, never
 // duplicated; a branch the remote lacks is pushed first (never forced) when the caller asks for that.
 import { join, relative } from 'node:path';
-import { branchNameProblem } from '../../engine/delivery/branch-name';
+import { branchNameProblem, freeBranchName, keptChangesBranchName } from '../../engine/delivery/branch-name';
 import { overrideOf } from '../../engine/delivery/commit-message';
 import {
   FORGE_NAMES,
@@ -331,13 +331,14 @@ export interface CheckoutRequest {
   head: string;
   headRef: string;
   base: string;
-  /** Keep the working tree's changes on this new branch first (the user chose to). */
+  /** Keep the working tree's changes on a new branch first (the user chose to; the `keepBranch` a dirty answer named). */
   keepChangesOn?: string;
 }
 
 export type CheckoutOutcome =
   | { branch: string; commit: string; updated: boolean; baseRef: string; kept?: { branch: string; commit: string } }
-  | { dirty: string[] }
+  /** The tree has changes: nothing was done; `keepBranch` is where they would be kept, if the user agrees. */
+  | { dirty: string[]; keepBranch: string }
   | Failure;
 
 /**
@@ -352,7 +353,8 @@ export async function checkoutPullRequest(request: CheckoutRequest): Promise<Che
       if (branchNameProblem(name)) return { error: `"${name}": ${branchNameProblem(name)}.`, kind: 'bad-input' };
     const git = await DeliveryGit.open(request.root);
     const state = await git.state();
-    if (state.changed.length && !request.keepChangesOn) return { dirty: state.changed };
+    if (state.changed.length && !request.keepChangesOn)
+      return { dirty: state.changed, keepBranch: freeBranchName(keptChangesBranchName(new Date()), await git.localBranches()) };
     if (state.operation)
       return { error: `The repository is in the middle of ${state.operation}: finish or abort it first.`, kind: 'conflict' };
     const commit = await git.fetchCommit(request.remote, request.headRef);
