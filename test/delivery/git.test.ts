@@ -114,6 +114,12 @@ describe('delivery: commits, pushes and checkouts with real git', function () {
 
   it('refuses a commit with validation errors unless overridden, and writes the override into the message', async () => {
     writeTree(work, { 'cart/base/service.yaml': BROKEN_SERVICE });
+    const plan = await planCommit(project(work), { tools: { kubectl: tools.kubectl } });
+    assert.deepEqual(
+      plan.files.map((f) => [f.path, f.errors]),
+      [['cart/base/service.yaml', 1]],
+    );
+    assert.equal(plan.validation.errors, 1);
     const before = headOf(work);
     const refused = await commitChange(project(work), { files: ['cart/base/service.yaml'], message: 'Service' });
     assert.deepEqual(refused, {

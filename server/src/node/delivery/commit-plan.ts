@@ -20,6 +20,8 @@ export interface PlannedFile {
   path: string;
   /** The environments whose render reads it. */
   environments: string[];
+  /** Its validation errors (a commit of it needs an override when any). */
+  errors: number;
 }
 
 export interface CommitPlan {
@@ -97,6 +99,7 @@ export async function planCommit(project: Project, options: PlanOptions): Promis
   const environments = project.environments();
   const files: PlannedFile[] = state.changed.map((path) => ({
     path,
+    errors: validateFiles(project, [absolute(path)]).errors,
     environments: environments
       .filter((environment) => {
         const plan = project.renderPlanOf(environment);
