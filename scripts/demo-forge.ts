@@ -1,5 +1,5 @@
 // The demo's forge: the sample repository's `origin`, on this machine, so that "Driftless: Create Pull Request…"
-// works out of the box. A real Gitea when its binary is built (npx tsx scripts/gitea.ts build), else the GitLab
+// works out of the box. A real Gitea when its binary is built (npm run gitea), else the GitLab
 // stand-in of the tests. Git pushes with a credential file of the demo's own; the language server reads the token
 // from GITEA_TOKEN / GITLAB_TOKEN in code-server's environment (as the CLI does), so nothing is asked.
 import { execFile } from 'node:child_process';

@@ -2,7 +2,7 @@
 // module proxy; its `replace` directives rule out `go install`, so the module is copied and built in place), then
 // started on 127.0.0.1 with SQLite, an admin user and an API token. The API needs no frontend assets; the locales and
 // templates are read from the module's source (STATIC_ROOT_PATH).
-//   npx tsx scripts/gitea.ts build   builds .cache/gitea-src/gitea (about 20 minutes on 2 busy cores, once)
+//   npm run gitea   (npx tsx scripts/gitea.ts build) builds .cache/gitea-src/gitea (about 20 minutes on 2 busy cores, once)
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ const GITEA_STATIC = process.env.DRIFTLESS_GITEA_STATIC ?? GITEA_SOURCE;
 
 /** Why Gitea cannot run here, or undefined when it can. */
 export function giteaMissing(): string | undefined {
-  if (!existsSync(GITEA_BINARY)) return `no Gitea binary at ${GITEA_BINARY} (build it: npx tsx scripts/gitea.ts build, about 20 minutes)`;
+  if (!existsSync(GITEA_BINARY)) return `no Gitea binary at ${GITEA_BINARY} (build it: npm run gitea, about 20 minutes)`;
   if (!existsSync(join(GITEA_STATIC, 'options', 'locale')))
     return `Gitea's locales are missing: ${join(GITEA_STATIC, 'options', 'locale')}`;
   return undefined;
@@ -213,7 +213,7 @@ export async function startGitea(folder: string, options: { port?: number } = {}
 
 if (require.main === module) {
   if (process.argv[2] !== 'build') {
-    console.error('usage: npx tsx scripts/gitea.ts build');
+    console.error('usage: npx tsx scripts/gitea.ts build (npm run gitea)');
     process.exit(2);
   }
   if (existsSync(GITEA_BINARY) && !process.argv.includes('--force')) {
