@@ -19,6 +19,7 @@ import {
   type CodeServerHandle,
 } from './code-server';
 import { kubernetesTools } from './kubernetes-tools';
+import { attachDemoForge, type DemoForge } from './demo-forge';
 
 const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const DEFAULT_PORT = 8080;
@@ -122,12 +123,16 @@ export interface DemoOptions {
   home?: string;
   /** Skip building the extension (the caller just built it). */
   skipBuild?: boolean;
+  /** A local forge as the sample's origin (default true; not with --folder). */
+  forge?: boolean;
 }
 
 export interface Demo {
   url: string;
   folder: string;
   server: CodeServerHandle;
+  /** The sample's origin, a forge on this machine, when one was made. */
+  forge?: DemoForge;
 }
 
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
@@ -156,6 +161,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     prepareSampleRepo(folder);
     say(`fresh copy of the sample repository, with git history: ${folder}`);
   }
+  let forge: DemoForge | undefined;
+  if (!options.folder && options.forge !== false) {
+    forge = await attachDemoForge(folder, home);
+    say(`the sample's origin is ${forge.label} at ${forge.url}`);
+  }
   const extensionsDir = join(home, 'extensions');
   linkExtension(extensionsDir);
   const userDataDir = join(home, 'user-data');
@@ -165,11 +175,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     folder,
     extensionsDir,
     userDataDir,
-    settings: renderToolSettings(),
+    settings: { ...renderToolSettings(), ...forge?.settings },
     logFile: join(home, 'code-server.log'),
+    ...(forge ? { env: forge.env } : {}),
+  }).catch(async (error: unknown) => {
+    await forge?.stop();
+    throw error;
   });
+  void server.exited.then(() => forge?.stop());
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
-  return { url, folder, server };
+  return { url, folder, server, ...(forge ? { forge } : {}) };
 }
 
 function argument(name: string): string | undefined {
@@ -210,6 +225,9 @@ async function main(): Promise<void> {
       folder
         ? ''
         : `  The Driftless sidebar lists the environments; its Changes view shows what the uncommitted edit of ${PENDING_CHANGE.file} does to them.`,
+      demo.forge
+        ? `  Its origin is ${demo.forge.label} at ${demo.forge.url}${demo.forge.login ? ` (sign in as ${demo.forge.login.user} / ${demo.forge.login.password})` : ''}: "Driftless: Create Pull Request…" commits the pending edit, pushes it and opens the pull request there.`
+        : '',
       `  code-server's log: ${demo.server.logFile}`,
       '  Ctrl+C stops it.',
       '',

@@ -1,6 +1,6 @@
 // What the extension exports (vscode.extensions.getExtension('driftless.driftless').exports): state that other
 // extensions and the extension-host tests read instead of poking at internals.
-import type { ChangesResult, EnvironmentsResult } from '../../server/src/protocol';
+import type { ChangesResult, EnvironmentsResult, PullRequestsResult } from '../../server/src/protocol';
 
 export interface StatusBarState {
   text: string;
@@ -19,6 +19,8 @@ export interface DriftlessApi {
   environments(): EnvironmentsResult | undefined;
   /** What the Changes view shows now (undefined before the server answered). */
   changes(): ChangesResult | undefined;
+  /** What the Pull Requests view lists now (undefined before it was first shown). */
+  pullRequests(): PullRequestsResult | undefined;
   /** How long `activate` took, in milliseconds of extension-host time. */
   readonly activationMs: number;
 }

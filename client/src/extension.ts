@@ -5,6 +5,9 @@ import type { DriftlessApi } from './api';
 import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { changesView } from './features/changes-view';
+import { deliveryCommands } from './features/delivery-commands';
+import { ForgeTokens } from './features/forge-tokens';
+import { pullRequestsView } from './features/pull-requests-view';
 import { environmentLens } from './features/environment-lens';
 import { environmentsView } from './features/environments-view';
 import { renderedPreview } from './features/rendered-preview';
@@ -22,6 +25,8 @@ const FEATURES: Feature[] = [
   environmentsView,
   renderedPreview,
   changesView,
+  deliveryCommands,
+  pullRequestsView,
 ];
 
 let server: ServerConnection | undefined;
@@ -34,7 +39,13 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
   const context: ClientContext = {
     extension,
     server: connection,
-    shown: { statusBar: { text: '', tooltip: '', visible: false }, environments: () => undefined, changes: () => undefined },
+    forgeTokens: new ForgeTokens(extension.secrets),
+    shown: {
+      statusBar: { text: '', tooltip: '', visible: false },
+      environments: () => undefined,
+      changes: () => undefined,
+      pullRequests: () => undefined,
+    },
   };
   extension.subscriptions.push(output, connection, ...FEATURES.flatMap((feature) => feature(context)));
   // Not awaited: activation stays cheap; the server's results arrive when it is ready.
@@ -45,6 +56,7 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
     statusBar: () => context.shown.statusBar,
     environments: () => context.shown.environments(),
     changes: () => context.shown.changes(),
+    pullRequests: () => context.shown.pullRequests(),
     serverProcessId: () => connection.processId(),
     activationMs,
   };

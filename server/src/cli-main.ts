@@ -13,6 +13,8 @@ const runRender = async (...args: Parameters<typeof import('./cli/render-command
 // `drift` loads the cluster client (@kubernetes/client-node) only when run.
 const runDrift = async (...args: Parameters<typeof import('./cli/drift-command.js').runDrift>) =>
   (await import('./cli/drift-command.js')).runDrift(...args);
+const runPullRequestCreate = async (...args: Parameters<typeof import('./cli/pr-command.js').runPullRequestCreate>) =>
+  (await import('./cli/pr-command.js')).runPullRequestCreate(...args);
 const runEnvironments = async (...args: Parameters<typeof import('./cli/environments-command.js').runEnvironments>) =>
   (await import('./cli/environments-command.js')).runEnvironments(...args);
 
@@ -60,11 +62,21 @@ Commands:
     --timeout SECONDS          Also the limit of each request to an API server (default: 30)
     (and the render options)
 
+  pr create                Open the pull request of a branch on the forge origin names (GitHub, GitLab, Gitea,
+                           Forgejo), the rendered diff of each environment as its body; an open one is linked.
+    --head BRANCH              The branch to propose (default: the current one; pushed first if origin lacks it)
+    --base BRANCH              Its target (default: .driftless.yaml delivery.pullRequest.base, else origin's default)
+    --title TEXT               Its title (default: the head commit's subject)
+    --draft                    Open it as a draft
+    --format text|json         Output format (default: text; json: {"url","number","created"})
+    Token from GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN; API base from GITHUB_API_URL or CI_API_V4_URL, else origin's host.
+
 Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
 Exit codes (diff): 0 no changes, 1 changes, 2 errors (what could be computed is still printed).
 Exit codes (drift): 0 in sync, 1 drift, 2 errors (what could be compared is still printed).
 Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
+Exit codes (pr create): 0 opened, or one open for the branch already; 2 errors.
 
 Options:
   --help       Show this help
@@ -89,6 +101,9 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
         context: { type: 'string' },
         kubeconfig: { type: 'string' },
         rendered: { type: 'boolean', default: false },
+        head: { type: 'string' },
+        title: { type: 'string' },
+        draft: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -141,6 +156,22 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
       return { exitCode: 2, stdout: '', stderr: `driftless: --format must be yaml or json, not "${format}"` };
     if (rest.length !== 1) return { exitCode: 2, stdout: '', stderr: `driftless: render takes one environment or path\n\n${HELP}` };
     return runRender({ target: rest[0]!, format, cwd: process.cwd(), tools });
+  }
+  if (command === 'pr') {
+    if (rest.length !== 1 || rest[0] !== 'create')
+      return { exitCode: 2, stdout: '', stderr: `driftless: pr takes one subcommand: create\n\n${HELP}` };
+    if (format !== 'text' && format !== 'json')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
+    return runPullRequestCreate({
+      format,
+      cwd: process.cwd(),
+      tools,
+      draft: values.draft,
+      environment: process.env,
+      ...(values.head ? { head: values.head } : {}),
+      ...(values.base ? { base: values.base } : {}),
+      ...(values.title ? { title: values.title } : {}),
+    });
   }
   if (command === 'environments') {
     if (format !== 'text' && format !== 'json')

@@ -3,6 +3,8 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
+import { giteaForge, standInForge } from '../delivery/forges';
+import { commitAndPushAll, GITOPS_TREE, writeTree } from '../delivery/repositories';
 
 export const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const FIXTURES = join(REPO_ROOT, 'test', 'vscode', 'fixtures');
@@ -36,4 +38,25 @@ export function firstOpenFolder(root: string): string {
   const folder = join(root, 'first-open');
   cpSync(join(FIXTURES, 'first-open'), folder, { recursive: true });
   return folder;
+}
+
+/**
+ * The delivery run's folder: a clone of a repository on a local forge — a real Gitea when its binary is built, else
+ * the GitLab stand-in served from the runner's process — holding the delivery tests' GitOps tree on main.
+ */
+export async function deliveryWorkspace(root: string): Promise<{
+  folder: string;
+  forge: { kind: 'gitea' | 'gitlab'; url: string; token: string; fullName: string; label: string };
+  stop(): Promise<void>;
+}> {
+  const real = await giteaForge(root);
+  const forge = 'missing' in real ? await standInForge('gitlab', root) : real;
+  const folder = await forge.clone(join(root, 'fleet'));
+  writeTree(folder, GITOPS_TREE);
+  await commitAndPushAll(folder);
+  return {
+    folder,
+    forge: { kind: forge.kind as 'gitea' | 'gitlab', url: forge.url, token: forge.token, fullName: forge.fullName, label: forge.label },
+    stop: () => forge.stop(),
+  };
 }

@@ -30,6 +30,7 @@ import { environmentLens } from './features/environment-lens';
 import { environments } from './features/environments';
 import { renderRequests, toolsOf } from './features/render';
 import { driftRequests } from './features/drift';
+import { deliveryRequests } from './features/delivery';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -99,6 +100,12 @@ export class DriftlessLanguageServer {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,
       settings: () => this.settings,
+    });
+    deliveryRequests(requests, {
+      projects: () => this.projects.all(),
+      trusted: () => this.trusted,
+      settings: () => this.settings,
+      log: (message) => this.connection.console.error(message),
     });
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {

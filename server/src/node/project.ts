@@ -1,5 +1,6 @@
 // One repository as Driftless sees it on disk: its .driftless.yaml, the CRDs in it, and validation of its files.
 // Used by the CLI and by the language server (one per workspace folder), so both validate identically.
+import { topLevelPullRequestSettings, type PullRequestSettings } from '../engine/delivery/pull-request-settings';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,6 +169,11 @@ export class Project implements ValidationHost {
     });
     const declared = readDeclaredEnvironments(this.fileValues?.environments, (path) => resolve(this.root, path), this.configPath);
     return mergeEnvironments(discovered, declared);
+  }
+
+  /** The top-level `delivery.pullRequest` of .driftless.yaml (each environment's own is on the environment). */
+  pullRequestSettings(): PullRequestSettings | undefined {
+    return topLevelPullRequestSettings(this.fileValues?.delivery);
   }
 
   /** How an environment is rendered, with the ConfigMaps and Secrets of the repository for Flux's `substituteFrom`. */

@@ -65,7 +65,13 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     if (!cache) diffCaches.set(project.root, (cache = new DiffCache()));
     // The server's own project when its index is complete (it follows the disk); else one read now.
     const tools = toolsOf(host.settings());
-    const result = await diffEnvironments({ root: project.root, tools, cache, ...(project.indexComplete ? { project } : {}) });
+    const result = await diffEnvironments({
+      root: project.root,
+      tools,
+      cache,
+      ...(project.indexComplete ? { project } : {}),
+      ...(params.base ? { base: params.base } : {}),
+    });
     // Then the base side of what this change did not touch, in the background, for the next change that does.
     if (!('error' in result) && project.indexComplete)
       void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);

@@ -66,7 +66,7 @@ async function render(project: Project, environment: Environment | undefined, to
  * Whether a changed file can change the environment's render: one it reads (see inputFolders), the file that defines
  * it, or the project's `.driftless.yaml`.
  */
-function touches(changed: ReadonlySet<string>, environment: Environment, plan: RenderPlan, project: Project): boolean {
+export function touches(changed: ReadonlySet<string>, environment: Environment, plan: RenderPlan, project: Project): boolean {
   const inputs = inputFolders(plan, project);
   const defining = [environment.file, project.configPath].filter((file): file is string => file !== undefined);
   for (const file of changed) {
@@ -130,6 +130,8 @@ export async function diffEnvironments(options: {
   tools: RenderTools;
   project?: Project;
   cache?: DiffCache;
+  /** What the head side is called in the diffs (default "working tree"; a branch when `root` is its checkout). */
+  headLabel?: string;
 }): Promise<EnvironmentDiffs | { error: string }> {
   const { root, tools } = options;
   const cache = options.cache ?? new DiffCache();
@@ -219,7 +221,7 @@ export async function diffEnvironments(options: {
     const after = heads.get(environment.name)!;
     if ('error' in after) return { name: environment.name, changes: [], error: after.error };
     if ('error' in before) return { name: environment.name, changes: [], error: `on ${base}: ${before.error}` };
-    return { name: environment.name, changes: diffRenders(before.yaml, after.yaml, { base, head: 'working tree' }) };
+    return { name: environment.name, changes: diffRenders(before.yaml, after.yaml, { base, head: options.headLabel ?? 'working tree' }) };
   });
   const changed = results.filter((r) => r.changes.length);
   const objects = changed.reduce((sum, r) => sum + r.changes.length, 0);
