@@ -25,7 +25,7 @@ function planOf(target: string, cwd: string): RenderPlan | string {
   const environment = environments.find((e) => e.name === target);
   if (environment) return project.renderPlanOf(environment);
   const path = resolve(cwd, target);
-  if (existsSync(path) && statSync(path).isDirectory()) return planForFolder(path, project.files, { recursive: false });
+  if (existsSync(path) && statSync(path).isDirectory()) return planForFolder(path, project.files, { root: project.repositoryRoot, recursive: false });
   const names = environments.map((e) => e.name);
   return `"${target}" is neither an environment nor a folder.${names.length ? ` Environments: ${names.join(', ')}.` : ''}`;
 }

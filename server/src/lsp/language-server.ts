@@ -16,7 +16,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
-import { readTextFile, tooManyDocuments } from '../node/read-text-file';
+import { readTextFile } from '../node/read-text-file';
+import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
 import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';

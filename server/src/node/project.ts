@@ -49,7 +49,8 @@ import type { Severity } from '../engine/rules';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
-import { diskFiles, isUnder } from './disk-files';
+import { diskFiles } from './disk-files';
+import { isUnder } from './confined-path';
 import { ParsedFileCache } from './parsed-file-cache';
 import { findGitRepository } from './git-remotes';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
@@ -170,11 +171,17 @@ export class Project implements ValidationHost {
     return mergeEnvironments(discovered, declared);
   }
 
+  /**
+   * The root nothing the project reads may lead out of: the git repository's top-level folder (where Flux and Argo CD
+   * paths start), else the project's root.
+   */
+  get repositoryRoot(): string {
+    return this.deliveredPaths.repositoryRoot ?? this.root;
+  }
+
   /** How an environment is rendered, with the ConfigMaps and Secrets of the repository for Flux's `substituteFrom`. */
   renderPlanOf(environment: Environment): RenderPlan {
-    return renderPlan(environment, this.files, this.deliveredPaths.repositoryRoot ?? this.root, (kind, name, namespace) =>
-      this.variablesOf(kind, name, namespace),
-    );
+    return renderPlan(environment, this.files, this.repositoryRoot, (kind, name, namespace) => this.variablesOf(kind, name, namespace));
   }
 
   /**

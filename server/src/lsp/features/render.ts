@@ -43,7 +43,7 @@ function planOf(params: RenderParams, projects: Project[]): { project: Project; 
       .filter((p) => folder === p.root || folder.startsWith(p.root + sep))
       .sort((a, b) => b.root.length - a.root.length)[0];
     if (!project) return { error: `${params.path} is in no workspace folder.` };
-    return { project, plan: planForFolder(folder, project.files, { recursive: false }), key: `${project.root}\0path:${folder}` };
+    return { project, plan: planForFolder(folder, project.files, { root: project.repositoryRoot, recursive: false }), key: `${project.root}\0path:${folder}` };
   }
   const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
   const environment = project?.environments().find((e) => e.name === params.environment);

@@ -12,7 +12,7 @@ import { changedSince, firstExistingRef, gitRoot, withWorktree } from '../git/ba
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
 import { renderPlanWith, type RenderTools } from './render-environment';
-import { isUnder } from '../disk-files';
+import { isUnder } from '../confined-path';
 import { inputFolders, RenderInputs } from './render-inputs';
 
 export interface EnvironmentDiff {
@@ -217,7 +217,8 @@ export async function diffEnvironments(options: {
     const after = heads.get(environment.name)!;
     if ('error' in after) return { name: environment.name, changes: [], error: after.error };
     if ('error' in before) return { name: environment.name, changes: [], error: `on ${base}: ${before.error}` };
-    return { name: environment.name, changes: diffRenders(before.yaml, after.yaml, { base, head: 'working tree' }) };
+    const changes = diffRenders(before.yaml, after.yaml, { base, head: 'working tree' });
+    return Array.isArray(changes) ? { name: environment.name, changes } : { name: environment.name, changes: [], error: changes.error };
   });
   const changed = results.filter((r) => r.changes.length);
   const objects = changed.reduce((sum, r) => sum + r.changes.length, 0);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { RenderPlan } from '../../engine/render/render-plan';
 import type { KustomizationFacts } from '../../engine/workspace/kustomization';
 import { kustomizationFileIn, type WorkspaceFiles } from '../../engine/workspace/workspace-files';
-import { isUnder } from '../disk-files';
+import { isUnder } from '../confined-path';
 
 /** Past this many files a render is not cached: walking them would cost about what rendering does. */
 const MAX_INPUT_FILES = 20_000;
