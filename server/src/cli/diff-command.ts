@@ -60,16 +60,51 @@ function text(results: readonly EnvironmentDiff[], summary: string): string {
   return lines.join('\n');
 }
 
+/**
+ * A name or message for the markdown of a pull-request comment: characters HTML or markdown would read (`<`, `*`,
+ * a backtick, ...) as entities, line breaks as spaces, so an environment name cannot break out of `<summary>` nor
+ * inject markup or links.
+ */
+export function markdownText(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/[&<>"'`*_[\]\\|~#!(){}]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A fenced block longer than any run of backticks inside it: object contents cannot close it. */
+function fenced(language: string, body: string): string[] {
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${language}`, body, fence];
+}
+
+/** GitHub takes comments of up to 65,536 characters; past this the rest is left to the CLI's other formats. */
+const MARKDOWN_LIMIT = 60_000;
+
 function markdown(results: readonly EnvironmentDiff[], summary: string): string {
-  const lines = [`### Driftless: rendered changes`, '', summary, ''];
+  const lines = [`### Driftless: rendered changes`, '', markdownText(summary), ''];
+  let length = lines.join('\n').length;
+  const left: string[] = [];
   for (const result of results) {
-    if (result.error) lines.push(`- **${result.name}**: cannot be rendered: ${result.error.split('\n')[0]}`);
-    if (result.skipped) lines.push(`- ${result.name}: not rendered: ${result.skipped}`);
-    if (!result.changes.length) continue;
-    lines.push(`<details><summary><b>${result.name}</b>: ${counts(result.changes)}</summary>`, '');
-    for (const change of result.changes)
-      lines.push(`${SIGN[change.change]} \`${change.id}\``, '', '```diff', change.diff.trimEnd(), '```', '');
-    lines.push('</details>', '');
+    const name = markdownText(result.name);
+    const section: string[] = [];
+    if (result.error) section.push(`- **${name}**: cannot be rendered: ${markdownText(result.error.split('\n')[0]!)}`);
+    if (result.skipped) section.push(`- ${name}: not rendered: ${markdownText(result.skipped)}`);
+    if (result.changes.length) {
+      section.push(`<details><summary><b>${name}</b>: ${counts(result.changes)}</summary>`, '');
+      for (const change of result.changes)
+        section.push(`${SIGN[change.change]} <code>${markdownText(change.id)}</code>`, '', ...fenced('diff', change.diff.trimEnd()), '');
+      section.push('</details>', '');
+    }
+    const size = section.join('\n').length + 1;
+    if (left.length || length + size > MARKDOWN_LIMIT) {
+      if (section.length) left.push(name);
+      continue;
+    }
+    lines.push(...section);
+    length += size;
   }
+  if (left.length)
+    lines.push(
+      `… and ${left.length} more environment${left.length === 1 ? '' : 's'} (${left.slice(0, 20).join(', ')}${left.length > 20 ? ', …' : ''}): the comment would be too long; run \`driftless diff\` to see ${left.length === 1 ? 'it' : 'them'}.`,
+    );
   return lines.join('\n').trimEnd();
 }

@@ -3,7 +3,7 @@
 // the editor closing mid-render), so that nothing of a run outlives it: no folder in the temp dir, no registered
 // worktree, no kustomize still running.
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,11 +11,44 @@ const folders = new Set<string>();
 const groups = new Set<ChildProcess>();
 const worktrees = new Map<string, string>();
 
-/** A new folder in the system temp dir (`prefix` + random), removed by removeTemporaryFolder or at exit. */
+/**
+ * A new folder in the system temp dir, `<prefix><pid>-<random>`, removed by removeTemporaryFolder or at exit. The
+ * process id in the name tells a later run whose leftover it is (sweepLeftovers).
+ */
 export function temporaryFolder(prefix: string): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
+  const folder = mkdtempSync(join(tmpdir(), `${prefix}${process.pid}-`));
   folders.add(folder);
   return folder;
+}
+
+/** The prefixes of the temporary folders of renders and diffs (not of anything else that may sit in the temp dir). */
+const RUN_PREFIXES = ['driftless-base-', 'driftless-build-', 'driftless-mirror-', 'driftless-tool-home-'];
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether a temp dir entry is a folder `prefix` of a run whose process is gone (killed before it could clean up). */
+export function isRunLeftover(name: string, prefix: string): boolean {
+  const pid = new RegExp(`^${prefix}(\\d+)-`).exec(name)?.[1];
+  return pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid));
+}
+
+/** Removes the temporary folders runs that were killed outright left in the temp dir (none of a living process). */
+export function sweepLeftovers(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names)
+    if (RUN_PREFIXES.some((prefix) => isRunLeftover(name, prefix))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
 }
 
 export function removeTemporaryFolder(folder: string): void {
@@ -60,7 +93,10 @@ export function cleanUpNow(): void {
   groups.clear();
   for (const [folder, repository] of worktrees) {
     try {
-      execFileSync('git', ['-C', repository, 'worktree', 'remove', '--force', folder], { stdio: 'ignore', timeout: 10_000 });
+      execFileSync('git', ['-C', repository, '-c', 'core.hooksPath=/dev/null', 'worktree', 'remove', '--force', folder], {
+        stdio: 'ignore',
+        timeout: 10_000,
+      });
     } catch {
       // The folder is removed below; `git worktree prune` at the next start forgets the registration.
     }

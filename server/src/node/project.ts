@@ -50,7 +50,7 @@ import { FileValidator, type FileReport, type ValidationHost } from '../engine/v
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
 import { diskFiles } from './disk-files';
-import { isUnder } from './confined-path';
+import { isConfined, isUnder } from './confined-path';
 import { ParsedFileCache } from './parsed-file-cache';
 import { findGitRepository } from './git-remotes';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
@@ -288,6 +288,15 @@ export class Project implements ValidationHost {
     };
   }
 
+  /** Reads the repository's remotes again (its `.git/config` changed); true when they changed. */
+  reloadRemotes(): boolean {
+    const remotes = findGitRepository(this.root)?.remotes ?? [];
+    if (JSON.stringify(remotes) === JSON.stringify(this.deliveredPaths.remotes)) return false;
+    this.deliveredPaths.remotes = remotes;
+    this.wholeFolders = undefined;
+    return true;
+  }
+
   /** Whether a file names paths whose existence its findings depend on: a kustomization, a Chart.yaml, a Flux or Argo CD resource. */
   readsPaths(path: string): boolean {
     return (
@@ -335,15 +344,36 @@ export class Project implements ValidationHost {
     return this.isExcludedPath(path);
   }
 
-  /** The YAML files of the project, or of `paths` inside it; folders that cannot be listed are told to `unreadable`. */
-  yamlFiles(paths: readonly string[] = [this.root], unreadable?: (path: string, reason: string) => void): string[] {
-    return paths.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: this.config.exclude, ...(unreadable ? { unreadable } : {}) }));
+  /**
+   * The YAML files of the project, or of `paths` inside it; folders that cannot be listed are told to `unreadable`,
+   * links out of the repository (not followed) to `outside`.
+   */
+  yamlFiles(
+    paths: readonly string[] = [this.root],
+    unreadable?: (path: string, reason: string) => void,
+    outside?: (link: string, target: string) => void,
+  ): string[] {
+    return paths.flatMap((p) =>
+      findYamlFiles(p, {
+        root: this.root,
+        exclude: this.config.exclude,
+        confineTo: this.repositoryRoot,
+        ...(unreadable ? { unreadable } : {}),
+        ...(outside ? { outside } : {}),
+      }),
+    );
   }
 
-  /** The files the project learns from: its YAML, and the CRD files and folders .driftless.yaml lists. */
+  /**
+   * The files the project learns from: its YAML, and the CRD files and folders .driftless.yaml lists (those inside
+   * the repository: a path in repository content must not make Driftless read elsewhere).
+   */
   indexedFiles(): string[] {
-    const configured = this.config.crds.map((p) => (isAbsolute(p) ? p : join(this.root, p)));
-    return [...new Set([...this.yamlFiles(), ...configured.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: [] }))])];
+    const configured = this.config.crds
+      .map((p) => (isAbsolute(p) ? p : join(this.root, p)))
+      .filter((p) => isConfined(p, this.repositoryRoot));
+    const crds = configured.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: [], confineTo: this.repositoryRoot }));
+    return [...new Set([...this.yamlFiles(), ...crds])];
   }
 
   /**
@@ -655,6 +685,11 @@ export class Project implements ValidationHost {
   loadModelineSchema(fromPath: string, reference: string): ModelineSchema {
     const local = reference.startsWith('file:') ? fileURLToPath(reference) : reference;
     const path = isAbsolute(local) ? local : resolve(dirname(fromPath), local);
+    // Confined to the repository of the file that names it (a file opened from elsewhere has its own), else to the
+    // project holding it, else to the file's own folder.
+    const boundary =
+      findGitRepository(dirname(fromPath))?.root ?? (isUnder(fromPath, this.repositoryRoot) ? this.repositoryRoot : dirname(fromPath));
+    if (!isConfined(path, boundary)) return { error: `${reference} is outside the repository, which Driftless does not read` };
     try {
       const stats = statSync(path);
       const key = `${path}@${stats.mtimeMs}:${stats.size}`;

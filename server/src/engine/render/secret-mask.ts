@@ -116,3 +116,28 @@ export function maskedRender(yaml: string): string {
   }
   return parts.join('');
 }
+
+/** A finding's message and where it points, as a validator reports it. */
+interface Redactable {
+  message: string;
+  path?: readonly (string | number)[];
+}
+
+/**
+ * Findings about a Secret's values, their messages without the values: a message that quotes what it judges
+ * ("must be base64-encoded data, got the string ...") would print the Secret into a pipeline log or a SARIF upload.
+ */
+export function withoutSecretValues<T extends Redactable>(findings: T[], document: unknown): T[] {
+  if (!isSecret(document)) return findings;
+  const secret = document as Json;
+  return findings.map((finding) => {
+    const [field, key] = finding.path ?? [];
+    if ((field !== 'data' && field !== 'stringData') || typeof key !== 'string') return finding;
+    const values = secret[field];
+    const value = isRecord(values) ? values[key] : undefined;
+    let message = finding.message.replace(/the string "(?:[^"\\]|\\.)*"/g, 'a value not shown (Secret data)');
+    const raw = typeof value === 'string' ? value : value === undefined ? undefined : JSON.stringify(value);
+    if (raw !== undefined && raw.length >= 3) message = message.split(raw).join('***');
+    return message === finding.message ? finding : { ...finding, message };
+  });
+}

@@ -55,8 +55,7 @@ export function kubeVersionProblem(value: unknown): ArgumentProblem {
 }
 
 export function apiVersionProblem(value: unknown): ArgumentProblem {
-  if (typeof value !== 'string' || value.length > 250 || !API_VERSION.test(value))
-    return `${quoted(value)} is not a valid API version.`;
+  if (typeof value !== 'string' || value.length > 250 || !API_VERSION.test(value)) return `${quoted(value)} is not a valid API version.`;
   return undefined;
 }
 

@@ -4,11 +4,12 @@
 // never change, and a working-tree render holds while the content of what it reads does, so after an edit only the
 // environments it touches are rendered again (and no worktree is made while the base commit stays the same).
 import { cpus } from 'node:os';
+import { LRUCache } from 'lru-cache';
 import { join, relative } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
 import type { RenderPlan } from '../../engine/render/render-plan';
-import { changedSince, firstExistingRef, gitRoot, withWorktree } from '../git/base-worktree';
+import { changedSince, firstExistingRef, gitRoot, pruneLeftoverWorktrees, withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
 import { renderPlanWith, type RenderTools } from './render-environment';
@@ -34,7 +35,7 @@ type Side = { yaml: string } | { error: string };
 /** Renders kept between diffs of one repository (the editor's Changes view). */
 export class DiffCache {
   /** The base's renders, by commit, environment and tools (only the last commit's are kept). */
-  readonly base = new Map<string, Side>();
+  readonly base = new LRUCache<string, Side>({ max: 2_000 });
   /** The base's renders under way (a diff's or the background's), same keys: each is made once. */
   readonly pendingBase = new Map<string, Promise<Side>>();
   /** The background renders of the base under way (see prerenderBase). */
@@ -42,8 +43,10 @@ export class DiffCache {
   /** The base's render plans (as JSON, paths as in the working tree; null: no such environment there), same keys. */
   readonly basePlans = new Map<string, string | null>();
   baseCommit: string | undefined;
+  /** Whether earlier runs' leftover worktrees were pruned (once per cache). */
+  pruned = false;
   /** The working tree's renders, by environment and tools, with the digest of their inputs. */
-  readonly head = new Map<string, { digest: string; side: Side }>();
+  readonly head = new LRUCache<string, { digest: string; side: Side }>({ max: 2_000 });
   readonly inputs = new RenderInputs();
 }
 
@@ -56,8 +59,13 @@ function loadProject(root: string): Project {
 async function render(project: Project, environment: Environment | undefined, tools: RenderTools): Promise<Side> {
   // An environment the base does not have yet renders to nothing there: all its objects are added.
   if (!environment) return { yaml: '' };
-  const rendered = await renderPlanWith(project.renderPlanOf(environment), tools);
-  return rendered.ok ? { yaml: rendered.yaml } : { error: rendered.error };
+  try {
+    const rendered = await renderPlanWith(project.renderPlanOf(environment), tools);
+    return rendered.ok ? { yaml: rendered.yaml } : { error: rendered.error };
+  } catch (error) {
+    // A plan that cannot be made (a source gone from the base) is this environment's error, not the diff's end.
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
@@ -133,6 +141,10 @@ export async function diffEnvironments(options: {
   const cache = options.cache ?? new DiffCache();
   const repository = await gitRoot(root);
   if (!repository) return { error: `${root} is not in a git repository: there is no base to compare with.` };
+  if (!cache.pruned) {
+    cache.pruned = true;
+    await pruneLeftoverWorktrees(repository);
+  }
   const head = options.project ?? loadProject(root);
   const environments = head.environments().filter((e) => !options.environment || e.name === options.environment);
   if (options.environment && !environments.length) return { error: `no environment named "${options.environment}".` };

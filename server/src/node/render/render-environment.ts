@@ -108,7 +108,12 @@ function failed(check: PreflightFailure): RenderFailure {
  * target namespace, Argo CD's other options and, with `origins`, `buildMetadata` so kustomize records where each
  * object comes from. Returns the output and the wrapper's folder (already gone; the recorded paths are relative to it).
  */
-async function kustomizeBuild(plan: KustomizeBuildPlan, tools: RenderTools, signal: AbortSignal | undefined, origins: boolean): Promise<Built> {
+async function kustomizeBuild(
+  plan: KustomizeBuildPlan,
+  tools: RenderTools,
+  signal: AbortSignal | undefined,
+  origins: boolean,
+): Promise<Built> {
   const kustomize = kustomizeCommand(tools);
   if (!kustomize)
     return {
@@ -195,7 +200,9 @@ function argoEdits(
   const text = readTextFile(kustomizationFile);
   const own = text.ok ? parseDocuments(text.text)[0]?.content.value : undefined;
   const names = Object.fromEntries(
-    (['namePrefix', 'nameSuffix'] as const).filter((key) => typeof overlay[key] === 'string' && isRecord(own) && key in own).map((key) => [key, overlay[key]]),
+    (['namePrefix', 'nameSuffix'] as const)
+      .filter((key) => typeof overlay[key] === 'string' && isRecord(own) && key in own)
+      .map((key) => [key, overlay[key]]),
   );
   const patches = (Array.isArray(overlay.patches) ? overlay.patches : []).filter(isRecord);
   const edited = [...Object.keys(names), ...(patches.length ? ['patches'] : [])];
@@ -259,7 +266,9 @@ async function renderPlanUnguarded(plan: RenderPlan, tools: RenderTools, signal?
       const late = lateValues(plan);
       if (late !== undefined) args.push('--values=-');
       for (const set of plan.set ?? [])
-        args.push(`${set.as === 'file' ? '--set-file' : set.as === 'string' ? '--set-string' : '--set'}=${set.name}=${helmSetValue(set.value)}`);
+        args.push(
+          `${set.as === 'file' ? '--set-file' : set.as === 'string' ? '--set-string' : '--set'}=${set.name}=${helmSetValue(set.value)}`,
+        );
       if (plan.skipCrds) args.push('--skip-crds');
       args.push('--', plan.release, plan.chart);
       const result = await runTool(helm, args, {

@@ -102,7 +102,8 @@ export function preflight(plan: RenderPlan): Preflight {
 
 /** A folder whose every file is read (a chart, the manifests of a folder): inside the root, and no link out of it. */
 function confinedFolder(folder: string, root: string, place?: PreflightFailure['place']): PreflightFailure | undefined {
-  if (!isConfined(folder, root)) return refused(`${folder} is outside the repository (${root}): Driftless reads nothing outside it.`, place);
+  if (!isConfined(folder, root))
+    return refused(`${folder} is outside the repository (${root}): Driftless reads nothing outside it.`, place);
   const link = linkOutOf(root, folder);
   if (link && 'exhausted' in link) return refused(`${folder} holds too many files to check for links out of the repository.`, place);
   if (link)
@@ -123,7 +124,8 @@ function preflightHelm(plan: RenderPlan & { kind: 'helm' }): Preflight {
   const chart = confinedFolder(plan.chart, plan.root);
   if (chart) return chart;
   for (const file of [...plan.valuesFiles, ...(plan.set ?? []).filter((s) => s.as === 'file').map((s) => s.value)])
-    if (!isConfined(file, plan.root)) return refused(`reads ${file}, outside the repository (${plan.root}): Driftless reads nothing outside it.`);
+    if (!isConfined(file, plan.root))
+      return refused(`reads ${file}, outside the repository (${plan.root}): Driftless reads nothing outside it.`);
   return OK;
 }
 
@@ -247,6 +249,10 @@ function checkKustomization(folder: string, root: string, options: { helm: boole
   return { ok: true, kustomization: { folder, file, escaping, inflates: found.inflates }, folders };
 }
 
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
 function nonEmpty(value: unknown): boolean {
   return Array.isArray(value) && value.length > 0;
 }
@@ -264,11 +270,13 @@ function checkHelmCharts(
   at: (needle: string) => PreflightFailure['place'],
 ): PreflightFailure | undefined {
   const globals = isRecord(value.helmGlobals) ? value.helmGlobals : {};
-  const charts = (Array.isArray(value.helmCharts) ? value.helmCharts : []).map((chart) => ({ chart, globals }));
-  for (const args of Array.isArray(value.helmChartInflationGenerator) ? value.helmChartInflationGenerator : [])
+  const charts = list(value.helmCharts).map((chart) => ({ chart, globals }));
+  for (const args of list(value.helmChartInflationGenerator))
     charts.push({
       chart: helmChartOfInflationArgs(args),
-      globals: isRecord(args) ? { chartHome: args.chartHome ?? globals.chartHome, configHome: args.helmHome ?? globals.configHome } : globals,
+      globals: isRecord(args)
+        ? { chartHome: args.chartHome ?? globals.chartHome, configHome: args.helmHome ?? globals.configHome }
+        : globals,
     });
   for (const { chart, globals: chartGlobals } of charts) {
     const problem = checkHelmChart(chart, chartGlobals, folder, root, options, at);
@@ -303,7 +311,8 @@ function checkHelmChart(
   }
   const chartHome = resolve(folder, typeof globals.chartHome === 'string' ? globals.chartHome : 'charts');
   const candidates = [join(chartHome, name)];
-  if (typeof entry.version === 'string' && typeof entry.repo === 'string') candidates.unshift(join(chartHome, `${name}-${entry.version}`, name));
+  if (typeof entry.version === 'string' && typeof entry.repo === 'string')
+    candidates.unshift(join(chartHome, `${name}-${entry.version}`, name));
   const local = candidates.find((candidate) => exists(candidate) === 'folder');
   if (!local) {
     if (typeof entry.repo === 'string' && entry.repo.trim()) return network(entry.repo, at(entry.repo));
@@ -311,11 +320,12 @@ function checkHelmChart(
   }
   const confined = confinedFolder(local, root, at(name));
   if (confined) return confined;
-  const files = [entry.valuesFile, ...(Array.isArray(entry.additionalValuesFiles) ? entry.additionalValuesFiles : [])];
+  const files = [entry.valuesFile, ...list(entry.additionalValuesFiles)];
   for (const file of files) {
     if (typeof file !== 'string' || !file.trim()) continue;
     if (isUrl(file)) return network(file, at(file));
-    if (!isConfined(resolve(folder, file), root)) return refused(`helmCharts reads ${file}, which leads outside the repository (${root}).`, at(file));
+    if (!isConfined(resolve(folder, file), root))
+      return refused(`helmCharts reads ${file}, which leads outside the repository (${root}).`, at(file));
   }
   return undefined;
 }
