@@ -66,7 +66,7 @@ function text(results: readonly EnvironmentDiff[], summary: string): string {
  * inject markup or links.
  */
 export function markdownText(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/[&<>"'`*_[\]\\|~#!(){}]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/\r?\n/g, ' ').replace(/[&<>"'`*_[\]\\|~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A fenced block longer than any run of backticks inside it: object contents cannot close it. */

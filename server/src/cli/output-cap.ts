@@ -8,7 +8,8 @@ export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 export function cappedOutput(result: CommandResult, structured: boolean, limit = MAX_OUTPUT_BYTES): CommandResult {
   if (Buffer.byteLength(result.stdout) <= limit) return result;
-  const why = `driftless: the output is over the ${Math.round(limit / 1048576)} MB limit`;
+  const size = limit >= 1048576 ? `${Math.round(limit / 1048576)} MB` : `${limit} bytes`;
+  const why = `driftless: the output is over the ${size} limit`;
   if (structured) return { exitCode: 2, stdout: '', stderr: `${result.stderr ? `${result.stderr}\n` : ''}${why}; nothing was printed.` };
   const cut = Buffer.from(result.stdout)
     .subarray(0, limit)
@@ -16,7 +17,7 @@ export function cappedOutput(result: CommandResult, structured: boolean, limit =
     .replace(/\n[^\n]*$/, '');
   return {
     exitCode: 2,
-    stdout: `${cut}\n… (output cut at ${Math.round(limit / 1048576)} MB)`,
+    stdout: `${cut}\n… (output cut at ${size})`,
     stderr: `${result.stderr ? `${result.stderr}\n` : ''}${why}; it was cut.`,
   };
 }

@@ -232,6 +232,7 @@ async function renderPlanUnguarded(plan: RenderPlan, tools: RenderTools, signal?
       }
       const checked = preflight(plan);
       if (!checked.ok) return failed(checked);
+      if (diskFiles.kindOf(plan.folder) !== 'folder') return { ok: false, error: `${plan.folder} is not a folder` };
       // What Argo CD reads of the folder: its YAML and JSON manifests, those its include and exclude globs choose.
       const directory = { recurse: plan.recursive, include: plan.include, exclude: plan.exclude };
       const documents: string[] = [];

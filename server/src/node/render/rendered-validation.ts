@@ -200,16 +200,18 @@ function failure(
   sources: SourceFiles,
   environment: Environment,
 ): RenderedFinding {
-  const folders = plan.kind === 'helm' ? [] : inputFolders(plan, project).recursive;
+  // A finding stays on a file of the repository (its range is read from it): a message may name one outside it, or
+  // a link that leads out of it; a source outside it is blamed on the file that names it (.driftless.yaml, the
+  // Application).
+  const inRepository = (file: string) => isConfined(file, project.repositoryRoot);
+  const folders = plan.kind === 'helm' ? [] : inputFolders(plan, project).recursive.filter(inRepository);
+  const own = rootFileOf(plan, environment);
   const render: FailedRender = {
     kind: plan.kind === 'helm' ? 'helm' : 'kustomize',
     folder: plan.kind === 'helm' ? plan.chart : plan.folder,
-    rootFile: rootFileOf(plan, environment),
+    rootFile: inRepository(own) || !environment.file ? own : environment.file,
     folders,
   };
-  // A finding stays on a file of the repository (its range is read from it): a message may name one outside it, or
-  // a link that leads out of it.
-  const inRepository = (file: string) => isConfined(file, project.repositoryRoot);
   const at = known && inRepository(known.file) ? known : undefined;
   const remote = needsNetwork ?? unreachableRemote(error);
   if (remote) {
