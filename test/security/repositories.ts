@@ -73,10 +73,9 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
       name: 'code execution: helm flags in a kustomization’s helmCharts and generators',
       files: {
         // kustomize's load restrictor confines each kustomization to its folder: every one carries its chart.
-        ...Object.assign(
-          {},
-          ...['release', 'namespace', 'kube-version', 'api-versions', 'name-template', 'generators', 'inline-generator', 'fine'].map((f) =>
-            payloadChart(`${f}/charts/x`, i.marker),
+        ...Object.fromEntries(
+          ['release', 'namespace', 'kube-version', 'api-versions', 'name-template', 'generators', 'inline-generator', 'fine'].flatMap((f) =>
+            Object.entries(payloadChart(`${f}/charts/x`, i.marker)),
           ),
         ),
         'release/kustomization.yaml': `helmCharts:\n  - name: x\n    releaseName: ${JSON.stringify(FLAG(i))}\n`,
