@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol';
-import { ChangesRequest, PingRequest, RenderRequest, type RenderResult } from '../../server/src/protocol';
+import { ChangesRequest, PingRequest, RenderRequest } from '../../server/src/protocol';
 import { REPO_ROOT } from '../helpers/engine';
 import { renderToolsOrSkip } from '../helpers/render-tools';
 import { FixtureWorkspace, ServerSession } from '../lsp/harness';
@@ -159,7 +159,7 @@ describe('security: nothing left behind when a run is stopped mid-render', funct
       const cancel = new CancellationTokenSource();
       const answer = server.lsp
         .cancellableRequest(RenderRequest.type, { environment: 'app' }, cancel.token)
-        .catch((error: Error) => ({ ok: false, error: error.message }) as RenderResult);
+        .catch((error: Error) => ({ ok: false, error: error.message }));
       await waitFor('the render to start', () => toolPids().length >= 2);
       cancel.cancel();
       const result = await answer;
