@@ -72,6 +72,11 @@ export class FixtureWorkspace {
     return workspace;
   }
 
+  /** A folder made elsewhere (a git repository a test built), used as the workspace; dispose() removes it too. */
+  static existing(dir: string): FixtureWorkspace {
+    return new FixtureWorkspace(realpathSync(dir));
+  }
+
   path(relative: string): string {
     return join(this.dir, relative);
   }

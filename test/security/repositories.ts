@@ -13,6 +13,8 @@ export interface HostileRepository {
   files: Record<string, string>;
   /** Environment name -> what rendering it must come to. */
   environments: Record<string, Outcome>;
+  /** A file the language server's background renders put a finding on (opened, the finding awaited). */
+  watch?: { file: string; rule: 'render-failed' | 'render-unavailable' };
   /** Environments whose render `validate --rendered` leaves out (an Argo CD folder of plain manifests: validated as written). */
   validatedAsWritten?: string[];
   /** A git remote: Argo CD Applications and Flux sources deliver from the repository whose remote they name. */
@@ -93,6 +95,7 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
         // A harmless chart next to them renders: the checks refuse values, not helm.
         'fine/kustomization.yaml': 'helmCharts:\n  - name: x\n    releaseName: fine\n',
       },
+      watch: { file: 'release/kustomization.yaml', rule: 'render-failed' },
       environments: {
         release: 'refused',
         namespace: 'refused',
@@ -123,6 +126,7 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
           `environments:\n  - name: ${JSON.stringify(FLAG(i))}\n    source: {chart: charts/x}\n` +
           `  - name: declared-namespace\n    source: {chart: charts/x}\n    cluster: {namespace: ${JSON.stringify(FLAG(i))}}\n`,
       },
+      watch: { file: 'argocd/release.yaml', rule: 'render-failed' },
       environments: {
         'argo-release': 'refused',
         'argo-parameter': 'refused',
@@ -157,6 +161,7 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
         'shared-reader/kustomization.yaml': 'configMapGenerator:\n  - name: shared\n    envs: [../shared/flags.env]\n',
         'shared/flags.env': 'MODE=fine\n',
       },
+      watch: { file: 'absolute-resource/kustomization.yaml', rule: 'render-failed' },
       environments: {
         'declared-relative': 'refused',
         'declared-absolute': 'refused',
@@ -186,6 +191,7 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
         ),
         'argocd/patch.yaml': argoApplication('argo-patch', `path: app\nkustomize:\n  patches:\n    - path: ${outside(1)}/cm.yaml`),
       },
+      watch: { file: 'argocd/environ.yaml', rule: 'render-failed' },
       environments: {
         'argo-path': 'refused',
         'argo-values': 'refused',
@@ -213,6 +219,7 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
         // Plain validation's file discovery must not follow it either.
         vendor: `${i.scratch}/outside`,
       },
+      watch: { file: 'linked-resource/kustomization.yaml', rule: 'render-failed' },
       environments: { 'argo-plain': 'refused', 'argo-files': 'refused', 'linked-resource': 'refused' },
       validatedAsWritten: ['argo-plain'],
     },
@@ -236,6 +243,7 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
         ...payloadChart('charts/x', i.marker),
         'argocd/values.yaml': argoApplication('argo-remote-values', `path: charts/x\nhelm:\n  valueFiles: [${url}/values.yaml]`),
       },
+      watch: { file: 'url-resource/kustomization.yaml', rule: 'render-unavailable' },
       environments: {
         'url-resource': 'needs-network',
         'git-base': 'needs-network',

@@ -37,6 +37,8 @@ export type RenderFailure = {
   needsNetwork?: string;
   /** The file (and line) the failure is about, when Driftless found it before any tool ran. */
   place?: { file: string; line?: number };
+  /** The value at fault as the environment's definition writes it (see render-preflight). */
+  inDefinition?: string;
 };
 
 export type Rendered = { ok: true; yaml: string; tool: string } | RenderFailure;
@@ -98,6 +100,7 @@ function failed(check: PreflightFailure): RenderFailure {
     error: check.error,
     ...(check.needsNetwork ? { needsNetwork: check.needsNetwork } : {}),
     ...(check.place ? { place: check.place } : {}),
+    ...(check.inDefinition !== undefined ? { inDefinition: check.inDefinition } : {}),
   };
 }
 

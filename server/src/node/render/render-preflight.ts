@@ -6,7 +6,7 @@
 // reads to its folder; this confines the folders themselves, the charts helm reads whole, and what kustomize takes
 // from anywhere (absolute chartHome, additional values files given to helm).
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { RenderPlan } from '../../engine/render/render-plan';
 import {
   fileNameProblem,
@@ -35,6 +35,11 @@ export interface PreflightFailure {
   error: string;
   needsNetwork?: string;
   place?: { file: string; line?: number };
+  /**
+   * The value at fault as the environment's definition writes it (an Application's releaseName, a HelmRelease's
+   * values file): the failure is shown there, on its line, rather than on the chart.
+   */
+  inDefinition?: string;
 }
 
 /** A kustomization of the build, and the files it reads from outside its own folder (inside the root). */
@@ -114,18 +119,28 @@ function confinedFolder(folder: string, root: string, place?: PreflightFailure['
   return undefined;
 }
 
+/** The values of a helm plan come from the environment's definition: its failures are shown there. */
+function definedBy(failure: PreflightFailure, value: string): PreflightFailure {
+  return { ...failure, inDefinition: value };
+}
+
 function preflightHelm(plan: RenderPlan & { kind: 'helm' }): Preflight {
-  if (plan.remoteValues) return network(plan.remoteValues);
-  const problem =
-    releaseNameProblem(plan.release) ??
-    (plan.namespace !== undefined ? namespaceProblem(plan.namespace) : undefined) ??
-    (plan.set ?? []).map((set) => valueNameProblem(set.name)).find((p) => p !== undefined);
-  if (problem) return refused(problem);
+  if (plan.remoteValues) return definedBy(network(plan.remoteValues), plan.remoteValues);
+  const checks: [string, string | undefined][] = [
+    [plan.release, releaseNameProblem(plan.release)],
+    ...(plan.namespace !== undefined ? [[plan.namespace, namespaceProblem(plan.namespace)] as [string, string | undefined]] : []),
+    ...(plan.set ?? []).map((set): [string, string | undefined] => [set.name, valueNameProblem(set.name)]),
+  ];
+  const [value, problem] = checks.find(([, found]) => found !== undefined) ?? [];
+  if (value !== undefined && problem) return definedBy(refused(problem), value);
   const chart = confinedFolder(plan.chart, plan.root);
   if (chart) return chart;
   for (const file of [...plan.valuesFiles, ...(plan.set ?? []).filter((s) => s.as === 'file').map((s) => s.value)])
     if (!isConfined(file, plan.root))
-      return refused(`reads ${file}, outside the repository (${plan.root}): Driftless reads nothing outside it.`);
+      return definedBy(
+        refused(`reads ${file}, outside the repository (${plan.root}): Driftless reads nothing outside it.`),
+        basename(file),
+      );
   return OK;
 }
 

@@ -194,7 +194,12 @@ function isFile(path: string): boolean {
 }
 
 function failure(
-  { error, needsNetwork, place: known }: { error: string; needsNetwork?: string; place?: { file: string; line?: number } },
+  {
+    error,
+    needsNetwork,
+    place: given,
+    inDefinition,
+  }: { error: string; needsNetwork?: string; place?: { file: string; line?: number }; inDefinition?: string },
   plan: RenderedPlan,
   project: Project,
   sources: SourceFiles,
@@ -212,6 +217,12 @@ function failure(
     rootFile: inRepository(own) || !environment.file ? own : environment.file,
     folders,
   };
+  // A value of the environment's definition (an Application's releaseName) is shown where it is written.
+  const definition =
+    inDefinition !== undefined && environment.file
+      ? { file: environment.file, line: lineOf(sources, environment.file, inDefinition) }
+      : undefined;
+  const known = given ?? definition;
   const at = known && inRepository(known.file) ? known : undefined;
   const remote = needsNetwork ?? unreachableRemote(error);
   if (remote) {
@@ -254,6 +265,12 @@ function failure(
     message: `Rendering ${environment.name} failed: ${error.trim()}`,
     environments: [environment.name],
   };
+}
+
+/** The 0-based line of a file that holds `needle` (0 when none does). */
+function lineOf(sources: SourceFiles, file: string, needle: string): number {
+  const index = (sources.read(file)?.text ?? '').split('\n').findIndex((line) => line.includes(needle));
+  return Math.max(index, 0);
 }
 
 /** The values Helm merges for a plan, in order: the chart's values.yaml, the values files, the inline values. */
