@@ -31,7 +31,7 @@ import { runBrowserChecks } from '../ui/browser-checks';
 import { buildSuites, SUITE_ENTRY } from './build-suite';
 import { describeFailure, runSuiteInCodeServer, type SuiteRun } from './code-server-host';
 import { runSuiteInElectron } from './electron-host';
-import { firstOpenFolder, mainWorkspace, TESTS_HOST_EXTENSION, untrustedFolder } from './workspaces';
+import { countedTools, firstOpenFolder, mainWorkspace, TESTS_HOST_EXTENSION, untrustedFolder } from './workspaces';
 
 const PARTS = ['main', 'trust', 'package', 'ui', 'electron'] as const;
 type Part = (typeof PARTS)[number];
@@ -150,10 +150,14 @@ async function main(): Promise<number> {
       });
     }
     if (parts.includes('trust')) {
+      // The tools as user settings (restricted settings of an untrusted folder are ignored), counted by their log.
+      const counted = countedTools(join(scratch, 'trust'));
       await runSuite('trust', {
         suite: 'trust',
         folder: untrustedFolder(join(scratch, 'trust')),
         trust: true,
+        settings: counted.settings,
+        env: { DRIFTLESS_TOOL_LOG: counted.log },
         extensionDevelopmentPath: REPO_ROOT,
         extensionTestsPath: SUITE_ENTRY,
         timeoutMs: Math.min(TIMEOUT_MS, 2 * 60_000),
