@@ -148,6 +148,28 @@ describe('security: hostile repositories through the CLI', function () {
     });
   });
 
+  it('plain validation reads no CRD folder or modeline schema outside the repository (their enums would be quoted)', function () {
+    const outside = join(instruments.scratch, 'outside');
+    writeFileSync(
+      join(outside, 'crd.yaml'),
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\n' +
+        'spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n' +
+        `    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec: {type: object, properties: {size: {type: string, enum: [${instruments.canaryText}]}}}\n`,
+    );
+    writeFileSync(join(outside, 'schema.json'), JSON.stringify({ type: 'object', properties: { size: { enum: [instruments.canaryText] } } }));
+    const repository = new Repository(instruments.scratch, 'cli-config-outside', {
+      '.driftless.yaml': `crds: ['../../outside', '${outside}']\n`,
+      'widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n',
+      'values.yaml': `# yaml-language-server: $schema=${join(outside, 'schema.json')}\nsize: big\n`,
+      'relative.yaml': '# yaml-language-server: $schema=../../outside/schema.json\nsize: big\n',
+    });
+    const validated = driftless(['validate', '--format', 'json'], repository.root);
+    assert.equal(validated.code, 0, validated.stderr);
+    const found = (JSON.parse(validated.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.map((d) => `${d.file} ${d.rule}`);
+    assert.deepEqual(found.sort(), ['relative.yaml schema-unavailable', 'values.yaml schema-unavailable', 'widget.yaml unknown-custom-resource']);
+    nothingEscaped(repository);
+  });
+
   it('runs none of the repository’s git hooks when it makes the base worktree (git worktree add runs post-checkout)', function () {
     const repository = new Repository(instruments.scratch, 'cli-hooks', {
       'app/kustomization.yaml': 'resources: [cm.yaml]\n',
