@@ -156,7 +156,10 @@ describe('security: hostile repositories through the CLI', function () {
         'spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n' +
         `    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec: {type: object, properties: {size: {type: string, enum: [${instruments.canaryText}]}}}\n`,
     );
-    writeFileSync(join(outside, 'schema.json'), JSON.stringify({ type: 'object', properties: { size: { enum: [instruments.canaryText] } } }));
+    writeFileSync(
+      join(outside, 'schema.json'),
+      JSON.stringify({ type: 'object', properties: { size: { enum: [instruments.canaryText] } } }),
+    );
     const repository = new Repository(instruments.scratch, 'cli-config-outside', {
       '.driftless.yaml': `crds: ['../../outside', '${outside}']\n`,
       'widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n',
@@ -166,7 +169,11 @@ describe('security: hostile repositories through the CLI', function () {
     const validated = driftless(['validate', '--format', 'json'], repository.root);
     assert.equal(validated.code, 0, validated.stderr);
     const found = (JSON.parse(validated.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.map((d) => `${d.file} ${d.rule}`);
-    assert.deepEqual(found.sort(), ['relative.yaml schema-unavailable', 'values.yaml schema-unavailable', 'widget.yaml unknown-custom-resource']);
+    assert.deepEqual(found.sort(), [
+      'relative.yaml schema-unavailable',
+      'values.yaml schema-unavailable',
+      'widget.yaml unknown-custom-resource',
+    ]);
     nothingEscaped(repository);
   });
 
