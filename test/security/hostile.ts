@@ -56,6 +56,7 @@ export class Instruments {
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: outside}\ndata: {leak: ${this.canaryText}}\n`,
     );
     writeFileSync(join(this.scratch, 'outside', 'kustomization.yaml'), 'resources: [cm.yaml]\n');
+    writeFileSync(join(this.scratch, 'outside', 'params.json'), JSON.stringify({ name: this.canaryText.toLowerCase() }));
     const bin = join(this.scratch, 'bin');
     mkdirSync(bin);
     const wrapper = (name: string, real: string) => {
@@ -93,7 +94,7 @@ export class Instruments {
 
   /** What no output may contain. */
   get secrets(): string[] {
-    return [this.canaryText, this.canaryEnv];
+    return [this.canaryText, this.canaryText.toLowerCase(), this.canaryEnv];
   }
 
   /** The environment of a run: this process's, with the canary variable. */

@@ -211,15 +211,27 @@ export function hostileRepositories(i: Instruments): HostileRepository[] {
         'charts/files/templates/cm.yaml':
           'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: files}\ndata:\n  leak: {{ .Files.Get "secret.txt" | quote }}\n',
         'linked-resource/kustomization.yaml': 'resources: [linked]\n',
+        // An ApplicationSet's git files generator: its files' values become Application names, shown everywhere (the
+        // canary would be one, were the link read).
+        'argocd/set.yaml':
+          'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: set, namespace: argocd}\nspec:\n' +
+          `  generators: [{git: {repoURL: ${REMOTE}, revision: main, files: [{path: 'params/*.json'}]}}]\n` +
+          `  template:\n    metadata: {name: 'set-{{name}}'}\n    spec:\n      project: default\n` +
+          `      source: {repoURL: ${REMOTE}, path: app}\n      destination: {server: https://kubernetes.default.svc, namespace: set}\n`,
+        'params/own.json': '{"name": "own"}\n',
+        'app/kustomization.yaml': 'resources: [cm.yaml]\n',
+        'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {k: v}\n',
       },
       links: {
         'plain/leak.yaml': `${i.scratch}/outside/cm.yaml`,
         'charts/files/secret.txt': i.canaryFile,
         'linked-resource/linked': `${i.scratch}/outside`,
+        'params/leak.json': `${i.scratch}/outside/params.json`,
         // Plain validation's file discovery must not follow it either.
         vendor: `${i.scratch}/outside`,
       },
       watch: { file: 'linked-resource/kustomization.yaml', rule: 'render-failed' },
+      // The ApplicationSet generates nothing: a file its generator cannot read (the link out) fails it, as in Argo CD.
       environments: { 'argo-plain': 'refused', 'argo-files': 'refused', 'linked-resource': 'refused' },
       validatedAsWritten: ['argo-plain'],
     },

@@ -247,7 +247,9 @@ export class Project implements ValidationHost {
   private get generatorHost(): GeneratorHost {
     return {
       delivered: this.deliveredPaths,
+      // A generator's files are repository content: one that leads out of the repository (a link) is not read.
       readText: (path) => {
+        if (!isConfined(path, this.repositoryRoot)) return undefined;
         const text = readTextFile(path);
         return text.ok ? text.text : undefined;
       },
