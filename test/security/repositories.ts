@@ -34,7 +34,8 @@ function payloadChart(folder: string, marker: string): Record<string, string> {
   };
 }
 
-const FLAG = (i: Instruments) => `--post-renderer=/bin/sh -c touch\\ ${i.marker}`;
+/** What makes helm pipe the rendered chart into a shell: the chart's `x: ;touch <marker>` line then runs. */
+const FLAG = (_: Instruments) => '--post-renderer=/bin/sh';
 
 function argoApplication(name: string, source: string): string {
   return (
