@@ -79,6 +79,13 @@ export function mirroredCopy(folders: readonly string[], repositoryRoot: string)
   }
 }
 
+/** Whether `folders` can be copied into a mirror (within the limits, on a platform with links). */
+export function canMirror(folders: readonly string[], repositoryRoot: string): boolean {
+  return (
+    process.platform !== 'win32' && folders.every((folder) => !relative(repositoryRoot, folder).startsWith('..')) && withinLimits(folders)
+  );
+}
+
 function withinLimits(folders: readonly string[]): boolean {
   let files = 0;
   let bytes = 0;

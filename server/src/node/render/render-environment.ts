@@ -13,7 +13,7 @@ import { parseDocuments } from '../../engine/yaml/parse-documents';
 import { diskFiles } from '../disk-files';
 import { removeTemporaryFolder, temporaryFolder } from '../leftovers';
 import { readTextFile } from '../read-text-file';
-import { mirroredCopy, type MirroredCopy } from './mirrored-copy';
+import { canMirror, mirroredCopy, type MirroredCopy } from './mirrored-copy';
 import { applyArgoEdits, liftEscapingFiles, writeGeneratedKustomization } from './mirror-edits';
 import { preflight, type PreflightFailure } from './render-preflight';
 import { findTool, runTool, toolVersion } from './run-tool';
@@ -128,8 +128,12 @@ async function kustomizeBuild(
   if (!checked.ok) return failed(checked);
   const flux = plan.flux;
   const kustomizationFile = kustomizationFileIn(plan.folder, diskFiles);
-  const argo = plan.kind === 'kustomize' && plan.overlay ? argoEdits(plan.overlay, kustomizationFile) : undefined;
+  let argo = plan.kind === 'kustomize' && plan.overlay ? argoEdits(plan.overlay, kustomizationFile) : undefined;
   const lifts = flux ? checked.kustomizations.filter((k) => k.escaping.length) : [];
+  // A folder too large to copy whose only edit is a prefix or suffix gets it added by the wrapper instead (the same
+  // names unless the folder sets its own, which Argo CD's would replace).
+  if (argo?.edits && !argo.edits.patches.length && !lifts.length && plan.kind === 'kustomize' && !canMirror([plan.folder], plan.root))
+    argo = { rest: plan.overlay ?? {} };
   const copies = [
     ...(argo?.edits ? [plan.folder] : []),
     ...(plan.kind === 'directory' ? [plan.folder] : []),
