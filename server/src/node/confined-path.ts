@@ -46,10 +46,16 @@ export interface OutOfBoundsLink {
 /**
  * The first symlink in or under `folder` (walked without following links, as Argo CD's CheckOutOfBoundsSymlinks) that
  * leads out of `root`; undefined when there is none. `budget` bounds the walk (entries looked at); past it the walk
- * stops and says so with `exhausted`.
+ * stops and says so with `exhausted`. `skip`: names not walked (default `.git`).
  */
-export function linkOutOf(root: string, folder: string, budget = 50_000): OutOfBoundsLink | { exhausted: true } | undefined {
-  let left = budget;
+export function linkOutOf(
+  root: string,
+  folder: string,
+  options: { budget?: number; skip?: (name: string) => boolean } = {},
+): OutOfBoundsLink | { exhausted: true } | undefined {
+  let left = options.budget ?? 50_000;
+  // git's own folder is nothing a tool reads.
+  const skip = options.skip ?? ((name: string) => name === '.git');
   const walk = (current: string): OutOfBoundsLink | { exhausted: true } | undefined => {
     let stats;
     try {
@@ -76,6 +82,7 @@ export function linkOutOf(root: string, folder: string, budget = 50_000): OutOfB
       return undefined;
     }
     for (const name of names.sort()) {
+      if (skip(name)) continue;
       const found = walk(join(current, name));
       if (found) return found;
     }

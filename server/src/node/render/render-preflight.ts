@@ -98,7 +98,7 @@ export function preflight(plan: RenderPlan): Preflight {
     case 'helm':
       return preflightHelm(plan);
     case 'directory':
-      if (!plan.flux) return confinedFolder(plan.folder, plan.root) ?? OK;
+      if (!plan.flux) return confinedFolder(plan.folder, plan.root, undefined, true) ?? OK;
       return preflightKustomize(plan, plan.root, { helm: false });
     case 'kustomize':
       return preflightKustomize(plan, plan.root, { helm: !plan.flux });
@@ -106,10 +106,16 @@ export function preflight(plan: RenderPlan): Preflight {
 }
 
 /** A folder whose every file is read (a chart, the manifests of a folder): inside the root, and no link out of it. */
-function confinedFolder(folder: string, root: string, place?: PreflightFailure['place']): PreflightFailure | undefined {
+function confinedFolder(
+  folder: string,
+  root: string,
+  place?: PreflightFailure['place'],
+  /** A folder of manifests: its hidden entries are read by neither Argo CD nor kustomize-controller. */
+  manifests = false,
+): PreflightFailure | undefined {
   if (!isConfined(folder, root))
     return refused(`${folder} is outside the repository (${root}): Driftless reads nothing outside it.`, place);
-  const link = linkOutOf(root, folder);
+  const link = linkOutOf(root, folder, manifests ? { skip: (name) => name.startsWith('.') } : {});
   if (link && 'exhausted' in link) return refused(`${folder} holds too many files to check for links out of the repository.`, place);
   if (link)
     return refused(
@@ -159,7 +165,7 @@ function preflightKustomize(plan: RenderPlan & { kind: 'kustomize' | 'directory'
   const seeds = [plan.folder, ...components];
   if (plan.kind === 'directory') {
     // kustomize-controller's generated kustomization lists what it finds under the path: no link may lead out of it.
-    const linked = confinedFolder(plan.folder, root);
+    const linked = confinedFolder(plan.folder, root, undefined, true);
     if (linked) return linked;
     seeds.push(...kustomizationFoldersBelow(plan.folder));
   }
