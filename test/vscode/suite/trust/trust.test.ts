@@ -66,9 +66,12 @@ describe('an untrusted workspace', function () {
     assert.equal(toolRuns().length, before + 1, 'the wrapper does not log its runs: a count of zero would prove nothing');
 
     // The environment the folder holds is listed, so it would be rendered if anything were.
-    for (let waited = 0; !api.environments()?.complete && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-    const names = (api.environments()?.folders ?? []).flatMap((f) => f.environments.map((e) => e.name));
-    assert.ok(names.includes('app'), JSON.stringify(names));
+    const names = () => (api.environments()?.folders ?? []).flatMap((f) => f.environments.map((e) => e.name));
+    for (let waited = 0; !names().includes('app') && waited < 20_000; waited += 500) {
+      await vscode.commands.executeCommand('driftless.refreshEnvironments');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.ok(names().includes('app'), JSON.stringify(api.environments()));
 
     const preview = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'driftless-rendered', path: '/app.yaml' }));
     assert.match(preview.getText(), /This workspace is not trusted: Driftless runs no kustomize or helm here/);
