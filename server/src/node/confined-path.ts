@@ -90,8 +90,3 @@ export function linkOutOf(
   };
   return walk(folder);
 }
-
-/** The message for a path that leads out of the repository, as renders and validation say it. */
-export function outsideMessage(path: string, root: string, what = 'reads'): string {
-  return `${what} ${path}, which is outside the repository (${root}): Driftless reads nothing outside it.`;
-}

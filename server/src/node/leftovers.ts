@@ -60,6 +60,8 @@ export function removeTemporaryFolder(folder: string): void {
 export function trackProcessGroup(child: ChildProcess): void {
   groups.add(child);
   child.once('exit', () => groups.delete(child));
+  // A tool that could not start (not found) never exits.
+  child.once('error', () => groups.delete(child));
 }
 
 /** Kills a tool and everything it started (kustomize's helm): its process group, else the process itself. */
@@ -80,11 +82,6 @@ export function trackWorktree(repository: string, folder: string): void {
 
 export function untrackWorktree(folder: string): void {
   worktrees.delete(folder);
-}
-
-/** Whether anything is still in use (tests of the cleanup read it). */
-export function inUse(): { folders: number; groups: number; worktrees: number } {
-  return { folders: folders.size, groups: groups.size, worktrees: worktrees.size };
 }
 
 /** Removes everything at once, synchronously (it runs in `exit` handlers, where nothing asynchronous completes). */

@@ -17,7 +17,7 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function isSecret(value: unknown): boolean {
+function isSecret(value: unknown): boolean {
   return isRecord(value) && value.kind === 'Secret' && value.apiVersion === 'v1';
 }
 

@@ -9,7 +9,7 @@ import type { SimpleGit } from 'simple-git';
 import { isRunLeftover, removeTemporaryFolder, temporaryFolder, trackWorktree, untrackWorktree } from '../leftovers';
 
 /** Configuration every git command of Driftless runs with: nothing of the repository's is executed. */
-export const GIT_SAFETY = ['core.hooksPath=/dev/null', 'core.fsmonitor=false'];
+const GIT_SAFETY = ['core.hooksPath=/dev/null', 'core.fsmonitor=false'];
 
 /** simple-git (and the modules it loads) only when a diff needs git: `driftless validate` starts without it. */
 async function gitIn(folder: string): Promise<SimpleGit> {
