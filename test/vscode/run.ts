@@ -37,7 +37,7 @@ import { describeFailure, readSuiteResults, runSuiteInCodeServer, type SuiteRun 
 import { recordSkip, skipSummary, startSkipsFile } from '../helpers/skips';
 import { extensionBundleSha256 } from '../bench/activation';
 import { runSuiteInElectron } from './electron-host';
-import { deliveryWorkspace, firstOpenFolder, mainWorkspace, TESTS_HOST_EXTENSION, untrustedFolder } from './workspaces';
+import { countedTools, deliveryWorkspace, firstOpenFolder, mainWorkspace, TESTS_HOST_EXTENSION, untrustedFolder } from './workspaces';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 
 const PARTS = ['main', 'trust', 'delivery', 'package', 'ui', 'electron'] as const;
@@ -184,10 +184,14 @@ async function main(): Promise<number> {
       });
     }
     if (parts.includes('trust')) {
+      // The tools as user settings (restricted settings of an untrusted folder are ignored), counted by their log.
+      const counted = countedTools(join(scratch, 'trust'));
       await runSuite('trust', {
         suite: 'trust',
         folder: untrustedFolder(join(scratch, 'trust')),
         trust: true,
+        settings: counted.settings,
+        env: { DRIFTLESS_TOOL_LOG: counted.log },
         extensionDevelopmentPath: REPO_ROOT,
         extensionTestsPath: SUITE_ENTRY,
         timeoutMs: Math.min(TIMEOUT_MS, 2 * 60_000),

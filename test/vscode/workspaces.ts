@@ -1,5 +1,5 @@
 // The folders the VS Code runs open, made fresh in a temporary folder for each run from the committed fixtures.
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
@@ -31,6 +31,25 @@ export function untrustedFolder(root: string): string {
   const folder = join(root, 'untrusted');
   cpSync(join(FIXTURES, 'untrusted'), folder, { recursive: true });
   return folder;
+}
+
+/**
+ * kubectl and helm wrappers that log each run to `log` (outside the folder) and then run the real tools (or fail,
+ * where there are none): the Workspace Trust run configures them as user settings and counts the runs, which must be
+ * none. Returns the settings and the log's path (the suite reads DRIFTLESS_TOOL_LOG).
+ */
+export function countedTools(root: string): { settings: Record<string, string>; log: string } {
+  const folder = join(root, 'counted-tools');
+  mkdirSync(folder, { recursive: true });
+  const log = join(folder, 'runs.log');
+  const tools = kubernetesTools();
+  const wrapper = (name: 'kubectl' | 'helm') => {
+    const real = 'missing' in tools ? `/nonexistent/${name}` : tools[name];
+    const path = join(folder, name);
+    writeFileSync(path, `#!/bin/sh\necho "${name} $*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    return path;
+  };
+  return { settings: { 'driftless.kubectlPath': wrapper('kubectl'), 'driftless.helmPath': wrapper('helm') }, log };
 }
 
 /** A folder with one manifest and nothing that activates the extension at start-up (the .vsix run measures activation). */

@@ -16,7 +16,7 @@ import {
 } from '../../engine/delivery/forge';
 import { buildPullRequestBody } from '../../engine/delivery/pull-request-body';
 import { pullRequestSettingsFor } from '../../engine/delivery/pull-request-settings';
-import { renderedDiffMarkdown } from '../../engine/render/diff-markdown';
+import { markdownText, renderedDiffMarkdown } from '../../engine/render/diff-markdown';
 import { withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { diffEnvironments, touches } from '../render/environment-diff';
@@ -282,8 +282,9 @@ async function pullRequestBody(
   );
   const renderedDiff =
     'error' in made.diffs
-      ? `### Driftless: rendered changes\n\nThe environments could not be compared: ${made.diffs.error}`
-      : renderedDiffMarkdown(made.diffs.environments, made.diffs.summary.text);
+      ? `### Driftless: rendered changes\n\nThe environments could not be compared: ${markdownText(made.diffs.error)}`
+      : // No limit here: the body is cut at the forge's own limit, with a note (buildPullRequestBody).
+        renderedDiffMarkdown(made.diffs.environments, made.diffs.summary.text, Infinity);
   const drift = options.drift ? await options.drift(options.environments).catch(() => undefined) : undefined;
   const built = buildPullRequestBody({
     renderedDiff,
