@@ -10,10 +10,21 @@ export type EnvironmentSource =
   | { kind: 'application'; name: string; path?: string }
   | { kind: 'flux'; fluxKind: 'Kustomization' | 'HelmRelease'; name: string; namespace?: string; path?: string };
 
+/**
+ * The GitOps controller that delivers an environment, as `.driftless.yaml` names it (`controller:`); when it names
+ * none, the environment's own Argo CD Application or Flux object is its controller (engine/deploy/deploy-target.ts).
+ */
+export type DeclaredController =
+  | { kind: 'argocd'; application: string; namespace?: string; server?: string }
+  | { kind: 'flux'; fluxKind: 'Kustomization' | 'HelmRelease'; name: string; namespace?: string }
+  | { kind: 'none' };
+
 export interface Environment {
   name: string;
   source?: EnvironmentSource;
+  /** `server`: the API server its context must point at (declared, or an Argo CD destination's). */
   cluster?: { context?: string; namespace?: string; server?: string };
+  controller?: DeclaredController;
   kubernetesVersion?: string;
   delivery?: { mode?: 'pull-request' | 'commit' | 'apply'; branch?: string; pullRequest?: PullRequestSettings };
   baseBranch?: string;
@@ -55,6 +66,26 @@ function declaredSource(value: unknown, resolve: (path: string) => string): Envi
   return undefined;
 }
 
+/** `controller:` of a declared environment. */
+function declaredController(value: unknown): DeclaredController | undefined {
+  if (value === 'none') return { kind: 'none' };
+  if (!isRecord(value)) return undefined;
+  if (isRecord(value.argocd) && text(value.argocd.application)) {
+    const { namespace, server } = { namespace: text(value.argocd.namespace), server: text(value.argocd.server) };
+    return {
+      kind: 'argocd',
+      application: text(value.argocd.application)!,
+      ...(namespace ? { namespace } : {}),
+      ...(server ? { server: server.replace(/\/+$/, '') } : {}),
+    };
+  }
+  if (isRecord(value.flux) && (value.flux.kind === 'Kustomization' || value.flux.kind === 'HelmRelease') && text(value.flux.name)) {
+    const namespace = text(value.flux.namespace);
+    return { kind: 'flux', fluxKind: value.flux.kind, name: text(value.flux.name)!, ...(namespace ? { namespace } : {}) };
+  }
+  return undefined;
+}
+
 /** The `environments` of .driftless.yaml, as far as they can be used (the file's schema reports the rest). */
 export function readDeclaredEnvironments(value: unknown, resolve: (path: string) => string, file: string): Environment[] {
   if (!Array.isArray(value)) return [];
@@ -66,17 +97,20 @@ export function readDeclaredEnvironments(value: unknown, resolve: (path: string)
     const delivery = isRecord(entry.delivery) ? entry.delivery : {};
     const mode = delivery.mode === 'pull-request' || delivery.mode === 'commit' || delivery.mode === 'apply' ? delivery.mode : undefined;
     const pullRequest = readPullRequestSettings(delivery.pullRequest);
+    const controller = declaredController(entry.controller);
     environments.push({
       name: text(entry.name)!,
       ...(source ? { source } : {}),
-      ...(text(cluster.context) || text(cluster.namespace)
+      ...(text(cluster.context) || text(cluster.namespace) || text(cluster.server)
         ? {
             cluster: {
               ...(text(cluster.context) ? { context: text(cluster.context)! } : {}),
               ...(text(cluster.namespace) ? { namespace: text(cluster.namespace)! } : {}),
+              ...(text(cluster.server) ? { server: text(cluster.server)!.replace(/\/+$/, '') } : {}),
             },
           }
         : {}),
+      ...(controller ? { controller } : {}),
       ...(text(entry.kubernetesVersion) ? { kubernetesVersion: text(entry.kubernetesVersion)! } : {}),
       ...(mode || text(delivery.branch) || pullRequest
         ? {
