@@ -164,21 +164,38 @@ class ArgoKubernetesDriver implements ControllerDriver {
   }
 
   async sync(options: SyncOptions): Promise<SyncOutcome | { error: string }> {
-    const current = await this.read(options.signal);
-    if (current === null) return { error: `${describeController(this.controller)} is not in the cluster` };
-    if (readFailed(current)) return { error: current.error };
-    if (current.operation) return { error: `${describeController(this.controller)} has another operation in progress` };
     const mark = randomUUID();
-    const spec = record(current.spec);
-    const syncOptions = record(spec.syncPolicy).syncOptions;
-    const patched = await this.patch({
-      operation: {
-        initiatedBy: { username: options.who },
-        info: [{ name: OPERATION_MARK, value: mark }],
-        sync: { revision: options.revision, prune: options.prune, ...(Array.isArray(syncOptions) ? { syncOptions } : {}) },
-      },
-    });
-    if (!patched.ok) return { error: `the sync of ${describeController(this.controller)} could not be asked for: ${failureText(patched)}` };
+    const named = describeController(this.controller);
+    // An operation already running (an auto-sync, someone's sync) finishes first; the patch carries the
+    // resourceVersion read, so one that starts in between makes it fail (409) and it is tried again.
+    for (;;) {
+      const current = await this.read(options.signal);
+      if (current === null) return { error: `${named} is not in the cluster` };
+      if (readFailed(current)) return { error: current.error };
+      const stopped = options.signal?.aborted ? 'cancelled' : options.stop?.();
+      if (stopped) return { outcome: 'stopped', stopped, state: { phase: 'pending', message: 'the sync was not asked for' } };
+      const running = current.operation || record(record(current.status).operationState).phase === 'Running';
+      if (running) {
+        if (Date.now() >= options.deadline)
+          return { error: `${named} had another operation in progress until the time ran out: the sync was not asked for` };
+        options.progress?.('waiting for the operation in progress to finish');
+        await sleep(POLL_MS, options.signal);
+        continue;
+      }
+      const spec = record(current.spec);
+      const syncOptions = record(spec.syncPolicy).syncOptions;
+      const patched = await this.patch({
+        metadata: { resourceVersion: record(current.metadata).resourceVersion },
+        operation: {
+          initiatedBy: { username: options.who },
+          info: [{ name: OPERATION_MARK, value: mark }],
+          sync: { revision: options.revision, prune: options.prune, ...(Array.isArray(syncOptions) ? { syncOptions } : {}) },
+        },
+      });
+      if (!patched.ok && patched.status === 409) continue;
+      if (!patched.ok) return { error: `the sync of ${named} could not be asked for: ${failureText(patched)}` };
+      break;
+    }
     return follow(
       () => this.read(options.signal),
       (object) => argoSyncState(object, mark, options.revision),
