@@ -4,7 +4,7 @@
 // Argo CD Application and the Flux objects of the sample bootstrapped into the cluster, and the test controllers
 // (test/controllers) playing Argo CD and Flux from the stand-in's bare repository.
 import { execFile } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
@@ -120,6 +120,7 @@ environments:
     cluster: {context: staging-eu, server: ${server}}
     delivery: {mode: commit, branch: main}
   - name: apps/overlays/production
+    source: {kustomization: apps/overlays/production}
     cluster: {context: prod-eu, namespace: ${this.namespaces.prod}, server: ${server}}
     delivery: {mode: apply}
 ${extra}`;
@@ -216,8 +217,57 @@ ${extra}`;
     return gitAsync(this.repo, ...args);
   }
 
+  /** Edits a file of the repository and commits it (on the current branch); returns the new commit. */
+  async commit(path: string, edit: (text: string) => string, message: string): Promise<string> {
+    const file = join(this.repo, path);
+    const before = readFileSync(file, 'utf8');
+    const after = edit(before);
+    if (after === before) throw new Error(`the edit of ${path} changed nothing`);
+    writeFileSync(file, after);
+    await this.git('add', '--', path);
+    await this.git('commit', '--quiet', '-m', message);
+    return (await this.git('rev-parse', 'HEAD')).trim();
+  }
+
+  /** Server-side applies YAML as the test (field manager `test-bootstrap`, or the one given). */
+  apply(yaml: string, manager = 'test-bootstrap', force = false): Promise<string> {
+    return this.kubectl(['apply', '--server-side', `--field-manager=${manager}`, ...(force ? ['--force-conflicts'] : []), '-f', '-'], yaml);
+  }
+
+  /** Polls `probe` until it returns something truthy (or the time runs out: the last value is thrown with `what`). */
+  async waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+      try {
+        const value = await probe();
+        if (value) return value;
+        last = value;
+      } catch (error) {
+        last = error;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+
+  /** Merges the next pull request opened on the stand-in (as a reviewer would press the button); returns its number. */
+  async mergeNextPullRequest(timeoutMs = 60_000): Promise<{ number: number; head: string; mergeCommit: string }> {
+    const pull = await this.waitFor(
+      'a pull request to merge',
+      () => Promise.resolve(this.forge.pulls.get('acme/fleet')?.find((p) => p.state === 'open')),
+      timeoutMs,
+    );
+    const mergeCommit = this.forge.merge('acme/fleet', pull.number);
+    return { number: pull.number, head: pull.head, mergeCommit };
+  }
+
   async cleanup(): Promise<void> {
     await this.controllers?.stop();
+    // What the controllers did, to read after a failure (test-results/ is the run's, not committed).
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+    writeFileSync(join(REPO_ROOT, 'test-results', 'deploy-controllers.log'), this.log.join('\n') + '\n');
     for (const namespace of Object.values(this.namespaces))
       await this.kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']).catch(() => undefined);
     await this.forge.stop();

@@ -6,7 +6,7 @@
 // renders when asked, and writes the status fields as the real controller does: `operationState` (phase, message,
 // syncResult, the operation with its info), `sync`, `health` (from the Deployments' rollouts), `resources`,
 // `history`, and clears `operation` when done. Kept out of the product (test/ only).
-import { ClusterApi, isRecord, messageOf, statusOf, type Json } from './cluster-api';
+import { ClusterApi, isRecord, isTransient, messageOf, statusOf, type Json } from './cluster-api';
 import { exportRevision, kustomize, resolveRevision } from './sources';
 
 export interface ArgoCdTestControllerOptions {
@@ -80,7 +80,7 @@ export class ArgoCdTestController {
   start(): this {
     this.loop = (async () => {
       while (!this.stopped) {
-        await this.tick().catch((error: unknown) => this.errors.push(messageOf(error)));
+        await this.tick().catch((error: unknown) => this.failed(error));
         await sleep(this.options.pollMs ?? 300);
       }
     })();
@@ -91,6 +91,15 @@ export class ArgoCdTestController {
     this.stopped = true;
     await this.loop;
     while (this.busy.size) await sleep(50);
+  }
+
+  /** A transient failure is logged and retried on the next look; any other is kept for the test to see. */
+  private failed(error: unknown): void {
+    if (isTransient(error)) this.log(`retrying after: ${messageOf(error)}`);
+    else {
+      this.errors.push(messageOf(error));
+      this.log(`error: ${messageOf(error)}`);
+    }
   }
 
   private log(message: string): void {
@@ -106,7 +115,9 @@ export class ArgoCdTestController {
       const sync = record(operation.sync);
       if (application.operation && sync) {
         this.busy.add(name);
-        void this.sync(application, operation).finally(() => this.busy.delete(name));
+        void this.sync(application, operation)
+          .catch((error: unknown) => this.failed(error))
+          .finally(() => this.busy.delete(name));
         continue;
       }
       await this.refresh(application);

@@ -18,6 +18,16 @@ export function statusOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/**
+ * A failure a real controller retries without complaint: the API server busy or starting (5xx, 429), the connection
+ * lost. Anything else (a refused patch, an invalid status) is what a test wants to hear about.
+ */
+export function isTransient(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status >= 500 || status === 429;
+  return /ECONNRESET|ECONNREFUSED|socket hang up|ETIMEDOUT/.test(error instanceof Error ? error.message : String(error));
+}
+
 export function messageOf(error: unknown): string {
   const body = (error as { body?: unknown }).body;
   if (typeof body === 'string') {

@@ -7,7 +7,8 @@
 // pruned by its inventory, waited for when `wait: true` (Deployments rolled out, within `timeout`), and its status
 // written as kustomize-controller writes it: the Ready (and Reconciling) condition, lastAppliedRevision,
 // lastAttemptedRevision, lastHandledReconcileAt, observedGeneration, inventory. Kept out of the product (test/ only).
-import { ClusterApi, isRecord, messageOf, type Json } from './cluster-api';
+import { createHash } from 'node:crypto';
+import { ClusterApi, isRecord, isTransient, messageOf, type Json } from './cluster-api';
 import { exportRevision, kustomize, objectsOf, resolveRevision, substitute, toYaml } from './sources';
 
 export interface FluxTestControllerOptions {
@@ -76,7 +77,7 @@ export class FluxTestController {
   start(): this {
     this.loop = (async () => {
       while (!this.stopped) {
-        await this.tick().catch((error: unknown) => this.errors.push(messageOf(error)));
+        await this.tick().catch((error: unknown) => this.failed(error));
         await sleep(this.options.pollMs ?? 300);
       }
     })();
@@ -87,6 +88,15 @@ export class FluxTestController {
     this.stopped = true;
     await this.loop;
     while (this.busy.size) await sleep(50);
+  }
+
+  /** A transient failure is logged and retried on the next look; any other is kept for the test to see. */
+  private failed(error: unknown): void {
+    if (isTransient(error)) this.log(`retrying after: ${messageOf(error)}`);
+    else {
+      this.errors.push(messageOf(error));
+      this.log(`error: ${messageOf(error)}`);
+    }
   }
 
   private log(message: string): void {
@@ -102,7 +112,7 @@ export class FluxTestController {
         if (this.busy.has(key) || !(await this.wantsReconcile(kustomization))) continue;
         this.busy.add(key);
         void this.reconcileKustomization(kustomization)
-          .catch((error: unknown) => this.errors.push(messageOf(error)))
+          .catch((error: unknown) => this.failed(error))
           .finally(() => this.busy.delete(key));
       }
     }
@@ -148,6 +158,8 @@ export class FluxTestController {
         ? {
             artifact: {
               revision,
+              // The CRD requires it: source-controller's sha256 of the tarball (here of the commit: no tarball is made).
+              digest: `sha256:${createHash('sha256').update(commit!).digest('hex')}`,
               path: `gitrepository/${key}/${commit}.tar.gz`,
               url: `http://source-controller.invalid/${key}.tar.gz`,
               lastUpdateTime: now(),

@@ -52,7 +52,8 @@ export function applyOrder<T extends { kind?: unknown }>(objects: readonly T[]):
 export function applyConflictsOf(status: unknown): FieldConflict[] {
   if (!isRecord(status) || !isRecord(status.details) || !Array.isArray(status.details.causes)) return [];
   return status.details.causes.flatMap((cause) => {
-    if (!isRecord(cause) || cause.type !== 'FieldManagerConflict') return [];
+    // metav1.StatusCause's Type is `reason` in JSON.
+    if (!isRecord(cause) || (cause.reason ?? cause.type) !== 'FieldManagerConflict') return [];
     const message = typeof cause.message === 'string' ? cause.message : '';
     const manager = /conflict with "((?:[^"\\]|\\.)*)"/.exec(message)?.[1] ?? (message.replace(/^conflict with /, '') || 'another manager');
     return [{ field: typeof cause.field === 'string' ? cause.field : '?', manager }];

@@ -329,8 +329,12 @@ export async function planDeploy(request: DeployRequest): Promise<PlanContext> {
     });
     if ('error' in deployed)
       throw new DeployError(request.kind === 'rollback' ? `the rollback target no longer renders: ${deployed.error}` : deployed.error);
-    if (!deployed.render.ok && request.kind === 'rollback')
-      throw new DeployError(`the rollback target ${revision.slice(0, 12)} no longer renders: ${deployed.render.error}`);
+    // A rollback target that no longer renders (a tool or a base moved on) is a refusal the plan shows, and records.
+    const renderError = deployed.render.ok
+      ? undefined
+      : request.kind === 'rollback'
+        ? `the rollback target ${revision.slice(0, 12)} no longer renders: ${deployed.render.error}`
+        : deployed.render.error;
     const drift = deployed.drift && 'environments' in deployed.drift ? deployed.drift.environments[0] : undefined;
     const notes: string[] = [];
     if (deployed.drift && 'error' in deployed.drift) notes.push(deployed.drift.error);
@@ -383,7 +387,9 @@ export async function planDeploy(request: DeployRequest): Promise<PlanContext> {
     const applying = target.mode === 'apply' || !target.controller || (immediate && target.controller.kind !== 'argocd');
     const conflicts: { object: string; conflicts: FieldConflict[] }[] = [];
     if (applying && deployed.render.ok && drift) {
-      const updates = planned.objects.filter((o) => o.action === 'update');
+      // Every live object, changed or not: the drift engine leaves out fields others are meant to own (an HPA's
+      // replicas), and applying still takes them when git sets them.
+      const updates = planned.objects.filter((o) => o.action === 'update' || o.action === 'unchanged');
       const desired = deployed.render.objects;
       for (const object of updates) {
         const source = desired.find((d) => {
@@ -429,7 +435,7 @@ export async function planDeploy(request: DeployRequest): Promise<PlanContext> {
         direct,
         cluster,
         ...(lastClusterRecord(records, environment.name) ? { lastRecord: lastClusterRecord(records, environment.name)! } : {}),
-        ...(deployed.render.ok ? {} : { renderError: deployed.render.error }),
+        ...(renderError ? { renderError } : {}),
         validationErrors: deployed.validation.errors,
         managed: applying
           ? planned.objects

@@ -105,8 +105,12 @@ export async function runDeploy(request: DeployRequest & { dryRun?: boolean }): 
   const { plan } = context;
   try {
     const blocks = unliftedBlocks(plan.guardrails);
-    if (blocks.length)
-      return blank({ outcome: 'refused', mode: plan.mode, plan, message: `Refused: ${blocks.map((g) => g.message).join(' ')}` });
+    if (blocks.length) {
+      const refused = blank({ outcome: 'refused', mode: plan.mode, plan, message: `Refused: ${blocks.map((g) => g.message).join(' ')}` });
+      // A refusal is recorded too (who tried what, and why it was refused); a dry run records nothing.
+      if (!request.dryRun) await writeRecord(context, refused, 'refused', context.revision);
+      return refused;
+    }
     if (request.dryRun)
       return blank({
         outcome: 'planned',
@@ -158,15 +162,19 @@ async function execute(request: DeployRequest, c: PlanContext): Promise<DeployRe
   // One deploy per environment: the local lock, then the Lease.
   const gitDir = (await git.git.raw(['rev-parse', '--git-common-dir'])).trim();
   const lock = takeLocalLock(gitDir.startsWith('/') ? gitDir : `${git.root}/${gitDir}`, plan.environment);
-  if ('heldBy' in lock) return end('refused', `Another deploy of ${plan.environment} is running (${lock.heldBy}): wait for it to finish.`);
+  const refuse = async (message: string) => {
+    end('refused', message);
+    await writeRecord(c, result, 'refused', c.revision);
+    return result;
+  };
+  if ('heldBy' in lock) return refuse(`Another deploy of ${plan.environment} is running (${lock.heldBy}): wait for it to finish.`);
   const lease = await DeployLease.take(c.client, c.leaseNamespace, plan.environment, {
     onLost: (why) => (stopper.reason ??= `the deploy Lease was lost (${why})`),
   });
   if (!(lease instanceof DeployLease)) {
     lock.release();
     if ('heldBy' in lease)
-      return end(
-        'refused',
+      return refuse(
         `Another deploy of ${plan.environment} is running (${lease.heldBy}${lease.since ? `, since ${lease.since}` : ''}): wait for it to finish.`,
       );
     return end('failed', lease.error);
@@ -190,38 +198,41 @@ async function execute(request: DeployRequest, c: PlanContext): Promise<DeployRe
     lock.release();
   }
 
-  // The record of what was done, on the revision it concerns.
-  if (recordOutcome) {
-    const record: DeployRecord = {
-      environment: plan.environment,
-      kind: plan.kind,
-      who: await git.who(),
-      when: new Date().toISOString(),
-      mode: plan.mode,
-      revision,
-      planDigest: plan.digest,
-      outcome: recordOutcome,
-      context: c.cluster.context,
-      server: c.cluster.server,
-      ...(c.cluster.clusterId ? { clusterId: c.cluster.clusterId } : {}),
-      ...(c.rollback ? { to: c.rollback.to } : {}),
-      ...(overridesOf(plan.guardrails).length ? { overrides: overridesOf(plan.guardrails) } : {}),
-      message: result.message.slice(0, 300),
-    };
-    try {
-      await git.addRecord(record);
-      const pushed = c.remote ? await git.pushRecords(c.remote) : { pushed: false, message: 'no remote' };
-      result.record = {
-        ...record,
-        ref: NOTES_REF,
-        pushed: pushed.pushed,
-        ...(pushed.message && c.remote ? { problem: pushed.message } : {}),
-      };
-    } catch (error) {
-      result.record = { ...record, ref: NOTES_REF, pushed: false, problem: `not written: ${(error as Error).message}` };
-    }
-  }
+  if (recordOutcome) await writeRecord(c, result, recordOutcome, revision);
   return result;
+}
+
+/** The record of what was done (or refused), on the revision it concerns; pushed to the remote when there is one. */
+async function writeRecord(c: PlanContext, result: DeployResult, outcome: DeployOutcome, revision: string): Promise<void> {
+  const { plan, git } = c;
+  const record: DeployRecord = {
+    environment: plan.environment,
+    kind: plan.kind,
+    who: await git.who(),
+    when: new Date().toISOString(),
+    mode: plan.mode,
+    revision,
+    planDigest: plan.digest,
+    outcome,
+    context: c.cluster.context,
+    server: c.cluster.server,
+    ...(c.cluster.clusterId ? { clusterId: c.cluster.clusterId } : {}),
+    ...(c.rollback ? { to: c.rollback.to } : {}),
+    ...(overridesOf(plan.guardrails).length ? { overrides: overridesOf(plan.guardrails) } : {}),
+    message: result.message.slice(0, 300),
+  };
+  try {
+    await git.addRecord(record);
+    const pushed = c.remote ? await git.pushRecords(c.remote) : { pushed: false, message: 'no remote' };
+    result.record = {
+      ...record,
+      ref: NOTES_REF,
+      pushed: pushed.pushed,
+      ...(pushed.message && c.remote ? { problem: pushed.message } : {}),
+    };
+  } catch (error) {
+    result.record = { ...record, ref: NOTES_REF, pushed: false, problem: `not written: ${(error as Error).message}` };
+  }
 }
 
 type StepOutcome = { outcome: RunOutcome; message: string; record: DeployOutcome };
