@@ -17,6 +17,8 @@ const runDrift = async (...args: Parameters<typeof import('./cli/drift-command.j
   (await import('./cli/drift-command.js')).runDrift(...args);
 const runPullRequestCreate = async (...args: Parameters<typeof import('./cli/pr-command.js').runPullRequestCreate>) =>
   (await import('./cli/pr-command.js')).runPullRequestCreate(...args);
+// `deploy`, `rollback` and `history` (server/src/cli/deploy-command.ts) load the deploy engine only when run.
+const deployCommands = () => import('./cli/deploy-command.js');
 const runEnvironments = async (...args: Parameters<typeof import('./cli/environments-command.js').runEnvironments>) =>
   (await import('./cli/environments-command.js')).runEnvironments(...args);
 
@@ -76,6 +78,31 @@ Commands:
     --format text|json         Output format (default: text; json: {"url","number","created"})
     Token from GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN; API base from GITHUB_API_URL or CI_API_V4_URL, else origin's host.
 
+  deploy --env NAME        Deploy an environment as its plan says, once the guardrails are satisfied: per its delivery
+                           mode, a pull request (followed until merged) or a push to its branch, then its controller
+                           synced (Argo CD, Flux), or a server-side apply (field manager driftless) and the rollouts
+                           waited for. Committed states only. The plan is printed first; the run is recorded as a git
+                           note (refs/notes/driftless) pushed to the remote.
+    --mode pull-request|commit|apply   Instead of .driftless.yaml's delivery.mode
+    --confirm NAME             A protected environment's name, typed (protection: production)
+    --dry-run                  The plan only: nothing is written
+    --prune                    Also delete the objects git no longer declares (listed in the plan)
+    --timeout SECONDS          How long each wait may take (merge, sync, rollouts; default 300)
+    --override                 Go past validation errors and objects a controller manages (recorded)
+    --force-conflicts          Take fields another field manager owns (recorded)
+    --suspend-auto-sync        Suspend an auto-sync that would undo a direct change (resume it afterwards)
+    --context CTX, --kubeconfig FILE, --format text|json   As for drift; JSON is the result object
+    Pull requests: GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN (and GITHUB_API_URL, CI_API_V4_URL) as for pr create;
+    argocd-server's REST API (controller.argocd.server in .driftless.yaml): ARGOCD_AUTH_TOKEN.
+
+  rollback --env NAME --to REV   New commits restoring the environment's inputs as REV had them (history is never
+                           rewritten, nothing is forced), delivered as deploy does. Same options as deploy, and
+    --immediate                No new commits: the controller synced to REV (Argo CD) or REV's render applied
+
+  history --env NAME       The commits that changed the environment's inputs, what its controller says it deployed
+                           (Argo CD status.history, Flux lastAppliedRevision) and the deploy records, newest first.
+    --format text|json, --context CTX, --kubeconfig FILE
+
 Exit codes (validate): 0 no errors, 1 errors found (or more warnings than --max-warnings), 2 usage error or
   unreadable path.
 Exit codes (diff): 0 no changes, 1 changes, 2 errors (what could be computed is still printed).
@@ -83,6 +110,8 @@ Exit codes (drift): 0 in sync, 1 drift, 2 errors (what could be compared is stil
 Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
 Exit codes (pr create): 0 opened, or one open for the branch already; 2 errors.
+Exit codes (deploy, rollback): 0 done (or planned with --dry-run), 1 refused by a guardrail or not healthy in time,
+  2 errors, 130 cancelled. (history): 0, or 2 on errors.
 Every command: 2 on an internal error (one line on stderr), 130 when interrupted (Ctrl-C), 143 on SIGTERM; the tools
 it started are stopped and its temporary folders and worktrees removed.
 
@@ -116,6 +145,15 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
         head: { type: 'string' },
         title: { type: 'string' },
         draft: { type: 'boolean', default: false },
+        mode: { type: 'string' },
+        confirm: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        prune: { type: 'boolean', default: false },
+        to: { type: 'string' },
+        override: { type: 'boolean', default: false },
+        'force-conflicts': { type: 'boolean', default: false },
+        'suspend-auto-sync': { type: 'boolean', default: false },
+        immediate: { type: 'boolean', default: false },
         'show-secrets': { type: 'boolean', default: false },
         'max-warnings': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -137,7 +175,56 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
   if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0))
     return { exitCode: 2, stdout: '', stderr: `driftless: --max-warnings must be a whole number of warnings` };
   // What earlier runs killed outright left in the temp dir (renders, diffs) goes before this run makes its own.
-  if (command === 'diff' || command === 'render' || values.rendered) sweepLeftovers();
+  if (
+    command === 'diff' ||
+    command === 'render' ||
+    command === 'deploy' ||
+    command === 'rollback' ||
+    command === 'history' ||
+    values.rendered
+  )
+    sweepLeftovers();
+  if (command === 'deploy' || command === 'rollback' || command === 'history') {
+    if (format !== 'text' && format !== 'json')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
+    if (rest.length) return { exitCode: 2, stdout: '', stderr: `driftless: ${command} takes no paths (use --env)\n\n${HELP}` };
+    if (!values.env)
+      return { exitCode: 2, stdout: '', stderr: `driftless: ${command} needs --env NAME (driftless environments lists them)` };
+    // --timeout is how long the deploy waits; the render tools keep their own limit.
+    const renderTools: RenderTools = {
+      ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
+      ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),
+      ...(values.helm ? { helm: resolve(values.helm) } : {}),
+    };
+    const textOrJson: 'text' | 'json' = format;
+    const common = {
+      environment: values.env,
+      format: textOrJson,
+      cwd: process.cwd(),
+      env: process.env,
+      tools: renderTools,
+      ...(values.context ? { context: values.context } : {}),
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    };
+    if (command === 'history') return deployCommands().then((m) => m.runHistoryCommand(common));
+    return deployCommands().then((m) =>
+      m.runDeployCommand({
+        ...common,
+        kind: command,
+        ...(values.mode !== undefined ? { mode: values.mode } : {}),
+        ...(values.to !== undefined ? { to: values.to } : {}),
+        ...(values.confirm !== undefined ? { confirm: values.confirm } : {}),
+        dryRun: values['dry-run'],
+        prune: values.prune,
+        override: values.override,
+        forceConflicts: values['force-conflicts'],
+        suspendAutoSync: values['suspend-auto-sync'],
+        immediate: values.immediate,
+        ...(timeout ? { timeoutS: timeout } : {}),
+        progress: (line) => process.stderr.write(`driftless: ${line}\n`),
+      }),
+    );
+  }
   const tools: RenderTools = {
     ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
     ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),

@@ -9,6 +9,7 @@
 import { strict as assert } from 'node:assert';
 import { parseRecords, type DeployRecord } from '../../server/src/engine/deploy/deploy-record';
 import { leaseNameOf } from '../../server/src/node/deploy/deploy-lock';
+import type { DeployRequest } from '../../server/src/node/deploy/deploy-plan';
 import { runDeploy, type DeployResult } from '../../server/src/node/deploy/deploy-run';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { cloneOf, asUser, gitAsync } from '../delivery/repositories';
@@ -45,6 +46,17 @@ describe('deploy and roll back the sample environments (real API server, test co
     const records: DeployRecord[] = [];
     for (const line of list.split('\n').filter(Boolean)) records.push(...(await recordsOn(line.split(' ')[1]!)));
     return records.filter((r) => r.environment === environment).sort((a, b) => Date.parse(b.when) - Date.parse(a.when))[0];
+  }
+  /** A deploy whose pull request the test merges once it is open (as a reviewer would); a deploy that ends first fails. */
+  async function deployAndMerge(request: DeployRequest) {
+    const running = runDeploy(request);
+    const merged = await Promise.race([
+      bench.mergeNextPullRequest(),
+      running.then((r) => {
+        throw new Error(`the deploy ended before a pull request was merged: ${summary(r)}`);
+      }),
+    ]);
+    return { result: await running, merged };
   }
   const image = async (namespace: string) => {
     const deployment = await bench.json(['get', 'deployment', 'frontend', '-n', namespace]);
@@ -278,10 +290,9 @@ describe('deploy and roll back the sample environments (real API server, test co
         (text) => text.replace('newTag: 6.7.1', 'newTag: 6.7.2'),
         'frontend: podinfo 6.7.2 in production',
       );
-      const [result, merged] = await Promise.all([
-        runDeploy(bench.request({ environment: PROTECTED, kind: 'deploy', answers: { confirm: PROTECTED } })),
-        bench.mergeNextPullRequest(),
-      ]);
+      const { result, merged } = await deployAndMerge(
+        bench.request({ environment: PROTECTED, kind: 'deploy', answers: { confirm: PROTECTED } }),
+      );
       assert.equal(result.outcome, 'succeeded', summary(result));
       assert.equal(result.pullRequest?.number, merged.number);
       assert.equal(result.pullRequest?.merged, true);
@@ -302,10 +313,9 @@ describe('deploy and roll back the sample environments (real API server, test co
     });
 
     it('rolls back through a new pull request restoring the inputs, then the sync', async function () {
-      const [result, merged] = await Promise.all([
-        runDeploy(bench.request({ environment: PROTECTED, kind: 'rollback', to: first, answers: { confirm: PROTECTED } })),
-        bench.mergeNextPullRequest(),
-      ]);
+      const { result, merged } = await deployAndMerge(
+        bench.request({ environment: PROTECTED, kind: 'rollback', to: first, answers: { confirm: PROTECTED } }),
+      );
       assert.equal(result.outcome, 'succeeded', summary(result));
       assert.match(merged.head, /^driftless\/rollback-/);
       assert.equal(result.commits.length, 1);

@@ -81,7 +81,13 @@ export class ClusterApi {
   /** A JSON merge patch of an object (its metadata and spec; a CRD without a status subresource, its status too). */
   async merge(apiVersion: string, kind: string, namespace: string | undefined, name: string, patch: Json, manager: string): Promise<Json> {
     return await this.objects.patch(
-      { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...patch },
+      // The patch's own metadata (a resourceVersion precondition) goes beside the name, not instead of it.
+      {
+        apiVersion,
+        kind,
+        ...patch,
+        metadata: { ...(isRecord(patch.metadata) ? patch.metadata : {}), name, ...(namespace ? { namespace } : {}) },
+      },
       undefined,
       undefined,
       manager,

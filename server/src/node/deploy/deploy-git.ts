@@ -46,10 +46,9 @@ export class DeployGit {
 
   /** Whether `commit` is contained in `ref` (an ancestor of it, or it). */
   async contains(ref: string, commit: string): Promise<boolean> {
-    return this.git
-      .raw(['merge-base', '--is-ancestor', commit, ref])
-      .then(() => true)
-      .catch(() => false);
+    // Not `merge-base --is-ancestor`: its answer is the exit code alone, and simple-git takes a silent exit 1 for success.
+    const out = await this.git.raw(['rev-list', '--count', `${ref}..${commit}`, '--']).catch(() => '');
+    return out.trim() === '0';
   }
 
   // Records ------------------------------------------------------------------------------------------------------------
