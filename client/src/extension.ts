@@ -6,6 +6,7 @@ import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { changesView } from './features/changes-view';
 import { deliveryCommands } from './features/delivery-commands';
+import { deployCommands } from './features/deploy-commands';
 import { ForgeTokens } from './features/forge-tokens';
 import { pullRequestsView } from './features/pull-requests-view';
 import { environmentLens } from './features/environment-lens';
@@ -26,6 +27,7 @@ const FEATURES: Feature[] = [
   renderedPreview,
   changesView,
   deliveryCommands,
+  deployCommands,
   pullRequestsView,
 ];
 

@@ -33,6 +33,7 @@ import { environments } from './features/environments';
 import { renderRequests, toolsOf } from './features/render';
 import { driftRequests } from './features/drift';
 import { deliveryRequests } from './features/delivery';
+import { deployRequests } from './features/deploy';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -108,6 +109,12 @@ export class DriftlessLanguageServer {
       settings: () => this.settings,
     });
     deliveryRequests(requests, {
+      projects: () => this.projects.all(),
+      trusted: () => this.trusted,
+      settings: () => this.settings,
+      log: (message) => this.connection.console.error(message),
+    });
+    deployRequests(requests, {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,
       settings: () => this.settings,
