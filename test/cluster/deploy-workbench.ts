@@ -72,10 +72,11 @@ export class DeployWorkbench {
     this.kubectlPath = kubectl;
   }
 
-  static async create(cluster: TestCluster, prefix: string): Promise<DeployWorkbench> {
+  /** `root`: a folder of the caller's (the VS Code runner); default: one of the mocha run's, removed after the suite. */
+  static async create(cluster: TestCluster, prefix: string, root?: string): Promise<DeployWorkbench> {
     const tools = kubernetesTools();
     if ('missing' in tools) throw new Error(tools.missing);
-    const root = temporaryFolder(`driftless-deploy-${prefix}-`);
+    root ??= temporaryFolder(`driftless-deploy-${prefix}-`);
     bareRepository(join(root, 'remotes'), 'acme', 'fleet');
     const forge = await new GitHubStandIn(join(root, 'remotes')).start();
     const bench = new DeployWorkbench(cluster, forge, root, prefix, tools.kubectl);

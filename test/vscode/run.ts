@@ -37,15 +37,25 @@ import { describeFailure, readSuiteResults, runSuiteInCodeServer, type SuiteRun 
 import { recordSkip, skipSummary, startSkipsFile } from '../helpers/skips';
 import { extensionBundleSha256 } from '../bench/activation';
 import { runSuiteInElectron } from './electron-host';
-import { countedTools, deliveryWorkspace, firstOpenFolder, mainWorkspace, TESTS_HOST_EXTENSION, untrustedFolder } from './workspaces';
+import {
+  countedTools,
+  deliveryWorkspace,
+  deployWorkspace,
+  firstOpenFolder,
+  mainWorkspace,
+  TESTS_HOST_EXTENSION,
+  untrustedFolder,
+} from './workspaces';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 
-const PARTS = ['main', 'trust', 'delivery', 'package', 'ui', 'electron'] as const;
+const PARTS = ['main', 'trust', 'delivery', 'deploy', 'package', 'ui', 'electron'] as const;
 type Part = (typeof PARTS)[number];
 const DESCRIPTIONS: Record<Part, string> = {
   main: 'extension-host suite in code-server (sample repo, settings, CRDs, quick fixes, crash recovery)',
   trust: 'extension-host suite in code-server with Workspace Trust on (untrusted folder)',
   delivery: 'extension-host suite in code-server: commit, push, pull request and the Pull Requests view on a local forge (real Gitea)',
+  deploy:
+    'extension-host suite in code-server: deploy and roll back from the command palette against the test cluster and the test controllers',
   package: 'the .vsix installed into a fresh code-server (--install-extension), smoke suite',
   ui: 'browser checks in chromium (npm start demo: Problems panel, hover, completion; Red Hat YAML prompt)',
   electron: 'the main suite on desktop VS Code through @vscode/test-electron',
@@ -228,6 +238,32 @@ async function main(): Promise<number> {
         await delivery.stop();
       }
     }
+    if (parts.includes('deploy')) {
+      heading(`deploy: ${DESCRIPTIONS.deploy}`);
+      const deploy = await deployWorkspace(join(scratch, 'deploy'));
+      if ('missing' in deploy) {
+        say(`deploy: did not run, for want of ${deploy.missing}`);
+        recordSkip(`deploy: ${DESCRIPTIONS.deploy}`, deploy.missing, 'missing');
+      } else
+        try {
+          await runSuite(
+            'deploy',
+            {
+              suite: 'deploy',
+              folder: deploy.folder,
+              extensionDevelopmentPath: REPO_ROOT,
+              extensionTestsPath: SUITE_ENTRY,
+              settings: deploy.settings,
+              env: deploy.env,
+              timeoutMs: Math.min(TIMEOUT_MS, 6 * 60_000),
+              resultsDir: LOGS,
+            },
+            false,
+          );
+        } finally {
+          await deploy.stop();
+        }
+    }
     if (parts.includes('package')) {
       heading(`package: ${DESCRIPTIONS.package}`);
       const vsix = join(scratch, 'driftless.vsix');
@@ -342,7 +378,7 @@ async function main(): Promise<number> {
       outcomes.map((o) => [o.part, { status: o.status, seconds: o.seconds, ...(o.detail ? { detail: o.detail } : {}) }]),
     ),
     timings: Object.fromEntries(
-      ['main', 'trust', 'delivery', 'package', 'ui', 'electron']
+      ['main', 'trust', 'delivery', 'deploy', 'package', 'ui', 'electron']
         .map((run) => [run, readJson(join(LOGS, `vscode-timings.${run}.json`))] as const)
         .filter(([, timings]) => Object.keys(timings).length > 0),
     ),
