@@ -233,7 +233,10 @@ class Deployer {
     };
     let planned = await plan();
     if (isFailure(planned)) return this.fail(planned.error);
-    if (!planned.plan) return this.fail(planned.message);
+    if (!planned.plan) {
+      this.fail(planned.message);
+      return strip(planned);
+    }
     const title = `${kind === 'rollback' ? 'Roll back' : 'Deploy'} ${environment}`;
     await this.plans.show(title, planned.markdown ?? '');
     if (planned.outcome === 'refused') {
@@ -265,19 +268,32 @@ class Deployer {
     }
 
     const progressId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Driftless: ${title}`, cancellable: true },
-      async (progress, token) => {
-        const listener = client.onNotification(DeployProgressNotification.type, (note) => {
-          if (note.progressId === progressId) progress.report({ message: note.message });
-        });
-        try {
-          return await client.sendRequest(DeployRunRequest.type, { ...params, planDigest: thePlan.digest, progressId }, token);
-        } finally {
-          listener.dispose();
-        }
-      },
-    );
+    const runOnce = (forgeToken: string | undefined) =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Driftless: ${title}`, cancellable: true },
+        async (progress, cancel) => {
+          const listener = client.onNotification(DeployProgressNotification.type, (note) => {
+            if (note.progressId === progressId) progress.report({ message: note.message });
+          });
+          try {
+            return await client.sendRequest(
+              DeployRunRequest.type,
+              { ...params, planDigest: thePlan.digest, progressId, ...(forgeToken ? { token: forgeToken } : {}) },
+              cancel,
+            );
+          } finally {
+            listener.dispose();
+          }
+        },
+      );
+    let result = await runOnce(undefined);
+    // The forge wants a token (pull-request mode): VS Code's sign-in or SecretStorage, then the run again (what was
+    // pushed is there already; the plan is the same).
+    if (!isFailure(result) && result.needsToken) {
+      const forgeToken =
+        (await this.context.forgeTokens.get(result.needsToken, false, true)) ?? (await this.context.forgeTokens.get(result.needsToken));
+      if (forgeToken) result = await runOnce(forgeToken);
+    }
     if (isFailure(result)) return this.fail(result.error);
     const say =
       result.outcome === 'succeeded'

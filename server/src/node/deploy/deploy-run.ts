@@ -15,7 +15,7 @@ import type { DriftSummary } from '../../engine/drift/drift-report';
 import { isRecord, type Json } from '../../engine/drift/json-values';
 import { identityOf } from '../../engine/drift/object-identity';
 import { DeliveryGitError } from '../delivery/delivery-git';
-import { openPullRequest, pullRequestState } from '../delivery/pull-requests';
+import { openPullRequest, pullRequestState, type TokenNeeded } from '../delivery/pull-requests';
 import { driftEnvironments } from '../drift/drift-environments';
 import { applyObjects, ensureNamespaces, namespacesNeeded, pruneObjects, type AppliedObject } from './cluster-apply';
 import type { SyncOutcome } from './controllers';
@@ -56,6 +56,8 @@ export interface DeployResult {
   suspended?: { controller: string; resume: string };
   record?: DeployRecord & { ref: string; pushed: boolean; problem?: string };
   steps: DeployStep[];
+  /** The forge asked for a token the request did not carry (the editor asks for one and runs again). */
+  needsToken?: TokenNeeded['needsToken'];
 }
 
 export const EXIT_CODES: Record<RunOutcome, number> = {
@@ -382,12 +384,14 @@ async function steps(
         tools: request.tools,
         ...(plan.kind === 'rollback' ? { title: `Roll back ${plan.environment} to ${plan.rollback!.to.commit.slice(0, 12)}` } : {}),
       });
-      if ('needsToken' in opened)
+      if ('needsToken' in opened) {
+        result.needsToken = opened.needsToken;
         return {
           outcome: 'failed',
           record: 'failed',
           message: `${opened.needsToken.repository} is on ${opened.needsToken.forge}: a token is needed to open the pull request (${opened.needsToken.variable}). ${head} was pushed.`,
         };
+      }
       if ('error' in opened) {
         step('open the pull request', 'failed', opened.error);
         return {

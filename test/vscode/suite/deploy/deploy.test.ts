@@ -58,17 +58,12 @@ describe('deploy: deploy and roll back from the command palette', function () {
     await driftless();
     first = git('rev-parse', 'HEAD');
     // Argo CD (the test controller) has synced the Application the runner bootstrapped.
-    await until(
-      'Argo CD to sync frontend-production',
-      () => (image().includes('podinfo:6.7.1') ? true : undefined),
-      WAIT_MS * 6,
-      500,
-    );
+    await until('Argo CD to sync frontend-production', () => (image().includes('podinfo:6.7.1') ? true : undefined), WAIT_MS * 6, 500);
   });
 
   it('refuses a direct apply of objects Argo CD manages, after showing the plan', async () => {
     const result = await vscode.commands.executeCommand<DeployResult>('driftless.deploy', { env: DIRECT, override: false });
-    log('refused direct apply', result.message);
+    log('refused direct apply', result);
     assert.equal(result.outcome, 'refused');
     assert.match(result.message, /managed by Argo CD Application .*not by a direct apply the controller would undo/);
     const plan = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'driftless-plan');
@@ -90,6 +85,8 @@ describe('deploy: deploy and roll back from the command palette', function () {
     const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
     await vscode.workspace.fs.writeFile(file, Buffer.from(text.replace('newTag: 6.7.1', 'newTag: 6.7.2')));
     git('commit', '--quiet', '-am', 'frontend: podinfo 6.7.2 in production');
+    // The token the user would paste once (the pull request's forge asks for it), kept in VS Code's secret storage.
+    await vscode.commands.executeCommand('driftless.signInToForge', { url: world.forge.url, token: world.forge.token });
     const running = vscode.commands.executeCommand<DeployResult>('driftless.deploy', { env: PROTECTED, confirm: PROTECTED });
     const number = await Promise.race([
       mergeNextPullRequest(),
