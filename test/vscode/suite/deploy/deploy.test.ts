@@ -63,7 +63,7 @@ describe('deploy: deploy and roll back from the command palette', function () {
 
   it('refuses a direct apply of objects Argo CD manages, after showing the plan', async () => {
     const result = await vscode.commands.executeCommand<DeployResult>('driftless.deploy', { env: DIRECT, override: false });
-    log('refused direct apply', result);
+    log('refused direct apply', result.message);
     assert.equal(result.outcome, 'refused');
     assert.match(result.message, /managed by Argo CD Application .*not by a direct apply the controller would undo/);
     const plan = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'driftless-plan');
@@ -71,7 +71,9 @@ describe('deploy: deploy and roll back from the command palette', function () {
     assert.equal(plan.languageId, 'markdown');
     assert.match(plan.getText(), /^# Deploy apps\/overlays\/production\n\n> \*\*Blocked:\*\*/);
     assert.match(plan.getText(), /## Against the cluster \(server-side dry run\)/);
-    assert.equal(result.record?.outcome, 'refused');
+    // Refused at the plan, before any consent: nothing ran, nothing was recorded.
+    assert.deepEqual(result.steps, []);
+    assert.equal(result.record, undefined);
   });
 
   it('refuses a protected environment when the typed name is wrong; nothing is opened', async () => {
