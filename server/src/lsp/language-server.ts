@@ -30,6 +30,7 @@ import { environmentLens } from './features/environment-lens';
 import { environments } from './features/environments';
 import { renderRequests, toolsOf } from './features/render';
 import { driftRequests } from './features/drift';
+import { driftActionRequests } from './features/drift-actions';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -95,11 +96,12 @@ export class DriftlessLanguageServer {
       trusted: () => this.trusted,
       settings: () => this.settings,
     });
-    driftRequests(requests, {
+    const drift = driftRequests(requests, {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,
       settings: () => this.settings,
     });
+    driftActionRequests(requests, drift, (uri) => this.documents.get(uri)?.version ?? null);
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;
