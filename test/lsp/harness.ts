@@ -71,6 +71,13 @@ export class FixtureWorkspace {
     return workspace;
   }
 
+  /** An existing folder as a workspace (a symbolic link to another workspace, say); dispose() removes nothing. */
+  static at(dir: string): FixtureWorkspace {
+    const workspace = new FixtureWorkspace(dir);
+    workspace.dispose = () => undefined;
+    return workspace;
+  }
+
   path(relative: string): string {
     return join(this.dir, relative);
   }
