@@ -5,6 +5,7 @@ import type { DriftlessApi } from './api';
 import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { changesView } from './features/changes-view';
+import { driftView } from './features/drift-view';
 import { environmentLens } from './features/environment-lens';
 import { environmentsView } from './features/environments-view';
 import { renderedPreview } from './features/rendered-preview';
@@ -22,6 +23,7 @@ const FEATURES: Feature[] = [
   environmentsView,
   renderedPreview,
   changesView,
+  driftView,
 ];
 
 let server: ServerConnection | undefined;
@@ -34,7 +36,13 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
   const context: ClientContext = {
     extension,
     server: connection,
-    shown: { statusBar: { text: '', tooltip: '', visible: false }, environments: () => undefined, changes: () => undefined },
+    shown: {
+      statusBar: { text: '', tooltip: '', visible: false },
+      environments: () => undefined,
+      changes: () => undefined,
+      drift: () => undefined,
+      driftSettled: () => Promise.resolve(),
+    },
   };
   extension.subscriptions.push(output, connection, ...FEATURES.flatMap((feature) => feature(context)));
   // Not awaited: activation stays cheap; the server's results arrive when it is ready.
@@ -45,6 +53,8 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
     statusBar: () => context.shown.statusBar,
     environments: () => context.shown.environments(),
     changes: () => context.shown.changes(),
+    drift: () => context.shown.drift(),
+    driftSettled: () => context.shown.driftSettled(),
     serverProcessId: () => connection.processId(),
     activationMs,
   };

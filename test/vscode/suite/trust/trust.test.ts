@@ -2,7 +2,7 @@
 // extension declares limited support for untrusted workspaces); the server is told it is untrusted.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { driftless, extension, hoverText, open, positionOf, waitForRule } from '../helpers';
+import { driftless, extension, hoverText, open, positionOf, until, waitForRule } from '../helpers';
 
 describe('an untrusted workspace', function () {
   it('is untrusted, and the extension still activates', async function () {
@@ -42,5 +42,14 @@ describe('an untrusted workspace', function () {
     await driftless();
     const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'driftless-rendered', path: '/anything.yaml' }));
     assert.match(document.getText(), /This workspace is not trusted: Driftless runs no kustomize or helm here/);
+  });
+
+  it('compares with no cluster: the Drift view says why, and no drift is asked for', async function () {
+    const api = await driftless();
+    await vscode.commands.executeCommand('driftless.drift.focus');
+    const rows = await until('the Drift view’s message', () => api.drift()?.rows[0]);
+    assert.match(rows.label, /^Drift needs a trusted workspace: comparing with a cluster uses your kubeconfig’s credentials/);
+    assert.deepEqual(api.drift()?.environments, []);
+    assert.equal(api.drift()?.watching, false);
   });
 });
