@@ -96,7 +96,10 @@ export async function applyAsArgoCd(kubectl: Kubectl, application: string, names
       'argocd.argoproj.io/tracking-id': trackingId(application, object, namespace),
     };
     try {
-      await kubectl(['apply', '--server-side', '--field-manager', 'argocd-controller', '-n', namespace, '-f', '-'], JSON.stringify(object));
+      await kubectl(
+        ['apply', '--server-side', '--force-conflicts', '--field-manager', 'argocd-controller', '-n', namespace, '-f', '-'],
+        JSON.stringify(object),
+      );
     } catch (error) {
       // A kind whose CustomResourceDefinition this cluster lacks (cert-manager's, the Prometheus operator's).
       if (!/no matches for kind|ensure CRDs are installed/.test(String(error))) throw error;
@@ -136,7 +139,12 @@ export async function deliverAndDrift(
   const kubectl = kubectlOn(cluster, tools.kubectl, home, repo);
   const revision = (await run('git', ['rev-parse', 'HEAD'])).trim();
   const skipped: string[] = [];
-  for (const namespace of ['argocd', 'shop-production']) await kubectl(['create', 'namespace', namespace]);
+  // Applied, not created: a cluster the demo delivered to before (DRIFTLESS_TEST_KUBECONFIG's) has them already.
+  for (const namespace of ['argocd', 'shop-production'])
+    await kubectl(
+      ['apply', '--server-side', '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
+    );
   for (const { environment, namespace } of DELIVERED) {
     const rendered = await run(process.execPath, [cli, 'render', environment, '--kubectl', tools.kubectl, '--helm', tools.helm]);
     skipped.push(...(await applyAsArgoCd(kubectl, environment, namespace, rendered)));

@@ -357,7 +357,14 @@ async function demoChecks(browser: Browser, checks: Checks, home: string, cluste
         await rows(/3 → 5 · kubectl/).waitFor({ timeout: WAIT_MS });
         await rows(/frontend-feature-flags/).waitFor({ timeout: WAIT_MS });
         await rows(/Argo CD: OutOfSync, Healthy/).waitFor({ timeout: WAIT_MS });
-        await checks.shoot(page, 'drift-view.png');
+        // For the picture: no other editor, no panel, a wider side bar.
+        await command(page, 'View: Close All Editors');
+        if (await page.locator('.part.panel').isVisible()) await command(page, 'View: Toggle Panel Visibility');
+        const box = (await sidebar.boundingBox())!;
+        await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width + 200, box.y + box.height / 2, { steps: 5 });
+        await page.mouse.up();
         // A click on the drifted Deployment: git against the cluster in the diff editor.
         await sidebar
           .locator('.monaco-list-row', { hasText: /frontend\s*drifted · shop-production/ })
@@ -365,7 +372,7 @@ async function demoChecks(browser: Browser, checks: Checks, home: string, cluste
           .click();
         await page.locator('.tab.active', { hasText: 'git ↔ driftless-admin' }).waitFor({ timeout: WAIT_MS });
         await page.locator('.monaco-diff-editor .view-line', { hasText: '6.7.2-hotfix' }).first().waitFor({ timeout: WAIT_MS });
-        await checks.shoot(page, 'drift-diff.png');
+        await checks.shoot(page, 'drift-view.png');
       });
   } finally {
     await context.close();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { parse } from 'yaml';
 import type { DriftRow, DriftViewState } from '../../../../client/src/api';
 import type { DriftActionResult } from '../../../../server/src/protocol';
 import { driftless, log, open, until, WAIT_MS } from '../helpers';
@@ -219,5 +220,39 @@ describe('the Drift view against a real API server', function () {
       /\ndrift:\n {2}ignore:\n {4}- kind: Secret\n {6}name: db\n {6}namespace: drift-suite\n {6}environment: shop\n {6}jsonPointers:\n {8}- \/data\/password\n$/,
     );
     await shop('the Secret in sync', (r) => r.objects.find((o) => o.kind === 'Secret')?.status === 'in-sync');
+  });
+
+  it('asks once for the context of an environment .driftless.yaml gives none, remembers it, and compares with it', async function () {
+    const staging = await until('apps/staging listed', async () =>
+      (await state()).environments.find((e) => e.environment === 'apps/staging'),
+    );
+    assert.ok(staging.context === null && !staging.result, JSON.stringify(staging));
+    const kubeconfig = parse(readFileSync(process.env.DRIFTLESS_VSCODE_KUBECONFIG!, 'utf8')) as { contexts: { name: string }[] };
+    // The question is a quick pick of the kubeconfig's contexts: its first one is taken.
+    let answered = false;
+    const asked = Promise.resolve(
+      vscode.commands.executeCommand('driftless.chooseClusterContext', { entry: { folder: staging.folder, environment: 'apps/staging' } }),
+    ).finally(() => (answered = true));
+    while (!answered) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await asked;
+    const compared = await until(
+      'apps/staging compared',
+      async () => {
+        const entry = (await state()).environments.find((e) => e.environment === 'apps/staging');
+        return entry?.result && 'objects' in entry.result && !entry.comparing ? { entry, result: entry.result } : undefined;
+      },
+      DRIFT_MS,
+      200,
+    );
+    assert.equal(compared.entry.context, kubeconfig.contexts[0]!.name);
+    // Never delivered: every object of it is missing there.
+    assert.ok(
+      compared.result.objects.length > 0 && compared.result.objects.every((o) => o.status === 'missing'),
+      JSON.stringify(statuses(compared.result)),
+    );
+    assert.equal(row((await state()).rows, 'apps/staging').description, `${compared.result.objects.length} missing`);
   });
 });
