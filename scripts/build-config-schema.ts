@@ -56,6 +56,12 @@ export function configSchema(): object {
           },
         },
       },
+      delivery: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'How changes are delivered, for every environment (each environment may refine it under its own delivery).',
+        properties: { pullRequest: PULL_REQUEST },
+      },
       environments: {
         type: 'array',
         description:
@@ -90,6 +96,34 @@ const IGNORE_RULE = {
     managedFieldsManagers: {
       ...STRINGS,
       description: 'Leave out every field these field managers own (managedFields), e.g. "kube-controller-manager" for an HPA\'s replicas.',
+    },
+  },
+};
+
+/** `delivery.pullRequest`, at the top level and per environment. */
+const PULL_REQUEST = {
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'The pull requests Driftless opens (Driftless: Create Pull Request…, driftless pr create). For a change to several environments, their reviewers and labels are joined, and any draft makes a draft.',
+  properties: {
+    draft: { type: 'boolean', description: 'Open pull requests as drafts (GitLab: a "Draft:" title; Gitea: "WIP:"). Default: false.' },
+    reviewers: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      description: 'User names asked to review (on the forge; unknown ones are reported, not fatal).',
+    },
+    labels: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      uniqueItems: true,
+      description: 'Labels put on the pull request (GitHub makes missing ones; GitLab too; Gitea only takes existing ones).',
+    },
+    base: {
+      type: 'string',
+      minLength: 1,
+      description: "The branch pull requests target. Default: the environment's delivery branch, else the remote's default branch.",
     },
   },
 };
@@ -158,6 +192,7 @@ const ENVIRONMENT = {
           description: 'pull-request: a pull request to `branch`; commit: a commit to `branch`; apply: applied to the cluster directly.',
         },
         branch: { type: 'string', minLength: 1, description: 'The branch its controller follows (default: baseBranch).' },
+        pullRequest: PULL_REQUEST,
       },
     },
     baseBranch: { type: 'string', minLength: 1, description: 'The branch changes are compared with and proposed to (default: main).' },

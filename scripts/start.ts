@@ -24,6 +24,7 @@ import {
 import { kubernetesTools } from './kubernetes-tools';
 import { buildTestCluster, clusterBinary, goProblem, startTestClusterProcess } from './test-cluster';
 import { DELIBERATE_DRIFT, deliverAndDrift } from '../test/helpers/sample-repo-cluster';
+import { attachDemoForge, type DemoForge } from './demo-forge';
 
 const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const DEFAULT_PORT = 8080;
@@ -162,6 +163,8 @@ export interface DemoOptions {
    * the test cluster, started here (unless Go is missing: then the demo says why and runs without one).
    */
   cluster?: DemoCluster | false;
+  /** A local forge as the sample's origin (default true; not with --folder). */
+  forge?: boolean;
 }
 
 export interface Demo {
@@ -172,6 +175,8 @@ export interface Demo {
   cluster: DemoCluster | { why: string };
   /** Stops code-server and the cluster started for the demo. */
   stop(): Promise<void>;
+  /** The sample's origin, a forge on this machine, when one was made. */
+  forge?: DemoForge;
 }
 
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
@@ -223,6 +228,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // Left uncommitted after the delivery: the Changes view shows it, and the Drift view finds it too.
     writePendingChange(folder);
   }
+  let forge: DemoForge | undefined;
+  if (!options.folder && options.forge !== false) {
+    forge = await attachDemoForge(folder, home);
+    say(`the sample's origin is ${forge.label} at ${forge.url}`);
+  }
   const extensionsDir = join(home, 'extensions');
   linkExtension(extensionsDir);
   const userDataDir = join(home, 'user-data');
@@ -232,16 +242,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     folder,
     extensionsDir,
     userDataDir,
-    settings: renderToolSettings(),
+    settings: { ...renderToolSettings(), ...forge?.settings },
     ...('kubeconfig' in cluster ? { machineSettings: { 'driftless.kubeconfig': cluster.kubeconfig } } : {}),
     logFile: join(home, 'code-server.log'),
+    ...(forge ? { env: forge.env } : {}),
+  }).catch(async (error: unknown) => {
+    await forge?.stop();
+    throw error;
   });
+  void server.exited.then(() => forge?.stop());
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
   return {
     url,
     folder,
     server,
     cluster,
+    ...(forge ? { forge } : {}),
     stop: async () => {
       await server.stop();
       await stopCluster();
@@ -300,6 +316,9 @@ async function main(): Promise<void> {
             `  Its Drift view compares the production environments with the test cluster (kubeconfig: ${demo.cluster.kubeconfig}), drifted by hand:`,
             ...DELIBERATE_DRIFT.map((line) => `    - ${line}`),
           ].join('\n'),
+      demo.forge
+        ? `  Its origin is ${demo.forge.label} at ${demo.forge.url}${demo.forge.login ? ` (sign in as ${demo.forge.login.user} / ${demo.forge.login.password})` : ''}: "Driftless: Create Pull Request…" commits the pending edit, pushes it and opens the pull request there.`
+        : '',
       `  code-server's log: ${demo.server.logFile}`,
       '  Ctrl+C stops it.',
       '',

@@ -1,6 +1,6 @@
 // What the extension exports (vscode.extensions.getExtension('driftless.driftless').exports): state that other
 // extensions and the extension-host tests read instead of poking at internals.
-import type { ChangesResult, DriftResult, EnvironmentsResult } from '../../server/src/protocol';
+import type { ChangesResult, DriftResult, EnvironmentsResult, PullRequestsResult } from '../../server/src/protocol';
 
 export interface StatusBarState {
   text: string;
@@ -41,6 +41,8 @@ export interface DriftlessApi {
   drift(): DriftViewState | undefined;
   /** Resolves when the Drift view is comparing nothing. */
   driftSettled(): Promise<void>;
+  /** What the Pull Requests view lists now (undefined before it was first shown). */
+  pullRequests(): PullRequestsResult | undefined;
   /** How long `activate` took, in milliseconds of extension-host time. */
   readonly activationMs: number;
 }

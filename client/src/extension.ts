@@ -6,6 +6,9 @@ import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { changesView } from './features/changes-view';
 import { driftView } from './features/drift-view';
+import { deliveryCommands } from './features/delivery-commands';
+import { ForgeTokens } from './features/forge-tokens';
+import { pullRequestsView } from './features/pull-requests-view';
 import { environmentLens } from './features/environment-lens';
 import { environmentsView } from './features/environments-view';
 import { renderedPreview } from './features/rendered-preview';
@@ -24,6 +27,8 @@ const FEATURES: Feature[] = [
   renderedPreview,
   changesView,
   driftView,
+  deliveryCommands,
+  pullRequestsView,
 ];
 
 let server: ServerConnection | undefined;
@@ -36,12 +41,14 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
   const context: ClientContext = {
     extension,
     server: connection,
+    forgeTokens: new ForgeTokens(extension.secrets),
     shown: {
       statusBar: { text: '', tooltip: '', visible: false },
       environments: () => undefined,
       changes: () => undefined,
       drift: () => undefined,
       driftSettled: () => Promise.resolve(),
+      pullRequests: () => undefined,
     },
   };
   extension.subscriptions.push(output, connection, ...FEATURES.flatMap((feature) => feature(context)));
@@ -55,6 +62,7 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
     changes: () => context.shown.changes(),
     drift: () => context.shown.drift(),
     driftSettled: () => context.shown.driftSettled(),
+    pullRequests: () => context.shown.pullRequests(),
     serverProcessId: () => connection.processId(),
     activationMs,
   };

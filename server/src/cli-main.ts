@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { RenderTools } from './node/render/render-environment';
 import { runValidate, type CommandResult } from './cli/validate-command';
+import { cleanUpOnSignals, sweepLeftovers } from './node/leftovers';
+import { cappedOutput } from './cli/output-cap';
 
 // Commands that render or read git load their modules when run: `validate`, the one pipelines run most, starts
 // without them.
@@ -13,6 +15,8 @@ const runRender = async (...args: Parameters<typeof import('./cli/render-command
 // `drift` loads the cluster client (@kubernetes/client-node) only when run.
 const runDrift = async (...args: Parameters<typeof import('./cli/drift-command.js').runDrift>) =>
   (await import('./cli/drift-command.js')).runDrift(...args);
+const runPullRequestCreate = async (...args: Parameters<typeof import('./cli/pr-command.js').runPullRequestCreate>) =>
+  (await import('./cli/pr-command.js')).runPullRequestCreate(...args);
 const runEnvironments = async (...args: Parameters<typeof import('./cli/environments-command.js').runEnvironments>) =>
   (await import('./cli/environments-command.js')).runEnvironments(...args);
 
@@ -27,6 +31,8 @@ Commands:
     --kubernetes-version X.Y   Validate against this Kubernetes version (default: .driftless.yaml, else newest bundled)
     --format text|json|sarif   Output format (default: text)
     --no-color                 Plain text output
+    --max-warnings N           Exit 1 when there are more than N warnings (as ESLint); files that cannot be
+                               validated (binary, not UTF-8, too large, links out of the repository) are warnings
     --rendered                 Also render every environment (kustomize, helm) and report what its rendered objects
                                would have rejected, on the source line that causes it (with the render options)
 
@@ -36,6 +42,7 @@ Commands:
 
   render <env|path>        Render an environment (or a kustomization, chart or folder) with kustomize or helm.
     --format yaml|json         Output format (default: yaml)
+    --show-secrets             Print Secret values as rendered (default: masked, as in every other output)
     --kubectl PATH, --kustomize PATH, --helm PATH
                                The tools to run (default: found on PATH; kustomize, else kubectl kustomize)
     --timeout SECONDS          Stop a tool that runs longer (default: 60)
@@ -60,11 +67,28 @@ Commands:
     --timeout SECONDS          Also the limit of each request to an API server (default: 30)
     (and the render options)
 
-Exit codes (validate): 0 no errors, 1 errors found, 2 usage error or unreadable path.
+  pr create                Open the pull request of a branch on the forge origin names (GitHub, GitLab, Gitea,
+                           Forgejo), the rendered diff of each environment as its body; an open one is linked.
+    --head BRANCH              The branch to propose (default: the current one; pushed first if origin lacks it)
+    --base BRANCH              Its target (default: .driftless.yaml delivery.pullRequest.base, else origin's default)
+    --title TEXT               Its title (default: the head commit's subject)
+    --draft                    Open it as a draft
+    --format text|json         Output format (default: text; json: {"url","number","created"})
+    Token from GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN; API base from GITHUB_API_URL or CI_API_V4_URL, else origin's host.
+
+Exit codes (validate): 0 no errors, 1 errors found (or more warnings than --max-warnings), 2 usage error or
+  unreadable path.
 Exit codes (diff): 0 no changes, 1 changes, 2 errors (what could be computed is still printed).
 Exit codes (drift): 0 in sync, 1 drift, 2 errors (what could be compared is still printed).
 Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
+Exit codes (pr create): 0 opened, or one open for the branch already; 2 errors.
+Every command: 2 on an internal error (one line on stderr), 130 when interrupted (Ctrl-C), 143 on SIGTERM; the tools
+it started are stopped and its temporary folders and worktrees removed.
+
+What runs: render, diff and validate --rendered run kustomize, kubectl kustomize and helm template, never a plugin, a
+post-renderer, a hook or anything from the repository; nothing is fetched and nothing outside the repository is read.
+drift only reads clusters (LISTs and server-side dry runs); pr create runs your git (push) and calls the forge's API.
 
 Options:
   --help       Show this help
@@ -89,6 +113,11 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
         context: { type: 'string' },
         kubeconfig: { type: 'string' },
         rendered: { type: 'boolean', default: false },
+        head: { type: 'string' },
+        title: { type: 'string' },
+        draft: { type: 'boolean', default: false },
+        'show-secrets': { type: 'boolean', default: false },
+        'max-warnings': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -104,6 +133,11 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0))
     return { exitCode: 2, stdout: '', stderr: `driftless: --timeout must be a number of seconds` };
+  const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
+  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0))
+    return { exitCode: 2, stdout: '', stderr: `driftless: --max-warnings must be a whole number of warnings` };
+  // What earlier runs killed outright left in the temp dir (renders, diffs) goes before this run makes its own.
+  if (command === 'diff' || command === 'render' || values.rendered) sweepLeftovers();
   const tools: RenderTools = {
     ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
     ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),
@@ -140,7 +174,23 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
     if (format !== 'yaml' && format !== 'json')
       return { exitCode: 2, stdout: '', stderr: `driftless: --format must be yaml or json, not "${format}"` };
     if (rest.length !== 1) return { exitCode: 2, stdout: '', stderr: `driftless: render takes one environment or path\n\n${HELP}` };
-    return runRender({ target: rest[0]!, format, cwd: process.cwd(), tools });
+    return runRender({ target: rest[0]!, format, cwd: process.cwd(), tools, showSecrets: values['show-secrets'] });
+  }
+  if (command === 'pr') {
+    if (rest.length !== 1 || rest[0] !== 'create')
+      return { exitCode: 2, stdout: '', stderr: `driftless: pr takes one subcommand: create\n\n${HELP}` };
+    if (format !== 'text' && format !== 'json')
+      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
+    return runPullRequestCreate({
+      format,
+      cwd: process.cwd(),
+      tools,
+      draft: values.draft,
+      environment: process.env,
+      ...(values.head ? { head: values.head } : {}),
+      ...(values.base ? { base: values.base } : {}),
+      ...(values.title ? { title: values.title } : {}),
+    });
   }
   if (command === 'environments') {
     if (format !== 'text' && format !== 'json')
@@ -160,11 +210,33 @@ function run(argv: string[]): CommandResult | Promise<CommandResult> {
     toolVersion: VERSION,
     ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
     ...(values.rendered ? { rendered: tools } : {}),
+    ...(maxWarnings !== undefined ? { maxWarnings } : {}),
   });
 }
 
-void Promise.resolve(run(process.argv.slice(2))).then((result) => {
-  if (result.stdout) process.stdout.write(result.stdout + '\n');
-  if (result.stderr) process.stderr.write(result.stderr + '\n');
-  process.exitCode = result.exitCode;
-});
+/** The last word on anything unexpected: one line and exit 2 — never a stack trace (it would read as a finding). */
+function internalError(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`driftless: internal error: ${message.split('\n')[0]}\n`);
+  process.exit(2);
+}
+
+process.on('uncaughtException', internalError);
+process.on('unhandledRejection', internalError);
+cleanUpOnSignals((message) => process.stderr.write(`driftless: ${message}\n`));
+
+const argv = process.argv.slice(2);
+void (async () => {
+  let result: CommandResult;
+  try {
+    result = await run(argv);
+  } catch (error) {
+    return internalError(error);
+  }
+  const at = argv.indexOf('--format');
+  const format = at >= 0 ? argv[at + 1] : argv.find((arg) => arg.startsWith('--format='))?.slice('--format='.length);
+  const output = cappedOutput(result, format === 'json' || format === 'sarif');
+  if (output.stdout) process.stdout.write(output.stdout + '\n');
+  if (output.stderr) process.stderr.write(output.stderr + '\n');
+  process.exitCode = output.exitCode;
+})();

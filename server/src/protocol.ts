@@ -3,6 +3,8 @@
 import type { EnvironmentView } from './engine/environments/environment';
 import type { EnvironmentDiffs } from './node/render/environment-diff';
 import type { EnvironmentDrift } from './node/drift/drift-environments';
+import type { CommitPlan } from './node/delivery/commit-plan';
+import type { CheckoutOutcome, PullRequestList, TokenNeeded } from './node/delivery/pull-requests';
 import { NotificationType, RequestType, RequestType0, type Location, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
@@ -28,6 +30,8 @@ export interface DriftlessSettings {
   drift?: { ignore?: unknown[] };
   /** `driftless.kubeconfig` (machine scope): the kubeconfig file drift reads instead of KUBECONFIG and ~/.kube/config. */
   kubeconfig?: string;
+  /** Forges the user runs, by URL (never tokens). */
+  forges?: ForgeSetting[];
 }
 
 export interface DocumentStatusParams {
@@ -104,6 +108,8 @@ export namespace RenderRequest {
 export interface ChangesParams {
   /** A workspace folder path; the first one when absent. */
   folder?: string;
+  /** The ref to compare with (a pull request's base, say); default: the environments' base branch. */
+  base?: string;
 }
 
 export type ChangesResult = EnvironmentDiffs | { error: string };
@@ -248,3 +254,123 @@ export namespace FileEnvironmentsRequest {
   export const method = 'driftless/fileEnvironments';
   export const type = new RequestType<FileEnvironmentsParams, FileEnvironmentsResult, void>(method);
 }
+
+// Delivery: commit, push, pull requests. Every request writes or reaches a forge: all are refused in an untrusted
+// workspace. Tokens travel per request (from VS Code's GitHub sign-in or SecretStorage), never stored by the server.
+
+/** A forge the user runs (setting `driftless.forges`): GitHub Enterprise, a self-hosted GitLab, Gitea or Forgejo. */
+export interface ForgeSetting {
+  url: string;
+  kind: 'github' | 'gitlab' | 'gitea';
+}
+
+export interface DeliveryParams {
+  /** A workspace folder path; the first one when absent. */
+  folder?: string;
+}
+
+/** What a commit of the working tree's changes would be (nothing is written). */
+export namespace PlanCommitRequest {
+  export const method = 'driftless/delivery/planCommit';
+  export const type = new RequestType<DeliveryParams, CommitPlan | DeliveryFailure, void>(method);
+}
+
+export interface CommitParams extends DeliveryParams {
+  /** Paths relative to the repository's root. */
+  files: string[];
+  message: string;
+  /** A new branch to make and commit on; absent: the current branch. */
+  branch?: string;
+  /** Commit despite validation errors (recorded in the message's Driftless-Override trailer). */
+  override?: boolean;
+}
+
+export type CommitResult = { commit: string; branch: string; message: string } | DeliveryFailure;
+
+export namespace CommitRequest {
+  export const method = 'driftless/delivery/commit';
+  export const type = new RequestType<CommitParams, CommitResult, void>(method);
+}
+
+export interface PushParams extends DeliveryParams {
+  /** Default: the current branch. */
+  branch?: string;
+  remote?: string;
+}
+
+export type PushResult =
+  | { pushed: true; remote: string; branch: string; created: boolean }
+  /** Rejected: git's own words and the way out; the local commit is kept. */
+  | { pushed: false; reason: string; gitMessage: string; wayOut: string }
+  | DeliveryFailure;
+
+export namespace PushRequest {
+  export const method = 'driftless/delivery/push';
+  export const type = new RequestType<PushParams, PushResult, void>(method);
+}
+
+export interface ForgeParams extends DeliveryParams {
+  /** The forge token for this repository's host (never stored by the server). */
+  token?: string;
+}
+
+export interface CreatePullRequestParams extends ForgeParams {
+  /** Default: the current branch. */
+  head?: string;
+  /** Default: .driftless.yaml's delivery.pullRequest.base, else the remote's default branch. */
+  base?: string;
+  title?: string;
+  /** Default: .driftless.yaml's delivery.pullRequest.draft. */
+  draft?: boolean;
+}
+
+export type CreatePullRequestResult =
+  | {
+      pullRequest: { url: string; number: number; title: string; head: string; base: string; draft: boolean };
+      /** False: one was open for the branch already, and is linked. */
+      created: boolean;
+      bodyCut: boolean;
+      warnings: string[];
+    }
+  | ForgeTokenNeeded
+  | DeliveryFailure;
+
+export namespace CreatePullRequestRequest {
+  export const method = 'driftless/delivery/createPullRequest';
+  export const type = new RequestType<CreatePullRequestParams, CreatePullRequestResult, void>(method);
+}
+
+export type PullRequestsResult = PullRequestList | ForgeTokenNeeded | DeliveryFailure;
+
+/** The open pull requests of the repository, with their checks and review state (the Pull Requests view). */
+export namespace PullRequestsRequest {
+  export const method = 'driftless/delivery/pullRequests';
+  export const type = new RequestType<ForgeParams, PullRequestsResult, void>(method);
+}
+
+export interface CheckoutPullRequestParams extends DeliveryParams {
+  remote: string;
+  number: number;
+  head: string;
+  headRef: string;
+  base: string;
+  /** Keep the working tree's changes on this new branch first (the user chose to). */
+  keepChangesOn?: string;
+}
+
+export type CheckoutPullRequestResult = CheckoutOutcome;
+export type { CommitPlan, PullRequestList };
+
+export namespace CheckoutPullRequestRequest {
+  export const method = 'driftless/delivery/checkoutPullRequest';
+  export const type = new RequestType<CheckoutPullRequestParams, CheckoutPullRequestResult, void>(method);
+}
+
+/** A delivery request that could not be done: why, in the user's terms, and a kind for the client to act on. */
+export interface DeliveryFailure {
+  error: string;
+  kind: string;
+}
+
+/** The forge needs a token the request did not carry (the client asks for one, stores it, and asks again). */
+export type ForgeTokenNeeded = TokenNeeded;

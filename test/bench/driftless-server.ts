@@ -24,6 +24,8 @@ export class DriftlessServer implements ServerUnderTest {
     return LspClient.start({
       server: { command: process.execPath, args: [DRIFTLESS_SERVER_PATH, '--stdio'] },
       workspaceDir,
+      // A trusted workspace, as the editor's user who renders: the benchmarks measure renders too.
+      initializationOptions: { workspaceTrusted: true },
       // Ours is the "driftless" section; any other left at its defaults.
       configuration: (item) => (item.section === 'driftless' ? this.settings : {}),
     });

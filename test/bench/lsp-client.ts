@@ -8,6 +8,7 @@ import {
   createMessageConnection,
   StreamMessageReader,
   StreamMessageWriter,
+  type CancellationToken,
   type GenericRequestHandler,
   type NotificationType,
   type MessageConnection,
@@ -108,6 +109,8 @@ export class LspClient {
   private readonly logTail: string[] = [];
   /** Every window/showMessage the server sent, in order (what the user would see as notifications). */
   readonly shownMessages: string[] = [];
+  /** Every window/logMessage the server sent, in order (what the Output panel would show). */
+  readonly loggedMessages: string[] = [];
   private stderrTail = '';
   private shuttingDown = false;
   /** Rejects when the process exits (or fails to spawn); every wait races against it. */
@@ -222,6 +225,16 @@ export class LspClient {
     this.connection.onNotification(type, handler);
   }
 
+  /** Sends a request the caller may cancel (`$/cancelRequest`), bounded like every wait. */
+  cancellableRequest<P, R, E>(
+    type: RequestType<P, R, E>,
+    params: RequestParam<P>,
+    token: CancellationToken,
+    timeoutMs?: number,
+  ): Promise<R> {
+    return this.bounded(this.connection.sendRequest(type, params, token), `the ${type.method} response`, timeoutMs);
+  }
+
   /** Sends a request without parameters, bounded like every wait. */
   request0<R, E>(type: RequestType0<R, E>, timeoutMs?: number): Promise<R> {
     return this.bounded(this.connection.sendRequest(type), `the ${type.method} response`, timeoutMs);
@@ -294,6 +307,7 @@ export class LspClient {
     });
     this.connection.onNotification(LogMessageNotification.type, (params) => {
       this.logTail.push(params.message);
+      this.loggedMessages.push(params.message);
       if (this.logTail.length > LOG_TAIL_MESSAGES) this.logTail.shift();
     });
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.options.configuration(item)));

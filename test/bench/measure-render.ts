@@ -1,7 +1,8 @@
 // Measures the rendered previews of the built server over LSP, with the real kubectl and helm: the time to the Changes
 // view (driftless/changes renders every environment from the working tree and from the base branch) after a one-line
 // edit, on a generated repository of environments sharing a base and on the largest corpus repository; and what
-// driftless/render costs cold, again with nothing changed (its cache) and after a one-line edit.
+// driftless/render costs cold, again with nothing changed (its cache) and after a one-line edit. Where Go is here, the
+// Changes view also with a standalone kustomize, and the renders themselves at the process level (measure-render-tools).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ import {
   writeEnvironmentsRepository,
 } from './generate-environments';
 import { commitAll } from './git-repository';
+import { buildGoTool, KUSTOMIZE } from './go-tools';
+import { measureRenderTools, type KustomizeTool, type RenderToolsFigures } from './measure-render-tools';
 import type { LspClient } from './lsp-client';
 import { waitUntilQuiet } from './process-activity';
 
@@ -37,6 +40,8 @@ export interface ChangesFigures {
   repository: string;
   /** When on (the default), the server also renders every environment in the background after each edit. */
   validateRenderedOutput: boolean;
+  /** What renders kustomizations: `kubectl kustomize`, or a standalone kustomize given as driftless.kustomizePath. */
+  kustomizeTool: string;
   editedFile: string;
   environments: number;
   rendered: number;
@@ -76,6 +81,8 @@ export interface RenderFigures {
   notMeasured?: string;
   changes: ChangesFigures[];
   cache: RenderCacheFigures | null;
+  /** The renders at the process level: kubectl kustomize against a standalone kustomize, one or two at a time. */
+  renderTools: RenderToolsFigures | null;
 }
 
 export const GENERATED_ENVIRONMENTS = `generated (${ENVIRONMENT_COUNT} environments sharing a base)`;
@@ -137,7 +144,7 @@ async function requestChanges(client: LspClient): Promise<EnvironmentDiffs> {
 async function measureChanges(
   client: LspClient,
   repository: EditedRepository,
-  settings: { validateRenderedOutput: boolean },
+  settings: { validateRenderedOutput: boolean; kustomizeTool: string },
   repetitions: number,
   log: (line: string) => void,
 ): Promise<ChangesFigures> {
@@ -168,6 +175,7 @@ async function measureChanges(
   const figures: ChangesFigures = {
     repository: repository.name,
     validateRenderedOutput: settings.validateRenderedOutput,
+    kustomizeTool: settings.kustomizeTool,
     editedFile: repository.editedFile,
     environments: result.environments.length,
     rendered: result.environments.length - skipped - failures.length,
@@ -180,7 +188,7 @@ async function measureChanges(
     warnings,
   };
   log(
-    `  ${repository.name}, validateRenderedOutput ${settings.validateRenderedOutput ? 'on' : 'off'}: ` +
+    `  ${repository.name}, ${settings.kustomizeTool}, validateRenderedOutput ${settings.validateRenderedOutput ? 'on' : 'off'}: ` +
       `driftless/changes ${beforeEditMs.toFixed(0)} ms before any edit, ${afterEditMs.map((t) => t.toFixed(0)).join(', ')} ms after ` +
       `(${figures.rendered} rendered, ${skipped} skipped, ${failures.length} failed of ${figures.environments})`,
   );
@@ -293,27 +301,48 @@ export async function measureRender(
   const tools = kubernetesTools();
   if ('missing' in tools) {
     log(`  not measured: ${tools.missing}`);
-    return { tools: null, notMeasured: tools.missing, changes: [], cache: null };
+    return { tools: null, notMeasured: tools.missing, changes: [], cache: null, renderTools: null };
   }
-  const figures: RenderFigures = { tools: toolVersions(tools), changes: [], cache: null };
+  const figures: RenderFigures = { tools: toolVersions(tools), changes: [], cache: null, renderTools: null };
   const toolSettings = { kubectlPath: tools.kubectl, helmPath: tools.helm };
+  const kubectlKustomize = 'kubectl kustomize';
   // Background render validation off first: nothing competes with the requests measured. Then as installed.
   for (const validateRenderedOutput of [false, true]) {
     await inTemporaryFolder('driftless-bench-environments-', (dir) => {
       const repository = generatedRepository(dir);
       return withServer(dir, { ...toolSettings, validateRenderedOutput }, async (client) => {
-        figures.changes.push(await measureChanges(client, repository, { validateRenderedOutput }, repetitions.changes, log));
+        const settings = { validateRenderedOutput, kustomizeTool: kubectlKustomize };
+        figures.changes.push(await measureChanges(client, repository, settings, repetitions.changes, log));
         if (!validateRenderedOutput) figures.cache = await measureRenderCache(client, dir, repetitions.render, log);
       });
     });
   }
+  const kustomize = buildGoTool(KUSTOMIZE, log);
+  const kustomizeTools: KustomizeTool[] = [{ label: kubectlKustomize, command: tools.kubectl, args: ['kustomize'] }];
+  const notes: string[] = [];
+  if ('missing' in kustomize) notes.push(kustomize.missing);
+  else {
+    kustomizeTools.push({ label: kustomize.label, command: kustomize.path, args: ['build'] });
+    // The same shared-base edit, the server told to use the standalone kustomize (as it does when one is on PATH).
+    await inTemporaryFolder('driftless-bench-environments-', (dir) => {
+      const repository = generatedRepository(dir);
+      const settings = { ...toolSettings, kustomizePath: kustomize.path, validateRenderedOutput: false };
+      return withServer(dir, settings, async (client) => {
+        const measured = { validateRenderedOutput: false, kustomizeTool: kustomize.label };
+        figures.changes.push(await measureChanges(client, repository, measured, repetitions.changes, log));
+      });
+    });
+  }
+  figures.renderTools = await measureRenderTools(kustomizeTools, notes, repetitions.changes, log);
   if (corpusSource) {
     // Background renders off only: on, each edit would render its ~80 environments once more.
     const validateRenderedOutput = false;
     await inTemporaryFolder('driftless-bench-corpus-render-', (dir) => {
       const repository = corpusRepository(corpusSource, dir);
       return withServer(dir, { ...toolSettings, validateRenderedOutput }, async (client) => {
-        figures.changes.push(await measureChanges(client, repository, { validateRenderedOutput }, repetitions.changes, log));
+        figures.changes.push(
+          await measureChanges(client, repository, { validateRenderedOutput, kustomizeTool: kubectlKustomize }, repetitions.changes, log),
+        );
       });
     });
   }

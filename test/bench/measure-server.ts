@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import type { LspClient } from './lsp-client';
+import type { DiagnosticsArrival, LspClient } from './lsp-client';
 import { editImageTag, insertBlankContainerLine } from './manifest-edits';
 import { readProcessMemory, type ProcessMemory } from './process-memory';
 import type { ServerUnderTest } from './server-under-test';
 
 export interface ServerRepetitions {
   coldStart: number;
+  /** Fresh servers, each opening the large file right after its first small one. */
+  largeOpenAfterStart: number;
   open: number;
   edit: number;
   completion: number;
@@ -27,6 +29,13 @@ export interface ServerFigures {
   coldStartMs: number[];
   /** didOpen of a new URI with the same text to its diagnostics, in a warm server. */
   openMs: number[];
+  /**
+   * In a fresh server that has just answered a small file: didOpen of the large file to its final diagnostics (the
+   * last publish before a quiet second; a server may publish again once its workspace is indexed).
+   */
+  largeOpenAfterStartMs: number[];
+  /** The same to the first diagnostics of the large file. */
+  largeOpenAfterStartFirstMs: number[];
   /** One-character didChange to the diagnostics of that version. */
   editMs: number[];
   /** Completion request to response on a blank line among a container's keys, diagnostics settled. */
@@ -42,6 +51,31 @@ export interface ServerFigures {
 
 const COLD_START_TIMEOUT_MS = 120_000;
 const MAIN_FILE = 'manifests.yaml';
+/** A publish that comes this long after the last one is not waited for: the diagnostics are final. */
+const SETTLED_MS = 1_000;
+
+/**
+ * The first file a user opens, before the large one: small, with one schema error (a number of replicas written as a
+ * word), so that its diagnostics show the server has its Kubernetes schemas loaded.
+ */
+const SMALL_FILE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: settings
+spec:
+  replicas: three
+  selector:
+    matchLabels:
+      app: settings
+  template:
+    metadata:
+      labels:
+        app: settings
+    spec:
+      containers:
+        - name: settings
+          image: registry.example.com/settings:1.0.0
+`;
 
 /** Two schema errors, on the lines of `replicas: three` (wrong type) and `portz` (unknown field). */
 const INVALID_DEPLOYMENT = `apiVersion: apps/v1
@@ -100,6 +134,45 @@ async function measureColdStart(server: ServerUnderTest, workspace: Workspace, u
   } catch (error) {
     client.kill();
     throw error;
+  }
+}
+
+/** Resolves with the last publish for `uri` once none has come for SETTLED_MS. */
+async function finalDiagnostics(client: LspClient, uri: string, first: DiagnosticsArrival): Promise<DiagnosticsArrival> {
+  let last = first;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_MS));
+    const latest = client.diagnosticsOf(uri) ?? last;
+    if (latest.at === last.at) return last;
+    last = latest;
+  }
+}
+
+/**
+ * A fresh server on a workspace holding a small file and the large one: the small file is opened first and answered,
+ * then the large one, as a user who opens a big manifest right after starting the editor.
+ */
+export async function measureLargeOpenAfterStart(server: ServerUnderTest, text: string): Promise<{ firstMs: number; finalMs: number }> {
+  const workspace = new Workspace();
+  const small = workspace.add('settings.yaml', SMALL_FILE);
+  const large = workspace.add('large.yaml', text);
+  const client = await server.start(workspace.dir);
+  try {
+    const smallDiagnostics = client.waitForDiagnostics(small, {
+      version: 1,
+      predicate: (params) => params.diagnostics.length > 0,
+      timeoutMs: COLD_START_TIMEOUT_MS,
+    });
+    client.open(small, SMALL_FILE, 1);
+    await smallDiagnostics;
+    const largeDiagnostics = client.waitForDiagnostics(large, { version: 1, timeoutMs: COLD_START_TIMEOUT_MS });
+    const sentAt = client.open(large, text, 1);
+    const first = await largeDiagnostics;
+    const final = await finalDiagnostics(client, large, first);
+    return { firstMs: first.at - sentAt, finalMs: final.at - sentAt };
+  } finally {
+    await client.shutdown();
+    workspace.remove();
   }
 }
 
@@ -180,8 +253,18 @@ export async function measureServer(
   const uri = workspace.add(MAIN_FILE, text);
   const initializeMs: number[] = [];
   const coldStartMs: number[] = [];
+  const largeOpenAfterStartMs: number[] = [];
+  const largeOpenAfterStartFirstMs: number[] = [];
   let warm: LspClient | undefined;
   try {
+    for (let rep = 0; rep < repetitions.largeOpenAfterStart; rep++) {
+      const run = await measureLargeOpenAfterStart(server, text);
+      largeOpenAfterStartMs.push(run.finalMs);
+      largeOpenAfterStartFirstMs.push(run.firstMs);
+      log(
+        `  large file opened right after start ${rep + 1}/${repetitions.largeOpenAfterStart}: ${run.finalMs.toFixed(0)} ms (first ${run.firstMs.toFixed(0)} ms)`,
+      );
+    }
     for (let rep = 0; rep < repetitions.coldStart; rep++) {
       const run = await measureColdStart(server, workspace, uri, text);
       initializeMs.push(run.initializeMs);
@@ -207,6 +290,8 @@ export async function measureServer(
       initializeMs,
       coldStartMs,
       openMs,
+      largeOpenAfterStartMs,
+      largeOpenAfterStartFirstMs,
       editMs: edit.times,
       completionMs: completion.times,
       completionItems: completion.items,

@@ -1,13 +1,14 @@
 // Turns the measured figures into the printed report (raw figures side by side, then ratios against the issue's
 // targets; the rendered previews have no target) and into the JSON the README quotes.
 import type { CliFigures } from './measure-cli';
+import { DRIFTLESS_CLI, KUBECONFORM_NAME, type PeerComparison, type PeerFigures } from './measure-peers';
 import { GENERATED_REPOSITORY, type IndexFigures } from './measure-index';
 import type { RenderFigures, RenderRepetitions } from './measure-render';
 import type { ServerFigures, ServerRepetitions } from './measure-server';
 import { DRIFTLESS, YAML_LANGUAGE_SERVER } from './server-under-test';
 import { median } from './statistics';
 
-export type BenchRepetitions = ServerRepetitions & RenderRepetitions & { cli: number; index: number };
+export type BenchRepetitions = ServerRepetitions & RenderRepetitions & { cli: number; peers: number; index: number };
 
 export interface TargetResult {
   name: string;
@@ -25,6 +26,8 @@ export interface BenchResults {
     cpus: number;
     cpuModel: string;
     node: string;
+    /** `go version`, which built the peers; null without Go. */
+    go: string | null;
     platform: string;
     /** 1-minute load average before and after: other work on the machine makes the figures noisy. */
     loadAverage: { start: number; end: number };
@@ -36,6 +39,8 @@ export interface BenchResults {
   /** Schema URLs yaml-language-server asked the client for. */
   yamlLanguageServerSchemaRequests: string[];
   cli: CliFigures | null;
+  /** The CLI against kubeconform and kubectl-validate; null when not measured in this run. */
+  peers: PeerFigures | null;
   /** The workspace index on the generated repository and the largest corpus repository. */
   index: IndexFigures[];
   /** The rendered previews (Changes view, driftless/render); null when not measured in this run. */
@@ -55,12 +60,32 @@ interface RatioTarget {
 const RATIO_TARGETS: RatioTarget[] = [
   { name: 'cold start to first diagnostics', limit: 0.1, value: (f) => median(f.coldStartMs) },
   { name: 'open to diagnostics', limit: 0.25, value: (f) => median(f.openMs) },
+  {
+    name: 'large file opened right after start, to final diagnostics',
+    limit: 0.25,
+    value: (f) => median(f.largeOpenAfterStartMs),
+  },
   { name: 'edit to diagnostics', limit: 0.25, value: (f) => median(f.editMs) },
   { name: 'completion', limit: 1, value: (f) => median(f.completionMs) },
   { name: 'peak memory (VmHWM)', limit: 1 / 3, value: (f) => f.memory.peakRssMb },
 ];
 
-export function evaluateTargets(servers: ServerFigures[], cli: CliFigures | null, index: IndexFigures[]): TargetResult[] {
+/** Driftless's whole CLI run at least as fast as kubeconform's (issue 18), on each file set. */
+export const PEER_WALL_RATIO_TARGET = 1;
+
+/** Median wall time of Driftless over kubeconform's on one file set; undefined when kubeconform was not measured. */
+export function kubeconformRatio(comparison: PeerComparison): number | undefined {
+  const ours = comparison.tools.find((t) => t.tool === DRIFTLESS_CLI);
+  const theirs = comparison.tools.find((t) => t.tool === KUBECONFORM_NAME);
+  return ours && theirs ? median(ours.wallMs) / median(theirs.wallMs) : undefined;
+}
+
+export function evaluateTargets(
+  servers: ServerFigures[],
+  cli: CliFigures | null,
+  peers: PeerFigures | null,
+  index: IndexFigures[],
+): TargetResult[] {
   const theirs = servers.find((s) => s.server === YAML_LANGUAGE_SERVER);
   const ours = servers.find((s) => s.server === DRIFTLESS);
   const results: TargetResult[] = [];
@@ -86,6 +111,18 @@ export function evaluateTargets(servers: ServerFigures[], cli: CliFigures | null
       comparison: '>=',
       limit: CLI_TARGET_RESOURCES_PER_SECOND,
       pass: rate >= CLI_TARGET_RESOURCES_PER_SECOND,
+    });
+  }
+  for (const comparison of peers?.comparisons ?? []) {
+    const ratio = kubeconformRatio(comparison);
+    if (ratio === undefined) continue;
+    results.push({
+      name: `CLI wall time vs kubeconform, ${comparison.files}`,
+      value: ratio,
+      unit: 'ratio',
+      comparison: '<=',
+      limit: PEER_WALL_RATIO_TARGET,
+      pass: ratio <= PEER_WALL_RATIO_TARGET,
     });
   }
   const generated = index.find((f) => f.repository === GENERATED_REPOSITORY);
@@ -124,6 +161,8 @@ function serverSection(servers: ServerFigures[]): string {
     ['cold start -> first diagnostics (ms)', (f) => ms(median(f.coldStartMs))],
     ['  first start ever (no code cache yet)', (f) => ms(f.coldStartMs[0] ?? NaN)],
     ['open -> diagnostics (ms)', (f) => ms(median(f.openMs))],
+    ['large file opened right after start -> final diagnostics (ms)', (f) => ms(median(f.largeOpenAfterStartMs))],
+    ['  -> first diagnostics (ms)', (f) => ms(median(f.largeOpenAfterStartFirstMs))],
     ['one-character edit -> diagnostics (ms)', (f) => ms(median(f.editMs))],
     ['completion in a container (ms)', (f) => ms(median(f.completionMs))],
     ['completion items returned', (f) => String(f.completionItems)],
@@ -137,6 +176,9 @@ function serverSection(servers: ServerFigures[]): string {
   for (const s of servers) {
     lines.push(`  ${s.server}:`);
     lines.push(`    initialize  ${raw(s.initializeMs)}`, `    cold start  ${raw(s.coldStartMs)}`, `    open        ${raw(s.openMs)}`);
+    lines.push(
+      `    large file right after start  ${raw(s.largeOpenAfterStartMs)} (first diagnostics ${raw(s.largeOpenAfterStartFirstMs)})`,
+    );
     lines.push(`    edit        ${raw(s.editMs)}`, `    completion  ${raw(s.completionMs)}`);
     lines.push(`    completion sample: ${s.completionSample.join(', ') || '(none)'}`);
     lines.push(`    invalid Deployment: ${s.invalidDocumentDiagnostics.slice(0, 3).join(' | ')}`);
@@ -160,6 +202,37 @@ function cliSection(cli: CliFigures): string {
         ? `; NODE_EXTRA_CA_CERTS is set, which Node 20 reads at every start: without it ${ms(median(cli.nodeStartWithoutExtraCertsMs))} ms`
         : ''),
   ].join('\n');
+}
+
+const megabytes = (values: number[]) => (values.length ? `${median(values).toFixed(0)} MB` : 'n/a');
+
+function peersSection(peers: PeerFigures): string {
+  const lines = [
+    `CLI against its peers (Kubernetes ${peers.kubernetesVersion}, each run a fresh process, ${peers.rounds} interleaved rounds):`,
+  ];
+  for (const note of peers.notes) lines.push(`  ${note}`);
+  for (const comparison of peers.comparisons) {
+    const ours = comparison.tools.find((t) => t.tool === DRIFTLESS_CLI);
+    lines.push(
+      '',
+      `  ${comparison.files} x ${comparison.fileCount} (${comparison.lines} lines each):`,
+      table([
+        ['    tool', 'resources/s', 'median wall (ms)', 'CPU (ms)', 'peak RSS', 'wall vs driftless', 'found'],
+        ...comparison.tools.map((t) => [
+          `    ${t.tool} ${t.version}`,
+          t.resourcesPerSecond.toFixed(0),
+          ms(median(t.wallMs)),
+          t.cpuMs.length ? ms(median(t.cpuMs)) : 'n/a',
+          megabytes(t.peakRssMb),
+          ours ? `${(median(t.wallMs) / median(ours.wallMs)).toFixed(2)}x` : 'n/a',
+          `${t.resources} resources: ${t.findings}`,
+        ]),
+      ]),
+    );
+    for (const t of comparison.tools) lines.push(`    raw ${t.tool}: ${raw(t.wallMs)} ms`);
+    for (const warning of comparison.warnings) lines.push(`    WARNING: ${warning}`);
+  }
+  return lines.join('\n');
 }
 
 function indexSection(index: IndexFigures[]): string {
@@ -189,7 +262,7 @@ function renderSection(render: RenderFigures): string {
           .join('; ')}`
       : '';
     lines.push(
-      `  ${f.repository}, validateRenderedOutput ${f.validateRenderedOutput ? 'on (background renders compete)' : 'off'}:`,
+      `  ${f.repository}, ${f.kustomizeTool}, validateRenderedOutput ${f.validateRenderedOutput ? 'on (background renders compete)' : 'off'}:`,
       `    ${f.environments} environments: ${f.rendered} rendered, ${f.skipped} skipped (another repository), ${f.failures.length} failed${failures}`,
       `    driftless/changes before any edit (no changes): ${ms(f.beforeEditMs)} ms`,
       `    one-line edit of ${f.editedFile} announced -> driftless/changes: median ${ms(median(f.afterEditMs))} ms (raw ${raw(f.afterEditMs)})`,
@@ -207,6 +280,31 @@ function renderSection(render: RenderFigures): string {
       `    one-line edit of the overlay announced -> render: median ${ms(median(cache.afterEditMs))} ms (raw ${raw(cache.afterEditMs)})`,
     );
     for (const warning of cache.warnings) lines.push(`    WARNING: ${warning}`);
+  }
+  const tools = render.renderTools;
+  if (tools) {
+    lines.push(`  The renders themselves (${tools.environments} environments of the generated repository, fresh processes):`);
+    for (const note of tools.notes) lines.push(`    ${note}`);
+    lines.push(
+      table([
+        [
+          '    tool',
+          'one render (ms)',
+          `${tools.environments} one after another (ms)`,
+          `${tools.environments} two at a time (ms)`,
+          `${tools.environments} in one process (ms)`,
+          'objects',
+        ],
+        ...tools.tools.map((t) => [
+          `    ${t.tool}`,
+          ms(median(t.oneRenderMs)),
+          ms(median(t.sequentialMs)),
+          ms(median(t.twoAtOnceMs)),
+          ms(median(t.allInOneMs)),
+          String(t.objects),
+        ]),
+      ]),
+    );
   }
   return lines.join('\n');
 }
@@ -233,6 +331,7 @@ export function formatReport(results: BenchResults): string {
     sections.push('', `yaml-language-server schema requests: ${[...new Set(results.yamlLanguageServerSchemaRequests)].join(', ')}`);
   }
   if (results.cli) sections.push('', cliSection(results.cli));
+  if (results.peers) sections.push('', peersSection(results.peers));
   if (results.index.length > 0) sections.push('', indexSection(results.index));
   if (results.render) sections.push('', renderSection(results.render));
   if (results.targets.length > 0) sections.push('', targetSection(results.targets));

@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { kubernetesComponentsPath } from './corpus-path';
 
 export const YLS_KUBERNETES_VERSION = 'v1.32.1';
-const COMPONENTS_PATH = resolve(__dirname, '../../../shared/corpus/schemas/kubernetes/k8s-v1.32-components.json');
+const COMPONENTS_PATH = kubernetesComponentsPath('1.32');
 /** Bump when the derivation changes, so stale caches are not reused. */
 const DERIVATION_REVISION = '1';
 

@@ -107,7 +107,7 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   });
 
-  it('symlink loops end, dangling links are skipped, and a file reached through several paths is validated once, by its own path', function () {
+  it('symlink loops end, dangling links are skipped, a file reached through several paths is validated once, by its own path, and links out of the repository are not followed (a warning each)', function () {
     if (process.platform === 'win32') skipWithReason(this, 'symlinks need privileges on Windows');
     const root = tempDir('symlinks');
     const outside = tempDir('outside');
@@ -129,13 +129,14 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     const run = validate(root);
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stderr, '');
-    // Followed, each real file once: those inside the repository by their own path, those outside by the link's.
+    // Followed inside the repository, each real file once, by its own path; a link out of the repository is not
+    // followed (repository content must not make Driftless read the machine), and said.
     assert.deepEqual(findings(run).sort(), [
-      'a/shared.yaml:6 error invalid-label',
-      'c/base/cm.yaml:6 error invalid-label',
+      'a/shared.yaml:1 warning link-outside-repository',
+      'c/base:1 warning link-outside-repository',
       'real/cm.yaml:6 error invalid-label',
     ]);
-    assert.equal(run.output.summary.files, 3);
+    assert.equal(run.output.summary.files, 1);
   });
 
   it('skips an unreadable file (named on stderr, exit 2) and an unreadable folder, still validating the rest (as root, the CLI runs as nobody: chmod 000 does not block root)', function () {
@@ -258,7 +259,7 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     assert.ok(run.elapsedMs < 30_000, `${run.elapsedMs} ms`);
   });
 
-  it('skips a file over the 64 MB limit with a file-too-large info, validating the rest', () => {
+  it('skips a file over the 64 MB limit with a file-too-large warning, validating the rest', () => {
     const root = tempDir('huge');
     write(root, 'ok.yaml', brokenConfigMap('ok'));
     const header = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n';
@@ -269,9 +270,9 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     const run = validate(root, { measureRss: true });
     console.log(`      64 MB + 1 byte file: ${run.elapsedMs} ms, peak RSS ${run.peakRssMB ?? '?'} MB`);
     assert.equal(run.code, 1, run.stderr);
-    assert.deepEqual(findings(run), ['huge.yaml:1 info file-too-large', 'ok.yaml:6 error invalid-label']);
+    assert.deepEqual(findings(run), ['huge.yaml:1 warning file-too-large', 'ok.yaml:6 error invalid-label']);
     assert.match(run.output.diagnostics[0]!.message, /over the 64 MB limit; not validated/);
-    assert.equal(run.output.summary.infos, 1);
+    assert.equal(run.output.summary.warnings, 1);
   });
 
   it('skips a file of more YAML documents than the limit (memory follows documents, not bytes)', () => {
@@ -281,7 +282,7 @@ describe('driftless validate on bad repositories (CLI): bounded, never a hang', 
     writeFileSync(join(root, 'crowded.yaml'), documents.join(''));
     const run = validate(root, { measureRss: true });
     console.log(`      30,000 documents in one file: ${run.elapsedMs} ms, peak RSS ${run.peakRssMB ?? '?'} MB`);
-    assert.deepEqual(findings(run), ['crowded.yaml:1 info file-too-large', 'ok.yaml:6 error invalid-label']);
+    assert.deepEqual(findings(run), ['crowded.yaml:1 warning file-too-large', 'ok.yaml:6 error invalid-label']);
     assert.match(run.output.diagnostics[0]!.message, /split into 30,000 YAML documents, over the 20,000 limit; not validated/);
   });
 });

@@ -81,7 +81,8 @@ describe('CLI: driftless diff', function () {
     assert.match(markdown.stdout, /```diff\n/);
     for (const output of [text.stdout, json.stdout, markdown.stdout]) {
       assert.doesNotMatch(output, /hunter2/);
-      assert.match(output, /\*\*\* \(masked, [0-9a-f]{4}\)/);
+      // Masked without a tag of the value: nothing about it can be guessed (an added Secret has nothing to compare).
+      assert.match(output, /\*\*\* \(masked\)/);
     }
     assert.equal(git(root, 'worktree', 'list').trim().split('\n').length, 1);
   });

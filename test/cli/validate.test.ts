@@ -1,6 +1,6 @@
 // The CLI as pipelines run it: the built dist/cli.js in a child process, its exit codes and output formats.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
@@ -143,10 +143,14 @@ describe('driftless validate (CLI)', () => {
   it('finds CRDs listed in .driftless.yaml outside the validated paths', () => {
     const crd =
       'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec: {type: object, properties: {size: {type: integer}}}\n';
-    const root = workspace({
-      '../crds-outside/widget.yaml': crd,
-      'apps/w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n',
+    // A project in a folder of its git repository, its CRDs in another folder of the repository (CRD paths that
+    // lead out of the repository are not read: test/security).
+    const repository = workspace({
+      'crds-outside/widget.yaml': crd,
+      'project/apps/w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: big}\n',
     });
+    execFileSync('git', ['init', '--quiet', repository]);
+    const root = join(repository, 'project');
     writeFileSync(join(root, '.driftless.yaml'), 'crds: ["../crds-outside"]\n');
     const { code, stdout } = driftless(['validate', 'apps', '--format', 'json'], root);
     assert.equal(code, 1);
@@ -165,14 +169,19 @@ describe('driftless validate (CLI)', () => {
     assert.equal(driftless(['validate', '--bogus'], root).code, 2);
   });
 
-  it('skips binary and non-UTF-8 files with an info instead of failing', () => {
+  it('skips binary and non-UTF-8 files with a warning, and --max-warnings makes a gate fail on them (as ESLint)', () => {
     const root = workspace({ 'bin.yaml': Buffer.from([0x00, 0x01, 0x02, 0xff]), 'latin1.yaml': Buffer.from('name: caf\xe9\n', 'latin1') });
     const { code, stdout } = driftless(['validate', '--format', 'json'], root);
     assert.equal(code, 0);
     assert.deepEqual(
       (JSON.parse(stdout) as JsonOutput).diagnostics.map((d) => `${d.file} ${d.severity} ${d.rule}`),
-      ['bin.yaml info file-not-text', 'latin1.yaml info file-not-text'],
+      ['bin.yaml warning file-not-text', 'latin1.yaml warning file-not-text'],
     );
+    const gate = driftless(['validate', '--max-warnings', '0'], root);
+    assert.equal(gate.code, 1);
+    assert.match(gate.stderr, /^driftless: 2 warnings, more than --max-warnings 0\.$/m);
+    assert.equal(driftless(['validate', '--max-warnings', '2'], root).code, 0);
+    assert.equal(driftless(['validate', '--max-warnings', 'some'], root).code, 2);
   });
 
   it('prints its version and help', () => {

@@ -36,7 +36,7 @@ describe('real corpus: origin-tracked renders equal plain kubectl kustomize', fu
     const check = async (dir: string) => {
       const folder = join(CORPUS_REPOS, dir);
       const plain = await promisify(execFile)(kubectl, ['kustomize', folder], { maxBuffer: 64 * 1024 * 1024 });
-      const tracked = await renderWithOrigins({ kind: 'kustomize', folder }, { kubectl });
+      const tracked = await renderWithOrigins({ kind: 'kustomize', root: CORPUS_REPOS, folder }, { kubectl });
       if (!tracked.ok) return void problems.push(`${dir}: ${tracked.error}`);
       const expected = parseAllDocuments(plain.stdout)
         .map((d) => d.toJS() as unknown)

@@ -42,6 +42,7 @@ import { DRIFTLESS_SERVER_PATH, driftlessBuildMissing } from '../bench/driftless
 import {
   DocumentStatusRequest,
   RenderRequest,
+  type DriftlessInitializationOptions,
   type DocumentStatus,
   type DriftlessSettings,
   type RenderResult,
@@ -78,6 +79,11 @@ export class FixtureWorkspace {
     return workspace;
   }
 
+  /** A folder made elsewhere (a git repository a test built), used as the workspace; dispose() removes it too. */
+  static existing(dir: string): FixtureWorkspace {
+    return new FixtureWorkspace(realpathSync(dir));
+  }
+
   path(relative: string): string {
     return join(this.dir, relative);
   }
@@ -104,6 +110,11 @@ export interface SessionOptions {
    * probes) made to show other findings; policies have tests of their own.
    */
   policies?: boolean;
+  /**
+   * The Workspace Trust the client tells the server in `initializationOptions` (as the VS Code client does): trusted
+   * unless a test says otherwise; `not-sent` sends no trust option at all (the server must then take it as untrusted).
+   */
+  trust?: 'trusted' | 'untrusted' | 'not-sent';
 }
 
 const POLICIES_OFF = Object.fromEntries(Object.keys(POLICY_RULES).map((id) => [id, 'off']));
@@ -146,6 +157,13 @@ export class ServerSession {
     session.client = await LspClient.start({
       server: { command: process.execPath, args: [DRIFTLESS_SERVER_PATH, '--stdio'] },
       workspaceDir: workspace.dir,
+      ...((options.trust ?? 'trusted') === 'not-sent'
+        ? {}
+        : {
+            initializationOptions: {
+              workspaceTrusted: (options.trust ?? 'trusted') === 'trusted',
+            } satisfies DriftlessInitializationOptions,
+          }),
       configuration: (item) => {
         session.configurationRequests.push(item);
         session.configured();

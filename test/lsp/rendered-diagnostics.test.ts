@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { WorkspaceTrustNotification } from '../../server/src/protocol';
-import { type KubernetesTools } from '../../scripts/kubernetes-tools';
-import { renderToolsOrSkip } from '../helpers/render-tools';
+import { loggingTools, renderToolsOrSkip } from '../helpers/render-tools';
 import { codes, FixtureWorkspace, messageOf, ServerSession, yaml } from './harness';
 
 const PATCH = yaml(
@@ -29,12 +28,13 @@ const rendered = (rule: string) => (diagnostics: Diagnostic[]) =>
 
 describe('LSP: findings of rendered output on their source lines', function () {
   this.timeout(60_000);
-  let tools: KubernetesTools;
+  let tools: ReturnType<typeof loggingTools>;
   let workspace: FixtureWorkspace;
   let server: ServerSession;
 
   before(async function () {
-    tools = renderToolsOrSkip(this);
+    // Wrappers that log each run: the trust test below counts them.
+    tools = loggingTools(renderToolsOrSkip(this));
     workspace = FixtureWorkspace.create();
     workspace.write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
     workspace.write(
@@ -94,6 +94,7 @@ describe('LSP: findings of rendered output on their source lines', function () {
   after(async function () {
     await server?.stop();
     workspace?.dispose();
+    tools?.dispose();
   });
 
   it('shows the overlay patch line that raises the request above the base limit', async () => {
@@ -121,9 +122,18 @@ describe('LSP: findings of rendered output on their source lines', function () {
     const cleared = server.nextDiagnostics('charts/web/values-prod.yaml', (d) => d.length === 0);
     server.lsp.notify(WorkspaceTrustNotification.method, { trusted: false });
     await cleared;
-    const back = server.nextDiagnostics('charts/web/values-prod.yaml', rendered('schema-type'));
+    // An edit saved while untrusted: not rendered now, and rendered (not answered from a cache) once trusted.
+    const before = tools.runs().length;
+    workspace.write('charts/web/values-prod.yaml', 'replicaCount: four\n');
+    server.filesChanged([{ relative: 'charts/web/values-prod.yaml', type: 'changed' }]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(tools.runs().length, before, 'a tool ran in an untrusted workspace');
+    const back = server.nextDiagnostics('charts/web/values-prod.yaml', (d) =>
+      d.some((x) => x.code === 'schema-type' && messageOf(x).includes('"four"')),
+    );
     server.lsp.notify(WorkspaceTrustNotification.method, { trusted: true });
     await back;
+    assert.ok(tools.runs().length > before, 'trusted again, and nothing rendered');
   });
 
   it('renders nothing when driftless.validateRenderedOutput is off', async () => {

@@ -164,7 +164,13 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 
 /** The demo that `npm start` serves, used as a person would. */
 async function demoChecks(browser: Browser, checks: Checks, home: string, cluster: DemoCluster | { why: string }): Promise<void> {
-  const demo = await startDemo({ home, port: await freePort(), skipBuild: true, cluster: 'why' in cluster ? false : cluster });
+  const demo = await startDemo({
+    home,
+    port: await freePort(),
+    skipBuild: true,
+    forge: false,
+    cluster: 'why' in cluster ? false : cluster,
+  });
   const context = await browser.newContext({ viewport: VIEWPORT });
   await recordNotifications(context);
   const page = await context.newPage();

@@ -366,7 +366,7 @@ describe('the Applications an ApplicationSet generates, offline', () => {
       ],
     );
     const files = host.delivered.files;
-    assert.deepEqual(renderPlan(environments[0]!, files, ROOT), { kind: 'kustomize', folder: `${ROOT}/apps/web` });
+    assert.deepEqual(renderPlan(environments[0]!, files, ROOT), { kind: 'kustomize', root: ROOT, folder: `${ROOT}/apps/web` });
     assert.deepEqual(renderPlan(environments[1]!, files, ROOT), {
       kind: 'none',
       why: `${ROOT}/apps/ghost is not a folder of this repository`,

@@ -211,23 +211,30 @@ describe('drift engine', function () {
       });
       const flux = ownershipOf(
         { name: 'apps', origin: 'discovered', source: { kind: 'flux', fluxKind: 'Kustomization', name: 'apps' } },
-        { kind: 'kustomize', folder: '/r/apps' },
+        { kind: 'kustomize', root: '/r', folder: '/r/apps' },
         [],
       )!;
       assert.ok(
         isOwned(flux, object({ 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' })),
       );
       assert.ok(!isOwned(flux, object({ 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'other' })));
-      const helm = ownershipOf({ name: 'c', origin: 'declared' }, { kind: 'helm', chart: '/r/c', release: 'shop', valuesFiles: [] }, [])!;
+      const helm = ownershipOf(
+        { name: 'c', origin: 'declared' },
+        { kind: 'helm', root: '/r', chart: '/r/c', release: 'shop', valuesFiles: [] },
+        [],
+      )!;
       assert.ok(isOwned(helm, object({ 'app.kubernetes.io/managed-by': 'Helm' }, { 'meta.helm.sh/release-name': 'shop' })));
       assert.ok(!isOwned(helm, object({ 'app.kubernetes.io/managed-by': 'Helm' }, { 'meta.helm.sh/release-name': 'blog' })));
       // Applied by hand or by CI: the labels every object of git shares.
-      const byLabels = ownershipOf({ name: 'o', origin: 'discovered' }, { kind: 'kustomize', folder: '/r/o' }, [
+      const byLabels = ownershipOf({ name: 'o', origin: 'discovered' }, { kind: 'kustomize', root: '/r', folder: '/r/o' }, [
         { metadata: { labels: { team: 'shop', app: 'web' } } },
         { metadata: { labels: { team: 'shop', app: 'db' } } },
       ]);
       assert.deepEqual(byLabels, { by: 'labels', labels: { team: 'shop' } });
-      assert.equal(ownershipOf({ name: 'o', origin: 'discovered' }, { kind: 'kustomize', folder: '/r/o' }, [{ metadata: {} }]), undefined);
+      assert.equal(
+        ownershipOf({ name: 'o', origin: 'discovered' }, { kind: 'kustomize', root: '/r', folder: '/r/o' }, [{ metadata: {} }]),
+        undefined,
+      );
     });
   });
 

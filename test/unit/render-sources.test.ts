@@ -9,6 +9,7 @@ import { Project } from '../../server/src/node/project';
 import { projectSource, withGitRefSource } from '../../server/src/node/render/render-source';
 import { schemaFiles } from '../helpers/engine';
 import { fileWriter } from '../helpers/write-files';
+import type { RenderedObjects } from '../../server/src/engine/render/rendered-objects';
 
 describe('render sources', function () {
   this.timeout(30_000);
@@ -36,8 +37,8 @@ describe('render sources', function () {
     const project = new Project(root, schemaFiles);
     project.scan();
     const shop = project.environments().find((e) => e.name === 'shop')!;
-    const levels = (objects: Record<string, unknown>[]) =>
-      objects.map((o) => `${(o.metadata as { name: string }).name}=${(o.data as { level: string }).level}`);
+    const levels = (read: RenderedObjects) =>
+      (read.ok ? read.objects : []).map((o) => `${(o.metadata as { name: string }).name}=${(o.data as { level: string }).level}`);
 
     const working = await projectSource(project, {}).render(shop);
     assert.ok(working.ok, !working.ok ? working.error : '');
@@ -63,6 +64,6 @@ describe('render sources', function () {
       const rendered = await source.render(added);
       return rendered.ok ? rendered.objects() : rendered.error;
     });
-    assert.deepEqual(objects, []);
+    assert.deepEqual(objects, { ok: true, objects: [] });
   });
 });

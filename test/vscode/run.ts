@@ -40,7 +40,16 @@ import { describeFailure, readSuiteResults, runSuiteInCodeServer, type SuiteRun 
 import { recordSkip, skipSummary, startSkipsFile } from '../helpers/skips';
 import { extensionBundleSha256 } from '../bench/activation';
 import { runSuiteInElectron } from './electron-host';
-import { DRIFT_NAMESPACE, driftWorkspace, firstOpenFolder, mainWorkspace, TESTS_HOST_EXTENSION, untrustedFolder } from './workspaces';
+import {
+  countedTools,
+  deliveryWorkspace,
+  DRIFT_NAMESPACE,
+  driftWorkspace,
+  firstOpenFolder,
+  mainWorkspace,
+  TESTS_HOST_EXTENSION,
+  untrustedFolder,
+} from './workspaces';
 import { goProblem } from '../../scripts/test-cluster';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { sharedTestCluster, type TestCluster } from '../helpers/test-cluster';
@@ -55,11 +64,12 @@ async function clusterForVscode(): Promise<TestCluster | { why: string }> {
   return sharedTestCluster();
 }
 
-const PARTS = ['main', 'trust', 'package', 'drift', 'ui', 'electron'] as const;
+const PARTS = ['main', 'trust', 'delivery', 'package', 'drift', 'ui', 'electron'] as const;
 type Part = (typeof PARTS)[number];
 const DESCRIPTIONS: Record<Part, string> = {
   main: 'extension-host suite in code-server (sample repo, settings, CRDs, quick fixes, crash recovery)',
   trust: 'extension-host suite in code-server with Workspace Trust on (untrusted folder)',
+  delivery: 'extension-host suite in code-server: commit, push, pull request and the Pull Requests view on a local forge (real Gitea)',
   package: 'the .vsix installed into a fresh code-server (--install-extension), smoke suite',
   drift: 'extension-host suite in code-server against a real API server (the Drift view, its diff, its actions, the status bar)',
   ui: 'browser checks in chromium (npm start demo: Problems panel, hover, completion; Red Hat YAML prompt)',
@@ -199,10 +209,14 @@ async function main(): Promise<number> {
       });
     }
     if (parts.includes('trust')) {
+      // The tools as user settings (restricted settings of an untrusted folder are ignored), counted by their log.
+      const counted = countedTools(join(scratch, 'trust'));
       await runSuite('trust', {
         suite: 'trust',
         folder: untrustedFolder(join(scratch, 'trust')),
         trust: true,
+        settings: counted.settings,
+        env: { DRIFTLESS_TOOL_LOG: counted.log },
         extensionDevelopmentPath: REPO_ROOT,
         extensionTestsPath: SUITE_ENTRY,
         timeoutMs: Math.min(TIMEOUT_MS, 2 * 60_000),
@@ -246,6 +260,36 @@ async function main(): Promise<number> {
           },
           false,
         );
+      }
+    }
+    if (parts.includes('delivery')) {
+      heading(`delivery: ${DESCRIPTIONS.delivery}`);
+      const delivery = await deliveryWorkspace(join(scratch, 'delivery'));
+      say(`delivery: the forge is ${delivery.forge.label} at ${delivery.forge.url}`);
+      const tools = kubernetesTools();
+      try {
+        await runSuite(
+          'delivery',
+          {
+            suite: 'delivery',
+            folder: delivery.folder,
+            extensionDevelopmentPath: REPO_ROOT,
+            extensionTestsPath: SUITE_ENTRY,
+            settings: {
+              'driftless.forges': [{ url: delivery.forge.url, kind: delivery.forge.kind }],
+              'driftless.validateRenderedOutput': false,
+              ...('missing' in tools ? {} : { 'driftless.kubectlPath': tools.kubectl }),
+            },
+            // The suite checks what the forge received through its API; the extension gets its token from the
+            // suite (Driftless: Sign In to a Forge), never from this environment.
+            env: { DRIFTLESS_VSCODE_FORGE: JSON.stringify(delivery.forge) },
+            timeoutMs: Math.min(TIMEOUT_MS, 4 * 60_000),
+            resultsDir: LOGS,
+          },
+          false,
+        );
+      } finally {
+        await delivery.stop();
       }
     }
     if (parts.includes('package')) {
@@ -364,7 +408,7 @@ async function main(): Promise<number> {
       outcomes.map((o) => [o.part, { status: o.status, seconds: o.seconds, ...(o.detail ? { detail: o.detail } : {}) }]),
     ),
     timings: Object.fromEntries(
-      ['main', 'trust', 'package', 'drift', 'ui', 'electron']
+      ['main', 'trust', 'delivery', 'package', 'drift', 'ui', 'electron']
         .map((run) => [run, readJson(join(LOGS, `vscode-timings.${run}.json`))] as const)
         .filter(([, timings]) => Object.keys(timings).length > 0),
     ),

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { applyAsArgoCd, kubectlOn, leftBehind, type SampleCluster } from '../helpers/sample-repo-cluster';
+import { giteaForge, standInForge } from '../delivery/forges';
+import { commitAndPushAll, GITOPS_TREE, writeTree } from '../delivery/repositories';
 
 export const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const FIXTURES = join(REPO_ROOT, 'test', 'vscode', 'fixtures');
@@ -31,6 +33,25 @@ export function untrustedFolder(root: string): string {
   const folder = join(root, 'untrusted');
   cpSync(join(FIXTURES, 'untrusted'), folder, { recursive: true });
   return folder;
+}
+
+/**
+ * kubectl and helm wrappers that log each run to `log` (outside the folder) and then run the real tools (or fail,
+ * where there are none): the Workspace Trust run configures them as user settings and counts the runs, which must be
+ * none. Returns the settings and the log's path (the suite reads DRIFTLESS_TOOL_LOG).
+ */
+export function countedTools(root: string): { settings: Record<string, string>; log: string } {
+  const folder = join(root, 'counted-tools');
+  mkdirSync(folder, { recursive: true });
+  const log = join(folder, 'runs.log');
+  const tools = kubernetesTools();
+  const wrapper = (name: 'kubectl' | 'helm') => {
+    const real = 'missing' in tools ? `/nonexistent/${name}` : tools[name];
+    const path = join(folder, name);
+    writeFileSync(path, `#!/bin/sh\necho "${name} $*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    return path;
+  };
+  return { settings: { 'driftless.kubectlPath': wrapper('kubectl'), 'driftless.helmPath': wrapper('helm') }, log };
 }
 
 /** A folder with one manifest and nothing that activates the extension at start-up (the .vsix run measures activation). */
@@ -84,4 +105,25 @@ export async function driftWorkspace(root: string, cluster: SampleCluster, kubec
   };
   await kubectl(['apply', '--server-side', '--field-manager', 'kubectl-create', '-f', '-'], JSON.stringify(leftBehind('shop', leftover)));
   return folder;
+}
+
+/**
+ * The delivery run's folder: a clone of a repository on a local forge — a real Gitea when its binary is built, else
+ * the GitLab stand-in served from the runner's process — holding the delivery tests' GitOps tree on main.
+ */
+export async function deliveryWorkspace(root: string): Promise<{
+  folder: string;
+  forge: { kind: 'gitea' | 'gitlab'; url: string; token: string; fullName: string; label: string };
+  stop(): Promise<void>;
+}> {
+  const real = await giteaForge(root);
+  const forge = 'missing' in real ? await standInForge('gitlab', root) : real;
+  const folder = await forge.clone(join(root, 'fleet'));
+  writeTree(folder, GITOPS_TREE);
+  await commitAndPushAll(folder);
+  return {
+    folder,
+    forge: { kind: forge.kind as 'gitea' | 'gitlab', url: forge.url, token: forge.token, fullName: forge.fullName, label: forge.label },
+    stop: () => forge.stop(),
+  };
 }

@@ -17,6 +17,8 @@ class ChangesProvider implements vscode.TreeDataProvider<Node>, vscode.TextDocum
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   result: ChangesResult | undefined;
+  /** The ref compared with, when not the environments' base branch (a pull request's base, once checked out). */
+  base: string | undefined;
   /** The two sides of each object shown in a diff editor, by URI. */
   private readonly sides = new Map<string, string>();
 
@@ -25,7 +27,9 @@ class ChangesProvider implements vscode.TreeDataProvider<Node>, vscode.TextDocum
   async refresh(): Promise<void> {
     const client = this.context.server.languageClient;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    this.result = client ? await client.sendRequest(ChangesRequest.type, folder ? { folder } : {}) : undefined;
+    this.result = client
+      ? await client.sendRequest(ChangesRequest.type, { ...(folder ? { folder } : {}), ...(this.base ? { base: this.base } : {}) })
+      : undefined;
     this.changed.fire();
   }
 
@@ -103,6 +107,13 @@ export const changesView: Feature = (context) => {
     vscode.window.registerTreeDataProvider('driftless.changes', provider),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, provider),
     vscode.commands.registerCommand('driftless.refreshChanges', () => provider.refresh()),
+    // Compare with another ref (a checked-out pull request's base); none: the environments' base branch again.
+    vscode.commands.registerCommand('driftless.compareChanges', async (base?: string) => {
+      provider.base = typeof base === 'string' && base ? base : undefined;
+      await provider.refresh();
+      await vscode.commands.executeCommand('driftless.changes.focus');
+      return provider.result;
+    }),
     vscode.commands.registerCommand('driftless.openChange', (environment: string, change: Change) => provider.open(environment, change)),
     // Any file of a workspace folder may be read by a render (a Helm helper, a generator's input).
     vscode.workspace.onDidSaveTextDocument((document) => {

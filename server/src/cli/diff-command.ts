@@ -2,7 +2,7 @@
 // each environment's rendered objects, against the base branch rendered in a temporary worktree. Exit 0 no changes,
 // 1 changes, 2 errors (what could be computed is still printed).
 import { resolve } from 'node:path';
-import type { ObjectChange } from '../engine/render/object-diff';
+import { CHANGE_SIGN, changeCounts as counts, renderedDiffMarkdown } from '../engine/render/diff-markdown';
 import { findProjectRoot } from '../node/project';
 import { diffEnvironments, type EnvironmentDiff } from '../node/render/environment-diff';
 import type { RenderTools } from '../node/render/render-environment';
@@ -38,14 +38,11 @@ export async function runDiff(options: DiffOptions): Promise<CommandResult> {
       ),
       stderr,
     };
-  return { exitCode, stdout: options.format === 'markdown' ? markdown(results, summary.text) : text(results, summary.text), stderr };
-}
-
-const SIGN: Record<ObjectChange['change'], string> = { added: '+', removed: '-', changed: '~' };
-
-function counts(changes: readonly ObjectChange[]): string {
-  const of = (change: ObjectChange['change']) => changes.filter((c) => c.change === change).length;
-  return `${of('changed')} changed, ${of('added')} added, ${of('removed')} removed`;
+  return {
+    exitCode,
+    stdout: options.format === 'markdown' ? renderedDiffMarkdown(results, summary.text) : text(results, summary.text),
+    stderr,
+  };
 }
 
 function text(results: readonly EnvironmentDiff[], summary: string): string {
@@ -54,22 +51,9 @@ function text(results: readonly EnvironmentDiff[], summary: string): string {
     if (result.skipped) lines.push(`${result.name}: not rendered: ${result.skipped}`);
     if (!result.changes.length) continue;
     lines.push(`${result.name}: ${counts(result.changes)}`);
-    for (const change of result.changes) lines.push(`  ${SIGN[change.change]} ${change.id}`, change.diff.replace(/^/gm, '    ').trimEnd());
+    for (const change of result.changes)
+      lines.push(`  ${CHANGE_SIGN[change.change]} ${change.id}`, change.diff.replace(/^/gm, '    ').trimEnd());
   }
   lines.push(summary);
   return lines.join('\n');
-}
-
-function markdown(results: readonly EnvironmentDiff[], summary: string): string {
-  const lines = [`### Driftless: rendered changes`, '', summary, ''];
-  for (const result of results) {
-    if (result.error) lines.push(`- **${result.name}**: cannot be rendered: ${result.error.split('\n')[0]}`);
-    if (result.skipped) lines.push(`- ${result.name}: not rendered: ${result.skipped}`);
-    if (!result.changes.length) continue;
-    lines.push(`<details><summary><b>${result.name}</b>: ${counts(result.changes)}</summary>`, '');
-    for (const change of result.changes)
-      lines.push(`${SIGN[change.change]} \`${change.id}\``, '', '```diff', change.diff.trimEnd(), '```', '');
-    lines.push('</details>', '');
-  }
-  return lines.join('\n').trimEnd();
 }

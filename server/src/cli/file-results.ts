@@ -1,5 +1,6 @@
 // Validates one file for the CLI and expresses its findings in the CLI's terms (1-based lines and columns).
 import type { RuleId } from '../engine/rules';
+import { ruleSetting } from '../engine/validate/report';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
 import type { CliDiagnostic } from './output-formats';
@@ -17,9 +18,11 @@ export function validateFileForCli(project: Project, file: string, display: stri
   if (!text.ok) {
     if (text.reason === 'unreadable') return { diagnostics: [], resources: 0, error: `${display}: ${text.message}` };
     const rule: RuleId = text.reason === 'too-large' ? 'file-too-large' : 'file-not-text';
+    const severity = ruleSetting(rule, project.config.rules);
+    if (severity === 'off') return { diagnostics: [], resources: 0 };
     return {
       diagnostics: [
-        { file: display, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'info', rule, message: `This file is ${text.message}` },
+        { file: display, line: 1, column: 1, endLine: 1, endColumn: 1, severity, rule, message: `This file is ${text.message}` },
       ],
       resources: 0,
     };

@@ -7,6 +7,7 @@ import { SchemaFiles } from '../node/schema-files';
 import { formatJson, formatSarif, formatText, type CliDiagnostic, type ValidationOutput } from './output-formats';
 import { validateFileForCli } from './file-results';
 import type { RenderTools } from '../node/render/render-environment';
+import { ruleSetting } from '../engine/validate/report';
 
 export interface ValidateOptions {
   paths: string[];
@@ -17,6 +18,8 @@ export interface ValidateOptions {
   toolVersion: string;
   /** Also render every environment with these tools and report its findings on the source lines (--rendered). */
   rendered?: RenderTools;
+  /** Exit 1 when there are more warnings than this (as ESLint's --max-warnings). */
+  maxWarnings?: number;
 }
 
 export interface CommandResult {
@@ -27,6 +30,8 @@ export interface CommandResult {
 
 export async function runValidate(options: ValidateOptions): Promise<CommandResult> {
   const errors: string[] = [];
+  /** Said on stderr without changing the exit code to 2. */
+  const notes: string[] = [];
   const targets = (options.paths.length ? options.paths : ['.']).map((p) => resolve(options.cwd, p));
   const schemas = new SchemaFiles();
   let versionOverride: string | undefined;
@@ -44,6 +49,21 @@ export async function runValidate(options: ValidateOptions): Promise<CommandResu
 
   const display = (path: string) => relative(options.cwd, path) || path;
   const files: string[] = [];
+  const outsideLinks: CliDiagnostic[] = [];
+  const linkSeverity = ruleSetting('link-outside-repository', project.config.rules);
+  const outside = (link: string, target: string) => {
+    if (linkSeverity === 'off') return;
+    outsideLinks.push({
+      file: display(link),
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      severity: linkSeverity,
+      rule: 'link-outside-repository',
+      message: `This link leads to ${target}, outside the repository: it was not followed, and nothing there was validated.`,
+    });
+  };
   for (const target of targets) {
     if (!existsSync(target)) {
       errors.push(`${display(target)}: no such file or directory`);
@@ -51,13 +71,13 @@ export async function runValidate(options: ValidateOptions): Promise<CommandResu
     }
     // A file named explicitly is validated whatever its extension; folders contribute their YAML files.
     if (statSync(target).isDirectory())
-      files.push(...project.yamlFiles([target], (path, reason) => errors.push(`${display(path)}/: ${reason}`)));
+      files.push(...project.yamlFiles([target], (path, reason) => errors.push(`${display(path)}/: ${reason}`), outside));
     else files.push(target);
   }
   const unique = [...new Set(files)].map((path) => ({ path, display: display(path) }));
   const results = unique.map((file) => validateFileForCli(project, file.path, file.display));
 
-  const own = results.flatMap((r) => r.diagnostics);
+  const own = [...outsideLinks, ...results.flatMap((r) => r.diagnostics)];
   if (options.rendered) own.push(...(await renderedDiagnostics(project, targets, own, display, options.rendered, errors)));
   const diagnostics = collapseRepeatedNotices(own);
   errors.push(...results.flatMap((r) => (r.error ? [r.error] : [])));
@@ -80,8 +100,10 @@ export async function runValidate(options: ValidateOptions): Promise<CommandResu
       : options.format === 'sarif'
         ? formatSarif(output, options.toolVersion)
         : formatText(output, options.color);
-  const exitCode = errors.length > 0 ? 2 : output.summary.errors > 0 ? 1 : 0;
-  return { exitCode, stdout, stderr: errors.map((e) => `driftless: ${e}`).join('\n') };
+  const tooManyWarnings = options.maxWarnings !== undefined && output.summary.warnings > options.maxWarnings;
+  if (tooManyWarnings) notes.push(`${output.summary.warnings} warnings, more than --max-warnings ${options.maxWarnings}.`);
+  const exitCode = errors.length > 0 ? 2 : output.summary.errors > 0 || tooManyWarnings ? 1 : 0;
+  return { exitCode, stdout, stderr: [...errors, ...notes].map((e) => `driftless: ${e}`).join('\n') };
 }
 
 /**

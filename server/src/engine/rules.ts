@@ -22,8 +22,18 @@ export const RULES = {
     summary: 'Aliases expand past the limit (an alias bomb); the document is not checked.',
   },
   'yaml-too-deep': { severity: 'error', category: 'yaml', summary: 'The document nests too deeply to be read safely.' },
-  'file-too-large': { severity: 'info', category: 'yaml', summary: 'The file is over the size limit and was not validated.' },
-  'file-not-text': { severity: 'info', category: 'yaml', summary: 'The file is binary or not UTF-8 and was not validated.' },
+  // Warnings, not infos: a file that was not validated is a gap a CI gate must be able to fail on (--max-warnings).
+  'file-too-large': {
+    severity: 'warning',
+    category: 'yaml',
+    summary: 'The file is over the size or document-count limit and was not validated.',
+  },
+  'file-not-text': { severity: 'warning', category: 'yaml', summary: 'The file is binary or not UTF-8 and was not validated.' },
+  'link-outside-repository': {
+    severity: 'warning',
+    category: 'project',
+    summary: 'A symbolic link leads outside the repository; Driftless does not follow it (nor read what it leads to).',
+  },
   'missing-api-version': { severity: 'error', category: 'resource', summary: 'A resource has no apiVersion.' },
   'missing-kind': { severity: 'error', category: 'resource', summary: 'A resource has no kind.' },
   'unknown-kind': {

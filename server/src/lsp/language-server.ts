@@ -16,7 +16,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
-import { readTextFile, tooManyDocuments } from '../node/read-text-file';
+import { readTextFile } from '../node/read-text-file';
+import { tooManyDocuments } from '../engine/yaml/document-limits';
+import { ruleSetting } from '../engine/validate/report';
 import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
 import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
@@ -31,6 +33,7 @@ import { environments } from './features/environments';
 import { renderRequests, toolsOf } from './features/render';
 import { driftRequests } from './features/drift';
 import { driftActionRequests } from './features/drift-actions';
+import { deliveryRequests } from './features/delivery';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -52,7 +55,8 @@ export class DriftlessLanguageServer {
   private settings: DriftlessSettings = {};
   private canPullSettings = false;
   private canWatchFiles = false;
-  private trusted = true;
+  /** Untrusted until the client says otherwise: a client that says nothing about trust gets no process run. */
+  private trusted = false;
   private readonly shownSettingsProblems = new Set<string>();
   private initializedDone = false;
 
@@ -82,7 +86,9 @@ export class DriftlessLanguageServer {
     connection.onDidChangeConfiguration(() => void this.reloadSettings());
     connection.onDidChangeWatchedFiles((params) => {
       // git's own files (the Changes view's worktrees, index locks) are nothing a manifest or a render reads: they
-      // must not abandon a pass of rendered findings under way.
+      // must not abandon a pass of rendered findings under way. Its config is the exception: a remote added or
+      // changed there decides which Argo CD Applications and Flux sources deliver this repository.
+      if (params.changes.some((change) => isGitConfig(change.uri))) this.remotesChanged();
       const changes = params.changes.filter((change) => !isInGitDirectory(change.uri));
       for (const change of changes) this.fileChanged(change.uri, change.type);
       if (changes.length) this.rendered.schedule();
@@ -92,7 +98,8 @@ export class DriftlessLanguageServer {
     workspaceSymbols(requests, () => this.projects.all());
     environments(requests, () => this.projects.all());
     renderRequests(requests, {
-      projects: () => this.projects.all(),
+      // Only the workspace folders: a file opened from elsewhere does not make its repository's tools run.
+      projects: () => this.projects.ofWorkspaceFolders(),
       trusted: () => this.trusted,
       settings: () => this.settings,
     });
@@ -102,6 +109,12 @@ export class DriftlessLanguageServer {
       settings: () => this.settings,
     });
     driftActionRequests(requests, drift, (uri) => this.documents.get(uri)?.version ?? null);
+    deliveryRequests(requests, {
+      projects: () => this.projects.all(),
+      trusted: () => this.trusted,
+      settings: () => this.settings,
+      log: (message) => this.connection.console.error(message),
+    });
     connection.onRequest(PingRequest.type, () => ({ uptimeSeconds: Math.round(process.uptime()), processId: process.pid }));
     connection.onNotification(WorkspaceTrustNotification.type, (params) => {
       this.trusted = params.trusted;
@@ -124,6 +137,9 @@ export class DriftlessLanguageServer {
       this.open.close(event.document.uri);
       // An unsaved CRD or config edit no longer counts: go back to what is on disk.
       if (state) this.fileChanged(event.document.uri, FileChangeType.Changed);
+      // The project of a file opened from outside the workspace goes with its last open file: it indexed a folder
+      // the user never opened (a file from the home folder would keep the home folder indexed).
+      if (state && !this.open.all().some((other) => other.project === state.project)) this.projects.dropOutside(state.project);
       void this.connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     });
     this.documents.listen(connection);
@@ -131,7 +147,8 @@ export class DriftlessLanguageServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     const options = params.initializationOptions as Partial<DriftlessInitializationOptions> | undefined;
-    this.trusted = options?.workspaceTrusted !== false;
+    // Only an explicit `true` trusts: a client that sends no trust option (or another editor's) gets validation only.
+    this.trusted = options?.workspaceTrusted === true;
     this.canPullSettings = !!params.capabilities.workspace?.configuration;
     this.canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
@@ -245,6 +262,13 @@ export class DriftlessLanguageServer {
     }
   }
 
+  /** A repository's remotes changed (`.git/config`): what Argo CD and Flux deliver from it is judged again. */
+  private remotesChanged(): void {
+    for (const project of this.projects.all()) if (project.reloadRemotes()) this.revalidateAll(project);
+    this.revalidatePathReaders();
+    this.rendered.schedule();
+  }
+
   /** Open kustomizations, Flux and Argo CD resources check that the paths they name exist: one appeared or went. */
   private revalidatePathReaders(): void {
     for (const state of this.open.all()) {
@@ -267,14 +291,13 @@ export class DriftlessLanguageServer {
     const skipped = this.whyNotValidated(document.getText());
     if (skipped) {
       const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-      const diagnostic = {
-        range,
-        severity: DiagnosticSeverity.Information,
-        code: skipped.rule,
-        source: 'driftless',
-        message: skipped.message,
-      };
-      void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [diagnostic] });
+      const setting = ruleSetting(skipped.rule, state.project.config.rules);
+      const severity = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
+      const diagnostics =
+        setting === 'off'
+          ? []
+          : [{ range, severity: severity[setting], code: skipped.rule, source: 'driftless', message: skipped.message }];
+      void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
       return;
     }
     const result = this.open.validate(state, document);
@@ -305,4 +328,9 @@ declare const DRIFTLESS_VERSION: string | undefined;
 /** Whether a URI names a file inside a `.git` folder (or the folder itself). */
 function isInGitDirectory(uri: string): boolean {
   return /\/\.git(?:\/|$)/.test(uri);
+}
+
+/** Whether a URI names a repository's git config (where its remotes are). */
+function isGitConfig(uri: string): boolean {
+  return /\/\.git\/config$/.test(uri);
 }

@@ -74,6 +74,15 @@ export class Projects {
     return project;
   }
 
+  /**
+   * Forgets the project of files opened from outside the workspace folders (its last one closed); the projects of
+   * the workspace folders stay.
+   */
+  dropOutside(project: Project): void {
+    if (this.workspaceRoots.includes(project.root)) return;
+    if (this.byRoot.get(project.root) === project) this.byRoot.delete(project.root);
+  }
+
   /** Project.scan without blocking the server for long: the work yields between files. True when anything changed. */
   async scan(project: Project, isOpen: (path: string) => boolean): Promise<boolean> {
     const files = project.indexedFiles();

@@ -1,6 +1,7 @@
 // Findings of what each environment really receives, shown on the source lines that cause them: every environment
 // rendered in the background (node/render/rendered-validation) once the index is complete and after files change on
 // disk, never in an untrusted workspace. An environment whose inputs did not change keeps its last findings.
+import { LRUCache } from 'lru-cache';
 import type { Environment } from '../engine/environments/environment';
 import type { Project } from '../node/project';
 import type { RenderTools } from '../node/render/render-environment';
@@ -27,7 +28,7 @@ const SETTLE_MS = 400;
 export class RenderedDiagnostics {
   private byFile = new Map<string, RenderedFinding[]>();
   /** Per project root and environment: the digest of its inputs and what its render found. */
-  private readonly checked = new Map<string, { digest: string; findings: RenderedFinding[] }>();
+  private readonly checked = new LRUCache<string, { digest: string; findings: RenderedFinding[] }>({ max: 2_000 });
   private readonly toldMissing = new Set<string>();
   private readonly inputs = new RenderInputs();
   private timer: NodeJS.Timeout | undefined;

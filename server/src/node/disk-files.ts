@@ -23,11 +23,3 @@ export const diskFiles: WorkspaceFiles = {
   dirname: (path) => dirname(path),
   relative: (from, to) => relative(from, to).split(sep).join('/'),
 };
-
-/** Whether `file` is somewhere below `folder`. */
-export function isUnder(file: string, folder: string): boolean {
-  for (let current = dirname(file); ; current = dirname(current)) {
-    if (current === folder) return true;
-    if (dirname(current) === current) return false;
-  }
-}

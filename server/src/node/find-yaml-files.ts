@@ -2,6 +2,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { isConfined } from './confined-path';
 
 const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules', '.terraform', '.venv', '__pycache__']);
 const YAML_FILE = /\.ya?ml$/i;
@@ -12,6 +13,9 @@ export interface FileFilter {
   root: string;
   /** Told of each folder the walk cannot list (permission denied, ...): its files are not validated. */
   unreadable?: (path: string, reason: string) => void;
+  /** Links that lead out of this folder (the repository's root) are not followed, and told to `outside`. */
+  confineTo?: string;
+  outside?: (link: string, target: string) => void;
 }
 
 export function excludeMatcher(filter: FileFilter): (path: string) => boolean {
@@ -29,9 +33,11 @@ export function excludeMatcher(filter: FileFilter): (path: string) => boolean {
  * Symlinks are followed, as kustomize and helm read through them, but each real file is listed once, and under its own
  * path when the walk meets it there: the real tree is walked first (folders in sorted order), then the symlinks it met,
  * in the order met. A symlink into the walked tree therefore adds nothing; a symlink to a file or folder outside it
- * (a shared base, say) is validated under the symlink's path. Loops (`a/loop -> ..`, `b/self -> b`) end because every
- * folder is walked once by its real path; dangling and self-referencing links are skipped. Folders that cannot be
- * listed are skipped and told to `filter.unreadable`.
+ * but inside the repository (a shared base, say) is validated under the symlink's path; one that leads out of the
+ * repository (`filter.confineTo`) is not followed, and told to `filter.outside`: repository content must not make
+ * Driftless read the rest of the machine. Loops (`a/loop -> ..`, `b/self -> b`) end because every folder is walked
+ * once by its real path; dangling and self-referencing links are skipped. Folders that cannot be listed are skipped
+ * and told to `filter.unreadable`.
  */
 export function findYamlFiles(directory: string, filter: FileFilter, limit = 200_000): string[] {
   const excluded = excludeMatcher(filter);
@@ -95,6 +101,11 @@ export function findYamlFiles(directory: string, filter: FileFilter, limit = 200
     }
     // An excluded or skipped folder stays out when reached through a symlink.
     if (excluded(target)) continue;
+    if (filter.confineTo !== undefined && !isConfined(target, filter.confineTo)) {
+      // Told only where it would have been followed: a folder, or a file with a YAML name.
+      if (stats.isDirectory() || YAML_FILE.test(basename(path))) filter.outside?.(path, target);
+      continue;
+    }
     if (stats.isDirectory()) {
       if (!SKIPPED_FOLDERS.has(basename(path)) && !SKIPPED_FOLDERS.has(basename(target))) walk(path, target);
     } else if (stats.isFile() && YAML_FILE.test(basename(path))) {

@@ -1,5 +1,6 @@
 // One repository as Driftless sees it on disk: its .driftless.yaml, the CRDs in it, and validation of its files.
 // Used by the CLI and by the language server (one per workspace folder), so both validate identically.
+import { topLevelPullRequestSettings, type PullRequestSettings } from '../engine/delivery/pull-request-settings';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +50,8 @@ import type { Severity } from '../engine/rules';
 import { FileValidator, type FileReport, type ValidationHost } from '../engine/validate/validate-file';
 import { LineIndex } from '../engine/yaml/line-index';
 import { DocumentCache, parseDocuments, type DocumentContent, type ParsedDocument } from '../engine/yaml/parse-documents';
-import { diskFiles, isUnder } from './disk-files';
+import { diskFiles } from './disk-files';
+import { isConfined, isUnder } from './confined-path';
 import { ParsedFileCache } from './parsed-file-cache';
 import { findGitRepository } from './git-remotes';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
@@ -170,11 +172,22 @@ export class Project implements ValidationHost {
     return mergeEnvironments(discovered, declared);
   }
 
+  /** The top-level `delivery.pullRequest` of .driftless.yaml (each environment's own is on the environment). */
+  pullRequestSettings(): PullRequestSettings | undefined {
+    return topLevelPullRequestSettings(this.fileValues?.delivery);
+  }
+
+  /**
+   * The root nothing the project reads may lead out of: the git repository's top-level folder (where Flux and Argo CD
+   * paths start), else the project's root.
+   */
+  get repositoryRoot(): string {
+    return this.deliveredPaths.repositoryRoot ?? this.root;
+  }
+
   /** How an environment is rendered, with the ConfigMaps and Secrets of the repository for Flux's `substituteFrom`. */
   renderPlanOf(environment: Environment): RenderPlan {
-    return renderPlan(environment, this.files, this.deliveredPaths.repositoryRoot ?? this.root, (kind, name, namespace) =>
-      this.variablesOf(kind, name, namespace),
-    );
+    return renderPlan(environment, this.files, this.repositoryRoot, (kind, name, namespace) => this.variablesOf(kind, name, namespace));
   }
 
   /**
@@ -240,7 +253,9 @@ export class Project implements ValidationHost {
   private get generatorHost(): GeneratorHost {
     return {
       delivered: this.deliveredPaths,
+      // A generator's files are repository content: one that leads out of the repository (a link) is not read.
       readText: (path) => {
+        if (!isConfined(path, this.repositoryRoot)) return undefined;
         const text = readTextFile(path);
         return text.ok ? text.text : undefined;
       },
@@ -279,6 +294,15 @@ export class Project implements ValidationHost {
           .filter((r) => namespace === undefined || this.referenceScopes.namespacesOf(r).some((n) => n === undefined || n === namespace))
           .flatMap((r) => (r.sourceUrl ? [r.sourceUrl] : [])),
     };
+  }
+
+  /** Reads the repository's remotes again (its `.git/config` changed); true when they changed. */
+  reloadRemotes(): boolean {
+    const remotes = findGitRepository(this.root)?.remotes ?? [];
+    if (JSON.stringify(remotes) === JSON.stringify(this.deliveredPaths.remotes)) return false;
+    this.deliveredPaths.remotes = remotes;
+    this.wholeFolders = undefined;
+    return true;
   }
 
   /** Whether a file names paths whose existence its findings depend on: a kustomization, a Chart.yaml, a Flux or Argo CD resource. */
@@ -328,15 +352,36 @@ export class Project implements ValidationHost {
     return this.isExcludedPath(path);
   }
 
-  /** The YAML files of the project, or of `paths` inside it; folders that cannot be listed are told to `unreadable`. */
-  yamlFiles(paths: readonly string[] = [this.root], unreadable?: (path: string, reason: string) => void): string[] {
-    return paths.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: this.config.exclude, ...(unreadable ? { unreadable } : {}) }));
+  /**
+   * The YAML files of the project, or of `paths` inside it; folders that cannot be listed are told to `unreadable`,
+   * links out of the repository (not followed) to `outside`.
+   */
+  yamlFiles(
+    paths: readonly string[] = [this.root],
+    unreadable?: (path: string, reason: string) => void,
+    outside?: (link: string, target: string) => void,
+  ): string[] {
+    return paths.flatMap((p) =>
+      findYamlFiles(p, {
+        root: this.root,
+        exclude: this.config.exclude,
+        confineTo: this.repositoryRoot,
+        ...(unreadable ? { unreadable } : {}),
+        ...(outside ? { outside } : {}),
+      }),
+    );
   }
 
-  /** The files the project learns from: its YAML, and the CRD files and folders .driftless.yaml lists. */
+  /**
+   * The files the project learns from: its YAML, and the CRD files and folders .driftless.yaml lists (those inside
+   * the repository: a path in repository content must not make Driftless read elsewhere).
+   */
   indexedFiles(): string[] {
-    const configured = this.config.crds.map((p) => (isAbsolute(p) ? p : join(this.root, p)));
-    return [...new Set([...this.yamlFiles(), ...configured.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: [] }))])];
+    const configured = this.config.crds
+      .map((p) => (isAbsolute(p) ? p : join(this.root, p)))
+      .filter((p) => isConfined(p, this.repositoryRoot));
+    const crds = configured.flatMap((p) => findYamlFiles(p, { root: this.root, exclude: [], confineTo: this.repositoryRoot }));
+    return [...new Set([...this.yamlFiles(), ...crds])];
   }
 
   /**
@@ -648,6 +693,11 @@ export class Project implements ValidationHost {
   loadModelineSchema(fromPath: string, reference: string): ModelineSchema {
     const local = reference.startsWith('file:') ? fileURLToPath(reference) : reference;
     const path = isAbsolute(local) ? local : resolve(dirname(fromPath), local);
+    // Confined to the repository of the file that names it (a file opened from elsewhere has its own), else to the
+    // project holding it, else to the file's own folder.
+    const boundary =
+      findGitRepository(dirname(fromPath))?.root ?? (isUnder(fromPath, this.repositoryRoot) ? this.repositoryRoot : dirname(fromPath));
+    if (!isConfined(path, boundary)) return { error: `${reference} is outside the repository, which Driftless does not read` };
     try {
       const stats = statSync(path);
       const key = `${path}@${stats.mtimeMs}:${stats.size}`;

@@ -1,26 +1,13 @@
 // Reads a file as UTF-8 text, or says plainly why it is not validated (too large, binary, not UTF-8, unreadable).
 import { readFileSync, statSync } from 'node:fs';
+import { MAX_TEXT_BYTES, tooManyDocuments } from '../engine/yaml/document-limits';
 
 export type TextFile = { ok: true; text: string } | { ok: false; reason: 'too-large' | 'not-text' | 'unreadable'; message: string };
 
 /** Editors and pipelines hold manifests of a few MB at most; 64 MB bounds the time and memory one file can take. */
-export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
-
-/**
- * Memory follows the number of documents more than the bytes (a few KB of parse tree each): a file of half a million
- * tiny documents fits in 64 MB but not in a 512 MB heap. No real manifest file comes close to this many.
- */
-export const MAX_DOCUMENTS = 20_000;
+export const DEFAULT_MAX_FILE_BYTES = MAX_TEXT_BYTES;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Why a text is not validated for its number of documents; undefined when it has at most MAX_DOCUMENTS. */
-export function tooManyDocuments(text: string): string | undefined {
-  let separators = text.startsWith('---') ? 1 : 0;
-  for (let at = text.indexOf('\n---'); at !== -1; at = text.indexOf('\n---', at + 4)) separators++;
-  if (separators < MAX_DOCUMENTS) return undefined;
-  return `split into ${separators.toLocaleString('en-US')} YAML documents, over the ${MAX_DOCUMENTS.toLocaleString('en-US')} limit; not validated.`;
-}
 
 export function readTextFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): TextFile {
   let size: number;

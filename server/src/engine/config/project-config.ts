@@ -24,6 +24,8 @@ export interface ConfigValues {
   environments?: unknown[];
   /** `drift.ignore`: differences that are no drift, as written (engine/drift/ignore-rules reads them). */
   driftIgnore?: unknown[];
+  /** The `delivery` mapping as written (only .driftless.yaml has one); engine/delivery reads it. */
+  delivery?: unknown;
 }
 
 export interface ConfigProblem {
@@ -56,6 +58,7 @@ export function readConfigValues(value: unknown): ConfigValues {
   if (exclude) result.exclude = exclude;
   if (Array.isArray(value.environments)) result.environments = value.environments as unknown[];
   if (isRecord(value.drift) && Array.isArray(value.drift.ignore)) result.driftIgnore = value.drift.ignore as unknown[];
+  if (value.delivery !== undefined) result.delivery = value.delivery;
   if (isRecord(value.rules)) {
     result.rules = Object.fromEntries(Object.entries(value.rules).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }

@@ -1,6 +1,7 @@
 // An environment: a source of this repository, where it is delivered, and how. Declared in .driftless.yaml or
 // discovered from the repository (Argo CD Applications, Flux Kustomizations and HelmReleases, overlays nothing
 // includes); a declared one overrides the discovered one of the same name.
+import { readPullRequestSettings, type PullRequestSettings } from '../delivery/pull-request-settings';
 
 export type EnvironmentSource =
   | { kind: 'kustomization'; path: string }
@@ -14,7 +15,7 @@ export interface Environment {
   source?: EnvironmentSource;
   cluster?: { context?: string; namespace?: string; server?: string };
   kubernetesVersion?: string;
-  delivery?: { mode?: 'pull-request' | 'commit' | 'apply'; branch?: string };
+  delivery?: { mode?: 'pull-request' | 'commit' | 'apply'; branch?: string; pullRequest?: PullRequestSettings };
   baseBranch?: string;
   protection?: 'none' | 'production';
   /** Where it comes from: .driftless.yaml, the repository, or both (a declared one overriding a discovered one). */
@@ -64,6 +65,7 @@ export function readDeclaredEnvironments(value: unknown, resolve: (path: string)
     const cluster = isRecord(entry.cluster) ? entry.cluster : {};
     const delivery = isRecord(entry.delivery) ? entry.delivery : {};
     const mode = delivery.mode === 'pull-request' || delivery.mode === 'commit' || delivery.mode === 'apply' ? delivery.mode : undefined;
+    const pullRequest = readPullRequestSettings(delivery.pullRequest);
     environments.push({
       name: text(entry.name)!,
       ...(source ? { source } : {}),
@@ -76,8 +78,14 @@ export function readDeclaredEnvironments(value: unknown, resolve: (path: string)
           }
         : {}),
       ...(text(entry.kubernetesVersion) ? { kubernetesVersion: text(entry.kubernetesVersion)! } : {}),
-      ...(mode || text(delivery.branch)
-        ? { delivery: { ...(mode ? { mode } : {}), ...(text(delivery.branch) ? { branch: text(delivery.branch)! } : {}) } }
+      ...(mode || text(delivery.branch) || pullRequest
+        ? {
+            delivery: {
+              ...(mode ? { mode } : {}),
+              ...(text(delivery.branch) ? { branch: text(delivery.branch)! } : {}),
+              ...(pullRequest ? { pullRequest } : {}),
+            },
+          }
         : {}),
       ...(text(entry.baseBranch) ? { baseBranch: text(entry.baseBranch)! } : {}),
       ...(entry.protection === 'production' || entry.protection === 'none' ? { protection: entry.protection } : {}),

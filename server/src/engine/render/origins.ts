@@ -1,7 +1,8 @@
 // Where each rendered object comes from. kustomize records it when a kustomization sets `buildMetadata:
 // [originAnnotations, transformerAnnotations]`: Driftless renders through a temporary kustomization that wraps the real
 // one and asks for it, then takes the annotations off again, so the objects are exactly what a plain build gives.
-import { parseAllDocuments } from 'yaml';
+import { parseDocuments } from '../yaml/parse-documents';
+import { readRenderedDocuments } from './rendered-documents';
 
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
@@ -54,11 +55,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The objects of an origin-tracked render, each with where it came from. */
-export function trackedObjects(rendered: string): TrackedObject[] {
+/** The objects of an origin-tracked render, each with where it came from; or why the render cannot be read. */
+export function trackedObjects(rendered: string): TrackedObject[] | { error: string } {
+  const read = readRenderedDocuments(rendered);
+  if (!read.ok) return { error: read.error };
   const objects: TrackedObject[] = [];
-  for (const document of parseAllDocuments(rendered)) {
-    const value = document.toJS() as unknown;
+  for (const value of read.values) {
     if (!isRecord(value)) continue;
     const metadata = isRecord(value.metadata) ? value.metadata : undefined;
     const annotations = metadata && isRecord(metadata.annotations) ? metadata.annotations : undefined;
@@ -81,8 +83,8 @@ export function trackedObjects(rendered: string): TrackedObject[] {
 /** The `configuredIn` kustomizations of the patch transformers a transformations annotation lists, once each, in order. */
 function patchingKustomizations(annotation: string): string[] {
   const found: string[] = [];
-  for (const document of parseAllDocuments(annotation)) {
-    const entries = document.toJS() as unknown;
+  for (const document of parseDocuments(annotation)) {
+    const entries = document.content.value;
     if (!Array.isArray(entries)) continue;
     for (const entry of entries) {
       if (!isRecord(entry) || typeof entry.configuredIn !== 'string') continue;

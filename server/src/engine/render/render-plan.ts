@@ -15,9 +15,14 @@ export interface FluxBuild {
   substitute?: Record<string, string>;
 }
 
+/**
+ * Every plan that runs something names the root it must stay inside: the repository's (where Flux and Argo CD paths
+ * start), else the project's. Nothing a render reads may lead out of it (node/render/render-preflight).
+ */
 export type RenderPlan =
   | {
       kind: 'kustomize';
+      root: string;
       folder: string;
       flux?: FluxBuild;
       /** Kustomization fields a wrapping kustomization adds on top (Argo CD's kustomize options; paths absolute). */
@@ -25,6 +30,7 @@ export type RenderPlan =
     }
   | {
       kind: 'helm';
+      root: string;
       chart: string;
       release: string;
       namespace?: string;
@@ -35,6 +41,8 @@ export type RenderPlan =
       /** `--set`, `--set-string`, `--set-file` (Argo CD's parameters). */
       set?: HelmSet[];
       skipCrds?: boolean;
+      /** A values file given as a URL (Argo CD fetches those): rendering it needs the network. */
+      remoteValues?: string;
     }
   /**
    * The manifests of a folder. With `flux`, built as kustomize-controller builds a path without a kustomization: from
@@ -42,6 +50,7 @@ export type RenderPlan =
    */
   | {
       kind: 'directory';
+      root: string;
       folder: string;
       recursive: boolean;
       flux?: FluxBuild;
@@ -61,6 +70,11 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
+/** A URL helm would fetch (`https://`, or a scheme a getter plugin reads). */
+function isUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
 /** The non-empty strings of a list, trimmed. */
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.flatMap((item) => (text(item) ? [text(item)!] : [])) : [];
@@ -70,20 +84,22 @@ function strings(value: unknown): string[] {
 export function planForFolder(
   folder: string,
   files: WorkspaceFiles,
-  options: { recursive: boolean; release?: string; namespace?: string },
+  options: { root: string; recursive: boolean; release?: string; namespace?: string },
 ): RenderPlan {
+  const root = options.root;
   if (files.kindOf(folder) !== 'folder') return { kind: 'none', why: `${folder} is not a folder of this repository` };
-  if (kustomizationFileIn(folder, files)) return { kind: 'kustomize', folder };
+  if (kustomizationFileIn(folder, files)) return { kind: 'kustomize', root, folder };
   // helm template reads the chart's own values.yaml by itself.
   if (files.kindOf(files.resolve(folder, 'Chart.yaml')) === 'file')
     return {
       kind: 'helm',
+      root,
       chart: folder,
       release: options.release ?? folder.split(/[\\/]/).pop()!,
       ...(options.namespace ? { namespace: options.namespace } : {}),
       valuesFiles: [],
     };
-  return { kind: 'directory', folder, recursive: options.recursive };
+  return { kind: 'directory', root, folder, recursive: options.recursive };
 }
 
 /** The data of a ConfigMap or Secret the repository defines (a Secret's decoded), for Flux's `substituteFrom`. */
@@ -123,15 +139,17 @@ export function renderPlan(
 ): RenderPlan {
   const source = environment.source;
   const namespace = environment.cluster?.namespace;
+  const root = repositoryRoot;
   if (!source) return { kind: 'none', why: `environment ${environment.name} has no source` };
   switch (source.kind) {
     case 'kustomization':
-      return { kind: 'kustomize', folder: source.path };
+      return { kind: 'kustomize', root, folder: source.path };
     case 'directory':
-      return { kind: 'directory', folder: source.path, recursive: false };
+      return { kind: 'directory', root, folder: source.path, recursive: false };
     case 'chart':
       return {
         kind: 'helm',
+        root,
         chart: source.path,
         release: environment.name,
         ...(namespace ? { namespace } : {}),
@@ -146,6 +164,7 @@ export function renderPlan(
       const app = isRecord(environment.object) && isRecord(environment.object.spec) ? environment.object.spec : {};
       const appSource = isRecord(app.source) ? app.source : Array.isArray(app.sources) ? (app.sources.find(isRecord) ?? {}) : {};
       const plan = planForFolder(source.path, files, {
+        root,
         recursive: isRecord(appSource.directory) && appSource.directory.recurse === true,
         release: source.name,
         ...(namespace ? { namespace } : {}),
@@ -161,10 +180,11 @@ export function renderPlan(
       if (plan.kind !== 'helm') return plan;
       const helm = isRecord(appSource.helm) ? appSource.helm : {};
       const set = argoHelmSets(helm, (path) => files.resolve(source.path!, path));
-      // `$ref/...` value files read another source of a multi-source Application: not rendered here.
-      const valueFiles = strings(helm.valueFiles)
-        .filter((file) => !file.startsWith('$'))
-        .map((file) => files.resolve(source.path!, file));
+      // `$ref/...` value files read another source of a multi-source Application: not rendered here. Argo CD fetches
+      // those given as URLs: they stay URLs, and need the network.
+      const written = strings(helm.valueFiles).filter((file) => !file.startsWith('$'));
+      const remoteValues = written.find(isUrl);
+      const valueFiles = written.filter((file) => !isUrl(file)).map((file) => files.resolve(source.path!, file));
       const inline = isRecord(helm.valuesObject) ? helm.valuesObject : text(helm.values);
       return {
         ...plan,
@@ -173,6 +193,7 @@ export function renderPlan(
         ...(inline !== undefined ? { values: inline } : {}),
         ...(set.length ? { set } : {}),
         ...(helm.skipCrds === true ? { skipCrds: true } : {}),
+        ...(remoteValues ? { remoteValues } : {}),
       };
     }
     case 'flux': {
@@ -187,7 +208,7 @@ export function renderPlan(
         const namespace = text(spec.targetNamespace);
         const flux: FluxBuild = { ...(namespace ? { namespace } : {}), ...(substitute ? { substitute } : {}) };
         // Without a kustomization.yaml, kustomize-controller builds every manifest found under the path.
-        const plan = planForFolder(source.path, files, { recursive: true });
+        const plan = planForFolder(source.path, files, { root, recursive: true });
         return plan.kind === 'kustomize' || plan.kind === 'directory' ? { ...plan, flux } : plan;
       }
       const chartSpec = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
@@ -196,6 +217,7 @@ export function renderPlan(
       const valuesFiles = strings(chartSpec.valuesFiles);
       return {
         kind: 'helm',
+        root,
         chart: source.path,
         release,
         ...((target ?? source.namespace) ? { namespace: (target ?? source.namespace)! } : {}),

@@ -1,26 +1,29 @@
 // "Did you mean ...?" for misspelt keys, kinds and values.
 
-/** Damerau-Levenshtein (optimal string alignment) distance, case-insensitive. */
+/**
+ * Damerau-Levenshtein (optimal string alignment) distance, case-insensitive. Three rolling rows of the distance matrix
+ * (the transposition looks two rows back) instead of the whole matrix: a "Did you mean" tries many candidates.
+ */
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  const rows = s.length + 1;
   const cols = t.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => {
-    const row = new Array<number>(cols).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j < cols; j++) d[0]![j] = j;
-  for (let i = 1; i < rows; i++) {
+  let older = new Int32Array(cols); // row i - 2
+  let previous = new Int32Array(cols); // row i - 1
+  let current = new Int32Array(cols); // row i
+  for (let j = 0; j < cols; j++) previous[j] = j;
+  for (let i = 1; i <= s.length; i++) {
+    current[0] = i;
+    const si = s.charCodeAt(i - 1);
     for (let j = 1; j < cols; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+      const tj = t.charCodeAt(j - 1);
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (si === tj ? 0 : 1));
+      if (i > 1 && j > 1 && si === t.charCodeAt(j - 2) && s.charCodeAt(i - 2) === tj) best = Math.min(best, older[j - 2]! + 1);
+      current[j] = best;
     }
+    [older, previous, current] = [previous, current, older];
   }
-  return d[rows - 1]![cols - 1]!;
+  return previous[cols - 1]!;
 }
 
 /** The candidate closest to `input`, when close enough to be a likely typo (about one edit per four letters). */

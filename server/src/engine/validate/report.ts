@@ -1,7 +1,7 @@
 // Turns a file's findings into diagnostics: located in the file, severities from the project's rule settings,
-// inline suppressions applied. The positional parse happens here, and only for documents that have findings.
+// inline suppressions applied. Findings are located here, and only in documents that have findings.
 import { LineIndex } from '../yaml/line-index';
-import { locatePath, type SourceSpan } from '../yaml/locate';
+import type { SourceSpan } from '../yaml/locate';
 import type { Finding, FixHint } from './finding';
 import { RULES, type RuleId, type RuleSetting, type Severity } from '../rules';
 import { readSuppressions } from './suppressions';
@@ -26,8 +26,7 @@ function spanOf(finding: Finding, document: FileReport['documents'][number]['doc
   if (finding.span) return finding.span;
   let span = spans.get(finding);
   if (!span) {
-    const content = document.content;
-    span = locatePath(content.positional, content.text, finding.path ?? [], finding.target ?? 'value');
+    span = document.content.locate(finding.path ?? [], finding.target ?? 'value');
     spans.set(finding, span);
   }
   return span;

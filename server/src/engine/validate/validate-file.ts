@@ -8,6 +8,7 @@ import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
 import { finding, type Finding } from './finding';
 import { JsonSchemaValidators, type DecodingRules } from './json-schema';
 import { validateResourceDocument, type ResourceIdentity } from './validate-resource';
+import { withoutSecretValues } from '../render/secret-mask';
 
 /** I/O the validator needs from its host: reading a local schema a modeline names. */
 export type ValidationHost = ModelineSchemaReader;
@@ -117,7 +118,7 @@ export class FileValidator {
       }
     }
     const result = validateResourceDocument(value, { catalog: this.catalog, kubernetesVersion, ...shaping });
-    return { findings: [...findings, ...result.findings], resources: result.resources };
+    return { findings: [...findings, ...withoutSecretValues(result.findings, value)], resources: result.resources };
   }
 
   private validateBundled(file: string, value: unknown, decoding: DecodingRules): Finding[] {

@@ -32,8 +32,20 @@ export function isRemoteEntry(entry: string): boolean {
   );
 }
 
+/**
+ * Whether kustomize would fetch an entry it does not find on disk, as its own parser of remote bases reads them
+ * (api/internal/git/repospec.go): `http(s)://`, `ssh://` and `file://` (a clone of another repository), with or
+ * without `git::`; `user@host:path`; `github.com/...` and `github.com:...`. isRemoteEntry covers more, as a guess.
+ */
+export function kustomizeFetches(entry: string): boolean {
+  const rest = entry.trim().replace(/^git::/i, '');
+  return (
+    /^(ssh|https?|file):\/\//i.test(rest) || /^[a-zA-Z][a-zA-Z0-9-]*@/.test(rest) || /^github\.com[/:]/i.test(rest) || isRemoteEntry(entry)
+  );
+}
+
 /** A plugin entry is a path, or inline YAML (text with a newline or a `key: value`). */
-function looksLikePath(entry: string): boolean {
+export function looksLikePath(entry: string): boolean {
   return !entry.includes('\n') && !/:\s/.test(entry) && entry.trim() !== '';
 }
 

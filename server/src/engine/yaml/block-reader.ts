@@ -36,7 +36,7 @@ const DOUBLE_QUOTE = 34;
 const BAR = 124;
 
 /** Characters that cannot start a plain scalar in block context (YAML's c-indicator, less those allowed before a non-space). */
-function startsPlain(code: number, next: number): boolean {
+export function startsPlain(code: number, next: number): boolean {
   switch (code) {
     case 44: // ,
     case 91: // [
@@ -87,7 +87,8 @@ function isPlainDecimal(text: string): boolean {
 /** The first characters of the words in WORD_VALUES: most scalars start otherwise and skip the lookup. */
 const WORD_STARTS = new Set([...WORD_VALUES.keys()].map((word) => word.charCodeAt(0)));
 
-function resolveScalar(text: string): null | boolean | number | string {
+/** A plain scalar's value, as js-yaml resolves it with Driftless's types (see scalars.ts). */
+export function resolveScalar(text: string): null | boolean | number | string {
   const first = text.charCodeAt(0);
   if (text.length <= 5 && WORD_STARTS.has(first)) {
     const word = WORD_VALUES.get(text);
@@ -439,7 +440,8 @@ const ESCAPES: Record<string, string> = {
   ' ': ' ',
 };
 
-function unescapeDoubleQuoted(body: string): string {
+/** The text a double-quoted scalar's body stands for; throws (leaving the fast path) on an escape the subset lacks. */
+export function unescapeDoubleQuoted(body: string): string {
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const char = body[i]!;

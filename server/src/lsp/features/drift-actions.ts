@@ -7,7 +7,7 @@ import type { CancellationToken, Location, TextDocumentEdit, WorkspaceEdit } fro
 import { LineIndex } from '../../engine/yaml/line-index';
 import { ignoreFieldEdit, takeLiveValueEdit, type DriftActionResult as NodeResult, type Place } from '../../node/drift/drift-actions';
 import { inputFolders } from '../../node/render/render-inputs';
-import { isUnder } from '../../node/disk-files';
+import { isUnder } from '../../node/confined-path';
 import {
   FileEnvironmentsRequest,
   IgnoreFieldRequest,

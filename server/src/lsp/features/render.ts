@@ -1,14 +1,19 @@
 // driftless/render and driftless/changes: an environment rendered, and every environment's rendered diff against
-// the base branch, in the server with the real tools (node/render), never in an untrusted
-// workspace, with a timeout and cancellation; renders cached by the content of what they read (node/render/render-inputs).
+// the base branch, in the server with the real tools (node/render), never in an untrusted workspace and only for the
+// workspace folders' projects (a file opened from elsewhere is not covered by the user's trust), with a timeout and
+// cancellation; renders cached by the content of what they read (node/render/render-inputs), in bounded caches;
+// Secret values masked.
+import { LRUCache } from 'lru-cache';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
 import { DiffCache, diffEnvironments, prerenderBase } from '../../node/render/environment-diff';
 import { RenderInputs } from '../../node/render/render-inputs';
 import { planForFolder, type RenderPlan } from '../../engine/render/render-plan';
+import { maskedRender } from '../../engine/render/secret-mask';
+import { isConfined } from '../../node/confined-path';
 import { diskFiles } from '../../node/disk-files';
-import { dirname, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   ChangesRequest,
   RenderRequest,
@@ -21,6 +26,7 @@ import {
 import type { DocumentRequests } from '../document-requests';
 
 export interface RenderHost {
+  /** The workspace folders' projects: the only ones rendered. */
   projects(): Project[];
   trusted(): boolean;
   settings(): DriftlessSettings;
@@ -38,12 +44,17 @@ export function toolsOf(settings: DriftlessSettings): RenderTools {
 /** What a render request names: an environment of a project, or a folder (a file names its folder). */
 function planOf(params: RenderParams, projects: Project[]): { project: Project; plan: RenderPlan; key: string } | { error: string } {
   if (params.path !== undefined) {
-    const folder = diskFiles.kindOf(params.path) === 'folder' ? params.path : dirname(params.path);
-    const project = projects
-      .filter((p) => folder === p.root || folder.startsWith(p.root + sep))
-      .sort((a, b) => b.root.length - a.root.length)[0];
+    // The path comes from a URI anyone can write (`driftless-rendered:/../../etc`): resolved, its links followed, and
+    // only taken inside a workspace folder.
+    const path = resolve(params.path);
+    const folder = diskFiles.kindOf(path) === 'folder' ? path : dirname(path);
+    const project = projects.filter((p) => isConfined(folder, p.root)).sort((a, b) => b.root.length - a.root.length)[0];
     if (!project) return { error: `${params.path} is in no workspace folder.` };
-    return { project, plan: planForFolder(folder, project.files, { recursive: false }), key: `${project.root}\0path:${folder}` };
+    return {
+      project,
+      plan: planForFolder(folder, project.files, { root: project.repositoryRoot, recursive: false }),
+      key: `${project.root}\0path:${folder}`,
+    };
   }
   const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
   const environment = project?.environments().find((e) => e.name === params.environment);
@@ -55,7 +66,7 @@ const UNTRUSTED = 'This workspace is not trusted: Driftless runs no kustomize or
 
 export function renderRequests(requests: DocumentRequests, host: RenderHost): void {
   /** Per project: renders kept between Changes requests (the base's by commit, the working tree's by content). */
-  const diffCaches = new Map<string, DiffCache>();
+  const diffCaches = new LRUCache<string, DiffCache>({ max: 16 });
   requests.connection.onRequest(ChangesRequest.type, async (params: ChangesParams): Promise<ChangesResult> => {
     if (!host.trusted()) return { error: UNTRUSTED };
     const projects = host.projects();
@@ -65,20 +76,22 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     if (!cache) diffCaches.set(project.root, (cache = new DiffCache()));
     // The server's own project when its index is complete (it follows the disk); else one read now.
     const tools = toolsOf(host.settings());
-    const result = await diffEnvironments({ root: project.root, tools, cache, ...(project.indexComplete ? { project } : {}) });
+    const result = await diffEnvironments({
+      root: project.root,
+      tools,
+      cache,
+      ...(project.indexComplete ? { project } : {}),
+      ...(params.base ? { base: params.base } : {}),
+    });
     // Then the base side of what this change did not touch, in the background, for the next change that does.
     if (!('error' in result) && project.indexComplete)
       void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);
     return result;
   });
-  const cache = new Map<string, { digest: string; result: RenderResult }>();
+  const cache = new LRUCache<string, { digest: string; result: RenderResult }>({ max: 64 });
   const inputs = new RenderInputs();
   requests.connection.onRequest(RenderRequest.type, async (params: RenderParams, token: CancellationToken): Promise<RenderResult> => {
-    if (!host.trusted())
-      return {
-        ok: false,
-        error: 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.',
-      };
+    if (!host.trusted()) return { ok: false, error: UNTRUSTED };
     const target = planOf(params, host.projects());
     if ('error' in target) return { ok: false, error: target.error };
     const { project, plan, key } = target;
@@ -90,7 +103,9 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     const listener = token.onCancellationRequested(() => abort.abort());
     try {
       const rendered = await renderPlanWith(plan, tools, abort.signal);
-      const result: RenderResult = rendered.ok ? { ...rendered, cached: false } : rendered;
+      const result: RenderResult = rendered.ok
+        ? { ok: true, yaml: maskedRender(rendered.yaml), tool: rendered.tool, cached: false }
+        : { ok: false, error: rendered.error };
       if (!abort.signal.aborted && digest !== undefined) cache.set(key, { digest, result });
       return result;
     } finally {

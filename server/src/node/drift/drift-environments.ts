@@ -164,7 +164,9 @@ async function driftOfEnvironment(
   if (plan.kind === 'none') return result({ context: null, skipped: plan.why });
   const rendered = await projectSource(project, request.tools).render(environment, request.signal ? { signal: request.signal } : {});
   if (!rendered.ok) return result({ context: null, error: `it cannot be rendered: ${rendered.error}` });
-  const desired = rendered.objects().filter((object) => identityOf(object));
+  const read = rendered.objects();
+  if (!read.ok) return result({ context: null, error: `its render cannot be read: ${read.error}` });
+  const desired = read.objects.filter((object) => identityOf(object));
   if ('error' in kubeconfig) return result({ context: null, objects: allUnknown(desired, kubeconfig.error), error: kubeconfig.error });
   const chosen = contextOf(environment, request, kubeconfig);
   if (!chosen.context) return result({ context: null, objects: allUnknown(desired, chosen.why), error: chosen.why });
@@ -202,12 +204,14 @@ async function driftOfEnvironment(
     onListed: (scopes) => (listed = scopes),
   }).render(environment, { like: desired, ...(signal ? { signal } : {}) });
   if (!live.ok) return failed({ ok: false, problem: 'server', message: live.error }, client.requests - before);
+  const liveRead = live.objects();
+  const liveObjects = liveRead.ok ? liveRead.objects : [];
   if (request.onListing) {
     const declared = new Set(desired.flatMap((object) => (identityOf(object) ? [identityKey(identityOf(object)!)] : [])));
     request.onListing(environment.name, context, {
       client,
       scopes: listed,
-      objects: live.objects(),
+      objects: liveObjects,
       relevant: (object) => {
         const identity = identityOf(object);
         return !!identity && (declared.has(identityKey(identity)) || (!!ownership && isOwned(ownership, object)));
@@ -219,7 +223,7 @@ async function driftOfEnvironment(
   const report = await driftOf({
     environment: environment.name,
     desired,
-    live: { objects: live.objects(), unread: live.unread },
+    live: { objects: liveObjects, unread: live.unread },
     ...(ownership ? { ownership } : {}),
     rules: ignoreRulesOf(project, environment),
     fieldManager: DRIFT_FIELD_MANAGER,
@@ -238,7 +242,7 @@ async function driftOfEnvironment(
 
   const controllers: ControllerStatus[] = [];
   const own = await ownController(client, discovery, environment, signal);
-  for (const object of [...(own ? [own] : []), ...live.objects().filter(isControllerObject)]) {
+  for (const object of [...(own ? [own] : []), ...liveObjects.filter(isControllerObject)]) {
     const status = controllerStatusOf(object);
     if (status && !controllers.some((c) => c.kind === status.kind && c.namespace === status.namespace && c.name === status.name))
       controllers.push(status);

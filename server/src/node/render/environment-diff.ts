@@ -5,16 +5,17 @@
 // environments it touches are rendered again (and no worktree is made while the base commit stays the same).
 import { realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { LRUCache } from 'lru-cache';
 import { join, relative, resolve } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
 import type { RenderPlan } from '../../engine/render/render-plan';
-import { changedSince, firstExistingRef, gitRoot, withWorktree } from '../git/base-worktree';
+import { changedSince, firstExistingRef, gitRoot, pruneLeftoverWorktrees, withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
 import type { RenderTools } from './render-environment';
 import { projectSource } from './render-source';
-import { isUnder } from '../disk-files';
+import { isUnder } from '../confined-path';
 import { inputFolders, RenderInputs } from './render-inputs';
 
 export interface EnvironmentDiff {
@@ -36,7 +37,7 @@ type Side = { yaml: string } | { error: string };
 /** Renders kept between diffs of one repository (the editor's Changes view). */
 export class DiffCache {
   /** The base's renders, by commit, environment and tools (only the last commit's are kept). */
-  readonly base = new Map<string, Side>();
+  readonly base = new LRUCache<string, Side>({ max: 2_000 });
   /** The base's renders under way (a diff's or the background's), same keys: each is made once. */
   readonly pendingBase = new Map<string, Promise<Side>>();
   /** The background renders of the base under way (see prerenderBase). */
@@ -44,8 +45,10 @@ export class DiffCache {
   /** The base's render plans (as JSON, paths as in the working tree; null: no such environment there), same keys. */
   readonly basePlans = new Map<string, string | null>();
   baseCommit: string | undefined;
+  /** Whether earlier runs' leftover worktrees were pruned (once per cache). */
+  pruned = false;
   /** The working tree's renders, by environment and tools, with the digest of their inputs. */
-  readonly head = new Map<string, { digest: string; side: Side }>();
+  readonly head = new LRUCache<string, { digest: string; side: Side }>({ max: 2_000 });
   readonly inputs = new RenderInputs();
 }
 
@@ -67,7 +70,7 @@ async function render(project: Project, environment: Environment | undefined, to
  * Whether a changed file can change the environment's render: one it reads (see inputFolders), the file that defines
  * it, or the project's `.driftless.yaml`.
  */
-function touches(changed: ReadonlySet<string>, environment: Environment, plan: RenderPlan, project: Project): boolean {
+export function touches(changed: ReadonlySet<string>, environment: Environment, plan: RenderPlan, project: Project): boolean {
   const inputs = inputFolders(plan, project);
   const defining = [environment.file, project.configPath].filter((file): file is string => file !== undefined);
   for (const file of changed) {
@@ -131,6 +134,8 @@ export async function diffEnvironments(options: {
   tools: RenderTools;
   project?: Project;
   cache?: DiffCache;
+  /** What the head side is called in the diffs (default "working tree"; a branch when `root` is its checkout). */
+  headLabel?: string;
 }): Promise<EnvironmentDiffs | { error: string }> {
   const { root, tools } = options;
   const cache = options.cache ?? new DiffCache();
@@ -140,6 +145,10 @@ export async function diffEnvironments(options: {
   // turned into the root's.
   const realRoot = realpathSync(root);
   const repositoryAsSeen = resolve(root, relative(realRoot, repository));
+  if (!cache.pruned) {
+    cache.pruned = true;
+    await pruneLeftoverWorktrees(repository);
+  }
   const head = options.project ?? loadProject(root);
   const environments = head.environments().filter((e) => !options.environment || e.name === options.environment);
   if (options.environment && !environments.length) return { error: `no environment named "${options.environment}".` };
@@ -225,7 +234,8 @@ export async function diffEnvironments(options: {
     const after = heads.get(environment.name)!;
     if ('error' in after) return { name: environment.name, changes: [], error: after.error };
     if ('error' in before) return { name: environment.name, changes: [], error: `on ${base}: ${before.error}` };
-    return { name: environment.name, changes: diffRenders(before.yaml, after.yaml, { base, head: 'working tree' }) };
+    const changes = diffRenders(before.yaml, after.yaml, { base, head: options.headLabel ?? 'working tree' });
+    return Array.isArray(changes) ? { name: environment.name, changes } : { name: environment.name, changes: [], error: changes.error };
   });
   const changed = results.filter((r) => r.changes.length);
   const objects = changed.reduce((sum, r) => sum + r.changes.length, 0);

@@ -1,66 +1,99 @@
-// A folder copied where it sits in a mirror of its repository, to build an edited copy of a kustomization as if it
-// were the original: Argo CD runs `kustomize edit set nameprefix` (and namesuffix) in an Application's folder, which
-// replaces the folder's own prefix, and Driftless must not write into the user's files. Every other entry along the
-// path from the repository's root is a link to the real one, so the copy's relative paths (`../base`) reach what they
-// reach from the folder, and what lies outside the repository is missing, as in Argo CD's checkout.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+// Folders copied where they sit in a mirror of their repository, so that an edited copy of a kustomization builds as
+// if it were the original, and Driftless never writes into the user's files: Argo CD runs `kustomize edit` in an
+// Application's folder (its namePrefix replaces the folder's own, its patches are added to it), kustomize-controller
+// generates a kustomization for a path without one, and reads files from anywhere in the repository (flux-mirror.ts).
+// Every other entry along the paths from the repository's root is a link to the real one, so the copies' relative
+// paths (`../base`) reach what they reach from the folders, and what lies outside the repository is missing, as in
+// Argo CD's checkout. kustomize's load restrictor stays on: files a copy reads are inside it.
+import { cpSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { removeTemporaryFolder, temporaryFolder } from '../leftovers';
 
-/** Beyond this the folder is not copied (the caller builds without the copy). */
-const MAX_FILES = 2_000;
-const MAX_BYTES = 32 * 1024 * 1024;
+/** Beyond this the folders are not copied (the render then fails, saying so). */
+const MAX_FILES = 10_000;
+const MAX_BYTES = 64 * 1024 * 1024;
 
 export interface MirroredCopy {
-  /** The mirror of the repository's root (remove it when done). */
+  /** The mirror of the repository's root. */
   root: string;
-  /** The copy of the folder inside it. */
-  folder: string;
-  /** The real path of a path inside the mirror (paths outside it are returned as they are). */
+  /** The copy of a folder (or of any path) inside the mirror. */
+  pathOf: (real: string) => string;
+  /** The real path of a path inside the mirror (paths outside it are returned as they are; see also `aliases`). */
   real: (path: string) => string;
+  /** Paths in the mirror that stand for other real files (lifted files: flux-mirror.ts). */
+  aliases: Map<string, string>;
+  dispose(): void;
 }
 
 /**
- * Copies `folder` (inside `repositoryRoot`) into a new mirror; undefined when it cannot: a folder too large to copy,
- * or links that cannot be made (Windows without the privilege).
+ * Copies `folders` (inside `repositoryRoot`) into a new mirror; undefined when it cannot: folders too large to copy,
+ * a folder outside the repository, or links that cannot be made (Windows without the privilege).
  */
-export function mirroredCopy(folder: string, repositoryRoot: string): MirroredCopy | undefined {
-  const path = relative(repositoryRoot, folder);
-  if (process.platform === 'win32' || path === '' || path.startsWith('..') || !withinLimits(folder)) return undefined;
-  const root = mkdtempSync(join(tmpdir(), 'driftless-mirror-'));
+export function mirroredCopy(folders: readonly string[], repositoryRoot: string): MirroredCopy | undefined {
+  const paths = [...new Set(folders.map((folder) => relative(repositoryRoot, folder)))].sort();
+  if (process.platform === 'win32' || paths.some((path) => path.startsWith('..'))) return undefined;
+  // A folder inside another copied one comes with it.
+  const copied = paths.filter((path) => !paths.some((other) => other !== path && (other === '' || path.startsWith(other + sep))));
+  if (!withinLimits(copied.map((path) => join(repositoryRoot, path)))) return undefined;
+  const root = temporaryFolder('driftless-mirror-');
+  const dispose = () => removeTemporaryFolder(root);
   try {
-    const parts = path.split(sep);
-    let real = repositoryRoot;
-    let copy = root;
-    parts.forEach((part, i) => {
-      for (const name of readdirSync(real)) if (name !== part) symlinkSync(join(real, name), join(copy, name));
-      real = join(real, part);
-      copy = join(copy, part);
-      if (i < parts.length - 1) mkdirSync(copy);
-    });
-    cpSync(folder, copy, { recursive: true, verbatimSymlinks: true });
+    // The real folders along the way: the entries of each are links, but for the next folder on a way and the copies.
+    const made = new Set<string>(['']);
+    const onTheWay = new Set<string>();
+    for (const path of copied) {
+      const parts = path === '' ? [] : path.split(sep);
+      for (let i = 1; i < parts.length; i++) onTheWay.add(parts.slice(0, i).join(sep));
+    }
+    const fill = (path: string) => {
+      for (const name of readdirSync(join(repositoryRoot, path))) {
+        const inside = path === '' ? name : join(path, name);
+        if (onTheWay.has(inside) || copied.includes(inside)) continue;
+        symlinkSync(join(repositoryRoot, inside), join(root, inside));
+      }
+    };
+    for (const path of [...onTheWay].sort()) {
+      mkdirSync(join(root, path), { recursive: true });
+      made.add(path);
+    }
+    for (const path of made) if (!copied.includes(path)) fill(path);
+    const notGit = (source: string) => basename(source) !== '.git';
+    for (const path of copied)
+      cpSync(join(repositoryRoot, path), join(root, path), { recursive: true, verbatimSymlinks: true, filter: notGit });
+    const aliases = new Map<string, string>();
     return {
       root,
-      folder: copy,
+      aliases,
+      pathOf: (real) => join(root, relative(repositoryRoot, real)),
       real: (inside) => {
+        const alias = aliases.get(inside);
+        if (alias) return alias;
         const below = relative(root, inside);
         return below.startsWith('..') ? inside : join(repositoryRoot, below);
       },
+      dispose,
     };
   } catch {
-    rmSync(root, { recursive: true, force: true });
+    dispose();
     return undefined;
   }
 }
 
-function withinLimits(folder: string): boolean {
+/** Whether `folders` can be copied into a mirror (within the limits, on a platform with links). */
+export function canMirror(folders: readonly string[], repositoryRoot: string): boolean {
+  return (
+    process.platform !== 'win32' && folders.every((folder) => !relative(repositoryRoot, folder).startsWith('..')) && withinLimits(folders)
+  );
+}
+
+function withinLimits(folders: readonly string[]): boolean {
   let files = 0;
   let bytes = 0;
   const walk = (current: string): boolean => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
       if (entry.isDirectory()) {
-        if (!walk(path)) return false;
+        if (entry.name !== '.git' && !walk(path)) return false;
       } else if (entry.isFile()) {
         files++;
         bytes += statSync(path).size;
@@ -70,7 +103,7 @@ function withinLimits(folder: string): boolean {
     return true;
   };
   try {
-    return walk(folder);
+    return folders.every(walk);
   } catch {
     return false;
   }

@@ -1,19 +1,22 @@
 // Runs a render plan (engine/render) with the real tools: kustomize (or kubectl kustomize), helm template, or the
-// manifests of a folder; applies Flux's post-build substitution. The tools' own errors are passed on as they are.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve, sep } from 'node:path';
-import { parseDocument } from 'yaml';
+// manifests of a folder; applies Flux's post-build substitution. Nothing runs before the plan's preflight passed
+// (render-preflight: paths inside the repository, values checked, no network); the tools' own errors are passed on
+// as they are.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/render/origins';
 import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
-import { findTool, runTool, toolVersion } from './run-tool';
 import { plainDirectoryReads } from '../../engine/workspace/delivered-paths';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
+import { tooManyDocuments } from '../../engine/yaml/document-limits';
 import { parseDocuments } from '../../engine/yaml/parse-documents';
 import { diskFiles } from '../disk-files';
-import { findGitRepository } from '../git-remotes';
+import { removeTemporaryFolder, temporaryFolder } from '../leftovers';
 import { readTextFile } from '../read-text-file';
-import { mirroredCopy, type MirroredCopy } from './mirrored-copy';
+import { canMirror, mirroredCopy, type MirroredCopy } from './mirrored-copy';
+import { applyArgoEdits, liftEscapingFiles, writeGeneratedKustomization } from './mirror-edits';
+import { preflight, type PreflightFailure } from './render-preflight';
+import { findTool, runTool, toolVersion } from './run-tool';
 
 export interface RenderTools {
   /** Paths as configured; each is else looked up on PATH. */
@@ -27,7 +30,16 @@ export interface RenderTools {
  * A failed render; `missingTool` when the tool it needs is not installed, `needsNetwork` (the address) when it would
  * have to fetch (nothing about the repository is wrong either way).
  */
-export type RenderFailure = { ok: false; error: string; missingTool?: boolean; needsNetwork?: string };
+export type RenderFailure = {
+  ok: false;
+  error: string;
+  missingTool?: boolean;
+  needsNetwork?: string;
+  /** The file (and line) the failure is about, when Driftless found it before any tool ran. */
+  place?: { file: string; line?: number };
+  /** The value at fault as the environment's definition writes it (see render-preflight). */
+  inDefinition?: string;
+};
 
 export type Rendered = { ok: true; yaml: string; tool: string } | RenderFailure;
 
@@ -79,19 +91,32 @@ function generatedEntries(folder: string): string[] {
 
 type KustomizeBuildPlan = RenderPlan & { kind: 'kustomize' | 'directory' };
 
+type Built = { ok: true; output: string; tool: string; wrapper?: string; real?: (path: string) => string } | RenderFailure;
+
+/** A preflight's failure as a render's. */
+function failed(check: PreflightFailure): RenderFailure {
+  return {
+    ok: false,
+    error: check.error,
+    ...(check.needsNetwork ? { needsNetwork: check.needsNetwork } : {}),
+    ...(check.place ? { place: check.place } : {}),
+    ...(check.inDefinition !== undefined ? { inDefinition: check.inDefinition } : {}),
+  };
+}
+
 /**
- * Runs kustomize on a plan: the folder itself when nothing is added, else through a temporary kustomization that
- * wraps it (or, for a Flux path without a kustomization, lists what kustomize-controller would) and adds the target
- * namespace and, with `origins`, `buildMetadata` so kustomize records where each object comes from. Flux builds
- * without load restrictions, as kustomize-controller does. Returns the output and the wrapper's folder (already gone;
- * the recorded paths are relative to it).
+ * Runs kustomize on a plan, its load restrictor on: the folder itself when nothing is added; else an edited copy of
+ * its folders in a mirror (mirror-edits.ts: Argo CD's `kustomize edit`, kustomize-controller's generated kustomization
+ * and its reads from anywhere in the repository) and/or a temporary kustomization that wraps it and adds Flux's
+ * target namespace, Argo CD's other options and, with `origins`, `buildMetadata` so kustomize records where each
+ * object comes from. Returns the output and the wrapper's folder (already gone; the recorded paths are relative to it).
  */
 async function kustomizeBuild(
   plan: KustomizeBuildPlan,
   tools: RenderTools,
   signal: AbortSignal | undefined,
   origins: boolean,
-): Promise<{ ok: true; output: string; tool: string; wrapper?: string; real?: (path: string) => string } | RenderFailure> {
+): Promise<Built> {
   const kustomize = kustomizeCommand(tools);
   if (!kustomize)
     return {
@@ -99,24 +124,48 @@ async function kustomizeBuild(
       error: 'Neither kustomize nor kubectl was found: install one, or set driftless.kustomizePath (CLI: --kustomize or --kubectl).',
       missingTool: true,
     };
+  const checked = preflight(plan);
+  if (!checked.ok) return failed(checked);
   const flux = plan.flux;
-  const edited = plan.kind === 'kustomize' && plan.overlay ? withNamesEdited(plan.folder, plan.overlay) : undefined;
-  if (edited) temporaryFolders.add(edited.copy.root);
-  const overlay = edited ? edited.rest : plan.kind === 'kustomize' ? plan.overlay : undefined;
-  const folder = edited?.copy.folder ?? plan.folder;
-  const wrap = origins || plan.kind === 'directory' || flux?.namespace !== undefined || overlay !== undefined || edited !== undefined;
-  const wrapper = wrap ? temporaryFolder('driftless-build-') : undefined;
+  const kustomizationFile = kustomizationFileIn(plan.folder, diskFiles);
+  let argo = plan.kind === 'kustomize' && plan.overlay ? argoEdits(plan.overlay, kustomizationFile) : undefined;
+  const lifts = flux ? checked.kustomizations.filter((k) => k.escaping.length) : [];
+  // A folder too large to copy whose only edit is a prefix or suffix gets it added by the wrapper instead (the same
+  // names unless the folder sets its own, which Argo CD's would replace).
+  if (argo?.edits && !argo.edits.patches.length && !lifts.length && plan.kind === 'kustomize' && !canMirror([plan.folder], plan.root))
+    argo = { rest: plan.overlay ?? {} };
+  const copies = [
+    ...(argo?.edits ? [plan.folder] : []),
+    ...(plan.kind === 'directory' ? [plan.folder] : []),
+    ...(lifts.length ? checked.kustomizations.map((k) => k.folder) : []),
+  ];
+  let mirror: MirroredCopy | undefined;
+  let wrapper: string | undefined;
   try {
+    if (copies.length) {
+      mirror = mirroredCopy(copies, plan.root);
+      if (!mirror)
+        return {
+          ok: false,
+          error:
+            'the folders it builds are too large to copy (over 10,000 files or 64 MB): Driftless builds an edited copy rather than let kustomize read outside the folders it names.',
+        };
+      liftEscapingFiles(mirror, lifts);
+      if (plan.kind === 'directory') writeGeneratedKustomization(mirror, plan.folder, generatedEntries(plan.folder));
+      if (argo?.edits && kustomizationFile) applyArgoEdits(mirror, plan.folder, kustomizationFile, argo.edits);
+    }
+    const folder = mirror ? mirror.pathOf(plan.folder) : plan.folder;
+    const overlay = argo?.rest;
+    const wrap = origins || flux?.namespace !== undefined || overlay !== undefined;
     let target = folder;
-    if (wrapper) {
-      const kustomization = kustomizationFileIn(plan.folder, diskFiles);
-      const isComponent = kustomization !== undefined && isComponentText(readFileSync(kustomization, 'utf8'));
-      const entries = plan.kind === 'directory' ? generatedEntries(plan.folder) : [folder];
+    if (wrap) {
+      wrapper = temporaryFolder('driftless-build-');
+      const own = kustomizationFile ? readTextFile(kustomizationFile) : undefined;
       writeFileSync(
         join(wrapper, 'kustomization.yaml'),
         wrapperKustomization({
-          entries: entries.map((entry) => relative(wrapper, entry)),
-          isComponent,
+          entries: [relative(wrapper, folder)],
+          isComponent: own?.ok === true && isComponentText(own.text),
           ...(flux?.namespace ? { namespace: flux.namespace } : {}),
           ...(overlay ? { fields: relativeTo(wrapper, overlay) } : {}),
           origins,
@@ -124,19 +173,12 @@ async function kustomizeBuild(
       );
       target = wrapper;
     }
-    // kustomize-controller never restricts loading; a wrapper listing files (a Flux path, Argo CD's patch files) must
-    // not either, as they sit outside its folder. Otherwise the restriction stays, so a render fails where the tool does.
-    const listsFiles =
-      plan.kind === 'directory' || (Array.isArray(overlay?.patches) && overlay.patches.some((p) => isRecord(p) && 'path' in p));
-    const unrestricted = flux !== undefined || listsFiles ? ['--load-restrictor', 'LoadRestrictionsNone'] : [];
-    // `helmCharts` inflate only with helm enabled (what Argo CD's --enable-helm build option and users' CI pass), and
-    // only from charts already in the repository: pulling one needs the network and writes into the checkout.
-    // kustomize-controller does not inflate them at all.
-    const charts = flux ? { any: false } : helmChartsOf(plan.folder);
-    if (charts.remote) return { ok: false, error: `its helmCharts pull charts from ${charts.remote}`, needsNetwork: charts.remote };
-    const helm = charts.any ? findTool('helm', tools.helm) : undefined;
+    // `helmCharts` inflate only with helm enabled (what Argo CD's --enable-helm build option and users' CI pass), from
+    // charts already in the repository (the preflight refused the others). kustomize-controller never inflates them.
+    const inflates = !flux && checked.kustomizations.some((k) => k.inflates);
+    const helm = inflates ? findTool('helm', tools.helm) : undefined;
     const helmArgs = helm ? ['--enable-helm', '--helm-command', helm] : [];
-    const result = await runTool(kustomize.command, [...kustomize.args, ...unrestricted, ...helmArgs, target], {
+    const result = await runTool(kustomize.command, [...kustomize.args, ...helmArgs, target], {
       timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(signal ? { signal } : {}),
     });
@@ -144,38 +186,48 @@ async function kustomizeBuild(
     const output = flux?.substitute ? substituteVariables(result.stdout, flux.substitute) : result.stdout;
     const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
     const tool = `${kustomize.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build'}${version ? ` (${version})` : ''}`;
-    return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}), ...(edited ? { real: edited.copy.real } : {}) };
+    const real = mirror?.real;
+    return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}), ...(real ? { real } : {}) };
   } finally {
     if (wrapper) removeTemporaryFolder(wrapper);
-    if (edited) removeTemporaryFolder(edited.copy.root);
+    mirror?.dispose();
   }
 }
 
 /**
- * Argo CD sets an Application's `namePrefix` and `nameSuffix` with `kustomize edit` in its folder, so where the
- * folder's kustomization has its own, Argo CD's replaces it (a wrapping kustomization would add to it). Such a build
- * runs on an edited copy of the folder (see mirrored-copy.ts), the other options staying in the wrapper. Undefined
- * when nothing is replaced (adding is then the same) or no copy can be made (the build then adds).
+ * What of Argo CD's kustomize options is an edit of the folder's kustomization (`kustomize edit` in its folder): a
+ * namePrefix or nameSuffix the folder sets too (Argo CD's replaces it; a wrapping kustomization would add to it), and
+ * patches (added to the folder's). The rest stays in a wrapper, where adding is the same.
  */
-function withNamesEdited(
-  folder: string,
+function argoEdits(
   overlay: Record<string, unknown>,
-): { copy: MirroredCopy; rest: Record<string, unknown> | undefined } | undefined {
-  const edits = (['namePrefix', 'nameSuffix'] as const).filter((key) => typeof overlay[key] === 'string');
-  const file = kustomizationFileIn(folder, diskFiles);
-  if (!edits.length || !file) return undefined;
-  const document = parseDocument(readFileSync(file, 'utf8'));
-  if (document.errors.length || !edits.some((key) => document.has(key))) return undefined;
-  const repository = findGitRepository(folder);
-  const copy = repository ? mirroredCopy(folder, repository.root) : undefined;
-  if (!copy) return undefined;
-  for (const key of edits) document.set(key, overlay[key]);
-  writeFileSync(join(copy.folder, basename(file)), String(document));
-  const rest = Object.fromEntries(Object.entries(overlay).filter(([key]) => !(edits as string[]).includes(key)));
-  return { copy, rest: Object.keys(rest).length ? rest : undefined };
+  kustomizationFile: string | undefined,
+): { edits?: { names: Record<string, unknown>; patches: Record<string, unknown>[] }; rest?: Record<string, unknown> } {
+  if (!kustomizationFile) return { rest: overlay };
+  const text = readTextFile(kustomizationFile);
+  const own = text.ok ? parseDocuments(text.text)[0]?.content.value : undefined;
+  const names = Object.fromEntries(
+    (['namePrefix', 'nameSuffix'] as const)
+      .filter((key) => typeof overlay[key] === 'string' && isRecord(own) && key in own)
+      .map((key) => [key, overlay[key]]),
+  );
+  const patches = (Array.isArray(overlay.patches) ? overlay.patches : []).filter(isRecord);
+  const edited = [...Object.keys(names), ...(patches.length ? ['patches'] : [])];
+  const rest = Object.fromEntries(Object.entries(overlay).filter(([key]) => !edited.includes(key)));
+  return { ...(edited.length ? { edits: { names, patches } } : {}), ...(Object.keys(rest).length ? { rest } : {}) };
 }
 
 export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signal?: AbortSignal): Promise<Rendered> {
+  // Anything unexpected on the way (a folder gone mid-render, a file that cannot be read) is this render's failure,
+  // said in a sentence: never an exception that ends the caller's other renders (a diff's, a validation's).
+  try {
+    return await renderPlanUnguarded(plan, tools, signal);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function renderPlanUnguarded(plan: RenderPlan, tools: RenderTools, signal?: AbortSignal): Promise<Rendered> {
   const timeoutMs = tools.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   switch (plan.kind) {
     case 'none':
@@ -185,12 +237,21 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
         const built = await kustomizeBuild(plan, tools, signal, false);
         return built.ok ? { ok: true, yaml: built.output, tool: `${built.tool} (of a generated kustomization, as Flux does)` } : built;
       }
+      const checked = preflight(plan);
+      if (!checked.ok) return failed(checked);
+      if (diskFiles.kindOf(plan.folder) !== 'folder') return { ok: false, error: `${plan.folder} is not a folder` };
       // What Argo CD reads of the folder: its YAML and JSON manifests, those its include and exclude globs choose.
       const directory = { recurse: plan.recursive, include: plan.include, exclude: plan.exclude };
-      const documents = manifestsUnder(plan.folder, plan.recursive)
-        .filter((file) => plainDirectoryReads(directory, relative(plan.folder, file).split(sep).join('/')))
-        .map((file) => readFileSync(file, 'utf8').trim());
+      const documents: string[] = [];
+      for (const file of manifestsUnder(plan.folder, plan.recursive)) {
+        if (!plainDirectoryReads(directory, relative(plan.folder, file).split(sep).join('/'))) continue;
+        const text = readTextFile(file);
+        if (!text.ok) return { ok: false, error: `${file}: ${text.message}`, place: { file } };
+        documents.push(text.text.trim());
+      }
       const yaml = documents.filter(Boolean).join('\n---\n') + '\n';
+      const crowded = tooManyDocuments(yaml);
+      if (crowded) return { ok: false, error: `the manifests of the folder are ${crowded}` };
       return { ok: true, yaml, tool: 'the manifests of the folder' };
     }
     case 'kustomize': {
@@ -200,23 +261,24 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
     case 'helm': {
       const helm = findTool('helm', tools.helm);
       if (!helm) return { ok: false, error: 'helm was not found: install it, or set driftless.helmPath (CLI: --helm).', missingTool: true };
-      // Names come from the repository (a releaseName, generator parameters): one that helm would read as a flag
-      // (`--post-renderer=...`) is refused, as Helm refuses release names that are not DNS labels.
-      if (!RELEASE_NAME.test(plan.release))
-        return { ok: false, error: `"${plan.release}" is not a valid Helm release name (lowercase letters, digits and "-", at most 53).` };
-      const args = ['template', plan.release, plan.chart, ...(plan.namespace ? ['--namespace', plan.namespace] : [])];
-      for (const file of plan.valuesFiles) args.push('--values', file);
+      // Names and paths come from the repository (a releaseName, generator parameters, value files): checked before
+      // helm runs, so none is read as a flag (`--post-renderer=...`) and none reads outside the repository.
+      const checked = preflight(plan);
+      if (!checked.ok) return failed(checked);
+      // Every flag with its value in one argument, the release and chart after `--`: nothing can be read as a flag.
+      const args = ['template', ...(plan.namespace ? [`--namespace=${plan.namespace}`] : [])];
+      for (const file of plan.valuesFiles) args.push(`--values=${file}`);
       // Values from ConfigMaps and Secrets (a HelmRelease's valuesFrom), then inline values (an Application's
       // valuesObject, a HelmRelease's values), merged as Helm merges values files and passed on stdin: a Secret's
       // values never touch the disk.
       const late = lateValues(plan);
-      if (late !== undefined) args.push('--values', '-');
+      if (late !== undefined) args.push('--values=-');
       for (const set of plan.set ?? [])
         args.push(
-          set.as === 'file' ? '--set-file' : set.as === 'string' ? '--set-string' : '--set',
-          `${set.name}=${helmSetValue(set.value)}`,
+          `${set.as === 'file' ? '--set-file' : set.as === 'string' ? '--set-string' : '--set'}=${set.name}=${helmSetValue(set.value)}`,
         );
       if (plan.skipCrds) args.push('--skip-crds');
+      args.push('--', plan.release, plan.chart);
       const result = await runTool(helm, args, {
         timeoutMs,
         ...(signal ? { signal } : {}),
@@ -228,26 +290,6 @@ export async function renderPlanWith(plan: RenderPlan, tools: RenderTools, signa
     }
   }
 }
-
-/** Temporary folders in use: removed when done, or when the process exits first. */
-const temporaryFolders = new Set<string>();
-process.once('exit', () => {
-  for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
-});
-
-function temporaryFolder(prefix: string): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  temporaryFolders.add(folder);
-  return folder;
-}
-
-function removeTemporaryFolder(folder: string): void {
-  rmSync(folder, { recursive: true, force: true });
-  temporaryFolders.delete(folder);
-}
-
-/** Helm's own rule for release names (a DNS-1123 label of at most 53 characters). */
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 
 /** A `--set` value as Argo CD passes it: commas escaped (helm would split there) unless it is a `{a,b}` list. */
 function helmSetValue(value: string): string {
@@ -287,41 +329,6 @@ function relativeTo(wrapper: string, fields: Record<string, unknown>): Record<st
 }
 
 /**
- * The charts a kustomization, or one it includes, inflates (`helmCharts:`): none, all already in their chartHome, or
- * one that kustomize would pull from a repository (the network, and a download into the user's checkout: not done).
- */
-function helmChartsOf(folder: string, seen = new Set<string>()): { remote?: string; any: boolean } {
-  if (seen.has(folder)) return { any: false };
-  seen.add(folder);
-  const file = kustomizationFileIn(folder, diskFiles);
-  const text = file ? readTextFile(file) : undefined;
-  if (!text?.ok) return { any: false };
-  const value = parseDocuments(text.text)[0]?.content.value;
-  if (!isRecord(value)) return { any: false };
-  const found: { remote?: string; any: boolean } = { any: false };
-  const globals = isRecord(value.helmGlobals) ? value.helmGlobals : {};
-  const chartHome = resolve(folder, typeof globals.chartHome === 'string' ? globals.chartHome : 'charts');
-  for (const chart of Array.isArray(value.helmCharts) ? value.helmCharts : []) {
-    if (!isRecord(chart) || typeof chart.name !== 'string') continue;
-    found.any = true;
-    const pulled = typeof chart.version === 'string' ? join(chartHome, `${chart.name}-${chart.version}`, chart.name) : undefined;
-    const local =
-      diskFiles.kindOf(join(chartHome, chart.name)) === 'folder' || (pulled !== undefined && diskFiles.kindOf(pulled) === 'folder');
-    if (!local && typeof chart.repo === 'string') found.remote ??= chart.repo;
-  }
-  const entries = ['resources', 'bases', 'components'].flatMap((field) => (Array.isArray(value[field]) ? (value[field] as unknown[]) : []));
-  for (const entry of entries) {
-    if (typeof entry !== 'string' || /^[a-z]+:\/\//i.test(entry)) continue;
-    const path = resolve(folder, entry);
-    if (diskFiles.kindOf(path) !== 'folder') continue;
-    const inner = helmChartsOf(path, seen);
-    found.any ||= inner.any;
-    if (inner.remote) found.remote ??= inner.remote;
-  }
-  return found;
-}
-
-/**
  * A kustomize build with each object's source file and the kustomizations whose patches changed it
  * (engine/render/origins), through a temporary wrapping kustomization. Paths are returned absolute.
  */
@@ -335,9 +342,11 @@ export async function renderWithOrigins(
   const wrapper = built.wrapper!;
   // Paths inside an edited copy of the folder are those of the folder itself.
   const real = built.real ?? ((path: string) => path);
+  const tracked = trackedObjects(built.output);
+  if (!Array.isArray(tracked)) return { ok: false, error: tracked.error };
   return {
     ok: true,
-    objects: trackedObjects(built.output).map((tracked) => ({
+    objects: tracked.map((tracked) => ({
       ...tracked,
       ...(tracked.origin ? { origin: real(resolve(wrapper, tracked.origin)) } : {}),
       patchedIn: tracked.patchedIn.map((file) => real(resolve(wrapper, file))),

@@ -4,12 +4,13 @@
 // the files it names elsewhere, or a chart's folder and values files. Each file's content hash is kept while its size
 // and mtime stay the same, so a digest costs a walk and a stat per file.
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderPlan } from '../../engine/render/render-plan';
 import type { KustomizationFacts } from '../../engine/workspace/kustomization';
 import { kustomizationFileIn, type WorkspaceFiles } from '../../engine/workspace/workspace-files';
-import { isUnder } from '../disk-files';
+import { isUnder } from '../confined-path';
 
 /** Past this many files a render is not cached: walking them would cost about what rendering does. */
 const MAX_INPUT_FILES = 20_000;
@@ -21,7 +22,8 @@ export interface RenderInputHost {
 }
 
 export class RenderInputs {
-  private readonly hashes = new Map<string, { stamp: string; hash: string }>();
+  /** Bounded: files come and go over an editor session (branch switches, generated files). */
+  private readonly hashes = new LRUCache<string, { stamp: string; hash: string }>({ max: 100_000 });
 
   /** A digest of everything the plan reads (with the plan and `extra`, the tools); undefined when too large to tell. */
   digest(plan: RenderPlan, host: RenderInputHost, extra: unknown): string | undefined {

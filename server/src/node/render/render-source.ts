@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { LiveObjects, UnreadScope } from '../../engine/drift/drift-report';
 import type { Json } from '../../engine/drift/json-values';
 import type { Environment } from '../../engine/environments/environment';
-import { renderedObjects } from '../../engine/render/rendered-objects';
+import { renderedObjects, type RenderedObjects } from '../../engine/render/rendered-objects';
 import { withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
 import { SchemaFiles } from '../schema-files';
@@ -19,7 +19,8 @@ export type SourceRender =
       ok: true;
       /** The objects as YAML documents (a render's own output). */
       text(): string;
-      objects(): Json[];
+      /** The objects, or why the render's output cannot be read (over a limit, not YAML). */
+      objects(): RenderedObjects;
       /** Kinds and namespaces a live source could not read. */
       unread: UnreadScope[];
       /** What the reader should know of how the objects were read. */
@@ -41,7 +42,7 @@ export interface RenderSource {
 
 /** A render's output as a source's result; parsed once, when first asked. */
 export function renderedText(yaml: string): SourceRender {
-  let objects: Json[] | undefined;
+  let objects: RenderedObjects | undefined;
   return { ok: true, text: () => yaml, objects: () => (objects ??= renderedObjects(yaml)), unread: [], notes: [] };
 }
 
@@ -50,7 +51,7 @@ export function liveObjects(live: LiveObjects & { notes?: string[] }): SourceRen
   return {
     ok: true,
     text: () => live.objects.map((object) => stringify(object)).join('---\n'),
-    objects: () => live.objects,
+    objects: () => ({ ok: true, objects: live.objects }),
     unread: live.unread,
     notes: live.notes ?? [],
   };
@@ -61,8 +62,13 @@ export function projectSource(project: Project, tools: RenderTools, label = 'wor
   return {
     label,
     async render(environment, scope) {
-      const rendered = await renderPlanWith(project.renderPlanOf(environment), tools, scope?.signal);
-      return rendered.ok ? renderedText(rendered.yaml) : { ok: false, error: rendered.error };
+      try {
+        const rendered = await renderPlanWith(project.renderPlanOf(environment), tools, scope?.signal);
+        return rendered.ok ? renderedText(rendered.yaml) : { ok: false, error: rendered.error };
+      } catch (error) {
+        // A plan that cannot be made (a source gone from a base) is this environment's error, not the caller's end.
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
     },
   };
 }

@@ -25,6 +25,7 @@ import { readTextFile } from '../read-text-file';
 import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-environment';
 import { trackedObjects, type TrackedObject } from '../../engine/render/origins';
 import { inputFolders } from './render-inputs';
+import { isConfined } from '../confined-path';
 
 export interface RenderedFinding {
   /** The source file the finding is traced to, and where in it (as the file is on disk). */
@@ -193,24 +194,42 @@ function isFile(path: string): boolean {
 }
 
 function failure(
-  { error, needsNetwork }: { error: string; needsNetwork?: string },
+  {
+    error,
+    needsNetwork,
+    place: given,
+    inDefinition,
+  }: { error: string; needsNetwork?: string; place?: { file: string; line?: number }; inDefinition?: string },
   plan: RenderedPlan,
   project: Project,
   sources: SourceFiles,
   environment: Environment,
 ): RenderedFinding {
-  const folders = plan.kind === 'helm' ? [] : inputFolders(plan, project).recursive;
+  // A finding stays on a file of the repository (its range is read from it): a message may name one outside it, or
+  // a link that leads out of it; a source outside it is blamed on the file that names it (.driftless.yaml, the
+  // Application).
+  const inRepository = (file: string) => isConfined(file, project.repositoryRoot);
+  const folders = plan.kind === 'helm' ? [] : inputFolders(plan, project).recursive.filter(inRepository);
+  const own = rootFileOf(plan, environment);
   const render: FailedRender = {
     kind: plan.kind === 'helm' ? 'helm' : 'kustomize',
     folder: plan.kind === 'helm' ? plan.chart : plan.folder,
-    rootFile: rootFileOf(plan, environment),
+    rootFile: inRepository(own) || !environment.file ? own : environment.file,
     folders,
   };
+  // A value of the environment's definition (an Application's releaseName) is shown where it is written.
+  const definition =
+    inDefinition !== undefined && environment.file
+      ? { file: environment.file, line: lineOf(sources, environment.file, inDefinition) }
+      : undefined;
+  const known = given ?? definition;
+  const at = known && inRepository(known.file) ? known : undefined;
   const remote = needsNetwork ?? unreachableRemote(error);
   if (remote) {
+    const file = at?.file ?? render.rootFile;
     return {
-      file: render.rootFile,
-      range: sources.lineRange(render.rootFile, 0),
+      file,
+      range: sources.lineRange(file, at?.line ?? 0),
       rule: 'render-unavailable',
       severity: 'info',
       message: `${environment.name} cannot be rendered here: it reads ${remote}, which needs the network. Its rendered objects are not checked.`,
@@ -221,7 +240,7 @@ function failure(
     const file = kustomizationFileIn(folder, project.files);
     return file ? [file] : [];
   });
-  const place = failurePlace(error, render, {
+  const found = failurePlace(error, render, {
     isFile,
     resolve: (folder, relative) => resolve(folder, relative),
     // Files the index knows as named (resources, patches, components), else a kustomization of the build that
@@ -237,6 +256,7 @@ function failure(
       return index === -1 ? undefined : index;
     },
   });
+  const place = at ?? (inRepository(found.file) ? found : { file: render.rootFile });
   return {
     file: place.file,
     range: sources.lineRange(place.file, place.line ?? 0),
@@ -245,6 +265,12 @@ function failure(
     message: `Rendering ${environment.name} failed: ${error.trim()}`,
     environments: [environment.name],
   };
+}
+
+/** The 0-based line of a file that holds `needle` (0 when none does). */
+function lineOf(sources: SourceFiles, file: string, needle: string): number {
+  const index = (sources.read(file)?.text ?? '').split('\n').findIndex((line) => line.includes(needle));
+  return Math.max(index, 0);
 }
 
 /** The values Helm merges for a plan, in order: the chart's values.yaml, the values files, the inline values. */
@@ -365,7 +391,9 @@ async function renderAndJudge(
       // Where only the wrapper fails, the plain render is judged, its findings shown on the kustomization.
       const plain = await renderPlanWith(plan, tools, signal);
       if (!plain.ok) return { findings: [failure(plain, plan, project, sources, environment)] };
-      objects = trackedObjects(plain.yaml);
+      const tracked = trackedObjects(plain.yaml);
+      if (!Array.isArray(tracked)) return { findings: [failure(tracked, plan, project, sources, environment)] };
+      objects = tracked;
     }
     const rootFile = rootFileOf(plan, environment);
     for (const tracked of objects) {

@@ -1,14 +1,19 @@
-// Running kustomize, kubectl and helm: with a timeout and a cancellation signal, output bounded, and a plain message
-// when the binary is missing. Renders never run in an untrusted workspace (the caller checks).
-import { execFile, type ChildProcess } from 'node:child_process';
+// Running kustomize, kubectl and helm: in their own process group with an allow-listed environment (tool-environment),
+// a timeout and a cancellation signal that kill the whole group (kustomize's helm too), output bounded by the
+// validator's limits, and a plain message when the binary is missing. Renders never run in an untrusted workspace
+// (the caller checks), and the values on the command line are checked before (tool-arguments, render-preflight).
+import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { MAX_DOCUMENTS, MAX_TEXT_BYTES } from '../../engine/yaml/document-limits';
+import { killProcessGroup, trackProcessGroup } from '../leftovers';
+import { toolEnvironment } from './tool-environment';
 
 export interface ToolResult {
   ok: boolean;
   stdout: string;
   stderr: string;
-  /** Why it failed, in words: the tool's own message, a timeout, a missing binary. */
+  /** Why it failed, in words: the tool's own message, a timeout, a missing binary, output over the limits. */
   error?: string;
 }
 
@@ -32,50 +37,93 @@ export function findTool(name: string, configured?: string): string | undefined 
   return undefined;
 }
 
-const MAX_OUTPUT = 256 * 1024 * 1024;
+/** A tool's error output past this is cut (a message, not data). */
+const MAX_STDERR = 1024 * 1024;
 
-/** Tools still running: when the server or CLI exits (the editor closed mid-render), they are stopped too. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+export interface ToolRun {
+  cwd?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Written to the tool's stdin (values that must not touch the disk). */
+  input?: string;
+  /** Output limits (default: the validator's, 64 MB and 20,000 YAML documents): past them the tool is stopped. */
+  maxBytes?: number;
+  maxDocuments?: number;
+}
 
-export function runTool(
-  command: string,
-  args: string[],
-  /** `input`: written to the tool's stdin (values that must not touch the disk). */
-  options: { cwd?: string; timeoutMs: number; signal?: AbortSignal; input?: string },
-): Promise<ToolResult> {
+export function runTool(command: string, args: string[], options: ToolRun): Promise<ToolResult> {
+  const maxBytes = options.maxBytes ?? MAX_TEXT_BYTES;
+  const maxDocuments = options.maxDocuments ?? MAX_DOCUMENTS;
   return new Promise((resolve) => {
-    const child = execFile(
-      command,
-      args,
-      {
-        cwd: options.cwd,
-        timeout: options.timeoutMs,
-        maxBuffer: MAX_OUTPUT,
-        encoding: 'utf8',
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ ok: true, stdout, stderr });
-        const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
-        const reason =
-          failure.code === 'ENOENT'
-            ? `${command} was not found`
-            : failure.name === 'AbortError'
-              ? 'cancelled'
-              : failure.killed || failure.signal === 'SIGTERM'
-                ? `${command} did not finish within ${Math.round(options.timeoutMs / 1000)} s`
-                : stderr.trim() || failure.message;
-        resolve({ ok: false, stdout, stderr, error: reason });
-      },
-    );
-    running.add(child);
-    child.once('exit', () => running.delete(child));
+    if (options.signal?.aborted) return resolve({ ok: false, stdout: '', stderr: '', error: 'cancelled' });
+    const environment = toolEnvironment();
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let bytes = 0;
+    let errorBytes = 0;
+    let documents = 0;
+    let tail = Buffer.alloc(0);
+    let stopped: string | undefined;
+    let settled = false;
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: environment.env,
+      // Its own process group: a timeout, a cancellation or our exit kills what it started too.
+      detached: process.platform !== 'win32',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    trackProcessGroup(child);
+    const stop = (why: string) => {
+      stopped ??= why;
+      killProcessGroup(child);
+    };
+    const timer = setTimeout(() => stop(`${command} did not finish within ${Math.round(options.timeoutMs / 1000)} s`), options.timeoutMs);
+    const onAbort = () => stop('cancelled');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stopped) return;
+      bytes += chunk.length;
+      // Documents counted as they come, so a chart of 100,000 objects is stopped early rather than read whole (the
+      // end of the last chunk is searched again: a separator may straddle two).
+      const searched = Buffer.concat([tail, chunk]);
+      for (let at = searched.indexOf('\n---'); at !== -1; at = searched.indexOf('\n---', at + 4)) documents++;
+      tail = searched.subarray(Math.max(0, searched.length - 3));
+      if (bytes > maxBytes) stop(`its output is over the ${Math.round(maxBytes / 1048576)} MB limit; stopped`);
+      else if (documents >= maxDocuments)
+        stop(`its output is over ${maxDocuments.toLocaleString('en-US')} YAML documents (the validator's limit); stopped`);
+      else stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (errorBytes < MAX_STDERR) stderr.push(chunk);
+      errorBytes += chunk.length;
+    });
+    const finish = (result: ToolResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      environment.dispose();
+      resolve(result);
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      finish({
+        ok: false,
+        stdout: '',
+        stderr: '',
+        error: error.code === 'ENOENT' ? `${command} was not found` : error.message,
+      });
+    });
+    child.once('close', (code, signal) => {
+      const out = Buffer.concat(stdout).toString('utf8');
+      const err = Buffer.concat(stderr).toString('utf8');
+      if (stopped) return finish({ ok: false, stdout: '', stderr: err, error: stopped });
+      if (code === 0) return finish({ ok: true, stdout: out, stderr: err });
+      finish({ ok: false, stdout: out, stderr: err, error: err.trim() || `${command} ended with ${signal ?? `exit code ${code}`}` });
+    });
     // A tool that exits before reading its input closes the pipe: that is its own error to report, not ours.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(options.input ?? '');
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
   });
 }
 

@@ -94,7 +94,9 @@ export async function traceRenderedValue(
   else {
     const plain = await renderPlanWith(plan, tools, signal);
     if (!plain.ok) return { ok: false, error: `it cannot be rendered: ${plain.error}` };
-    objects = trackedObjects(plain.yaml);
+    const tracked = trackedObjects(plain.yaml);
+    if (!Array.isArray(tracked)) return { ok: false, error: `its render cannot be read: ${tracked.error}` };
+    objects = tracked;
   }
   const tracked = objects.find((candidate) => matches(candidate.object, wanted));
   if (!tracked) return { ok: false, error: `the render has no ${wanted.kind} ${wanted.name}` };

@@ -14,13 +14,20 @@ describe('commands', function () {
     await driftless();
     const contributed = (extension().packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
     assert.deepEqual(contributed.map((c) => c.command).sort(), [
+      'driftless.checkoutPullRequest',
+      'driftless.commit',
+      'driftless.compareChanges',
+      'driftless.createPullRequest',
       'driftless.openChange',
+      'driftless.openPullRequestOnForge',
       'driftless.openRendered',
       'driftless.refreshChanges',
       'driftless.refreshEnvironments',
+      'driftless.refreshPullRequests',
       'driftless.restartServer',
       'driftless.selectKubernetesVersion',
       'driftless.showOutput',
+      'driftless.signInToForge',
     ]);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const command of contributed) {

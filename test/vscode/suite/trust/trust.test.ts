@@ -1,8 +1,21 @@
 // Workspace Trust on and a folder nobody trusted: restricted mode. Validation, hover and completion still work (the
-// extension declares limited support for untrusted workspaces); the server is told it is untrusted.
+// extension declares limited support for untrusted workspaces); the server is told it is untrusted, and no kustomize
+// or helm runs: the tools configured (user settings; the folder's own would be ignored) are wrappers that log each
+// run (DRIFTLESS_TOOL_LOG), and the log is counted.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { driftless, extension, hoverText, open, positionOf, until, waitForRule } from '../helpers';
+
+const UNTRUSTED = 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.';
+
+/** The runs the wrappers logged, one line each ("kubectl kustomize ...", "helm version"). */
+function toolRuns(): string[] {
+  const log = process.env.DRIFTLESS_TOOL_LOG;
+  assert.ok(log, 'DRIFTLESS_TOOL_LOG is not set: the run did not configure the counted tools');
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+}
 
 describe('an untrusted workspace', function () {
   it('is untrusted, and the extension still activates', async function () {
@@ -38,10 +51,39 @@ describe('an untrusted workspace', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  it('renders nothing: no kustomize or helm runs, and the rendered document says why', async function () {
-    await driftless();
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'driftless-rendered', path: '/anything.yaml' }));
-    assert.match(document.getText(), /This workspace is not trusted: Driftless runs no kustomize or helm here/);
+  it('renders nothing: the environment’s preview and the Changes view say why, and no kustomize or helm runs', async function () {
+    this.timeout(60_000);
+    const api = await driftless();
+    // The counted tools are what the server would run (so a count of zero is about them), and they do log.
+    const kubectl = vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath');
+    assert.ok(kubectl && kubectl.endsWith('/counted-tools/kubectl'), `driftless.kubectlPath is ${kubectl}`);
+    const before = toolRuns().length;
+    try {
+      execFileSync(kubectl, ['version', '--client'], { stdio: 'ignore' });
+    } catch {
+      // Where no real kubectl exists the wrapper fails after logging: the log is what counts.
+    }
+    assert.equal(toolRuns().length, before + 1, 'the wrapper does not log its runs: a count of zero would prove nothing');
+
+    // The environment the folder holds is listed, so it would be rendered if anything were.
+    const names = () => (api.environments()?.folders ?? []).flatMap((f) => f.environments.map((e) => e.name));
+    for (let waited = 0; !names().includes('app') && waited < 20_000; waited += 500) {
+      await vscode.commands.executeCommand('driftless.refreshEnvironments');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.ok(names().includes('app'), JSON.stringify(api.environments()));
+
+    const preview = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'driftless-rendered', path: '/app.yaml' }));
+    assert.match(preview.getText(), /This workspace is not trusted: Driftless runs no kustomize or helm here/);
+    await vscode.commands.executeCommand('driftless.refreshChanges');
+    for (let waited = 0; api.changes() === undefined && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(api.changes(), { error: UNTRUSTED });
+    // Longer than a trusted server takes to render this folder in the background.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const renders = toolRuns()
+      .slice(before + 1)
+      .filter((line) => !/ version( |$)/.test(line));
+    assert.deepEqual(renders, [], 'a tool ran in an untrusted workspace');
   });
 
   it('compares with no cluster: the Drift view says why, and no drift is asked for', async function () {
