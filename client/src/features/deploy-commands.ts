@@ -53,6 +53,10 @@ function argumentsOf(argument: unknown): DeployArguments {
   const entry = argument as { environment?: { name?: unknown }; root?: unknown };
   if (entry.environment && typeof entry.environment.name === 'string')
     return { env: entry.environment.name, ...(typeof entry.root === 'string' ? { folder: entry.root } : {}) };
+  // A Drift view environment: { type: 'environment', entry: { environment, folder, context } }.
+  const drift = argument as { type?: unknown; entry?: { environment?: unknown; folder?: unknown } };
+  if (drift.type === 'environment' && drift.entry && typeof drift.entry.environment === 'string')
+    return { env: drift.entry.environment, ...(typeof drift.entry.folder === 'string' ? { folder: drift.entry.folder } : {}) };
   const known = [
     'env',
     'mode',

@@ -18,6 +18,7 @@ import {
   type DriftlessSettings,
 } from '../../protocol';
 import type { DocumentRequests } from '../document-requests';
+import { kubeconfigSetting } from './drift';
 import { toolsOf } from './render';
 
 export interface DeployHost {
@@ -54,6 +55,8 @@ export function deployRequests(requests: DocumentRequests, host: DeployHost): vo
     },
     prune: params.prune === true,
     ...(typeof params.context === 'string' && params.context ? { context: params.context } : {}),
+    // The driftless.kubeconfig setting (machine scope), as drift reads it; else KUBECONFIG, ~/.kube/config.
+    ...(kubeconfigSetting(host.settings()) ? { kubeconfig: kubeconfigSetting(host.settings())! } : {}),
     env: process.env,
     cwd: project.root,
     tools: toolsOf(host.settings()),
@@ -103,6 +106,7 @@ export function deployRequests(requests: DocumentRequests, host: DeployHost): vo
       return await environmentHistory({
         root: project.root,
         environment: params.environment,
+        ...(kubeconfigSetting(host.settings()) ? { kubeconfig: kubeconfigSetting(host.settings())! } : {}),
         env: process.env,
         cwd: project.root,
         tools: toolsOf(host.settings()),

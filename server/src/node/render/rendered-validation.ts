@@ -55,7 +55,7 @@ function isRecord(value: unknown): value is Json {
 }
 
 /** Files read while tracing one render, each parsed once. */
-class SourceFiles implements TraceSources {
+export class SourceFiles implements TraceSources {
   private readonly parsed = new Map<string, { text: string; documents: readonly ParsedDocument[] } | undefined>();
 
   constructor(private readonly project: Project) {}
@@ -274,7 +274,7 @@ function lineOf(sources: SourceFiles, file: string, needle: string): number {
 }
 
 /** The values Helm merges for a plan, in order: the chart's values.yaml, the values files, the inline values. */
-function valuesSources(plan: RenderPlan & { kind: 'helm' }, environment: Environment, sources: SourceFiles): ValuesSource[] {
+export function valuesSources(plan: RenderPlan & { kind: 'helm' }, environment: Environment, sources: SourceFiles): ValuesSource[] {
   const values: ValuesSource[] = [];
   for (const file of [join(plan.chart, 'values.yaml'), ...plan.valuesFiles]) {
     const document = sources.documents(file)?.[0];
@@ -304,7 +304,7 @@ function valuesSources(plan: RenderPlan & { kind: 'helm' }, environment: Environ
  * The helper files a template can include from: the `.tpl` files of its own templates folder and of the chart's (named
  * templates are shared by a chart and its subcharts).
  */
-function helperFiles(templatesFolder: string, chart: string): HelmHelperFile[] {
+export function helperFiles(templatesFolder: string, chart: string): HelmHelperFile[] {
   const folders = [...new Set([templatesFolder, join(chart, 'templates')])];
   const helpers: HelmHelperFile[] = [];
   for (const folder of folders) {
@@ -322,7 +322,7 @@ function helperFiles(templatesFolder: string, chart: string): HelmHelperFile[] {
   return helpers;
 }
 
-function subchartValues(template: string, chart: string, parent: readonly ValuesSource[], sources: SourceFiles): ValuesSource[] {
+export function subchartValues(template: string, chart: string, parent: readonly ValuesSource[], sources: SourceFiles): ValuesSource[] {
   const name = /^charts[\\/]([^\\/]+)[\\/]templates[\\/]/.exec(relative(chart, template))?.[1];
   if (!name) return [...parent];
   const own = join(chart, 'charts', name, 'values.yaml');
