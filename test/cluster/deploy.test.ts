@@ -211,6 +211,25 @@ describe('deploy and roll back the sample environments (real API server, test co
       await bench.kubectl(['delete', 'lease', name, '-n', bench.namespaces.prod, '--ignore-not-found']);
     });
 
+    it('a cancelled deploy stops at its next safe point, says what was done, and is recorded', async function () {
+      const abort = new AbortController();
+      const name = leaseNameOf(DIRECT);
+      const running = runDeploy({ ...bench.request({ environment: DIRECT, kind: 'deploy', timeoutMs: 120_000 }), signal: abort.signal });
+      await bench.waitFor('the deploy to hold its Lease', () =>
+        bench.json(['get', 'lease', name, '-n', bench.namespaces.prod]).catch(() => undefined),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      abort.abort();
+      const result = await running;
+      assert.equal(result.outcome, 'cancelled', summary(result));
+      assert.match(result.message, /^Stopped \(cancelled\)/);
+      assert.ok(result.steps.some((s) => s.step.startsWith('took the Lease') && s.status === 'done'));
+      assert.equal(result.record?.outcome, 'cancelled');
+      // The Lease is released: the next deploy is not refused.
+      const holder = await bench.json(['get', 'lease', name, '-n', bench.namespaces.prod]).catch(() => undefined);
+      assert.ok(!holder || !(holder.spec as { holderIdentity?: string }).holderIdentity, JSON.stringify(holder));
+    });
+
     it('rolls back with a new commit on the branch (history kept), applies it, and it rolls out', async function () {
       const before = (await bench.git('rev-parse', 'HEAD')).trim();
       const result = await runDeploy(bench.request({ environment: DIRECT, kind: 'rollback', to: deployed }));
@@ -284,6 +303,7 @@ describe('deploy and roll back the sample environments (real API server, test co
     });
 
     let change: string;
+    let deployedMerge: string;
     it('pushes a branch, opens the pull request, follows it until merged, syncs the Application: drift zero', async function () {
       change = await bench.commit(
         'apps/overlays/production/kustomization.yaml',
@@ -297,6 +317,7 @@ describe('deploy and roll back the sample environments (real API server, test co
       assert.equal(result.pullRequest?.number, merged.number);
       assert.equal(result.pullRequest?.merged, true);
       assert.equal(result.revision, merged.mergeCommit);
+      deployedMerge = merged.mergeCommit;
       assert.equal(result.controller?.sync, 'Synced');
       assert.equal(result.controller?.health, 'Healthy');
       assert.equal(await image(bench.namespaces.prod), 'ghcr.io/stefanprodan/podinfo:6.7.2');
@@ -329,6 +350,22 @@ describe('deploy and roll back the sample environments (real API server, test co
       await bench.git('fetch', '--quiet', 'origin');
       await bench.git('merge-base', '--is-ancestor', result.commits[0]!.commit, 'origin/main');
       assert.equal(result.record?.kind, 'rollback');
+    });
+
+    it('an immediate rollback names the auto-sync that would undo it, and suspends it when asked (with how to resume it)', async function () {
+      const request = { environment: PROTECTED, kind: 'rollback' as const, to: deployedMerge, immediate: true };
+      const refused = await runDeploy(bench.request({ ...request, answers: { confirm: PROTECTED } }));
+      assert.equal(refused.outcome, 'refused', summary(refused));
+      assert.match(refused.message, /syncs automatically \(syncPolicy\.automated\): it would undo a change made behind its back/);
+      const result = await runDeploy(bench.request({ ...request, answers: { confirm: PROTECTED, suspendAutoSync: true } }));
+      assert.equal(result.outcome, 'succeeded', summary(result));
+      assert.deepEqual(result.commits, [], 'no new commit: git still says otherwise');
+      assert.match(result.message, /Auto-sync of Argo CD Application .* is suspended: resume it/);
+      assert.ok(result.suspended?.resume, JSON.stringify(result.suspended));
+      const application = await bench.json(['get', 'application', PROTECTED, '-n', bench.namespaces.argocd]);
+      assert.equal(((application.spec as { syncPolicy?: { automated?: unknown } }).syncPolicy ?? {}).automated ?? null, null);
+      assert.equal(await image(bench.namespaces.prod), 'ghcr.io/stefanprodan/podinfo:6.7.2');
+      assert.deepEqual(result.record?.overrides, ['suspend-auto-sync']);
     });
   });
 

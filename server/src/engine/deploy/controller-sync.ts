@@ -76,6 +76,10 @@ export function argoSyncState(application: Json, mark: string, revision: string)
   const words = [syncStatus ?? 'sync unknown', healthStatus ?? 'health unknown'].join(', ');
   const healthMessage = text(health.message);
   if (syncStatus === 'Synced' && healthStatus === 'Healthy') return { ...base, phase: 'healthy', message: words };
+  // Synced to another revision than the one it follows (an immediate rollback, or the branch moved on since): Argo CD
+  // says OutOfSync, as it compares with its targetRevision; what was asked for runs, and is healthy.
+  if (syncStatus === 'OutOfSync' && healthStatus === 'Healthy')
+    return { ...base, phase: 'healthy', message: `${words} (against the revision it follows; ${revision.slice(0, 12)} runs)` };
   return { ...base, phase: 'progressing', message: `${words}${healthMessage ? `: ${healthMessage}` : ''}` };
 }
 

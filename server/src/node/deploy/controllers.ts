@@ -215,7 +215,7 @@ class ArgoKubernetesDriver implements ControllerDriver {
     if (!patched.ok)
       return { error: `auto-sync of ${describeController(this.controller)} could not be suspended: ${failureText(patched)}` };
     return {
-      resume: `Driftless: Resume Auto-Sync, or: kubectl -n ${this.controller.namespace} patch application ${this.controller.application} --type merge -p '{"spec":{"syncPolicy":{"automated":${JSON.stringify(automated ?? {})}}}}'`,
+      resume: `kubectl -n ${this.controller.namespace} patch application ${this.controller.application} --type merge -p '{"spec":{"syncPolicy":{"automated":${JSON.stringify(automated ?? {})}}}}'`,
     };
   }
 
@@ -331,7 +331,7 @@ class ArgoServerDriver implements ControllerDriver {
       metadata: { annotations: { [SUSPENDED_AUTOMATED]: JSON.stringify(automated ?? {}) } },
       spec: { syncPolicy: { automated: null } },
     });
-    return failed ?? { resume: `Driftless: Resume Auto-Sync, or: argocd app set ${this.controller.application} --sync-policy automated` };
+    return failed ?? { resume: `argocd app set ${this.controller.application} --sync-policy automated` };
   }
 
   async resume(): Promise<{ error: string } | undefined> {
@@ -450,7 +450,7 @@ class FluxDriver implements ControllerDriver {
     const failed = await this.merge(this.controller.fluxKind, this.controller.namespace, this.controller.name, { spec: { suspend: true } });
     if (failed) return { error: `${describeController(this.controller)} could not be suspended: ${failed}` };
     return {
-      resume: `Driftless: Resume Auto-Sync, or: flux resume ${this.controller.fluxKind === 'Kustomization' ? 'kustomization' : 'helmrelease'} ${this.controller.name} -n ${this.controller.namespace}`,
+      resume: `flux resume ${this.controller.fluxKind === 'Kustomization' ? 'kustomization' : 'helmrelease'} ${this.controller.name} -n ${this.controller.namespace}`,
     };
   }
 
