@@ -5,7 +5,7 @@
 // waited for), the drift compared again, and the outcome recorded as a git note. Each step is checked for a cancel
 // or a lost Lease before it starts; whatever stops it, the result says what was done, and the record says how it
 // ended. The result is what `driftless deploy --format json` prints and the editor's command returns.
-import { draftBranchName, freeBranchName } from '../../engine/delivery/branch-name';
+import { BRANCH_PREFIX, draftBranchName, freeBranchName } from '../../engine/delivery/branch-name';
 import type { DeployPlan } from '../../engine/deploy/deploy-plan';
 import { NOTES_REF, type DeployOutcome, type DeployRecord } from '../../engine/deploy/deploy-record';
 import { describeController, type DeliveryMode } from '../../engine/deploy/deploy-target';
@@ -293,7 +293,7 @@ async function steps(
       const localBranches = await git.git.localBranches();
       const branch =
         target.mode === 'pull-request'
-          ? freeBranchName(`driftless/rollback-${slug(plan.environment)}-${to.commit.slice(0, 8)}`, localBranches)
+          ? freeBranchName(`${BRANCH_PREFIX}rollback-${slug(plan.environment)}-${to.commit.slice(0, 8)}`, localBranches)
           : undefined;
       const made = await git.commitRestore({
         base: c.branchTip!,
@@ -360,7 +360,7 @@ async function steps(
       if (!head) {
         head = c.state.branch && c.state.branch !== branch && c.state.head === revision ? c.state.branch : undefined;
         if (!head) {
-          head = freeBranchName(`driftless/deploy-${slug(plan.environment)}-${revision.slice(0, 8)}`, await git.git.localBranches());
+          head = freeBranchName(`${BRANCH_PREFIX}deploy-${slug(plan.environment)}-${revision.slice(0, 8)}`, await git.git.localBranches());
           await git.git.raw(['branch', head, revision]);
         }
       }
