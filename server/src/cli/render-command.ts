@@ -10,6 +10,7 @@ import { findProjectRoot, Project } from '../node/project';
 import { renderPlanWith, type RenderTools } from '../node/render/render-environment';
 import { SchemaFiles } from '../node/schema-files';
 import type { CommandResult } from './validate-command';
+import { isRecord } from '../engine/json';
 
 export interface RenderOptions {
   target: string;
@@ -49,8 +50,4 @@ export async function runRender(options: RenderOptions): Promise<CommandResult> 
   }
   const items = options.showSecrets ? read.values : read.values.map((value) => (isRecord(value) ? masked(value) : value));
   return { exitCode: 0, stdout: JSON.stringify({ target: options.target, tool: rendered.tool, items }, null, 2), stderr: '' };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -33,7 +33,6 @@ import { generatedApplications, type GeneratorHost } from '../engine/environment
 import { renderPlan, type RenderPlan } from '../engine/render/render-plan';
 import { mergeEnvironments, readDeclaredEnvironments, type Environment } from '../engine/environments/environment';
 import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
-import { valueAt } from '../engine/yaml/json-value';
 import { checkPatchReferences, checkResourceReferences } from '../engine/workspace/reference-checks';
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';
@@ -56,6 +55,7 @@ import { ParsedFileCache } from './parsed-file-cache';
 import { findGitRepository } from './git-remotes';
 import { excludeMatcher, findYamlFiles } from './find-yaml-files';
 import { readTextFile } from './read-text-file';
+import { isRecord, valueAt } from '../engine/json';
 
 export interface FileValidation {
   report: FileReport;
@@ -71,10 +71,6 @@ export function findProjectRoot(start: string): string {
     if (!gitRoot && existsSync(join(dir, '.git'))) gitRoot = dir;
     if (dirname(dir) === dir) return gitRoot ?? resolve(start);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A ConfigMap's data. */

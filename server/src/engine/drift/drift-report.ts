@@ -8,12 +8,12 @@
 import type { JsonPath } from '../yaml/locate';
 import { compareFieldsGitSets, compareWhole, type Difference } from './compare-objects';
 import { ignoredManagers, removeIgnoredFields, rulesFor, type IgnoreRule } from './ignore-rules';
-import { pointerOf, type Json } from './json-values';
 import { listKindAt, managedFieldsOf, ownedByAny, ownerOf, reach, type ManagedFieldsEntry } from './managed-fields';
 import { isSecret, normalizeForComparison } from './normalize';
 import { identityKey, identityOf, type ObjectIdentity } from './object-identity';
 import { describeOwnership, isControlled, isOwned, type Ownership } from './ownership';
 import { maskedObject, maskedValue } from './secret-masking';
+import { pointerOf, type Json } from '../json';
 
 export type DriftStatus = 'in-sync' | 'drifted' | 'missing' | 'extra' | 'unknown';
 

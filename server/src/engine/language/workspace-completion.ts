@@ -5,9 +5,9 @@
 import { deliveredPaths, repositoryRootFor, type DeliveredPathHost } from '../workspace/delivered-paths';
 import { kustomizationReferences } from '../workspace/kustomization-references';
 import { referencesOf } from '../workspace/resource-references';
-import { valueAt } from '../yaml/json-value';
 import type { JsonPath } from '../yaml/locate';
 import type { CompletionItem } from './completion';
+import { valueAt } from '../json';
 
 export interface NameCandidate {
   name: string;

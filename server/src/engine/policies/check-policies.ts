@@ -3,17 +3,11 @@
 // resource as written. Pure: the resource and its context are the only inputs.
 import { apiGroupOf } from '../kubernetes/api-version';
 import { podSpecPathOf } from '../kubernetes/workloads';
-import { valueAt } from '../yaml/json-value';
 import { finding, isPlaceholder, type Finding, type FixHint } from '../validate/finding';
 import type { JsonPath, LocateTarget } from '../yaml/locate';
 import type { RuleId } from '../rules';
 import type { ImageOverride, PolicyContext } from './policy-context';
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord, valueAt, type Json } from '../json';
 
 /** The long-running workloads a Service can send traffic to, for `missing-probes`. */
 const SERVED_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'argoproj.io/Rollout']);

@@ -6,6 +6,7 @@ import type { WorkspaceFiles } from '../workspace/workspace-files';
 import { plainDirectoryOf } from '../workspace/delivered-paths';
 import { kustomizationFileIn } from '../workspace/workspace-files';
 import { argoHelmSets, argoKustomizeFields, type HelmSet } from './argo-options';
+import { isRecord, trimmedText } from '../json';
 
 /** What Flux's kustomize-controller adds to a build: its target namespace, its post-build variables. */
 export interface FluxBuild {
@@ -60,16 +61,6 @@ export type RenderPlan =
     }
   | { kind: 'none'; why: string };
 
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
 /** A URL helm would fetch (`https://`, or a scheme a getter plugin reads). */
 function isUrl(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
@@ -77,7 +68,7 @@ function isUrl(value: string): boolean {
 
 /** The non-empty strings of a list, trimmed. */
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.flatMap((item) => (text(item) ? [text(item)!] : [])) : [];
+  return Array.isArray(value) ? value.flatMap((item) => (trimmedText(item) ? [trimmedText(item)!] : [])) : [];
 }
 
 /** What a folder renders as: its kustomization, its chart, or its manifests. */
@@ -117,11 +108,11 @@ export type VariableSource = (
 function fluxSubstitutions(object: unknown, variables: VariableSource | undefined): Record<string, string> | undefined {
   const postBuild = isRecord(object) && isRecord(object.spec) && isRecord(object.spec.postBuild) ? object.spec.postBuild : undefined;
   if (!postBuild) return undefined;
-  const namespace = isRecord(object) && isRecord(object.metadata) ? text(object.metadata.namespace) : undefined;
+  const namespace = isRecord(object) && isRecord(object.metadata) ? trimmedText(object.metadata.namespace) : undefined;
   const merged: Record<string, string> = {};
   for (const reference of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
-    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !text(reference.name)) continue;
-    Object.assign(merged, variables?.(reference.kind, text(reference.name)!, namespace) ?? {});
+    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !trimmedText(reference.name)) continue;
+    Object.assign(merged, variables?.(reference.kind, trimmedText(reference.name)!, namespace) ?? {});
   }
   if (isRecord(postBuild.substitute)) for (const [key, value] of Object.entries(postBuild.substitute)) merged[key] = String(value);
   return Object.keys(merged).length ? merged : undefined;
@@ -185,10 +176,10 @@ export function renderPlan(
       const written = strings(helm.valueFiles).filter((file) => !file.startsWith('$'));
       const remoteValues = written.find(isUrl);
       const valueFiles = written.filter((file) => !isUrl(file)).map((file) => files.resolve(source.path!, file));
-      const inline = isRecord(helm.valuesObject) ? helm.valuesObject : text(helm.values);
+      const inline = isRecord(helm.valuesObject) ? helm.valuesObject : trimmedText(helm.values);
       return {
         ...plan,
-        release: text(helm.releaseName) ?? source.name,
+        release: trimmedText(helm.releaseName) ?? source.name,
         valuesFiles: valueFiles,
         ...(inline !== undefined ? { values: inline } : {}),
         ...(set.length ? { set } : {}),
@@ -205,15 +196,15 @@ export function renderPlan(
       const spec = isRecord(environment.object) && isRecord(environment.object.spec) ? environment.object.spec : {};
       if (source.fluxKind === 'Kustomization') {
         const substitute = fluxSubstitutions(environment.object, variables);
-        const namespace = text(spec.targetNamespace);
+        const namespace = trimmedText(spec.targetNamespace);
         const flux: FluxBuild = { ...(namespace ? { namespace } : {}), ...(substitute ? { substitute } : {}) };
         // Without a kustomization.yaml, kustomize-controller builds every manifest found under the path.
         const plan = planForFolder(source.path, files, { root, recursive: true });
         return plan.kind === 'kustomize' || plan.kind === 'directory' ? { ...plan, flux } : plan;
       }
       const chartSpec = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
-      const target = text(spec.targetNamespace);
-      const release = text(spec.releaseName) ?? (target ? `${target}-${source.name}` : source.name);
+      const target = trimmedText(spec.targetNamespace);
+      const release = trimmedText(spec.releaseName) ?? (target ? `${target}-${source.name}` : source.name);
       const valuesFiles = strings(chartSpec.valuesFiles);
       return {
         kind: 'helm',
@@ -237,11 +228,11 @@ export function renderPlan(
 function valuesFrom(value: unknown, namespace: string | undefined, variables: VariableSource | undefined): { valuesTexts?: string[] } {
   const texts: string[] = [];
   for (const reference of Array.isArray(value) ? value : []) {
-    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !text(reference.name)) continue;
+    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !trimmedText(reference.name)) continue;
     // A value placed at a path (`targetPath`) is not a values document.
-    if (text(reference.targetPath)) continue;
-    const data = variables?.(reference.kind, text(reference.name)!, namespace);
-    const found = data?.[text(reference.valuesKey) ?? 'values.yaml'];
+    if (trimmedText(reference.targetPath)) continue;
+    const data = variables?.(reference.kind, trimmedText(reference.name)!, namespace);
+    const found = data?.[trimmedText(reference.valuesKey) ?? 'values.yaml'];
     if (found !== undefined) texts.push(found);
   }
   return texts.length ? { valuesTexts: texts } : {};

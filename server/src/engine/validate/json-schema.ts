@@ -2,10 +2,10 @@
 // .driftless.yaml and schemas chosen by a `$schema` modeline. Errors are worded like the Kubernetes ones.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestMatch } from '../text/suggest';
-import { pathOfPointer, valueAt } from '../yaml/json-value';
 import type { PathSegment } from '../yaml/locate';
 import { ajvFor } from './ajv';
 import { describeValue, fieldName, finding, type Finding } from './finding';
+import { pathOfPointer, valueAt } from '../json';
 
 /**
  * How the file's reader decodes YAML. Go tools that decode into typed structs (kustomize, Helm: sigs.k8s.io/yaml)

@@ -9,6 +9,7 @@ import { argoGlobMatches } from './argo-glob';
 import { isRepositoryUrl } from './repository-urls';
 import { generatorPatternMatches } from './git-generator-paths';
 import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
+import { isRecord, type Json } from '../json';
 
 export interface DeliveredPath {
   /** Where the path is written, in the document's value. */
@@ -61,12 +62,6 @@ export interface DeliveredPathHost {
   remotes: readonly string[];
   /** The `spec.url` of each GitRepository of this name the repository declares (in this namespace, if known). */
   gitRepositoryUrls(name: string, namespace: string | undefined): string[];
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -5,9 +5,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestMatch } from '../text/suggest';
 import { ajvFor } from '../validate/ajv';
 import { describeValue, fieldName, finding, isPlaceholder, typeWords, type FixHint, type Finding } from '../validate/finding';
-import { pathOfPointer, valueAt } from '../yaml/json-value';
 import type { DocumentContent } from '../yaml/parse-documents';
 import type { JsonPath, LocateTarget, PathSegment } from '../yaml/locate';
+import { pathOfPointer, valueAt } from '../json';
 
 type Compiled = { validate: ValidateFunction; schema: unknown } | Error;
 

@@ -7,7 +7,7 @@ import type { ControllerStatus } from '../../engine/drift/controller-status';
 import { controllerStatusOf, isControllerObject } from '../../engine/drift/controller-status';
 import { byIdentity, driftOf, type DriftObject, type DriftSummary } from '../../engine/drift/drift-report';
 import { readIgnoreRules, type IgnoreRule } from '../../engine/drift/ignore-rules';
-import { isRecord, type Json } from '../../engine/drift/json-values';
+import { isRecord, type Json } from '../../engine/json';
 import { identityOf, metadataOf } from '../../engine/drift/object-identity';
 import { ownershipOf, ownershipSelector } from '../../engine/drift/ownership';
 import type { Environment } from '../../engine/environments/environment';

@@ -17,6 +17,7 @@ import { canMirror, mirroredCopy, type MirroredCopy } from './mirrored-copy';
 import { applyArgoEdits, liftEscapingFiles, writeGeneratedKustomization } from './mirror-edits';
 import { preflight, type PreflightFailure } from './render-preflight';
 import { findTool, runTool, toolVersion } from './run-tool';
+import { isRecord } from '../../engine/json';
 
 export interface RenderTools {
   /** Paths as configured; each is else looked up on PATH. */
@@ -302,10 +303,6 @@ function mergeValues(into: unknown, from: unknown): unknown {
   const merged: Record<string, unknown> = { ...into };
   for (const [key, value] of Object.entries(from)) merged[key] = key in merged ? mergeValues(merged[key], value) : value;
   return merged;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The values that come after the values files, as one JSON document (JSON is YAML); undefined when there are none. */

@@ -26,6 +26,7 @@ import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-en
 import { trackedObjects, type TrackedObject } from '../../engine/render/origins';
 import { inputFolders } from './render-inputs';
 import { isConfined } from '../confined-path';
+import { isRecord, type Json } from '../../engine/json';
 
 export interface RenderedFinding {
   /** The source file the finding is traced to, and where in it (as the file is on disk). */
@@ -46,12 +47,6 @@ export interface RenderedCheck {
   skipped?: string;
   /** The tool it needs is not installed: what to install or configure (nothing is reported on the repository). */
   missingTool?: string;
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Files read while tracing one render, each parsed once. */
