@@ -18,8 +18,8 @@ import { SchemaCatalog } from '../engine/schema/catalog';
 import { crdFromManifest, CrdRegistry, type CrdDefinition } from '../engine/schema/crds';
 import type { ModelineSchema } from '../engine/schema/modeline-schemas';
 import type { SchemaData } from '../engine/schema/schema-data';
-import { KustomizationIndex, readKustomization, type KustomizationFacts } from '../engine/workspace/kustomization';
-import { checkKustomizationReferences } from '../engine/workspace/kustomization-checks';
+import { KustomizationIndex, readKustomization, type KustomizationFacts } from '../engine/kustomize/kustomization';
+import { checkKustomizationReferences } from '../engine/kustomize/kustomization-checks';
 import {
   checkDeliveredPaths,
   deliveredPaths,
@@ -29,7 +29,7 @@ import {
   type DeliveredPathHost,
 } from '../engine/workspace/delivered-paths';
 import { discoverEnvironments } from '../engine/environments/discover-environments';
-import { generatedApplications, type GeneratorHost } from '../engine/environments/applicationset-generators';
+import { generatedApplications, type GeneratorHost } from '../engine/argo/applicationset-generators';
 import { renderPlan, type RenderPlan } from '../engine/render/render-plan';
 import { mergeEnvironments, readDeclaredEnvironments, type Environment } from '../engine/environments/environment';
 import { environmentsIncluding, type Deliverer, type IncludingEnvironment } from '../engine/environments/including-environments';
@@ -37,8 +37,8 @@ import { checkPatchReferences, checkResourceReferences } from '../engine/workspa
 import { ReferenceScopes } from '../engine/workspace/reference-scopes';
 import { checkSelectors } from '../engine/workspace/selector-checks';
 import type { NameCandidate, WorkspaceCompletionHost } from '../engine/language/workspace-completion';
-import { checkChartDependencies } from '../engine/workspace/chart-dependencies';
-import { checkHelmValues } from '../engine/workspace/helm-values-checks';
+import { checkChartDependencies } from '../engine/helm/chart-dependencies';
+import { checkHelmValues } from '../engine/helm/helm-values-checks';
 import { checkDuplicateObjects, checkWholeFolderDuplicates, type WholeFolderBuild } from '../engine/workspace/duplicate-checks';
 import { checkResourcePolicies, type PolicyCheckHost } from '../engine/workspace/policy-checks';
 import { ResourceIndex, resourcesOfDocuments } from '../engine/workspace/resource-index';

@@ -2,7 +2,7 @@
 // and the environment's Argo CD Application (`spec.ignoreDifferences`). A rule names objects (group and kind as Argo
 // CD matches them, with globs; name; namespace) and the fields to leave out: JSON pointers, jq paths (see jq-paths),
 // or every field some managers own (`managedFieldsManagers`: an HPA's replicas, a controller's caBundle).
-import { argoGlobMatches } from '../workspace/argo-glob';
+import { argoGlobMatches } from '../argo/argo-glob';
 import type { JsonPath } from '../yaml/locate';
 import { parseJqPaths, pathsOf, type JqPaths } from './jq-paths';
 import type { ObjectIdentity } from './object-identity';

@@ -3,7 +3,7 @@
 // (an environment applied by hand or by CI).
 import { apiGroupOf } from '../kubernetes/api-version';
 import { deliveredPaths, resolveDelivered } from '../workspace/delivered-paths';
-import { generatedApplications, type GeneratorHost } from './applicationset-generators';
+import { generatedApplications, type GeneratorHost } from '../argo/applicationset-generators';
 import type { Environment, EnvironmentSource } from './environment';
 import type { Deliverer } from './including-environments';
 import { isRecord, trimmedText } from '../json';

@@ -5,16 +5,9 @@ import type { Environment } from '../environments/environment';
 import type { WorkspaceFiles } from '../workspace/workspace-files';
 import { plainDirectoryOf } from '../workspace/delivered-paths';
 import { kustomizationFileIn } from '../workspace/workspace-files';
-import { argoHelmSets, argoKustomizeFields, type HelmSet } from './argo-options';
+import { argoHelmSets, argoKustomizeFields, type HelmSet } from '../argo/argo-options';
+import { helmReleaseValuesFrom, postBuildVariables, type FluxBuild, type VariableSource } from '../flux/flux-variables';
 import { isRecord, trimmedText } from '../json';
-
-/** What Flux's kustomize-controller adds to a build: its target namespace, its post-build variables. */
-export interface FluxBuild {
-  /** `spec.targetNamespace`: set on every namespaced object, as a kustomization's `namespace:` would. */
-  namespace?: string;
-  /** Post-build variables: `substituteFrom` ConfigMaps and Secrets found in the repository, then `substitute`. */
-  substitute?: Record<string, string>;
-}
 
 /**
  * Every plan that runs something names the root it must stay inside: the repository's (where Flux and Argo CD paths
@@ -91,31 +84,6 @@ export function planForFolder(
       valuesFiles: [],
     };
   return { kind: 'directory', root, folder, recursive: options.recursive };
-}
-
-/** The data of a ConfigMap or Secret the repository defines (a Secret's decoded), for Flux's `substituteFrom`. */
-export type VariableSource = (
-  kind: 'ConfigMap' | 'Secret',
-  name: string,
-  namespace: string | undefined,
-) => Record<string, string> | undefined;
-
-/**
- * Flux post-build variables: each `substituteFrom` ConfigMap or Secret found in the repository (in order, later ones
- * winning), then the inline `substitute`, which wins over them all, as kustomize-controller merges them. Those only
- * the cluster holds (or encrypted in git) stay unknown: their `${VAR}` are left as written.
- */
-function fluxSubstitutions(object: unknown, variables: VariableSource | undefined): Record<string, string> | undefined {
-  const postBuild = isRecord(object) && isRecord(object.spec) && isRecord(object.spec.postBuild) ? object.spec.postBuild : undefined;
-  if (!postBuild) return undefined;
-  const namespace = isRecord(object) && isRecord(object.metadata) ? trimmedText(object.metadata.namespace) : undefined;
-  const merged: Record<string, string> = {};
-  for (const reference of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
-    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !trimmedText(reference.name)) continue;
-    Object.assign(merged, variables?.(reference.kind, trimmedText(reference.name)!, namespace) ?? {});
-  }
-  if (isRecord(postBuild.substitute)) for (const [key, value] of Object.entries(postBuild.substitute)) merged[key] = String(value);
-  return Object.keys(merged).length ? merged : undefined;
 }
 
 /**
@@ -195,7 +163,7 @@ export function renderPlan(
         };
       const spec = isRecord(environment.object) && isRecord(environment.object.spec) ? environment.object.spec : {};
       if (source.fluxKind === 'Kustomization') {
-        const substitute = fluxSubstitutions(environment.object, variables);
+        const substitute = postBuildVariables(environment.object, variables);
         const namespace = trimmedText(spec.targetNamespace);
         const flux: FluxBuild = { ...(namespace ? { namespace } : {}), ...(substitute ? { substitute } : {}) };
         // Without a kustomization.yaml, kustomize-controller builds every manifest found under the path.
@@ -214,33 +182,9 @@ export function renderPlan(
         ...((target ?? source.namespace) ? { namespace: (target ?? source.namespace)! } : {}),
         // Flux reads valuesFiles relative to the source's root, as the chart path.
         valuesFiles: valuesFiles.map((file) => files.resolve(repositoryRoot, `./${file.replace(/^\.?\//, '')}`)),
-        ...valuesFrom(spec.valuesFrom, source.namespace, variables),
+        ...helmReleaseValuesFrom(spec.valuesFrom, source.namespace, variables),
         ...(isRecord(spec.values) ? { values: spec.values } : {}),
       };
     }
   }
-}
-
-/**
- * A HelmRelease's `valuesFrom`: the values each ConfigMap or Secret the repository defines holds under its `valuesKey`
- * (default `values.yaml`), merged in order before the inline values. Those only the cluster holds are left out.
- */
-function valuesFrom(value: unknown, namespace: string | undefined, variables: VariableSource | undefined): { valuesTexts?: string[] } {
-  const texts: string[] = [];
-  for (const reference of Array.isArray(value) ? value : []) {
-    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !trimmedText(reference.name)) continue;
-    // A value placed at a path (`targetPath`) is not a values document.
-    if (trimmedText(reference.targetPath)) continue;
-    const data = variables?.(reference.kind, trimmedText(reference.name)!, namespace);
-    const found = data?.[trimmedText(reference.valuesKey) ?? 'values.yaml'];
-    if (found !== undefined) texts.push(found);
-  }
-  return texts.length ? { valuesTexts: texts } : {};
-}
-
-/** Flux's post-build substitution: `${VAR}`, `${VAR:=default}` and `${VAR:-default}`; unknown ones stay as written. */
-export function substituteVariables(yaml: string, variables: Record<string, string>): string {
-  return yaml.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) =>
-    Object.prototype.hasOwnProperty.call(variables, name) ? variables[name]! : fallback !== undefined ? fallback : whole,
-  );
 }

@@ -5,9 +5,9 @@ import { apiGroupOf } from '../kubernetes/api-version';
 import { isPlaceholder, finding, type Finding } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
 import type { DocumentContent } from '../yaml/parse-documents';
-import { argoGlobMatches } from './argo-glob';
+import { argoGlobMatches } from '../argo/argo-glob';
 import { isRepositoryUrl } from './repository-urls';
-import { generatorPatternMatches } from './git-generator-paths';
+import { generatorPatternMatches } from '../argo/git-generator-paths';
 import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
 import { isRecord, type Json } from '../json';
 

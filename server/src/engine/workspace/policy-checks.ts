@@ -7,7 +7,7 @@ import type { RuleId } from '../rules';
 import type { PolicyContext } from '../policies/policy-context';
 import type { Finding } from '../validate/finding';
 import type { DocumentContent } from '../yaml/parse-documents';
-import type { PatchEntry } from './kustomization';
+import type { PatchEntry } from '../kustomize/kustomization';
 import type { ReferenceCheckHost } from './reference-checks';
 import { declaredIn, type Declared } from './resource-index';
 import { isServedByService } from './selector-checks';

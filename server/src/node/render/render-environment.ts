@@ -4,8 +4,9 @@
 // as they are.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/render/origins';
-import { substituteVariables, type RenderPlan } from '../../engine/render/render-plan';
+import { isComponentText, trackedObjects, wrapperKustomization, type TrackedObject } from '../../engine/kustomize/origins';
+import { substituteVariables } from '../../engine/flux/flux-variables';
+import type { RenderPlan } from '../../engine/render/render-plan';
 import { plainDirectoryReads } from '../../engine/workspace/delivered-paths';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import { tooManyDocuments } from '../../engine/yaml/document-limits';

@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderPlan } from '../../engine/render/render-plan';
-import type { KustomizationFacts } from '../../engine/workspace/kustomization';
+import type { KustomizationFacts } from '../../engine/kustomize/kustomization';
 import { kustomizationFileIn, type WorkspaceFiles } from '../../engine/workspace/workspace-files';
 import { isUnder } from '../confined-path';
 

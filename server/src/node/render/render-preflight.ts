@@ -22,7 +22,7 @@ import {
   kustomizeFetches,
   looksLikePath,
   type KustomizationReference,
-} from '../../engine/workspace/kustomization-references';
+} from '../../engine/kustomize/kustomization-references';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import { parseDocuments } from '../../engine/yaml/parse-documents';
 import { diskFiles } from '../disk-files';

@@ -14,8 +14,8 @@ import {
   traceHelmValue,
   type HelmHelperFile,
   type ValuesSource,
-} from '../../engine/render/trace-helm';
-import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/render/trace-kustomize';
+} from '../../engine/helm/trace-helm';
+import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/kustomize/trace-kustomize';
 import type { RuleId, Severity } from '../../engine/rules';
 import type { Finding } from '../../engine/validate/finding';
 import { LineIndex, type Range } from '../../engine/yaml/line-index';
@@ -23,7 +23,7 @@ import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-doc
 import type { Project } from '../project';
 import { readTextFile } from '../read-text-file';
 import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-environment';
-import { trackedObjects, type TrackedObject } from '../../engine/render/origins';
+import { trackedObjects, type TrackedObject } from '../../engine/kustomize/origins';
 import { inputFolders } from './render-inputs';
 import { isConfined } from '../confined-path';
 import { isRecord, type Json } from '../../engine/json';

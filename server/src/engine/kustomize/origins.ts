@@ -2,7 +2,7 @@
 // [originAnnotations, transformerAnnotations]`: Driftless renders through a temporary kustomization that wraps the real
 // one and asks for it, then takes the annotations off again, so the objects are exactly what a plain build gives.
 import { parseDocuments } from '../yaml/parse-documents';
-import { readRenderedDocuments } from './rendered-documents';
+import { readRenderedDocuments } from '../render/rendered-documents';
 import { isRecord } from '../json';
 
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';

@@ -5,7 +5,7 @@
 // or Application this cannot evaluate: fewer Applications rather than wrong ones. `templatePatch` is not applied.
 import { apiGroupOf } from '../kubernetes/api-version';
 import type { DeliveredPathHost } from '../workspace/delivered-paths';
-import { filesBelow, matchingFolders, pathMatches, pathspecMatcher } from '../workspace/git-generator-paths';
+import { filesBelow, matchingFolders, pathMatches, pathspecMatcher } from './git-generator-paths';
 import { isRepositoryUrl } from '../workspace/repository-urls';
 import { parseDocuments } from '../yaml/parse-documents';
 import { formatLikeGo, normalizeName, renderString, renderValue, type Params, type TemplateLanguage } from './applicationset-templates';

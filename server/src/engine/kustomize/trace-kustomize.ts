@@ -2,7 +2,7 @@
 // a JSON 6902 operation, an inline patch in a kustomization), else the resource file the object was read from. The
 // render says which file an object came from and which kustomizations patched it (engine/render/origins); this module
 // finds the line.
-import type { KustomizationFacts, PatchEntry } from '../workspace/kustomization';
+import type { KustomizationFacts, PatchEntry } from './kustomization';
 import { findPair, locatePath, type JsonPath, type LocateTarget, type SourceSpan } from '../yaml/locate';
 import { DocumentContent, type ParsedDocument } from '../yaml/parse-documents';
 import { isMap, isSeq, isScalar, type Node } from 'yaml';
