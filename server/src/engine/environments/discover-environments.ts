@@ -6,6 +6,7 @@ import { deliveredPaths, resolveDelivered } from '../workspace/delivered-paths';
 import { generatedApplications, type GeneratorHost } from '../argo/applicationset-generators';
 import type { Environment, EnvironmentSource } from './environment';
 import type { Deliverer } from './including-environments';
+import { isUnderFolder } from '../workspace/workspace-files';
 import { isRecord, trimmedText } from '../json';
 
 /** `delivered`, `readText` and `secrets` (GeneratorHost) also serve the evaluation of ApplicationSet generators. */
@@ -58,13 +59,6 @@ function fromResource(value: unknown, file: string, host: DiscoveryHost): Enviro
   return { name, source, ...(Object.keys(cluster).length ? { cluster } : {}), origin: 'discovered', file, object: value };
 }
 
-function isInside(file: string, folder: string, dirname: (path: string) => string): boolean {
-  for (let current = dirname(file); ; current = dirname(current)) {
-    if (current === folder) return true;
-    if (dirname(current) === current) return false;
-  }
-}
-
 export function discoverEnvironments(host: DiscoveryHost): Environment[] {
   const found: Environment[] = [];
   /** The ApplicationSet that generated an environment's Application, and the folders such Applications apply. */
@@ -90,7 +84,7 @@ export function discoverEnvironments(host: DiscoveryHost): Environment[] {
     const folder = host.dirname(root);
     const delivered =
       generatedFolders.has(folder) ||
-      deliverers.some((d) => d.folder === folder || (d.recursive && isInside(root, d.folder, host.dirname)));
+      deliverers.some((d) => d.folder === folder || (d.recursive && isUnderFolder(root, d.folder, host.dirname)));
     if (!delivered)
       found.push({ name: host.display(folder) || '.', source: { kind: 'kustomization', path: folder }, origin: 'discovered', file: root });
   }
