@@ -10,7 +10,7 @@ import { readIgnoreRules, type IgnoreRule } from '../../engine/drift/ignore-rule
 import { isRecord, type Json } from '../../engine/json';
 import { identityOf, metadataOf } from '../../engine/drift/object-identity';
 import { ownershipOf, ownershipSelector } from '../../engine/drift/ownership';
-import type { Environment } from '../../engine/environments/environment';
+import { noEnvironmentNamed, type Environment } from '../../engine/environments/environment';
 import { ClusterClient, type ClusterFailure, type RequestLog } from '../cluster/cluster-client';
 import { ClusterConnections } from '../cluster/cluster-connections';
 import { clusterSource, EXTRA_API_VERSIONS } from '../cluster/cluster-source';
@@ -253,10 +253,13 @@ async function driftOfEnvironment(
 export async function driftEnvironments(request: DriftRun): Promise<{ environments: EnvironmentDrift[] } | { error: string }> {
   const project = request.project ?? loadProject(request.root);
   const environments = project.environments().filter((e) => !request.environment || e.name === request.environment);
-  if (request.environment && !environments.length) {
-    const names = project.environments().map((e) => e.name);
-    return { error: `no environment named "${request.environment}".${names.length ? ` Environments: ${names.join(', ')}.` : ''}` };
-  }
+  if (request.environment && !environments.length)
+    return {
+      error: noEnvironmentNamed(
+        request.environment,
+        project.environments().map((e) => e.name),
+      ),
+    };
   const kubeconfig = loadKubeconfig({
     ...(request.kubeconfig ? { kubeconfig: request.kubeconfig } : {}),
     env: request.env,

@@ -6,7 +6,7 @@
 import { cpus } from 'node:os';
 import { LRUCache } from 'lru-cache';
 import { join, relative } from 'node:path';
-import type { Environment } from '../../engine/environments/environment';
+import { noEnvironmentNamed, type Environment } from '../../engine/environments/environment';
 import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
 import type { RenderPlan } from '../../engine/render/render-plan';
 import { changedSince, firstExistingRef, gitRoot, pruneLeftoverWorktrees, withWorktree } from '../git/base-worktree';
@@ -146,7 +146,13 @@ export async function diffEnvironments(options: {
   }
   const head = options.project ?? loadProject(root);
   const environments = head.environments().filter((e) => !options.environment || e.name === options.environment);
-  if (options.environment && !environments.length) return { error: `no environment named "${options.environment}".` };
+  if (options.environment && !environments.length)
+    return {
+      error: noEnvironmentNamed(
+        options.environment,
+        head.environments().map((e) => e.name),
+      ),
+    };
   const found = await baseCommitOf(repository, environments, options.base);
   if (!found) return { error: `${options.base} is no commit of this repository.` };
   const { ref: base, commit } = found;
