@@ -50,7 +50,7 @@ export interface RenderedCheck {
 }
 
 /** Files read while tracing one render, each parsed once. */
-class SourceFiles implements TraceSources {
+export class SourceFiles implements TraceSources {
   private readonly parsed = new Map<string, { text: string; documents: readonly ParsedDocument[] } | undefined>();
 
   constructor(private readonly project: Project) {}
@@ -265,7 +265,7 @@ function lineOf(sources: SourceFiles, file: string, needle: string): number {
 }
 
 /** The values Helm merges for a plan, in order: the chart's values.yaml, the values files, the inline values. */
-function valuesSources(plan: PlanOf<'helm'>, environment: Environment, sources: SourceFiles): ValuesSource[] {
+export function valuesSources(plan: PlanOf<'helm'>, environment: Environment, sources: SourceFiles): ValuesSource[] {
   const values: ValuesSource[] = [];
   for (const file of [join(plan.chart, 'values.yaml'), ...plan.valuesFiles]) {
     const document = sources.documents(file)?.[0];
@@ -295,7 +295,7 @@ function valuesSources(plan: PlanOf<'helm'>, environment: Environment, sources: 
  * The helper files a template can include from: the `.tpl` files of its own templates folder and of the chart's (named
  * templates are shared by a chart and its subcharts).
  */
-function helperFiles(templatesFolder: string, chart: string): HelmHelperFile[] {
+export function helperFiles(templatesFolder: string, chart: string): HelmHelperFile[] {
   const folders = [...new Set([templatesFolder, join(chart, 'templates')])];
   const helpers: HelmHelperFile[] = [];
   for (const folder of folders) {
@@ -313,7 +313,7 @@ function helperFiles(templatesFolder: string, chart: string): HelmHelperFile[] {
   return helpers;
 }
 
-function subchartValues(template: string, chart: string, parent: readonly ValuesSource[], sources: SourceFiles): ValuesSource[] {
+export function subchartValues(template: string, chart: string, parent: readonly ValuesSource[], sources: SourceFiles): ValuesSource[] {
   const name = /^charts[\\/]([^\\/]+)[\\/]templates[\\/]/.exec(relative(chart, template))?.[1];
   if (!name) return [...parent];
   const own = join(chart, 'charts', name, 'values.yaml');
@@ -370,8 +370,8 @@ async function renderAndJudge(
   const planned = project.renderPlanOf(environment);
   if (planned.kind === 'none') return { findings: [], skipped: planned.why };
   const renderer = rendererFor(planned);
+  if (renderer.notJudged) return { findings: [], skipped: renderer.notJudged };
   const tracing = renderer.tracing;
-  if (!tracing) return { findings: [], skipped: renderer.notJudged ?? 'its render is not judged' };
   const sources = new SourceFiles(project);
   const findings: RenderedFinding[] = [];
   const at = (location: SourceLocation | { file: string; start: number; end: number }) => ({
@@ -457,6 +457,6 @@ async function renderAndJudge(
 }
 
 /** A tracing the switch above does not know: the compiler refuses one left out. */
-function noTracing(tracing: never): never {
+export function noTracing(tracing: never): never {
   throw new Error(`no tracing by ${(tracing as Tracing).by}`);
 }

@@ -23,7 +23,8 @@ export function directoryRenderer(plan: PlanOf<'directory'>): Renderer {
       const rootFile = kustomizationFileIn(plan.folder, diskFiles);
       return { tool: 'kustomize', folder: plan.folder, ...(rootFile ? { rootFile } : {}), fromBuildFolders: true };
     },
-    tracing: plan.flux ? { by: 'kustomize', plan } : undefined,
+    // A folder's objects are traced through the kustomization kustomize-controller would generate for it.
+    tracing: { by: 'kustomize', plan },
     ...(plan.flux ? {} : { notJudged: 'its manifests are validated as they are written' }),
     version: (tools) => (plan.flux ? kustomizeVersion(tools) : Promise.resolve(undefined)),
   };

@@ -68,8 +68,8 @@ export interface Renderer {
    * names in its messages start from the build's kustomization folders.
    */
   failures(): { tool: 'kustomize' | 'helm'; folder: string; rootFile?: string; fromBuildFolders: boolean };
-  /** How its objects are traced to source lines; undefined when they are validated as written (a plain folder). */
-  tracing: Tracing | undefined;
+  /** How its objects are traced to source lines. */
+  tracing: Tracing;
   /** Why its render is not judged (its files are validated as written), when it is not. */
   notJudged?: string;
   /** The tool's version (`kustomize v5.5.0`), asked once per binary; undefined without the tool. */
