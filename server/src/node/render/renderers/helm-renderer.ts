@@ -55,7 +55,7 @@ async function renderChart(plan: PlanOf<'helm'>, tools: RenderTools, signal: Abo
     ...(late !== undefined ? { input: late } : {}),
   });
   if (!result.ok) return { ok: false, error: result.error ?? 'helm failed' };
-  const version = await toolVersion(helm, 'helm');
+  const version = await helmVersion(tools);
   return { ok: true, yaml: result.stdout, tool: `helm template${version ? ` (${version})` : ''}` };
 }
 

@@ -140,7 +140,7 @@ export async function kustomizeBuild(
     });
     if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
     const output = flux?.substitute ? substituteVariables(result.stdout, flux.substitute) : result.stdout;
-    const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
+    const version = await kustomizeVersion(tools);
     const tool = `${kustomize.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build'}${version ? ` (${version})` : ''}`;
     const real = mirror?.real;
     return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}), ...(real ? { real } : {}) };
