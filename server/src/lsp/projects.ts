@@ -6,7 +6,6 @@ import type { ConfigValues } from '../engine/config/project-config';
 import { CONFIG_FILE_NAME } from '../engine/config/project-config';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { findProjectRoot, Project } from '../node/project';
-import { readTextFile } from '../node/read-text-file';
 import type { DriftlessSettings } from '../protocol';
 
 export function uriToPath(uri: string): string | undefined {
@@ -90,7 +89,7 @@ export class Projects {
     for (let i = 0; i < files.length; i++) {
       // An open file is indexed from the editor's text, unsaved edits included: the disk's would undo them.
       if (isOpen(files[i]!)) continue;
-      const text = readTextFile(files[i]!);
+      const text = project.files.readText(files[i]!);
       if (text.ok) changed = project.indexFile(files[i]!, text.text) || changed;
       if (i % 50 === 49) await yieldToEventLoop();
     }

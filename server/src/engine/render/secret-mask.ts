@@ -6,16 +6,11 @@
 import { stringify } from 'yaml';
 import { splitDocuments } from '../yaml/split-documents';
 import { parseDocuments } from '../yaml/parse-documents';
-
-type Json = Record<string, unknown>;
+import { isRecord, type Json } from '../json';
 
 export const MASK = '*** (masked)';
 export const MASK_CHANGED = '*** (masked, changed)';
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isSecret(value: unknown): boolean {
   return isRecord(value) && value.kind === 'Secret' && value.apiVersion === 'v1';

@@ -7,10 +7,11 @@ import type { RuleId } from '../rules';
 import type { PolicyContext } from '../policies/policy-context';
 import type { Finding } from '../validate/finding';
 import type { DocumentContent } from '../yaml/parse-documents';
-import type { PatchEntry } from './kustomization';
+import type { PatchEntry } from '../kustomize/kustomization';
 import type { ReferenceCheckHost } from './reference-checks';
 import { declaredIn, type Declared } from './resource-index';
 import { isServedByService } from './selector-checks';
+import { isRecord } from '../json';
 
 export interface PolicyCheckHost extends ReferenceCheckHost {
   /** The parsed documents of a patch file ([] when it cannot be read). */
@@ -20,10 +21,6 @@ export interface PolicyCheckHost extends ReferenceCheckHost {
 }
 
 const POLICY_RULE_IDS = Object.keys(POLICY_RULES) as RuleId[];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Whether a patch document applies to the resource: by its `target` if it has one, else by its own kind and name. */
 function patches(entry: PatchEntry, document: unknown, declared: Declared): boolean {

@@ -5,6 +5,7 @@ import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
 import { podLabelsOf, podSelectorOf, type Labels, type PodSelector } from './pod-selection';
 import { producedBy, unseenObjectsOf, type ProducedResource } from './produced-resources';
 import { referencesOf, type ResourceReference } from './resource-references';
+import { isRecord } from '../json';
 
 export interface IndexedResource {
   file: string;
@@ -30,10 +31,6 @@ export interface IndexedResource {
   podLabels: Labels | undefined;
   /** The pods it selects, for a Service or PodDisruptionBudget. */
   podSelector: PodSelector | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sourceUrlOf(resource: Record<string, unknown>): string | undefined {

@@ -10,6 +10,7 @@ import {
   type KustomizationReference,
   type ReferenceField,
 } from './kustomization-references';
+import { isRecord } from '../json';
 
 export interface KustomizationFacts {
   /** Where the kustomization file is. */
@@ -43,10 +44,6 @@ export interface PatchEntry {
   inline?: unknown;
   /** `target.kind` and `target.name` (a regular expression, as kustomize reads it), when the patch gives one. */
   target?: { kind?: string; name?: string };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The label keys `commonLabels` and `labels` add (to selectors and templates too, or only to metadata). */

@@ -1,6 +1,7 @@
 // Every place a kustomization names another file or folder, with where in the document it is named. The one list of
 // which kustomization fields hold paths: the index, the missing-path checks and the document links all read it.
 import type { JsonPath } from '../yaml/locate';
+import { isRecord } from '../json';
 
 export type ReferenceField =
   'resources' | 'bases' | 'components' | 'patches' | 'generator-files' | 'crds' | 'configurations' | 'openapi' | 'replacements' | 'plugins';
@@ -13,10 +14,6 @@ export interface KustomizationReference {
   /** A generator file's `key=`, kept so that an edit of the path can keep it. */
   prefix?: string;
   field: ReferenceField;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -4,7 +4,7 @@
 import { finding, type Finding } from '../validate/finding';
 import type { KustomizationIndex } from './kustomization';
 import { isRemoteEntry, isResourceField, kustomizationReferences, type KustomizationReference } from './kustomization-references';
-import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
+import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from '../workspace/workspace-files';
 
 export function checkKustomizationReferences(
   path: string,

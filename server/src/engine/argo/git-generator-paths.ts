@@ -2,7 +2,7 @@
 // each folder of the repository (so `*` and `**` stay within one folder name, hidden folders skipped), a files
 // pattern as a git pathspec (`*` and `?` also match `/`). Generation and the `missing-path` check both read them here,
 // so a pattern that generates nothing is the one reported.
-import type { WorkspaceFiles } from './workspace-files';
+import type { WorkspaceFiles } from '../workspace/workspace-files';
 
 /** A matcher of one path segment for a glob segment: `*` and `?` within it, `[...]` as a class. */
 function globSegment(segment: string): RegExp {

@@ -3,6 +3,7 @@
 // the last file that sets it (Helm merges them in order), else the template line itself.
 import { locatePath, type JsonPath, type LocateTarget, type SourceSpan } from '../yaml/locate';
 import type { ParsedDocument } from '../yaml/parse-documents';
+import { isRecord } from '../json';
 
 export interface RenderedTemplateObject {
   /** The object's document text as helm printed it. */
@@ -39,10 +40,6 @@ export interface HelmTraceLocation {
   start: number;
   end: number;
   via: 'values' | 'template';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function has(value: unknown, path: JsonPath): boolean {

@@ -2,7 +2,8 @@
 // [originAnnotations, transformerAnnotations]`: Driftless renders through a temporary kustomization that wraps the real
 // one and asks for it, then takes the annotations off again, so the objects are exactly what a plain build gives.
 import { parseDocuments } from '../yaml/parse-documents';
-import { readRenderedDocuments } from './rendered-documents';
+import { readRenderedDocuments } from '../render/rendered-documents';
+import { isRecord } from '../json';
 
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 export const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
@@ -49,10 +50,6 @@ export interface TrackedObject {
   origin?: string;
   /** The kustomization files whose patches were applied to it, in the order applied (relative to the wrapper's folder). */
   patchedIn: string[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The objects of an origin-tracked render, each with where it came from; or why the render cannot be read. */

@@ -1,15 +1,7 @@
 // What an Argo CD Application's source options add to a render. Kustomize options (`spec.source.kustomize`) are what
 // Argo CD sets with `kustomize edit` before it builds: here they become the fields of a kustomization that wraps the
 // Application's folder. Helm options (`spec.source.helm`) become `helm template` arguments.
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
+import { isRecord, trimmedText, type Json } from '../json';
 
 /** An `images:` entry of a kustomization. */
 export interface ImageEntry {
@@ -53,7 +45,8 @@ export function imageEntry(override: string): ImageEntry | undefined {
 export function argoKustomizeFields(options: unknown, resolve: (path: string) => string): Json | undefined {
   if (!isRecord(options)) return undefined;
   const fields: Json = {};
-  for (const key of ['namePrefix', 'nameSuffix', 'namespace'] as const) if (text(options[key])) fields[key] = text(options[key]);
+  for (const key of ['namePrefix', 'nameSuffix', 'namespace'] as const)
+    if (trimmedText(options[key])) fields[key] = trimmedText(options[key]);
   for (const key of ['commonLabels', 'commonAnnotations'] as const) if (isRecord(options[key])) fields[key] = options[key];
   const images = (Array.isArray(options.images) ? options.images : []).flatMap((image) => {
     const entry = typeof image === 'string' ? imageEntry(image) : undefined;
@@ -65,11 +58,13 @@ export function argoKustomizeFields(options: unknown, resolve: (path: string) =>
   );
   if (replicas.length) fields.replicas = replicas.map((r) => ({ name: r.name, count: Number(r.count) }));
   const patches = (Array.isArray(options.patches) ? options.patches : []).filter(isRecord).map((patch) => {
-    const path = text(patch.path);
+    const path = trimmedText(patch.path);
     return path ? { ...patch, path: resolve(path) } : patch;
   });
   if (patches.length) fields.patches = patches;
-  const components = (Array.isArray(options.components) ? options.components : []).flatMap((c) => (text(c) ? [resolve(text(c)!)] : []));
+  const components = (Array.isArray(options.components) ? options.components : []).flatMap((c) =>
+    trimmedText(c) ? [resolve(trimmedText(c)!)] : [],
+  );
   if (components.length) fields.components = components;
   return Object.keys(fields).length ? fields : undefined;
 }
@@ -87,16 +82,16 @@ export function argoHelmSets(options: unknown, resolve: (path: string) => string
   const sets: HelmSet[] = [];
   for (const parameter of Array.isArray(options.parameters) ? options.parameters : []) {
     const value = parameter && isRecord(parameter) ? parameter.value : undefined;
-    if (!isRecord(parameter) || !text(parameter.name) || !['string', 'number', 'boolean'].includes(typeof value)) continue;
+    if (!isRecord(parameter) || !trimmedText(parameter.name) || !['string', 'number', 'boolean'].includes(typeof value)) continue;
     sets.push({
-      name: text(parameter.name)!,
+      name: trimmedText(parameter.name)!,
       value: String(value),
       as: parameter.forceString === true ? 'string' : 'value',
     });
   }
   for (const parameter of Array.isArray(options.fileParameters) ? options.fileParameters : []) {
-    if (!isRecord(parameter) || !text(parameter.name) || !text(parameter.path)) continue;
-    sets.push({ name: text(parameter.name)!, value: resolve(text(parameter.path)!), as: 'file' });
+    if (!isRecord(parameter) || !trimmedText(parameter.name) || !trimmedText(parameter.path)) continue;
+    sets.push({ name: trimmedText(parameter.name)!, value: resolve(trimmedText(parameter.path)!), as: 'file' });
   }
   return sets;
 }

@@ -2,6 +2,7 @@
 // fasttemplate (`{{path.basename}}`: a string parameter, or the tag left as written, as Argo CD leaves it) and, with
 // `goTemplate: true`, a part of Go's text/template: fields (`{{.path.basename}}`), literals, pipelines, `index` and a
 // few Sprig functions. What is not understood is refused (undefined), never guessed: no Application beats a wrong one.
+import { isRecord } from '../json';
 
 export type Params = Record<string, unknown>;
 
@@ -16,10 +17,6 @@ class NotUnderstood extends Error {}
 
 /** A key Go's template reads from a map without it: no value (an error with missingkey=error). */
 const MISSING = Symbol('missing');
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Argo CD's `normalize` (and `basenameNormalized`, `nameNormalized`): a DNS-1123 subdomain made of a name. */
 export function normalizeName(name: string): string {
@@ -120,7 +117,7 @@ function tokenize(action: string): Token[] {
   return tokens;
 }
 
-function text(value: unknown): string {
+function stringArgument(value: unknown): string {
   if (typeof value !== 'string') throw new NotUnderstood();
   return value;
 }
@@ -146,15 +143,23 @@ function index(collection: unknown, keys: unknown[]): unknown {
 /** The functions understood here, with Go's argument order (a pipeline passes its value as the last argument). */
 const FUNCTIONS: Record<string, (args: unknown[]) => unknown> = {
   index: ([collection, ...keys]) => index(collection, keys),
-  lower: ([s, ...rest]) => (rest.length ? undefined : text(s).toLowerCase()),
-  upper: ([s, ...rest]) => (rest.length ? undefined : text(s).toUpperCase()),
-  trim: ([s, ...rest]) => (rest.length ? undefined : text(s).trim()),
-  normalize: ([s, ...rest]) => (rest.length ? undefined : normalizeName(text(s))),
+  lower: ([s, ...rest]) => (rest.length ? undefined : stringArgument(s).toLowerCase()),
+  upper: ([s, ...rest]) => (rest.length ? undefined : stringArgument(s).toUpperCase()),
+  trim: ([s, ...rest]) => (rest.length ? undefined : stringArgument(s).trim()),
+  normalize: ([s, ...rest]) => (rest.length ? undefined : normalizeName(stringArgument(s))),
   trimPrefix: ([prefix, s, ...rest]) =>
-    rest.length ? undefined : text(s).startsWith(text(prefix)) ? text(s).slice(text(prefix).length) : text(s),
+    rest.length
+      ? undefined
+      : stringArgument(s).startsWith(stringArgument(prefix))
+        ? stringArgument(s).slice(stringArgument(prefix).length)
+        : stringArgument(s),
   trimSuffix: ([suffix, s, ...rest]) =>
-    rest.length ? undefined : text(suffix) && text(s).endsWith(text(suffix)) ? text(s).slice(0, -text(suffix).length) : text(s),
-  replace: ([from, to, s, ...rest]) => (rest.length ? undefined : text(s).split(text(from)).join(text(to))),
+    rest.length
+      ? undefined
+      : stringArgument(suffix) && stringArgument(s).endsWith(stringArgument(suffix))
+        ? stringArgument(s).slice(0, -stringArgument(suffix).length)
+        : stringArgument(s),
+  replace: ([from, to, s, ...rest]) => (rest.length ? undefined : stringArgument(s).split(stringArgument(from)).join(stringArgument(to))),
   default: ([fallback, ...given]) => (given.length > 1 ? undefined : given.length === 0 || isEmpty(given[0]) ? fallback : given[0]),
 };
 

@@ -5,10 +5,11 @@
 // or Application this cannot evaluate: fewer Applications rather than wrong ones. `templatePatch` is not applied.
 import { apiGroupOf } from '../kubernetes/api-version';
 import type { DeliveredPathHost } from '../workspace/delivered-paths';
-import { filesBelow, matchingFolders, pathMatches, pathspecMatcher } from '../workspace/git-generator-paths';
+import { filesBelow, matchingFolders, pathMatches, pathspecMatcher } from './git-generator-paths';
 import { isRepositoryUrl } from '../workspace/repository-urls';
 import { parseDocuments } from '../yaml/parse-documents';
 import { formatLikeGo, normalizeName, renderString, renderValue, type Params, type TemplateLanguage } from './applicationset-templates';
+import { isRecord, trimmedText, type Json } from '../json';
 
 export interface GeneratorHost {
   /** The repository: where its paths start, its git remotes, its files. */
@@ -17,16 +18,6 @@ export interface GeneratorHost {
   readText(path: string): string | undefined;
   /** The values of the Secrets the repository declares, Argo CD's cluster Secrets among them. */
   secrets(): readonly unknown[];
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
 interface Evaluation {
@@ -233,7 +224,7 @@ function fileParams(git: Json, root: string, prefix: string, evaluation: Evaluat
 function gitParams(git: Json, evaluation: Evaluation): Params[] | undefined {
   const { repositoryRoot, remotes } = evaluation.host.delivered;
   if (repositoryRoot === undefined || !isRepositoryUrl(git.repoURL, remotes)) return undefined;
-  const prefix = text(git.pathParamPrefix) ?? '';
+  const prefix = trimmedText(git.pathParamPrefix) ?? '';
   const sets =
     Array.isArray(git.directories) && git.directories.length
       ? directoryParams(git, repositoryRoot, prefix, evaluation)
@@ -319,7 +310,7 @@ function clusterSecret(value: unknown, namespace: string | undefined): ClusterSe
   const metadata = isRecord(value.metadata) ? value.metadata : {};
   const labels = labelsOf(metadata.labels);
   if (labels[SECRET_TYPE_LABEL] !== 'cluster') return undefined;
-  const secretNamespace = text(metadata.namespace);
+  const secretNamespace = trimmedText(metadata.namespace);
   if (namespace && secretNamespace && secretNamespace !== namespace) return undefined;
   const stringData = isRecord(value.stringData) ? value.stringData : {};
   const data = isRecord(value.data) ? value.data : {};
@@ -492,7 +483,7 @@ function unresolved(value: unknown): boolean {
 function application(template: Json, params: Params, evaluation: Evaluation): Json | undefined {
   const metadata = renderValue(isRecord(template.metadata) ? template.metadata : {}, params, evaluation.language)?.value;
   const spec = renderValue(isRecord(template.spec) ? template.spec : {}, params, evaluation.language)?.value;
-  if (!isRecord(metadata) || !isRecord(spec) || !text(metadata.name)) return undefined;
+  if (!isRecord(metadata) || !isRecord(spec) || !trimmedText(metadata.name)) return undefined;
   const sources = isRecord(spec.source) ? [spec.source] : Array.isArray(spec.sources) ? spec.sources.filter(isRecord) : [];
   const meant = [metadata.name, spec.destination, ...sources.flatMap((s) => [s.repoURL, s.path, s.chart, s.targetRevision])];
   if (meant.some(unresolved)) return undefined;
@@ -516,7 +507,7 @@ export function generatedApplications(applicationSet: unknown, host: GeneratorHo
   const evaluation: Evaluation = {
     language: { goTemplate: spec.goTemplate === true, missingKeyIsError: options.includes('missingkey=error') },
     host,
-    namespace: text(metadata.namespace),
+    namespace: trimmedText(metadata.namespace),
   };
   const applications: Json[] = [];
   const names = new Set<string>();
@@ -527,7 +518,7 @@ export function generatedApplications(applicationSet: unknown, host: GeneratorHo
     if (!isRecord(template)) continue;
     for (const params of sets) {
       const generated = application(template, params, evaluation);
-      const name = generated && text((generated.metadata as Json).name);
+      const name = generated && trimmedText((generated.metadata as Json).name);
       // Of Applications sharing a name, Argo CD keeps the first.
       if (!generated || !name || names.has(name)) continue;
       names.add(name);

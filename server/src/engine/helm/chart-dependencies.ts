@@ -2,7 +2,7 @@
 // or `helm dependency build` (and Argo CD, and Flux) fail.
 import { finding, isPlaceholder, type Finding } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
-import { closestExistingPath, type WorkspaceFiles } from './workspace-files';
+import { closestExistingPath, type WorkspaceFiles } from '../workspace/workspace-files';
 
 export interface LocalDependency {
   /** Where the `repository` value is in Chart.yaml. */

@@ -2,10 +2,11 @@
 // a JSON 6902 operation, an inline patch in a kustomization), else the resource file the object was read from. The
 // render says which file an object came from and which kustomizations patched it (engine/render/origins); this module
 // finds the line.
-import type { KustomizationFacts, PatchEntry } from '../workspace/kustomization';
+import type { KustomizationFacts, PatchEntry } from './kustomization';
 import { findPair, locatePath, type JsonPath, type LocateTarget, type SourceSpan } from '../yaml/locate';
 import { DocumentContent, type ParsedDocument } from '../yaml/parse-documents';
 import { isMap, isSeq, isScalar, type Node } from 'yaml';
+import { isRecord, segmentsOf, valueAt, type Json } from '../json';
 
 export interface SourceLocation {
   file: string;
@@ -22,12 +23,6 @@ export interface TraceSources {
   documents(file: string): readonly ParsedDocument[] | undefined;
   /** A kustomization file's facts (its patches, resolved). */
   kustomization(file: string): KustomizationFacts | undefined;
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nameOf(value: unknown): string | undefined {
@@ -84,11 +79,7 @@ function matchesTarget(entry: PatchEntry, kind: string, names: string[]): boolea
 
 /** A JSON pointer (`/spec/template/spec/containers/0`) as path segments. */
 function pointerSegments(pointer: string): (string | number)[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  return segmentsOf(pointer).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 /** Where, in one patch document's value, the finding's path is set: a path into the document, else undefined. */
@@ -102,7 +93,7 @@ function pathInPatch(patch: unknown, entry: PatchEntry, rendered: Json, names: s
       if (!isRecord(operation) || typeof operation.path !== 'string' || !['add', 'replace'].includes(String(operation.op))) continue;
       const pointer = pointerSegments(operation.path);
       if (pointer.length > path.length || !pointer.every((segment, j) => String(segment) === String(path[j]))) continue;
-      const rest = correspondingPath(valueAtPath(rendered, pointer), operation.value, path.slice(pointer.length));
+      const rest = correspondingPath(valueAt(rendered, pointer), operation.value, path.slice(pointer.length));
       return [i, 'value', ...(rest ?? [])];
     }
     return undefined;
@@ -111,16 +102,6 @@ function pathInPatch(patch: unknown, entry: PatchEntry, rendered: Json, names: s
   const patchName = nameOf(patch);
   if (!entry.target && patchName !== undefined && !names.includes(patchName)) return undefined;
   return correspondingPath(rendered, patch, path);
-}
-
-function valueAtPath(value: unknown, path: JsonPath): unknown {
-  let current = value;
-  for (const segment of path) {
-    if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
-    else if (isRecord(current) && typeof segment === 'string') current = current[segment];
-    else return undefined;
-  }
-  return current;
 }
 
 function locateIn(document: ParsedDocument, path: JsonPath, target: LocateTarget): SourceSpan {

@@ -1,205 +1,20 @@
-// Checks a Helm values file against its chart's values.schema.json, as `helm install/template/lint` do: Helm validates
-// the coalesced values (the chart's values.yaml overridden by the user's files) with a JSON Schema validator.
-// Errors are worded like the Kubernetes schema ones and name the chart.
-import type { ErrorObject, ValidateFunction } from 'ajv';
+// ajv's errors in words, one wording for every JSON Schema Driftless checks against (kustomization.yaml, Chart.yaml,
+// .driftless.yaml, `$schema` modelines, a chart's values.schema.json): a union's branch errors collapsed into one,
+// the field named, what it must be and what it is, a "did you mean" with its fix.
+import type { ErrorObject } from 'ajv';
 import { closestMatch } from '../text/suggest';
-import { ajvFor } from '../validate/ajv';
-import { describeValue, fieldName, finding, isPlaceholder, typeWords, type FixHint, type Finding } from '../validate/finding';
-import { pathOfPointer, valueAt } from '../yaml/json-value';
-import type { DocumentContent } from '../yaml/parse-documents';
 import type { JsonPath, LocateTarget, PathSegment } from '../yaml/locate';
+import { describeValue, fieldName, typeWords, type FixHint } from './finding';
+import { isRecord as isTable, pathOfPointer, valueAt } from '../json';
 
-type Compiled = { validate: ValidateFunction; schema: unknown } | Error;
-
-export interface HelmValuesOptions {
-  chartName: string;
-  /** This file overrides the chart's values.yaml (an environment file, Argo CD valueFiles, Flux valuesFiles). */
-  merged?: boolean;
-  /** The chart's values.yaml value, coalesced under an override file. */
-  defaults?: unknown;
+export interface SchemaWording {
+  /** The whole document, as a sentence starts with it: "This file", "The values". */
+  rootName: string;
+  /** After each first sentence: what schema speaks (` (values.schema.json of chart \`web\`)`). */
+  suffix?: string;
 }
 
-/** Findings of a values file against its chart's values.schema.json (the parsed schema object). */
-export function checkHelmValues(content: DocumentContent, schema: unknown, options: HelmValuesOptions): Finding[] {
-  const compiled = compile(schema);
-  const chart = `values.schema.json of chart \`${options.chartName}\``;
-  if (compiled instanceof Error) {
-    const reason = compiled.message.split('\n')[0]!.trim().replace(/\.$/, '');
-    return [
-      {
-        ...finding('helm-values-schema', `The ${chart} cannot be used: ${reason}. Values of this chart are not checked.`, [], 'key'),
-        severity: 'warning',
-      },
-    ];
-  }
-  // A file that does not parse has its syntax errors reported; its half-read values would only add noise.
-  if (content.problems.length > 0) return [];
-  const own = content.value ?? {};
-  const values = options.merged ? coalesce(own, options.defaults ?? {}) : own;
-  let valid: boolean;
-  try {
-    valid = compiled.validate(values);
-  } catch {
-    return []; // A schema ajv compiled but cannot run (a pathological regex, say): nothing honest to say.
-  }
-  if (valid) return [];
-  const seen = new Set<string>();
-  const findings: Finding[] = [];
-  for (const error of collapseUnions(compiled.validate.errors ?? [])) {
-    const reported = describe(error, values, compiled.schema, chart);
-    if (!reported) continue;
-    if (options.merged && !setByFile(own, reported.path)) continue;
-    // One finding per place and rule: unions and their own keywords can word the same problem twice.
-    const place = JSON.stringify(reported.path);
-    const keys = [`${place} ${reported.keyword}`, `${place} ${reported.message}`];
-    if (keys.some((k) => seen.has(k))) continue;
-    keys.forEach((k) => seen.add(k));
-    findings.push(finding('helm-values-schema', reported.message, reported.path, reported.target, reported.fixes));
-  }
-  return findings;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Compiling
-
-// Schemas are compiled once per parsed object: the caller passes the same object while the file is unchanged.
-const compiledSchemas = new WeakMap<object, Compiled>();
-
-function compile(schema: unknown): Compiled {
-  if (typeof schema !== 'object' || schema === null) return compileNow(schema);
-  let entry = compiledSchemas.get(schema);
-  if (!entry) {
-    entry = compileNow(schema);
-    compiledSchemas.set(schema, entry);
-  }
-  return entry;
-}
-
-function compileNow(schema: unknown): Compiled {
-  if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
-    return new Error('it is not a JSON object');
-  }
-  try {
-    const usable = typeof schema === 'boolean' ? schema : fromDraft04(schema);
-    return { validate: ajvFor(schema, AJV_OPTIONS).compile(usable as object), schema: usable };
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
-
-/**
- * Go's RE2 accepts escapes such as `\_` that JavaScript's unicode mode refuses: fall back to the non-unicode mode,
- * and skip a pattern neither accepts (a construct RE2 has and JavaScript lacks) rather than refuse the whole schema.
- */
-const tolerantRegExp = Object.assign(
-  (pattern: string, flags: string): RegExp => {
-    for (const attempt of [flags, '']) {
-      try {
-        return new RegExp(pattern, attempt);
-      } catch {
-        // Next attempt.
-      }
-    }
-    return /(?:)/;
-  },
-  { code: 'driftlessHelmRegExp' },
-);
-
-const AJV_OPTIONS = {
-  allErrors: true,
-  strict: false,
-  validateFormats: false, // ajv-formats is not bundled; formats are not judged.
-  validateSchema: false, // Draft-04/06 `$schema` URIs are not registered in ajv; compiling still catches broken schemas.
-  code: { regExp: tolerantRegExp },
-} as const;
-
-/** Draft-04's boolean `exclusiveMaximum`/`exclusiveMinimum` (which Helm's validators accept) in the later numeric form. */
-function fromDraft04(schema: object): unknown {
-  if (!JSON.stringify(schema).match(/"exclusive(?:Max|Min)imum":(?:true|false)/)) return schema;
-  const convert = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(convert);
-    if (typeof node !== 'object' || node === null) return node;
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) out[key] = convert(value);
-    for (const [exclusive, bound] of [
-      ['exclusiveMaximum', 'maximum'],
-      ['exclusiveMinimum', 'minimum'],
-    ] as const) {
-      if (typeof out[exclusive] !== 'boolean') continue;
-      if (out[exclusive] === true && typeof out[bound] === 'number') {
-        out[exclusive] = out[bound];
-        delete out[bound];
-      } else {
-        delete out[exclusive];
-      }
-    }
-    return out;
-  };
-  return convert(schema);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Coalescing, as Helm's chartutil.CoalesceValues does it
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The values Helm validates for an override file: maps merge recursively, lists and scalars are replaced, and a key
- * the override sets to null is deleted (at the top level only when values.yaml has that key, as Helm does).
- */
-export function coalesce(override: unknown, defaults: unknown): unknown {
-  if (!isTable(override)) return isTable(defaults) ? { ...defaults } : {};
-  if (!isTable(defaults)) return override;
-  const result: Record<string, unknown> = { ...override };
-  for (const [key, value] of Object.entries(defaults)) {
-    if (!Object.prototype.hasOwnProperty.call(override, key)) {
-      result[key] = value;
-      continue;
-    }
-    const mine = override[key];
-    if (mine === null) delete result[key];
-    else if (isTable(mine) && isTable(value)) result[key] = coalesceTables(mine, value);
-  }
-  return result;
-}
-
-function coalesceTables(dst: Record<string, unknown>, src: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...dst };
-  // Helm marks every null of the override in the defaults too, so nested nulls are always deleted.
-  const keys = new Set([...Object.keys(src), ...Object.keys(dst).filter((k) => dst[k] === null)]);
-  for (const key of keys) {
-    const has = Object.prototype.hasOwnProperty.call(dst, key);
-    const mine = dst[key];
-    if (has && mine === null) delete result[key];
-    else if (!has) result[key] = src[key];
-    else if (isTable(mine) && isTable(src[key])) result[key] = coalesceTables(mine, src[key]);
-  }
-  return result;
-}
-
-/** Whether the override file itself writes `path` (or something containing it: a list, a scalar). */
-function setByFile(own: unknown, path: JsonPath): boolean {
-  if (path.length === 0) return isTable(own);
-  let current = own;
-  for (const segment of path) {
-    if (Array.isArray(current) && typeof segment === 'number') {
-      if (segment >= current.length) return false;
-      current = current[segment];
-    } else if (isTable(current) && Object.prototype.hasOwnProperty.call(current, segment)) {
-      current = current[String(segment)];
-    } else {
-      return false;
-    }
-  }
-  return current !== null;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Errors
-
-interface Collapsed extends ErrorObject {
+export interface SchemaError extends ErrorObject {
   /** For a failed anyOf/oneOf whose branches only disagree on the type: the types allowed. */
   branchTypes?: string[];
   /** For a failed anyOf/oneOf whose branches each require a field: those fields. */
@@ -211,8 +26,8 @@ interface Collapsed extends ErrorObject {
  * referenced schema's path, so they are recognised by sitting right before the union, at or under its instance):
  * one finding for the union says what matters.
  */
-function collapseUnions(errors: readonly ErrorObject[]): Collapsed[] {
-  const kept: Collapsed[] = [];
+export function collapseUnions(errors: readonly ErrorObject[]): SchemaError[] {
+  const kept: SchemaError[] = [];
   for (const error of errors) {
     if (error.keyword !== 'anyOf' && error.keyword !== 'oneOf') {
       kept.push(error);
@@ -255,7 +70,7 @@ function shown(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-interface Reported {
+export interface WordedSchemaError {
   keyword: string;
   message: string;
   path: PathSegment[];
@@ -263,16 +78,25 @@ interface Reported {
   fixes?: FixHint[];
 }
 
-function describe(error: Collapsed, values: unknown, schema: unknown, chart: string): Reported | undefined {
+/**
+ * An ajv error in words, as the Kubernetes schema findings are worded: what the field must be and what it is, a
+ * "did you mean" on unknown keys and enum values, with the fix that applies it. `rootName` names the whole document
+ * ("This file", "The values"); `suffix` follows each first sentence (` (values.schema.json of chart \`web\`)`).
+ */
+export function wordSchemaError(
+  error: SchemaError,
+  values: unknown,
+  schema: unknown,
+  options: SchemaWording,
+): WordedSchemaError | undefined {
   const path = pathOfPointer(error.instancePath, values);
   const value = valueAt(values, path);
-  // `{{ }}` and `${}` values are filled in later (Argo CD, Flux post-build, a parent template): not judged.
-  if (isPlaceholder(value)) return undefined;
+  const { rootName, suffix = '' } = options;
   const params = error.params as Record<string, unknown>;
   const name = fieldName(path);
-  const at = (message: string, extra = '', target: LocateTarget = 'value', fixes?: FixHint[]): Reported => ({
+  const at = (message: string, extra = '', target: LocateTarget = 'value', fixes?: FixHint[]): WordedSchemaError => ({
     keyword: error.keyword,
-    message: `${message} (${chart}).${extra}`,
+    message: `${message}${suffix}.${extra}`,
     path,
     target,
     ...(fixes ? { fixes } : {}),
@@ -291,7 +115,7 @@ function describe(error: Collapsed, values: unknown, schema: unknown, chart: str
     case 'dependentRequired': {
       const missing = String(params.missingProperty);
       const because = error.keyword === 'required' ? '' : ` (needed with \`${String(params.property)}\`)`;
-      const where = path.length ? `${name} is missing` : 'The values are missing';
+      const where = path.length ? `${name} is missing` : `${rootName} ${rootName === 'The values' ? 'are' : 'is'} missing`;
       return {
         ...at(`${where} the required field \`${missing}\`${because}`, '', 'key', [
           { kind: 'add-field', parent: path, field: missing, valueHint: 'scalar' },
@@ -311,7 +135,7 @@ function describe(error: Collapsed, values: unknown, schema: unknown, chart: str
       const where = path.length ? ` in ${name}` : '';
       return {
         keyword: error.keyword,
-        message: `Unknown field \`${key}\`${where} (${chart}).${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+        message: `Unknown field \`${key}\`${where}${suffix}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
         path: keyPath,
         target: 'key',
         ...(suggestion ? { fixes: [{ kind: 'rename-key', path: keyPath, to: suggestion } as const] } : {}),
@@ -389,7 +213,7 @@ function describe(error: Collapsed, values: unknown, schema: unknown, chart: str
 }
 
 /** Property names the schema allows at `path`, for "did you mean" on unknown keys (local $refs and allOf followed). */
-function propertyNamesAt(root: unknown, path: JsonPath): string[] {
+export function propertyNamesAt(root: unknown, path: JsonPath): string[] {
   const resolve = (node: unknown): Record<string, unknown> | undefined => {
     let current = isTable(node) ? node : undefined;
     for (let hops = 0; current && typeof current.$ref === 'string' && current.$ref.startsWith('#/') && hops < 20; hops++) {
