@@ -28,6 +28,8 @@ export interface DriftlessSettings {
   validateRenderedOutput?: boolean;
   /** `driftless.drift.ignore`: differences that are no drift, added to .driftless.yaml's `drift.ignore`. */
   drift?: { ignore?: unknown[] };
+  /** The Problems panel: every file of the workspace (default) or the open ones; at most `maxFiles` files per folder. */
+  problems?: { scope?: 'workspace' | 'openFiles'; maxFiles?: number };
   /** Forges the user runs, by URL (never tokens). */
   forges?: ForgeSetting[];
 }
