@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
+import { log, logTo } from '../node/log';
 import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { ruleSetting } from '../engine/validate/report';
 import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
@@ -69,6 +70,7 @@ export class DriftlessLanguageServer {
     private readonly connection: Connection,
     schemaData: SchemaData,
   ) {
+    logTo((level, message) => connection.console[level](message));
     this.projects = new Projects(schemaData);
     this.scheduler = new ValidationScheduler((uri) => this.publish(uri));
     this.rendered = new RenderedDiagnostics({
@@ -102,7 +104,8 @@ export class DriftlessLanguageServer {
       },
       send: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
       passed: ({ files, withFindings, notShown, ms }) =>
-        this.connection.console.info(
+        log(
+          'info',
           `Problems: ${files} files validated in ${ms} ms, ${withFindings} with findings` +
             (notShown ? `; ${notShown} more past driftless.problems.maxFiles` : ''),
         ),
@@ -337,7 +340,9 @@ export class DriftlessLanguageServer {
       const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       const setting = ruleSetting(skipped.rule, project.config.rules);
       const severity = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
-      return setting === 'off' ? [] : [{ range, severity: severity[setting], code: skipped.rule, source: 'driftless', message: skipped.message }];
+      return setting === 'off'
+        ? []
+        : [{ range, severity: severity[setting], code: skipped.rule, source: 'driftless', message: skipped.message }];
     }
     const result = validated ?? project.validateText(path, text);
     const diagnostics = result.diagnostics.map((d) => toLspDiagnostic(d, result.lines));

@@ -7,6 +7,7 @@ import type { Project } from '../node/project';
 import type { RenderTools } from '../node/render/render-environment';
 import { RenderInputs } from '../node/render/render-inputs';
 import { checkEnvironmentRender, mergeRenderedFindings, type RenderedFinding } from '../node/render/rendered-validation';
+import { log } from '../node/log';
 
 export interface RenderedDiagnosticsHost {
   projects(): Project[];
@@ -107,7 +108,10 @@ export class RenderedDiagnostics {
       environment.file && this.inputs.hashOf(environment.file),
     ]);
     const known = this.checked.get(key);
-    if (digest !== undefined && known?.digest === digest) return known.findings;
+    if (digest !== undefined && known?.digest === digest) {
+      log('debug', `Render cache hit: ${environment.name} (its inputs did not change; ${known.findings.length} rendered findings kept)`);
+      return known.findings;
+    }
     const { findings, missingTool } = await checkEnvironmentRender(project, environment, tools, signal);
     if (missingTool) {
       if (!this.toldMissing.has(missingTool)) this.host.toolMissing(missingTool);

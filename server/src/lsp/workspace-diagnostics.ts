@@ -131,7 +131,13 @@ export class WorkspaceDiagnostics {
   }
 
   /** One info, on the first file past the bound that is not open, saying how many files the panel leaves out. */
-  private tellAboutTheRest(project: Project, rest: readonly string[], limit: number, total: number, carriers: Map<string, Diagnostic>): void {
+  private tellAboutTheRest(
+    project: Project,
+    rest: readonly string[],
+    limit: number,
+    total: number,
+    carriers: Map<string, Diagnostic>,
+  ): void {
     const carrier = rest.find((path) => !this.host.isOpen(path));
     if (!carrier) return;
     this.shown.add(carrier);

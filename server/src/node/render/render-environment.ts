@@ -180,13 +180,14 @@ async function kustomizeBuild(
     const inflates = !flux && checked.kustomizations.some((k) => k.inflates);
     const helm = inflates ? findTool('helm', tools.helm) : undefined;
     const helmArgs = helm ? ['--enable-helm', '--helm-command', helm] : [];
+    // Asked before the build (once per binary, then known): the build's log line and the render's header name it.
+    const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
     const result = await runTool(kustomize.command, [...kustomize.args, ...helmArgs, target], {
       timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(signal ? { signal } : {}),
     });
     if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
     const output = flux?.substitute ? substituteVariables(result.stdout, flux.substitute) : result.stdout;
-    const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
     const tool = `${kustomize.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build'}${version ? ` (${version})` : ''}`;
     const real = mirror?.real;
     return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}), ...(real ? { real } : {}) };
@@ -281,13 +282,13 @@ async function renderPlanUnguarded(plan: RenderPlan, tools: RenderTools, signal?
         );
       if (plan.skipCrds) args.push('--skip-crds');
       args.push('--', plan.release, plan.chart);
+      const version = await toolVersion(helm, 'helm');
       const result = await runTool(helm, args, {
         timeoutMs,
         ...(signal ? { signal } : {}),
         ...(late !== undefined ? { input: late } : {}),
       });
       if (!result.ok) return { ok: false, error: result.error ?? 'helm failed' };
-      const version = await toolVersion(helm, 'helm');
       return { ok: true, yaml: result.stdout, tool: `helm template${version ? ` (${version})` : ''}` };
     }
   }
