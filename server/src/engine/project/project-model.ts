@@ -252,7 +252,20 @@ export class ProjectModel implements ValidationHost {
   }
 
   facts(path: string): FileFacts {
-    return this.index.facts(path);
+    const facts = this.index.facts(path);
+    const shapes = this.kustomizeShapesOf(path);
+    return shapes ? { ...facts, kustomizeShapes: shapes } : facts;
+  }
+
+  /**
+   * What the kustomize builds that take a file in do to its objects, when that is the only way it reaches a cluster:
+   * a file also applied as written (a Flux path without kustomization, an Argo CD directory source) is judged as written.
+   */
+  private kustomizeShapesOf(path: string): FileFacts['kustomizeShapes'] {
+    const builds = this.index.kustomizations.buildsOf(path);
+    if (!builds.length || builds.every((build) => !build.shapes.has(path))) return undefined;
+    if (this.delivery.wholeFolderBuildsOf(path).length) return undefined;
+    return builds.map((build) => build.shapes.get(path) ?? []);
   }
 
   /** The text a scan with `keepParses` read from the file, until the file is validated: the CLI need not read it twice. */
