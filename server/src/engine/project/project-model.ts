@@ -3,7 +3,7 @@
 // across files. Its files and git repository come in through ProjectFiles: on disk for the server and the CLI
 // (node/project.ts), in memory for tests. Both the CLI and the language server validate through it, identically.
 import { topLevelPullRequestSettings, type PullRequestSettings } from '../delivery/pull-request-settings';
-import { baseName, isKustomizationFile, type FileFacts } from '../classify/file-kind';
+import { baseName, classifyFile, isKustomizationFile, type FileFacts } from '../classify/file-kind';
 import type { ConfigValues, EffectiveConfig } from '../config/project-config';
 import { withCrossFileFindings } from '../checks/cross-file-checks';
 import type { CrossFileContext } from '../checks/cross-file-check';
@@ -26,7 +26,9 @@ import type { PolicyCheckHost } from '../workspace/policy-checks';
 import type { ReferenceScopes } from '../workspace/reference-scopes';
 import type { ResourceIndex } from '../workspace/resource-index';
 import { LineIndex } from '../yaml/line-index';
-import { parseDocuments, type DocumentCache, type ParsedDocument } from '../yaml/parse-documents';
+import { parseDocuments, type DocumentCache, type DocumentContent, type ParsedDocument } from '../yaml/parse-documents';
+import { selectorNotJudged } from '../workspace/selector-checks';
+import { judgesWholeResources } from '../checks/cross-file-check';
 import { completionHost } from './completion-host';
 import { ModelineSchemaFiles } from './modeline-files';
 import { ParsedFileCache } from './parsed-file-cache';
@@ -338,6 +340,15 @@ export class ProjectModel implements ValidationHost {
     const report = withCrossFileFindings(own, path, this.checkContext);
     const lines = new LineIndex(text);
     return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };
+  }
+
+  /**
+   * Why the selectors of a document's Services and PodDisruptionBudgets were not judged against the workloads (hover):
+   * what may run pods nobody can see offline where they apply. Empty when they were judged.
+   */
+  selectorNotJudged(path: string, content: DocumentContent): string[] {
+    if (!judgesWholeResources({ path, kind: classifyFile(this.facts(path)) }, this.checkContext)) return [];
+    return selectorNotJudged(path, content, this.referenceHost);
   }
 
   /**
