@@ -129,6 +129,43 @@ describe('a kustomize base is judged by what its builds emit', function () {
     assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), []);
   });
 
+  it('applies the overlay’s patches: one that supplies the selector and pod labels leaves no error on the base', function () {
+    const patch = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: cart}',
+      'spec:',
+      '  selector: {matchLabels: {app: cart}}',
+      '  template: {metadata: {labels: {app: cart}}}',
+      '',
+    ].join('\n');
+    const { root, project } = repository({
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'base/deployment.yaml': baseDeployment('none'),
+      'overlays/prod/kustomization.yaml': 'resources: [../../base]\npatches: [{path: selector.yaml}]\n',
+      'overlays/prod/selector.yaml': patch,
+      'overlays/dev/kustomization.yaml':
+        'resources: [../../base]\npatches:\n  - target: {kind: Deployment, name: cart}\n    patch: |\n      - {op: add, path: /spec/selector, value: {matchLabels: {app: cart}}}\n      - {op: add, path: /spec/template/metadata, value: {labels: {app: cart}}}\n',
+    });
+    assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), []);
+    const emitted = kustomized(root, 'overlays/dev');
+    if (!emitted) return skipWithReason(this, 'no kubectl to confirm what kustomize emits');
+    assert.deepEqual((emitted[0] as { spec: { selector: object } }).spec.selector, { matchLabels: { app: 'cart' } });
+  });
+
+  it('leaves what a patch writes to the patch: a wrong value it sets is not reported on the base', function () {
+    const { root, project } = repository({
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'base/deployment.yaml': baseDeployment('empty')
+        .replace('  selector:\n    matchLabels: {}', '  replicas: 2\n  selector:\n    matchLabels: {app: cart}')
+        .replace('  template:\n', '  template:\n    metadata: {labels: {app: cart}}\n'),
+      'overlays/prod/kustomization.yaml': 'resources: [../../base]\npatches: [{path: replicas.yaml}]\n',
+      'overlays/prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart}\nspec: {replicas: "three"}\n',
+    });
+    assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), []);
+    assert.deepEqual(errorsOf(root, project, 'overlays/prod/replicas.yaml'), ['schema-type@4']);
+  });
+
   it('reports what a build’s name prefix breaks: a Service name past 63 characters, on the name', function () {
     const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  selector: {app: cart}\n  ports: [{port: 80}]\n';
     const { root, project } = repository({

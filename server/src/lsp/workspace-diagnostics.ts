@@ -26,8 +26,8 @@ export interface WorkspaceDiagnosticsHost {
 
 /** Changes come in bursts (typing in a kustomization, a branch switch): one pass after the burst. */
 const SETTLE_MS = 300;
-/** Files validated between two yields, so requests (hover, completion) are answered during a pass. */
-const FILES_PER_SLICE = 20;
+/** Work between two yields, so an edit, a hover or a completion is answered during a pass without waiting. */
+const SLICE_MS = 10;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -100,14 +100,15 @@ export class WorkspaceDiagnostics {
         // Sorted, so the files shown within the bound are the same from one pass to the next.
         const all = project.yamlFiles().sort();
         const within = all.slice(0, limit);
-        for (let i = 0; i < within.length; i++) {
-          const path = within[i]!;
+        let sliceStarted = performance.now();
+        for (const path of within) {
           covered.add(path);
           files++;
           if (!this.host.isOpen(path)) this.publish(project, path);
-          if (i % FILES_PER_SLICE === FILES_PER_SLICE - 1) {
+          if (performance.now() - sliceStarted > SLICE_MS) {
             await yieldToEventLoop();
             if (generation !== this.generation) return;
+            sliceStarted = performance.now();
           }
         }
         const rest = all.slice(limit);

@@ -3,6 +3,9 @@
 // file applied only through kustomize builds is judged as its builds emit it: a base that leaves its selector to the
 // kustomization that includes it is correct (`kubectl kustomize` emits a valid object).
 import { isRecord, type Json } from '../json';
+import type { PatchEntry } from './kustomization';
+import { patchApplies, withOperations } from './patch-targets';
+import { applyPatches } from './strategic-merge';
 
 /** What one kustomization (or component) transforms in the objects it builds. */
 export interface KustomizeTransforms {
@@ -13,13 +16,17 @@ export interface KustomizeTransforms {
   nameSuffix?: string;
   images: { name: string; newName?: string; newTag?: string; digest?: string }[];
   replicas: { name: string; count: number }[];
+  /** Its patches as it names them (files not read here)... */
+  patches: readonly PatchEntry[];
+  /** ... and with their documents, once the project has read them (see resolvePatches). */
+  resolvedPatches?: readonly { target?: PatchEntry['target']; document: unknown }[];
 }
 
 /** The transforms of one build for one file, innermost kustomization first (the order kustomize applies them). */
 export type KustomizeShape = readonly KustomizeTransforms[];
 
-/** Reads the transforms of a kustomization's parsed contents. */
-export function transformsOf(record: Record<string, unknown>): KustomizeTransforms {
+/** Reads the transforms of a kustomization's parsed contents (`patches`: its patch entries, as read elsewhere). */
+export function transformsOf(record: Record<string, unknown>, patches: readonly PatchEntry[]): KustomizeTransforms {
   const labels: KustomizeTransforms['labels'] = [];
   const pairsOf = (value: unknown) =>
     isRecord(value) ? Object.fromEntries(Object.entries(value).map(([key, v]) => [key, typeof v === 'string' ? v : String(v)])) : {};
@@ -49,6 +56,7 @@ export function transformsOf(record: Record<string, unknown>): KustomizeTransfor
     labels,
     images,
     replicas,
+    patches,
     ...(namespace ? { namespace } : {}),
     ...(namePrefix ? { namePrefix } : {}),
     ...(nameSuffix ? { nameSuffix } : {}),
@@ -61,6 +69,7 @@ export function transformsAnything(transforms: KustomizeTransforms): boolean {
     transforms.labels.length > 0 ||
     transforms.images.length > 0 ||
     transforms.replicas.length > 0 ||
+    transforms.patches.length > 0 ||
     transforms.namespace !== undefined ||
     transforms.namePrefix !== undefined ||
     transforms.nameSuffix !== undefined
@@ -157,7 +166,38 @@ function rewriteImage(image: string, overrides: KustomizeTransforms['images']): 
   return `${name}${tag !== undefined ? `:${tag}` : ''}${parts.digest && !override.newTag ? `@${parts.digest}` : ''}`;
 }
 
-function applyTransforms(object: Json, transforms: KustomizeTransforms): void {
+/** The shape with each kustomization's patch documents: inline ones as written, files as `read` gives them. */
+export function resolvePatches(shape: KustomizeShape, read: (file: string) => readonly unknown[]): KustomizeShape {
+  return shape.map((transforms) =>
+    transforms.patches.length
+      ? {
+          ...transforms,
+          resolvedPatches: transforms.patches.flatMap((entry) =>
+            (entry.file !== undefined ? read(entry.file) : [entry.inline]).map((document) => ({
+              ...(entry.target ? { target: entry.target } : {}),
+              document,
+            })),
+          ),
+        }
+      : transforms,
+  );
+}
+
+/** A kustomization's patches over one object (first, as kustomize runs them), matched by its kind and current name. */
+function patched(object: Json, transforms: KustomizeTransforms): Json {
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const name = typeof metadata.name === 'string' ? metadata.name : '';
+  let value = object;
+  for (const { target, document } of transforms.resolvedPatches ?? []) {
+    if (!patchApplies(target ? { target } : {}, document, { kind, name })) continue;
+    value = Array.isArray(document) ? (withOperations(value, document) as Json) : applyPatches(value, [document]).value;
+  }
+  return value;
+}
+
+function applyTransforms(original: Json, transforms: KustomizeTransforms, withPatches: boolean): Json {
+  const object = withPatches && transforms.resolvedPatches?.length ? copy(patched(original, transforms)) : original;
   const kind = typeof object.kind === 'string' ? object.kind : '';
   const metadata = recordAt(object, ['metadata'], true)!;
   const originalName = typeof metadata.name === 'string' ? metadata.name : undefined;
@@ -186,24 +226,34 @@ function applyTransforms(object: Json, transforms: KustomizeTransforms): void {
     kind !== 'CustomResourceDefinition'
   )
     metadata.name = `${transforms.namePrefix ?? ''}${originalName}${transforms.nameSuffix ?? ''}`;
+  return object;
 }
 
-/** The object as one build emits it (a copy; `value` itself is left as it is); a List's items each shaped. */
-export function shapedByBuild(value: Json, shape: KustomizeShape): Json {
+/**
+ * The object as one build emits it (a copy; `value` itself is left as it is); a List's items each shaped. Without
+ * `patches`, the build's transformers only (what its patches write is the patches' to answer for).
+ */
+export function shapedByBuild(value: Json, shape: KustomizeShape, patches = true): Json {
   const shaped = copy(value);
-  const objects = typeof shaped.kind === 'string' && shaped.kind.endsWith('List') && Array.isArray(shaped.items) ? shaped.items : [shaped];
-  for (const transforms of shape) for (const object of objects) if (isRecord(object)) applyTransforms(object, transforms);
-  return shaped;
+  const isList = typeof shaped.kind === 'string' && shaped.kind.endsWith('List') && Array.isArray(shaped.items);
+  const objects: unknown[] = isList ? (shaped.items as unknown[]) : [shaped];
+  for (let i = 0; i < objects.length; i++) {
+    const item = objects[i];
+    if (!isRecord(item)) continue;
+    let object: Json = item;
+    for (const transforms of shape) object = applyTransforms(object, transforms, patches);
+    objects[i] = object;
+  }
+  return isList ? shaped : (objects[0] as Json);
 }
 
-/** Whether `path` leads to something in `value` (a finding about what a kustomization added is not the file's). */
-export function pathExists(value: unknown, path: readonly (string | number)[]): boolean {
+/** The value at `path` in `value`, or undefined. */
+export function valueAtPath(value: unknown, path: readonly (string | number)[]): unknown {
   let current = value;
   for (const key of path) {
     if (Array.isArray(current) && typeof key === 'number') current = current[key];
     else if (isRecord(current) && typeof key === 'string') current = current[key];
-    else return false;
-    if (current === undefined) return false;
+    else return undefined;
   }
-  return true;
+  return current;
 }

@@ -146,6 +146,7 @@ export function readKustomization(
   const hasRemote = all.some((r) => (isResourceField(r.field) || r.field === 'components') && !isLocal(r));
   const entries = (accept: (field: ReferenceField) => boolean) => references.filter((r) => accept(r.field)).map((r) => resolve(r.entry));
   const namespace = record.namespace;
+  const patchEntries = patchEntriesOf(record, resolve);
   return {
     path,
     ...(typeof namespace === 'string' && namespace ? { namespace } : {}),
@@ -158,8 +159,8 @@ export function readKustomization(
     isComponent: record.kind === 'Component',
     addedLabelKeys: addedLabelKeysOf(record),
     images: imagesOf(record),
-    patchEntries: patchEntriesOf(record, resolve),
-    transforms: transformsOf(record),
+    patchEntries,
+    transforms: transformsOf(record, patchEntries),
   };
 }
 

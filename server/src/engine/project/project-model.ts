@@ -28,6 +28,7 @@ import type { ResourceIndex } from '../workspace/resource-index';
 import { LineIndex } from '../yaml/line-index';
 import { parseDocuments, type DocumentCache, type DocumentContent, type ParsedDocument } from '../yaml/parse-documents';
 import { selectorNotJudged } from '../workspace/selector-checks';
+import { resolvePatches } from '../kustomize/build-shaping';
 import { judgesWholeResources } from '../checks/cross-file-check';
 import { completionHost } from './completion-host';
 import { ModelineSchemaFiles } from './modeline-files';
@@ -267,7 +268,7 @@ export class ProjectModel implements ValidationHost {
     const builds = this.index.kustomizations.buildsOf(path);
     if (!builds.length || builds.every((build) => !build.shapes.has(path))) return undefined;
     if (this.delivery.wholeFolderBuildsOf(path).length) return undefined;
-    return builds.map((build) => build.shapes.get(path) ?? []);
+    return builds.map((build) => resolvePatches(build.shapes.get(path) ?? [], (file) => this.index.patchDocuments(file)));
   }
 
   /** The text a scan with `keepParses` read from the file, until the file is validated: the CLI need not read it twice. */

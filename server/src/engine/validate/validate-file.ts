@@ -9,7 +9,7 @@ import { finding, type Finding } from './finding';
 import { JsonSchemaValidators, type DecodingRules } from './json-schema';
 import { validateResourceDocument, type ResourceIdentity } from './validate-resource';
 import { withoutSecretValues } from '../render/secret-mask';
-import { pathExists, shapedByBuild, type KustomizeShape } from '../kustomize/build-shaping';
+import { shapedByBuild, valueAtPath, type KustomizeShape } from '../kustomize/build-shaping';
 import { isRecord } from '../json';
 
 /** I/O the validator needs from its host: reading a local schema a modeline names. */
@@ -164,9 +164,10 @@ export class FileValidator {
 }
 
 /**
- * The findings of an object as the kustomize builds that take it in emit it: each build's transforms applied (labels on
- * selectors and templates, images, replicas, names), its checks run, and a finding kept when any build emits it —
- * except one about a field only a kustomization wrote, which is that kustomization's (its render shows it there).
+ * The findings of an object as the kustomize builds that take it in emit it: each build's patches and transformers
+ * applied (labels on selectors and templates, images, replicas, names), its checks run, and a finding kept when any
+ * build emits it — but for one about a field the file does not write, or a value a patch wrote: those are the
+ * kustomization's or the patch's (a render shows them there).
  */
 function asBuildsEmit(
   value: Record<string, unknown>,
@@ -176,9 +177,16 @@ function asBuildsEmit(
 ): Finding[] {
   const kept = new Map<string, Finding>();
   for (const shape of builds) {
-    const emitted = shape.length ? validateResourceDocument(shapedByBuild(value, shape), context).findings : asWritten;
-    for (const found of emitted) {
-      if (found.path && !pathExists(value, found.path)) continue;
+    const emitted = shape.length ? shapedByBuild(value, shape) : value;
+    const findings = shape.length ? validateResourceDocument(emitted, context).findings : asWritten;
+    const unpatched = shape.length ? shapedByBuild(value, shape, false) : value;
+    for (const found of findings) {
+      if (found.path) {
+        const written = valueAtPath(value, found.path);
+        if (written === undefined) continue;
+        const here = valueAtPath(emitted, found.path);
+        if (typeof here !== 'object' && here !== valueAtPath(unpatched, found.path)) continue;
+      }
       const key = `${found.rule}|${JSON.stringify(found.path ?? found.span)}|${found.message}`;
       if (!kept.has(key)) kept.set(key, found);
     }
