@@ -79,4 +79,12 @@ describe('unmatched-selector: which custom resources keep it quiet', function ()
     const loud = repository({ 'app/deployment.yaml': BILLING, 'app/service.yaml': SERVICE, 'app/certificate.yaml': certificate });
     assert.deepEqual(unmatched(loud.root, loud.project), ['unmatched-selector@5']);
   });
+
+  it('names the workload one typo away as the closest, before one that only shares the key', function () {
+    const web = BILLING.replace(/billing/g, 'web');
+    const { root, project } = repository({ 'app/a-web.yaml': web, 'app/deployment.yaml': BILLING, 'app/service.yaml': SERVICE });
+    const path = join(root, 'app/service.yaml');
+    const [found] = validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule === 'unmatched-selector');
+    assert.match(found!.message, /Deployment `billing` has `app: billing`\.$/);
+  });
 });

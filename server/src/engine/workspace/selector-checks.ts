@@ -5,6 +5,7 @@
 // (a bundled operator's that does, or one of a kind Driftless does not know) is applied in the same namespace. A
 // custom resource elsewhere keeps no selector quiet; why a selector was not judged is told on hover.
 import { apiGroupOf } from '../kubernetes/api-version';
+import { closestMatch } from '../text/suggest';
 import { finding, type Finding } from '../validate/finding';
 import type { DocumentContent } from '../yaml/parse-documents';
 import { describeSelector, fixedPairOf, labelPairsOf, selects, type Labels, type PodSelector } from './pod-selection';
@@ -221,6 +222,7 @@ function unmatchedIn(
   const failing: Scope[] = [];
   let namespace = ownNamespace;
   let closest: Unmatched['closest'];
+  let closestScore = 0;
   for (const scope of host.scopes.scopesOf(file)) {
     const applied = scope.build ? (scope.build.files.get(file) ?? ownNamespace) : ownNamespace;
     const unknownKeys = unknownKeysOf(scope);
@@ -230,31 +232,43 @@ function unmatchedIn(
     if (mayHoldUnseen(scope, applied) || podMakerFor(pods, applied, scope)) continue;
     failing.push(scope);
     namespace = applied;
-    closest ??= closestWorkload(
+    // The closest workload of every scope that fails: a build's own workload beats one elsewhere in the repository.
+    const near = closestWorkload(
       selector,
       pods.workloads.filter((w) => sameNamespace(w.namespace, applied)),
     );
+    if (near.score > closestScore) {
+      closest = near.closest;
+      closestScore = near.score;
+    }
   }
   if (!failing.length) return undefined;
   return { builds: failing.flatMap((s) => (s.build ? [s.build.root] : [])), namespace, ...(closest ? { closest } : {}) };
 }
 
-/** The workload sharing the most of the selector's labels (at least one), with its labels on the selector's keys. */
-function closestWorkload(selector: PodSelector, candidates: readonly Workload[]): Unmatched['closest'] {
+/**
+ * The workload sharing the most of the selector's labels (at least one key), a value one typo away counting for more
+ * than one that differs, with its labels on the selector's keys and how close it came.
+ */
+function closestWorkload(selector: PodSelector, candidates: readonly Workload[]): { closest: Unmatched['closest']; score: number } {
   let best: Unmatched['closest'];
-  let bestShared = 0;
+  let bestScore = 0;
   const keys = Object.keys(selector.matchLabels);
   for (const { resource } of candidates) {
     const labels = resource.podLabels!;
-    const shared = keys.filter((key) => labels[key] === selector.matchLabels[key]).length;
-    const sameKeys = keys.filter((key) => key in labels).length;
-    const score = shared * 2 + sameKeys;
-    if (score > bestShared) {
-      bestShared = score;
+    let score = 0;
+    for (const key of keys) {
+      const value = labels[key];
+      if (value === undefined) continue;
+      const wanted = selector.matchLabels[key]!;
+      score += value === wanted ? 4 : closestMatch(wanted, [value]) !== undefined ? 2 : 1;
+    }
+    if (score > bestScore) {
+      bestScore = score;
       best = { resource, labels: Object.fromEntries(keys.filter((key) => key in labels).map((key) => [key, labels[key]!])) };
     }
   }
-  return best;
+  return { closest: best, score: bestScore };
 }
 
 /** Whether a Service applied with the workload (in any of its scopes) sends traffic to its pods. */
