@@ -105,7 +105,7 @@ export class DriftlessLanguageServer {
       send: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
       passed: ({ files, withFindings, notShown, ms }) =>
         log(
-          'info',
+          'debug',
           `Problems: ${files} files validated in ${ms} ms, ${withFindings} with findings` +
             (notShown ? `; ${notShown} more past driftless.problems.maxFiles` : ''),
         ),
