@@ -1,10 +1,9 @@
 // Every custom message between the Driftless client and server, declared once and imported by both sides.
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
 import type { EnvironmentView } from './engine/environments/environment';
-import type { EnvironmentDiffs } from './node/render/environment-diff';
-import type { EnvironmentDrift } from './node/drift/drift-environments';
-import type { CommitPlan } from './node/delivery/commit-plan';
-import type { CheckoutOutcome, PullRequestList, TokenNeeded } from './node/delivery/pull-requests';
+import type { EnvironmentDiffs } from './engine/render/environment-diffs';
+import type { EnvironmentDrift } from './engine/drift/drift-report';
+import type { CheckoutOutcome, CommitPlan, PullRequestList, TokenNeeded } from './engine/delivery/delivery-reports';
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */

@@ -83,7 +83,7 @@ describe('CLI: driftless validate --rendered', function () {
     assert.match(diagnostics[1]!.message, /^Rendering web failed: .*function "nosuch" not defined/);
   });
 
-  it('exits 2 and says what to install when the tool is missing, still reporting what plain validation finds', () => {
+  it('exits 2 and says which tool path does not exist, still reporting what plain validation finds', () => {
     write('app/kustomization.yaml', 'resources: [cm.yaml]\n');
     write('app/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n');
     const result = driftless(
@@ -91,7 +91,10 @@ describe('CLI: driftless validate --rendered', function () {
       root,
     );
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^driftless: Neither kustomize nor kubectl was found: install one, or set driftless\.kustomizePath/);
+    assert.match(
+      result.stderr,
+      /^driftless: the kustomize path \/nonexistent\/kustomize does not exist or is not executable: fix driftless\.kustomizePath \(CLI: --kustomize\)/,
+    );
     assert.deepEqual(
       (JSON.parse(result.stdout) as JsonOutput).diagnostics.map((d) => d.rule),
       ['invalid-name'],

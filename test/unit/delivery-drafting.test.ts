@@ -206,7 +206,8 @@ describe('delivery: pull-request bodies', () => {
       (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata: {value: "${'b'.repeat(200)}"}`,
     ).join('\n---\n'),
   );
-  const markdown = renderedDiffMarkdown([big], 'This change changes 400 objects in 1 environment (against main).');
+  // Uncapped, as pull requests build it: the body is cut at the forge's limit, not at the CLI's comment limit.
+  const markdown = renderedDiffMarkdown([big], 'This change changes 400 objects in 1 environment (against main).', Infinity);
 
   it('holds the validation result, the drift and the rendered diff, in that order', () => {
     const small = renderedDiffMarkdown(

@@ -64,6 +64,6 @@ describe('render sources', function () {
       const rendered = await source.render(added);
       return rendered.ok ? rendered.objects() : rendered.error;
     });
-    assert.deepEqual(objects, []);
+    assert.deepEqual(objects, { ok: true, objects: [] });
   });
 });

@@ -3,6 +3,7 @@
 // includes); a declared one overrides the discovered one of the same name.
 import { readPullRequestSettings, type PullRequestSettings } from '../delivery/pull-request-settings';
 import { isRecord, trimmedText } from '../json';
+import { closestName } from '../text/suggest';
 
 export type EnvironmentSource =
   | { kind: 'kustomization'; path: string }
@@ -181,4 +182,10 @@ export function environmentView(environment: Environment, display: (path: string
     origin: environment.origin,
     ...(environment.file ? { file: display(environment.file) } : {}),
   };
+}
+
+/** What to say of an environment name no environment has: the one it likely meant, and the names there are. */
+export function noEnvironmentNamed(name: string, names: readonly string[]): string {
+  const close = closestName(name, names);
+  return `no environment named "${name}"${close ? `; did you mean ${close}?` : '.'}${names.length ? ` Environments: ${names.join(', ')}.` : ''}`;
 }

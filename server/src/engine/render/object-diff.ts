@@ -71,9 +71,10 @@ export function diffRenders(base: string, head: string, label: { base: string; h
       ...(object.namespace ? { namespace: object.namespace } : {}),
       ...(old ? { before: old.yaml } : {}),
       ...(now ? { after: now.yaml } : {}),
+      // Without jsdiff's `=====` line: it separates patches of one file in a multi-file patch, and here is noise.
       diff: createTwoFilesPatch(`${label.base}/${id}`, `${label.head}/${id}`, old?.yaml ?? '', now?.yaml ?? '', undefined, undefined, {
         context: 3,
-      }),
+      }).replace(/^=+\n/, ''),
     });
   }
   return changes;

@@ -55,6 +55,23 @@ export function kustomizeCommand(tools: RenderTools): { command: string; args: s
   return kubectl ? { command: kubectl, args: ['kustomize'] } : undefined;
 }
 
+/**
+ * A tool path set (a setting, a CLI option) that leads to no program: said as such, rather than as a tool not found
+ * (or, for kustomize, silently replaced by kubectl on PATH).
+ */
+function missingConfiguredTool(tools: RenderTools, names: readonly ('kustomize' | 'kubectl' | 'helm')[]): RenderFailure | undefined {
+  for (const name of names) {
+    const path = tools[name];
+    if (path !== undefined && !findTool(name, path))
+      return {
+        ok: false,
+        error: `the ${name} path ${path} does not exist or is not executable: fix driftless.${name}Path (CLI: --${name}).`,
+        missingTool: true,
+      };
+  }
+  return undefined;
+}
+
 /** The manifest files of a folder as `kubectl apply -f` and Argo CD read them: YAML and JSON. */
 function manifestsUnder(folder: string, recursive: boolean): string[] {
   const found: string[] = [];
@@ -119,6 +136,8 @@ async function kustomizeBuild(
   signal: AbortSignal | undefined,
   origins: boolean,
 ): Promise<Built> {
+  const configured = missingConfiguredTool(tools, ['kustomize', 'kubectl']);
+  if (configured) return configured;
   const kustomize = kustomizeCommand(tools);
   if (!kustomize)
     return {
@@ -262,6 +281,8 @@ async function renderPlanUnguarded(plan: RenderPlan, tools: RenderTools, signal?
       return built.ok ? { ok: true, yaml: built.output, tool: built.tool } : built;
     }
     case 'helm': {
+      const configured = missingConfiguredTool(tools, ['helm']);
+      if (configured) return configured;
       const helm = findTool('helm', tools.helm);
       if (!helm) return { ok: false, error: 'helm was not found: install it, or set driftless.helmPath (CLI: --helm).', missingTool: true };
       // Names and paths come from the repository (a releaseName, generator parameters, value files): checked before
