@@ -3,13 +3,14 @@
 // shows; a build that leaves them out still gets the error, and so does a file also applied as written.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
-import type { Project } from '../../server/src/node/project';
-import { repository, summary, validate } from '../helpers/engine';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
+import { repository, summary, validate, validateFile } from '../helpers/engine';
 import { skipWithReason } from '../helpers/skips';
+import { temporaryFolder } from '../helpers/temporary-folders';
+import { fileWriter } from '../helpers/write-files';
 
 /** A base Deployment with `selector: {matchLabels: {}}` (or no selector at all) and no pod labels. */
 function baseDeployment(selector: 'empty' | 'none'): string {
@@ -33,18 +34,23 @@ const COMMON_LABELS = 'resources: [../../base]\ncommonLabels:\n  app.kubernetes.
 const LABELS_WITH_SELECTORS = 'resources: [../../base]\nlabels:\n  - pairs: {app.kubernetes.io/name: cart}\n    includeSelectors: true\n';
 const LABELS_ONLY = 'resources: [../../base]\nlabels:\n  - pairs: {app.kubernetes.io/name: cart}\n';
 
-/** What `kubectl kustomize` emits for the overlay (the real tool), or undefined where there is none. */
-function kustomized(root: string, overlay: string): Record<string, unknown>[] | undefined {
+/**
+ * What `kubectl kustomize` (the real tool) emits for an overlay of `files`, written to disk for it; undefined where
+ * there is no kubectl.
+ */
+function kustomized(files: Record<string, string>, overlay: string): Record<string, unknown>[] | undefined {
   const tools = kubernetesTools();
   if ('missing' in tools) return undefined;
+  const root = temporaryFolder('driftless-kustomize-');
+  const write = fileWriter(() => root);
+  for (const [path, text] of Object.entries(files)) write(path, text);
   const out = execFileSync(tools.kubectl, ['kustomize', join(root, overlay)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return parseAllDocuments(out).map((d) => d.toJSON() as Record<string, unknown>);
 }
 
 /** The errors in a file (the best-practice policies, warnings about limits and tags, are beside the point here). */
-function errorsOf(root: string, project: Project, file: string): string[] {
-  const path = join(root, file);
-  return summary(validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.severity === 'error'));
+function errorsOf(root: string, project: ProjectModel, file: string): string[] {
+  return summary(validateFile(project, join(root, file)).filter((f) => f.severity === 'error'));
 }
 
 describe('a kustomize base is judged by what its builds emit', function () {
@@ -54,15 +60,16 @@ describe('a kustomize base is judged by what its builds emit', function () {
       ['labels with includeSelectors: true', LABELS_WITH_SELECTORS],
     ] as const) {
       it(`no error on a base with ${selector === 'empty' ? 'selector: {matchLabels: {}}' : 'no selector'} whose overlay adds ${form}`, function () {
-        const { root, project } = repository({
+        const files = {
           'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
           'base/deployment.yaml': baseDeployment(selector),
           'overlays/prod/kustomization.yaml': kustomization,
-        });
+        };
+        const { root, project } = repository(files);
         assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), []);
         // The same text on its own is an error: the checks are on, the builds make the difference.
         assert.notDeepEqual(summary(validate(baseDeployment(selector)).filter((f) => f.severity === 'error')), []);
-        const emitted = kustomized(root, 'overlays/prod');
+        const emitted = kustomized(files, 'overlays/prod');
         if (!emitted) return skipWithReason(this, 'no kubectl to confirm what kustomize emits');
         const deployment = emitted.find((o) => o.kind === 'Deployment') as {
           spec: { selector: { matchLabels: object }; template: { metadata: { labels: object } } };
@@ -74,24 +81,26 @@ describe('a kustomize base is judged by what its builds emit', function () {
   }
 
   it('keeps the error when a build leaves the selector out (labels without includeSelectors), as kustomize emits it', function () {
-    const { root, project } = repository({
+    const files = {
       'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
       'base/deployment.yaml': baseDeployment('empty'),
       'overlays/prod/kustomization.yaml': COMMON_LABELS,
       'overlays/dev/kustomization.yaml': LABELS_ONLY,
-    });
+    };
+    const { root, project } = repository(files);
     assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), ['selector-mismatch@6']);
-    const emitted = kustomized(root, 'overlays/dev');
+    const emitted = kustomized(files, 'overlays/dev');
     if (!emitted) return skipWithReason(this, 'no kubectl to confirm what kustomize emits');
     const deployment = emitted.find((o) => o.kind === 'Deployment') as { spec: { selector: { matchLabels: object } } };
     assert.deepEqual(deployment.spec.selector.matchLabels, {});
   });
 
   it('judges a base nothing but its own kustomization builds as written', function () {
-    const { root, project } = repository({
+    const files = {
       'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
       'base/deployment.yaml': baseDeployment('none'),
-    });
+    };
+    const { root, project } = repository(files);
     assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), ['schema-required@5']);
   });
 
@@ -118,13 +127,14 @@ describe('a kustomize base is judged by what its builds emit', function () {
   });
 
   it('applies the build’s replicas: a base’s wrong replicas the overlay replaces is no error', function () {
-    const { root, project } = repository({
+    const files = {
       'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
       'base/deployment.yaml': baseDeployment('empty')
         .replace('    matchLabels: {}', '    matchLabels: {app: cart}')
         .replace('  template:\n', '  replicas: "three"\n  template:\n    metadata: {labels: {app: cart}}\n'),
       'overlays/prod/kustomization.yaml': 'resources: [../../base]\nreplicas: [{name: cart, count: 3}]\nnamePrefix: shop-\n',
-    });
+    };
+    const { root, project } = repository(files);
     // `replicas: "three"` is replaced by the build's count.
     assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), []);
   });
@@ -139,41 +149,44 @@ describe('a kustomize base is judged by what its builds emit', function () {
       '  template: {metadata: {labels: {app: cart}}}',
       '',
     ].join('\n');
-    const { root, project } = repository({
+    const files = {
       'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
       'base/deployment.yaml': baseDeployment('none'),
       'overlays/prod/kustomization.yaml': 'resources: [../../base]\npatches: [{path: selector.yaml}]\n',
       'overlays/prod/selector.yaml': patch,
       'overlays/dev/kustomization.yaml':
         'resources: [../../base]\npatches:\n  - target: {kind: Deployment, name: cart}\n    patch: |\n      - {op: add, path: /spec/selector, value: {matchLabels: {app: cart}}}\n      - {op: add, path: /spec/template/metadata, value: {labels: {app: cart}}}\n',
-    });
+    };
+    const { root, project } = repository(files);
     assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), []);
-    const emitted = kustomized(root, 'overlays/dev');
+    const emitted = kustomized(files, 'overlays/dev');
     if (!emitted) return skipWithReason(this, 'no kubectl to confirm what kustomize emits');
     assert.deepEqual((emitted[0] as { spec: { selector: object } }).spec.selector, { matchLabels: { app: 'cart' } });
   });
 
   it('leaves what a patch writes to the patch: a wrong value it sets is not reported on the base', function () {
-    const { root, project } = repository({
+    const files = {
       'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
       'base/deployment.yaml': baseDeployment('empty')
         .replace('  selector:\n    matchLabels: {}', '  replicas: 2\n  selector:\n    matchLabels: {app: cart}')
         .replace('  template:\n', '  template:\n    metadata: {labels: {app: cart}}\n'),
       'overlays/prod/kustomization.yaml': 'resources: [../../base]\npatches: [{path: replicas.yaml}]\n',
       'overlays/prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart}\nspec: {replicas: "three"}\n',
-    });
+    };
+    const { root, project } = repository(files);
     assert.deepEqual(errorsOf(root, project, 'base/deployment.yaml'), []);
     assert.deepEqual(errorsOf(root, project, 'overlays/prod/replicas.yaml'), ['schema-type@4']);
   });
 
   it('reports what a build’s name prefix breaks: a Service name past 63 characters, on the name', function () {
     const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  selector: {app: cart}\n  ports: [{port: 80}]\n';
-    const { root, project } = repository({
+    const files = {
       'base/kustomization.yaml': 'resources: [service.yaml]\n',
       'base/service.yaml': service,
       'overlays/prod/kustomization.yaml': `resources: [../../base]\nnamePrefix: ${'a'.repeat(60)}-\n`,
-    });
-    const found = validate(service, { project, path: join(root, 'base/service.yaml') }).filter((f) => f.severity === 'error');
+    };
+    const { root, project } = repository(files);
+    const found = validateFile(project, join(root, 'base/service.yaml')).filter((f) => f.severity === 'error');
     assert.deepEqual(summary(found), ['invalid-name@4']);
     assert.match(found[0]!.message, /aaaa-cart/);
   });

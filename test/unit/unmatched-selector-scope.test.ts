@@ -2,11 +2,10 @@
 // Service's namespace, or a bundled operator's kind that runs pods. A custom resource elsewhere in the repository (a
 // `Widget` in another namespace) no longer hides a typo'd selector; why a selector was not judged is said on hover.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
-import type { Project } from '../../server/src/node/project';
-import { repository, summary, validate } from '../helpers/engine';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
+import { repository, summary, validateFile } from '../helpers/engine';
 
 const BILLING = [
   'apiVersion: apps/v1',
@@ -27,14 +26,15 @@ const SERVICE =
 const widget = (namespace?: string) =>
   `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: gizmo${namespace ? `, namespace: ${namespace}` : ''}}\nspec: {size: 3}\n`;
 
-function unmatched(root: string, project: Project): string[] {
-  const path = join(root, 'app/service.yaml');
-  return summary(validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule === 'unmatched-selector'));
+function unmatched(root: string, project: ProjectModel): string[] {
+  return summary(validateFile(project, join(root, 'app/service.yaml')).filter((f) => f.rule === 'unmatched-selector'));
 }
 
-function whyNotJudged(root: string, project: Project): string[] {
+function whyNotJudged(root: string, project: ProjectModel): string[] {
   const path = join(root, 'app/service.yaml');
-  return project.selectorNotJudged(path, parseDocuments(readFileSync(path, 'utf8'))[0]!.content);
+  const text = project.files.readText(path);
+  if (!text.ok) throw new Error(text.message);
+  return project.selectorNotJudged(path, parseDocuments(text.text)[0]!.content);
 }
 
 describe('unmatched-selector: which custom resources keep it quiet', function () {
@@ -83,8 +83,7 @@ describe('unmatched-selector: which custom resources keep it quiet', function ()
   it('names the workload one typo away as the closest, before one that only shares the key', function () {
     const web = BILLING.replace(/billing/g, 'web');
     const { root, project } = repository({ 'app/a-web.yaml': web, 'app/deployment.yaml': BILLING, 'app/service.yaml': SERVICE });
-    const path = join(root, 'app/service.yaml');
-    const [found] = validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule === 'unmatched-selector');
+    const [found] = validateFile(project, join(root, 'app/service.yaml')).filter((f) => f.rule === 'unmatched-selector');
     assert.match(found!.message, /Deployment `billing` has `app: billing`\.$/);
   });
 });
