@@ -242,7 +242,11 @@ export class DriftlessLanguageServer {
       this.reportSettingsProblems(project);
     }
     this.revalidateAll();
-    if (this.initializedDone) this.rendered.schedule();
+    if (this.initializedDone) {
+      // Exclusions may have changed which files there are.
+      this.workspaceDiagnostics.filesChanged();
+      this.rendered.schedule();
+    }
   }
 
   private reportSettingsProblems(project: Project): void {
@@ -262,7 +266,10 @@ export class DriftlessLanguageServer {
   }
 
   private async rescan(project: Project): Promise<void> {
-    if (await this.projects.scan(project, (path) => this.open.isOpen(path))) this.revalidateAll(project);
+    const changed = await this.projects.scan(project, (path) => this.open.isOpen(path));
+    // A scan reads the folders again (settings, exclusions, .driftless.yaml changed): so does the Problems panel.
+    this.workspaceDiagnostics.filesChanged();
+    if (changed) this.revalidateAll(project);
     this.rendered.schedule();
   }
 
@@ -279,7 +286,11 @@ export class DriftlessLanguageServer {
   private fileChanged(uri: string, type: FileChangeType): void {
     const path = uriToPath(uri);
     if (!path || this.open.get(uri)) return;
-    if (type !== FileChangeType.Changed) this.revalidatePathReaders();
+    if (type !== FileChangeType.Changed) {
+      this.revalidatePathReaders();
+      // A file or folder that appeared or went changes which files the Problems panel covers.
+      this.workspaceDiagnostics.filesChanged();
+    }
     const owner = this.projects.configOwner(path);
     if (owner && owner.reloadConfig(settingsToConfig(this.settings))) {
       void this.rescan(owner);
@@ -291,8 +302,6 @@ export class DriftlessLanguageServer {
       const text = type === FileChangeType.Deleted ? undefined : readTextFile(path);
       if (project.indexFile(path, text?.ok ? text.text : undefined)) this.revalidateAll(project);
       else if (type === FileChangeType.Changed) this.workspaceDiagnostics.refresh(project, path);
-      // A file that appeared or went changes which files the Problems panel covers.
-      if (type !== FileChangeType.Changed) this.workspaceDiagnostics.schedule();
     }
   }
 

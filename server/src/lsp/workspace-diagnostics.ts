@@ -41,8 +41,16 @@ export class WorkspaceDiagnostics {
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private pass: Promise<void> = Promise.resolve();
+  /** Each project's YAML files, sorted: listed once, again after files appeared or went (a walk of the disk). */
+  private readonly listed = new WeakMap<Project, string[]>();
 
   constructor(private readonly host: WorkspaceDiagnosticsHost) {}
+
+  /** Files appeared or went: the next pass lists the folders again. */
+  filesChanged(): void {
+    for (const project of this.host.projects()) this.listed.delete(project);
+    this.schedule();
+  }
 
   /** Validates every file again soon; a pass under way is abandoned. */
   schedule(): void {
@@ -98,7 +106,8 @@ export class WorkspaceDiagnostics {
       for (const project of this.host.projects()) {
         if (!project.indexComplete) continue;
         // Sorted, so the files shown within the bound are the same from one pass to the next.
-        const all = project.yamlFiles().sort();
+        let all = this.listed.get(project);
+        if (!all) this.listed.set(project, (all = project.yamlFiles().sort()));
         const within = all.slice(0, limit);
         let sliceStarted = performance.now();
         for (const path of within) {
