@@ -20,6 +20,7 @@ import { readTextFile } from '../node/read-text-file';
 import { log, logTo } from '../node/log';
 import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { ruleSetting } from '../engine/validate/report';
+import { judgedByRenders } from '../engine/rules';
 import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
 import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
@@ -85,6 +86,7 @@ export class DriftlessLanguageServer {
           for (const path of paths) if (path.startsWith(project.root)) this.workspaceDiagnostics.refresh(project, path);
       },
       failed: (error) => this.connection.console.error(`Driftless: rendering the environments failed: ${String(error)}`),
+      coverageChanged: () => this.revalidateAll(),
       toolMissing: (message) =>
         void this.connection.window.showInformationMessage(
           `Driftless: ${message} Until then environments are not rendered: validation of the files goes on.`,
@@ -354,9 +356,13 @@ export class DriftlessLanguageServer {
         : [{ range, severity: severity[setting], code: skipped.rule, source: 'driftless', message: skipped.message }];
     }
     const result = validated ?? project.validateText(path, text);
-    const diagnostics = result.diagnostics.map((d) => toLspDiagnostic(d, result.lines));
+    // A file that reaches the cluster only through kustomize builds, all of them rendered: the renders decide what is
+    // wrong with the objects (their findings come below, on this file's lines); its own judgement of them steps back.
+    const renderDecides = this.rendered.rendersWithoutFailure(project.kustomizeOnlyBuildFolders(path));
+    const own = renderDecides ? result.diagnostics.filter((d) => !judgedByRenders(d.rule)) : result.diagnostics;
+    const diagnostics = own.map((d) => toLspDiagnostic(d, result.lines));
     // A render's finding the file's own validation already shows (a base's error in every overlay) is said once.
-    const shown = result.diagnostics.map((d) => ({ rule: d.rule, severity: d.severity, line: result.lines.positionAt(d.start).line }));
+    const shown = own.map((d) => ({ rule: d.rule, severity: d.severity, line: result.lines.positionAt(d.start).line }));
     for (const finding of this.rendered.findingsFor(path))
       if (!alreadyShown(finding, shown)) diagnostics.push(renderedToLspDiagnostic(finding));
     return diagnostics;

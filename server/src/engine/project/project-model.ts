@@ -264,6 +264,16 @@ export class ProjectModel implements ValidationHost {
    * What the kustomize builds that take a file in do to its objects, when that is the only way it reaches a cluster:
    * a file also applied as written (a Flux path without kustomization, an Argo CD directory source) is judged as written.
    */
+  /**
+   * The folders of the kustomize builds that take a file in, when those builds are the only way it reaches a cluster
+   * (not also applied as written); undefined otherwise. Their renders, when at hand, decide what is wrong in it.
+   */
+  kustomizeOnlyBuildFolders(path: string): string[] | undefined {
+    const builds = this.index.kustomizations.buildsOf(path);
+    if (!builds.length || this.delivery.wholeFolderBuildsOf(path).length) return undefined;
+    return builds.map((build) => this.files.dirname(build.root));
+  }
+
   private kustomizeShapesOf(path: string): FileFacts['kustomizeShapes'] {
     const builds = this.index.kustomizations.buildsOf(path);
     if (!builds.length || builds.every((build) => !build.shapes.has(path))) return undefined;

@@ -49,6 +49,38 @@ export interface RenderedCheck {
   missingTool?: string;
 }
 
+/** Whether a check rendered its environment (not skipped, no tool missing) without the render failing. */
+export function renderedWithoutFailure(check: RenderedCheck): boolean {
+  return (
+    check.skipped === undefined &&
+    check.missingTool === undefined &&
+    !check.findings.some((f) => f.rule === 'render-failed' || f.rule === 'render-unavailable')
+  );
+}
+
+/**
+ * Records which kustomize folders rendered without failing (a folder rendered by several environments, all of them),
+ * so that the files only those builds apply are judged by their renders.
+ */
+export class RenderedFolders {
+  private readonly folders = new Map<string, boolean>();
+
+  note(plan: { kind: string; folder?: string }, check: RenderedCheck): void {
+    if (plan.kind !== 'kustomize' || plan.folder === undefined) return;
+    this.folders.set(plan.folder, (this.folders.get(plan.folder) ?? true) && renderedWithoutFailure(check));
+  }
+
+  /** Whether every one of the folders (a file's builds) rendered without failing. */
+  allRendered(folders: readonly string[] | undefined): boolean {
+    return folders !== undefined && folders.length > 0 && folders.every((folder) => this.folders.get(folder) === true);
+  }
+
+  /** The same folders and outcomes as `other`. */
+  sameAs(other: RenderedFolders): boolean {
+    return JSON.stringify([...this.folders].sort()) === JSON.stringify([...other.folders].sort());
+  }
+}
+
 /** Files read while tracing one render, each parsed once. */
 class SourceFiles implements TraceSources {
   private readonly parsed = new Map<string, { text: string; documents: readonly ParsedDocument[] } | undefined>();
