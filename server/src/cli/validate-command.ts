@@ -8,7 +8,6 @@ import { formatJson, formatSarif, formatText, type CliDiagnostic, type Validatio
 import { validateFileForCli } from './file-results';
 import type { RenderTools } from '../node/render/render-environment';
 import { ruleSetting } from '../engine/validate/report';
-import { judgedByRenders } from '../engine/rules';
 import type { RenderedFinding, RenderedFolders } from '../node/render/rendered-validation';
 
 export interface ValidateOptions {
@@ -83,10 +82,19 @@ export async function runValidate(options: ValidateOptions): Promise<CommandResu
   if (options.rendered) {
     const rendered = await renderEnvironments(project, options.rendered, errors);
     // A file only kustomize builds apply, every one of them rendered: the renders judge its objects (as in the editor).
-    const decided = new Set(
-      unique.filter((file) => rendered.folders.allRendered(project.kustomizeOnlyBuildFolders(file.path))).map((file) => file.display),
-    );
-    own = own.filter((d) => !(decided.has(d.file) && judgedByRenders(d.rule)));
+    const { decidedByRenders } = await import('../node/render/rendered-validation.js');
+    for (const file of unique) {
+      if (!rendered.folders.allRendered(project.kustomizeOnlyBuildFolders(file.path))) continue;
+      const here = rendered.findings.filter((f) => f.file === file.path);
+      const kept = new Set(
+        decidedByRenders(
+          own.filter((d) => d.file === file.display),
+          (d) => ({ ...d, line: d.line - 1 }),
+          here,
+        ),
+      );
+      own = own.filter((d) => d.file !== file.display || kept.has(d));
+    }
     own.push(...(await renderedDiagnostics(rendered.findings, targets, own, display)));
   }
   const diagnostics = collapseRepeatedNotices(own);

@@ -20,7 +20,6 @@ import { readTextFile } from '../node/read-text-file';
 import { log, logTo } from '../node/log';
 import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { ruleSetting } from '../engine/validate/report';
-import { judgedByRenders } from '../engine/rules';
 import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
 import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
@@ -40,7 +39,7 @@ import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
 import { Projects, settingsToConfig, uriToPath } from './projects';
 import { RenderedDiagnostics } from './rendered-diagnostics';
-import { alreadyShown } from '../node/render/rendered-validation';
+import { alreadyShown, decidedByRenders } from '../node/render/rendered-validation';
 import { ValidationScheduler } from './validation-scheduler';
 import { WorkspaceDiagnostics } from './workspace-diagnostics';
 import type { FileValidation } from '../engine/project/project-model';
@@ -358,13 +357,14 @@ export class DriftlessLanguageServer {
     const result = validated ?? project.validateText(path, text);
     // A file that reaches the cluster only through kustomize builds, all of them rendered: the renders decide what is
     // wrong with the objects (their findings come below, on this file's lines); its own judgement of them steps back.
-    const renderDecides = this.rendered.rendersWithoutFailure(project.kustomizeOnlyBuildFolders(path));
-    const own = renderDecides ? result.diagnostics.filter((d) => !judgedByRenders(d.rule)) : result.diagnostics;
+    const renderedHere = this.rendered.findingsFor(path);
+    const own = this.rendered.rendersWithoutFailure(project.kustomizeOnlyBuildFolders(path))
+      ? decidedByRenders(result.diagnostics, (d) => ({ ...d, line: result.lines.positionAt(d.start).line }), renderedHere)
+      : result.diagnostics;
     const diagnostics = own.map((d) => toLspDiagnostic(d, result.lines));
     // A render's finding the file's own validation already shows (a base's error in every overlay) is said once.
     const shown = own.map((d) => ({ rule: d.rule, severity: d.severity, line: result.lines.positionAt(d.start).line }));
-    for (const finding of this.rendered.findingsFor(path))
-      if (!alreadyShown(finding, shown)) diagnostics.push(renderedToLspDiagnostic(finding));
+    for (const finding of renderedHere) if (!alreadyShown(finding, shown)) diagnostics.push(renderedToLspDiagnostic(finding));
     return diagnostics;
   }
 

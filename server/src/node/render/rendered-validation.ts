@@ -16,7 +16,7 @@ import {
   type ValuesSource,
 } from '../../engine/helm/trace-helm';
 import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/kustomize/trace-kustomize';
-import type { RuleId, Severity } from '../../engine/rules';
+import { judgedByRenders, type RuleId, type Severity } from '../../engine/rules';
 import type { Finding } from '../../engine/validate/finding';
 import { LineIndex, type Range } from '../../engine/yaml/line-index';
 import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-documents';
@@ -56,6 +56,22 @@ export function renderedWithoutFailure(check: RenderedCheck): boolean {
     check.missingTool === undefined &&
     !check.findings.some((f) => f.rule === 'render-failed' || f.rule === 'render-unavailable')
   );
+}
+
+/**
+ * A file's own findings once the renders decide (every build that applies it rendered): one of a rule judged on renders
+ * stays only where a render reports the same rule on the same line (it keeps its own words and quick fixes); the
+ * others are what Driftless could not see the builds do (a transformer plugin, `replacements`).
+ */
+export function decidedByRenders<T>(
+  own: readonly T[],
+  shown: (finding: T) => ShownFinding & { rule: RuleId },
+  rendered: readonly RenderedFinding[],
+): T[] {
+  return own.filter((finding) => {
+    const at = shown(finding);
+    return !judgedByRenders(at.rule) || rendered.some((r) => r.rule === at.rule && r.range.start.line === at.line);
+  });
 }
 
 /**
