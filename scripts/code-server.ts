@@ -410,6 +410,11 @@ export interface CodeServerOptions {
   trust?: boolean;
   /** User settings, added to the quiet defaults below. */
   settings?: Record<string, unknown>;
+  /**
+   * Settings of the machine code-server runs on (its remote settings): where a `machine`-scoped setting such as
+   * driftless.kubeconfig takes effect, as user settings do not apply it to a remote window.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Extra environment of code-server, which its extension hosts inherit. */
   env?: NodeJS.ProcessEnv;
   /** Where code-server's own output goes (default: code-server.log next to the user data dir). */
@@ -498,6 +503,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const trust = options.trust ?? false;
   const settings = { ...QUIET_SETTINGS, 'security.workspace.trust.enabled': trust, ...options.settings };
   writeFileSync(join(options.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  if (options.machineSettings) {
+    mkdirSync(join(options.userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(join(options.userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2) + '\n');
+  }
   // Always a config file: without one, code-server writes ~/.config/code-server/config.yaml with a random password.
   const config = join(options.userDataDir, 'code-server.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${options.port}\nauth: none\ncert: false\n`);

@@ -1,8 +1,11 @@
 // `npm start`: a working VS Code in the browser with the extension loaded and the sample GitOps repository open.
 // Builds the extension, installs code-server into .cache/ when needed, makes a fresh copy of test/fixtures/sample-repo
-// into a git repository with some history (a nested repository cannot be committed), links this checkout into
-// code-server's extensions folder as an installed extension, starts code-server on 127.0.0.1 and prints the URL.
-// Runs until Ctrl+C.   npm start -- [--port N] [--folder DIR]
+// into a git repository with some history (a nested repository cannot be committed), starts the test cluster (a real
+// kube-apiserver, built from Go modules when needed) and delivers the repository's production environments to it with
+// deliberate drift (test/helpers/sample-repo-cluster.ts) — without Go the demo runs without a cluster and says why —,
+// links this checkout into code-server's extensions folder as an installed extension, starts code-server on 127.0.0.1
+// with driftless.kubeconfig pointing at the cluster, and prints the URL. Runs until Ctrl+C, which stops the cluster too.
+//   npm start -- [--port N] [--folder DIR] [--no-cluster]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -19,6 +22,8 @@ import {
   type CodeServerHandle,
 } from './code-server';
 import { kubernetesTools } from './kubernetes-tools';
+import { buildTestCluster, clusterBinary, goProblem, startTestClusterProcess } from './test-cluster';
+import { DELIBERATE_DRIFT, deliverAndDrift } from '../test/helpers/sample-repo-cluster';
 import { attachDemoForge, type DemoForge } from './demo-forge';
 
 const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
@@ -62,10 +67,10 @@ function git(cwd: string, args: string[], date: string): void {
 export const PENDING_CHANGE = { file: 'apps/overlays/production/deployment-patch.yaml', before: 'cpu: 100m', after: 'cpu: 250m' };
 
 /**
- * A fresh copy of the sample repository at `target`, as a git repository with a few commits of history and one
- * pending change (PENDING_CHANGE).
+ * A fresh copy of the sample repository at `target`, as a git repository with a few commits of history and, unless
+ * `pending` is false (then writePendingChange later), one pending change (PENDING_CHANGE).
  */
-export function prepareSampleRepo(target: string): void {
+export function prepareSampleRepo(target: string, options: { pending?: boolean } = {}): void {
   rmSync(target, { recursive: true, force: true });
   cpSync(SAMPLE_REPO, target, { recursive: true });
   const day = Date.UTC(2026, 0, 5, 9, 30) / 1000;
@@ -79,6 +84,11 @@ export function prepareSampleRepo(target: string): void {
     else if (paths.length) git(target, ['add', '--', ...paths], date);
     git(target, ['commit', '--quiet', '--allow-empty', '-m', step.message], date);
   });
+  if (options.pending !== false) writePendingChange(target);
+}
+
+/** The demo's uncommitted edit (PENDING_CHANGE). */
+export function writePendingChange(target: string): void {
   const pending = join(target, PENDING_CHANGE.file);
   writeFileSync(pending, readFileSync(pending, 'utf8').replace(PENDING_CHANGE.before, PENDING_CHANGE.after));
 }
@@ -114,6 +124,31 @@ function build(): void {
   if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}${result.stderr}`);
 }
 
+/** A cluster the demo delivers the sample repository to. */
+export interface DemoCluster {
+  kubeconfig: string;
+  context: string;
+}
+
+/**
+ * The test cluster for the demo, started (and built first if needed: the first build takes 5 to 15 minutes), stopped
+ * when this process exits; or why there is none (no Go here).
+ */
+async function startDemoCluster(home: string): Promise<{ cluster: DemoCluster; stop: () => Promise<void> } | { why: string }> {
+  const problem = goProblem();
+  if (problem) return { why: problem };
+  if (!existsSync(clusterBinary()))
+    say('the test cluster is not built yet (or its sources changed): building it; the first build on a machine takes 5 to 15 minutes');
+  const binary = await buildTestCluster(say);
+  const logFile = join(home, 'cluster.log');
+  say(`starting the test cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, 3 simulated nodes (log: ${logFile})`);
+  const started = await startTestClusterProcess(binary, { kubeconfig: join(home, 'kubeconfig'), logFile });
+  // Ctrl+C ends this process; the cluster goes with it (SIGTERM on exit, and its stdin closes).
+  started.unref();
+  say(`cluster ready: Kubernetes ${started.kubernetesVersion} at ${started.server}`);
+  return { cluster: { kubeconfig: started.kubeconfig, context: started.adminContext }, stop: () => started.stop() };
+}
+
 export interface DemoOptions {
   /** Default: 8080, or the first free port after it. A port given explicitly must be free. */
   port?: number;
@@ -123,6 +158,11 @@ export interface DemoOptions {
   home?: string;
   /** Skip building the extension (the caller just built it). */
   skipBuild?: boolean;
+  /**
+   * The cluster to deliver the sample repository to, with its drift: one the caller runs, none (false), or by default
+   * the test cluster, started here (unless Go is missing: then the demo says why and runs without one).
+   */
+  cluster?: DemoCluster | false;
   /** A local forge as the sample's origin (default true; not with --folder). */
   forge?: boolean;
 }
@@ -131,6 +171,10 @@ export interface Demo {
   url: string;
   folder: string;
   server: CodeServerHandle;
+  /** The cluster the sample repository was delivered to, or why there is none. */
+  cluster: DemoCluster | { why: string };
+  /** Stops code-server and the cluster started for the demo. */
+  stop(): Promise<void>;
   /** The sample's origin, a forge on this machine, when one was made. */
   forge?: DemoForge;
 }
@@ -153,13 +197,36 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const home = options.home ?? join(CACHE_DIR, 'demo');
   mkdirSync(home, { recursive: true });
   let folder: string;
+  let cluster: DemoCluster | { why: string } = { why: 'no cluster was asked for' };
+  let stopCluster = (): Promise<void> => Promise.resolve();
   if (options.folder) {
     folder = resolve(options.folder);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Error(`--folder ${options.folder}: no such folder`);
   } else {
     folder = join(home, 'sample-repo');
-    prepareSampleRepo(folder);
+    prepareSampleRepo(folder, { pending: false });
     say(`fresh copy of the sample repository, with git history: ${folder}`);
+    if (options.cluster !== false) {
+      const started = options.cluster ? { cluster: options.cluster, stop: () => Promise.resolve() } : await startDemoCluster(home);
+      if ('why' in started) {
+        say(`the demo runs without a cluster, so the Drift view has nothing to compare: ${started.why}`);
+        cluster = started;
+      } else {
+        stopCluster = started.stop;
+        const tools = kubernetesTools();
+        if ('missing' in tools) {
+          cluster = { why: `kubectl and helm are not available here (${tools.missing})` };
+          say(`the demo runs without drift: ${cluster.why}`);
+        } else {
+          say('delivering the production environments to the cluster, as Argo CD would, then drifting them by hand');
+          const skipped = await deliverAndDrift(folder, started.cluster, tools, join(REPO_ROOT, 'dist', 'cli.js'), home);
+          for (const line of skipped) say(`  not applied: ${line}`);
+          cluster = started.cluster;
+        }
+      }
+    }
+    // Left uncommitted after the delivery: the Changes view shows it, and the Drift view finds it too.
+    writePendingChange(folder);
   }
   let forge: DemoForge | undefined;
   if (!options.folder && options.forge !== false) {
@@ -176,6 +243,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     extensionsDir,
     userDataDir,
     settings: { ...renderToolSettings(), ...forge?.settings },
+    ...('kubeconfig' in cluster ? { machineSettings: { 'driftless.kubeconfig': cluster.kubeconfig } } : {}),
     logFile: join(home, 'code-server.log'),
     ...(forge ? { env: forge.env } : {}),
   }).catch(async (error: unknown) => {
@@ -184,7 +252,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   });
   void server.exited.then(() => forge?.stop());
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
-  return { url, folder, server, ...(forge ? { forge } : {}) };
+  return {
+    url,
+    folder,
+    server,
+    cluster,
+    ...(forge ? { forge } : {}),
+    stop: async () => {
+      await server.stop();
+      await stopCluster();
+    },
+  };
 }
 
 function argument(name: string): string | undefined {
@@ -200,9 +278,12 @@ function argument(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const known = new Set(['--port', '--folder']);
-  const unknown = process.argv.slice(2).filter((arg, i, all) => arg.startsWith('--') && !known.has(arg) && !known.has(all[i - 1] ?? ''));
+  const flags = new Set(['--no-cluster']);
+  const unknown = process.argv
+    .slice(2)
+    .filter((arg, i, all) => arg.startsWith('--') && !known.has(arg) && !flags.has(arg) && !known.has(all[i - 1] ?? ''));
   if (unknown.length) {
-    console.error(`unknown option ${unknown.join(' ')}; usage: npm start -- [--port N] [--folder DIR]`);
+    console.error(`unknown option ${unknown.join(' ')}; usage: npm start -- [--port N] [--folder DIR] [--no-cluster]`);
     process.exit(2);
   }
   const portText = argument('--port');
@@ -212,7 +293,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const folder = argument('--folder');
-  const demo = await startDemo({ ...(port !== undefined ? { port } : {}), ...(folder ? { folder } : {}) });
+  const demo = await startDemo({
+    ...(port !== undefined ? { port } : {}),
+    ...(folder ? { folder } : {}),
+    ...(process.argv.includes('--no-cluster') ? { cluster: false as const } : {}),
+  });
   const shown = relative(REPO_ROOT, demo.folder);
   process.stdout.write(
     [
@@ -225,6 +310,12 @@ async function main(): Promise<void> {
       folder
         ? ''
         : `  The Driftless sidebar lists the environments; its Changes view shows what the uncommitted edit of ${PENDING_CHANGE.file} does to them.`,
+      folder || !('kubeconfig' in demo.cluster)
+        ? ''
+        : [
+            `  Its Drift view compares the production environments with the test cluster (kubeconfig: ${demo.cluster.kubeconfig}), drifted by hand:`,
+            ...DELIBERATE_DRIFT.map((line) => `    - ${line}`),
+          ].join('\n'),
       demo.forge
         ? `  Its origin is ${demo.forge.label} at ${demo.forge.url}${demo.forge.login ? ` (sign in as ${demo.forge.login.user} / ${demo.forge.login.password})` : ''}: "Driftless: Create Pull Request…" commits the pending edit, pushes it and opens the pull request there.`
         : '',

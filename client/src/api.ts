@@ -1,11 +1,29 @@
 // What the extension exports (vscode.extensions.getExtension('driftless.driftless').exports): state that other
 // extensions and the extension-host tests read instead of poking at internals.
-import type { ChangesResult, EnvironmentsResult, PullRequestsResult } from '../../server/src/protocol';
+import type { ChangesResult, DriftResult, EnvironmentsResult, PullRequestsResult } from '../../server/src/protocol';
 
 export interface StatusBarState {
   text: string;
   tooltip: string;
   visible: boolean;
+}
+
+/** A row of the Drift view as shown: its label, description, icon and children. */
+export interface DriftRow {
+  label: string;
+  description?: string;
+  icon?: string;
+  children?: DriftRow[];
+}
+
+/** What the Drift view knows and shows. */
+export interface DriftViewState {
+  environments: { folder: string; environment: string; context: string | null; comparing: boolean; result?: DriftResult }[];
+  rows: DriftRow[];
+  /** The drift status bar item as shown now. */
+  statusBar: StatusBarState;
+  /** Whether the shown environments' clusters are being watched (the view is visible, the workspace trusted). */
+  watching: boolean;
 }
 
 export interface DriftlessApi {
@@ -19,6 +37,10 @@ export interface DriftlessApi {
   environments(): EnvironmentsResult | undefined;
   /** What the Changes view shows now (undefined before the server answered). */
   changes(): ChangesResult | undefined;
+  /** What the Drift view knows and shows now (undefined before it was created). */
+  drift(): DriftViewState | undefined;
+  /** Resolves when the Drift view is comparing nothing. */
+  driftSettled(): Promise<void>;
   /** What the Pull Requests view lists now (undefined before it was first shown). */
   pullRequests(): PullRequestsResult | undefined;
   /** How long `activate` took, in milliseconds of extension-host time. */

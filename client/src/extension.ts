@@ -5,6 +5,7 @@ import type { DriftlessApi } from './api';
 import type { ClientContext, Feature } from './feature';
 import { serverCommands } from './features/commands';
 import { changesView } from './features/changes-view';
+import { driftView } from './features/drift-view';
 import { deliveryCommands } from './features/delivery-commands';
 import { ForgeTokens } from './features/forge-tokens';
 import { pullRequestsView } from './features/pull-requests-view';
@@ -25,6 +26,7 @@ const FEATURES: Feature[] = [
   environmentsView,
   renderedPreview,
   changesView,
+  driftView,
   deliveryCommands,
   pullRequestsView,
 ];
@@ -44,6 +46,8 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
       statusBar: { text: '', tooltip: '', visible: false },
       environments: () => undefined,
       changes: () => undefined,
+      drift: () => undefined,
+      driftSettled: () => Promise.resolve(),
       pullRequests: () => undefined,
     },
   };
@@ -58,6 +62,8 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
     statusBar: () => context.shown.statusBar,
     environments: () => context.shown.environments(),
     changes: () => context.shown.changes(),
+    drift: () => context.shown.drift(),
+    driftSettled: () => context.shown.driftSettled(),
     pullRequests: () => context.shown.pullRequests(),
     serverProcessId: () => connection.processId(),
     activationMs,

@@ -4,7 +4,7 @@ import type { EnvironmentView } from './engine/environments/environment';
 import type { EnvironmentDiffs } from './engine/render/environment-diffs';
 import type { EnvironmentDrift } from './engine/drift/drift-report';
 import type { CheckoutOutcome, CommitPlan, PullRequestList, TokenNeeded } from './engine/delivery/delivery-reports';
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type Location, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
 export interface DriftlessInitializationOptions {
@@ -29,6 +29,8 @@ export interface DriftlessSettings {
   drift?: { ignore?: unknown[] };
   /** The Problems panel: every file of the workspace (default) or the open ones; at most `maxFiles` files per folder. */
   problems?: { scope?: 'workspace' | 'openFiles'; maxFiles?: number };
+  /** `driftless.kubeconfig` (machine scope): the kubeconfig file drift reads instead of KUBECONFIG and ~/.kube/config. */
+  kubeconfig?: string;
   /** Forges the user runs, by URL (never tokens). */
   forges?: ForgeSetting[];
 }
@@ -139,6 +141,119 @@ export type DriftResult = EnvironmentDrift | { error: string };
 export namespace DriftRequest {
   export const method = 'driftless/drift';
   export const type = new RequestType<DriftParams, DriftResult, void>(method);
+}
+
+/** An object of a drift report, as the Drift view names it. */
+export interface DriftObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** The kubeconfig contexts drift would use (the Drift view asks which one an environment is compared with). */
+export interface KubeContextsParams {
+  folder?: string;
+}
+
+export type KubeContextsResult =
+  | {
+      /** The kubeconfig files read, in order. */
+      files: string[];
+      current?: string;
+      contexts: { name: string; cluster: string; server?: string; namespace?: string; user?: string }[];
+    }
+  | { error: string };
+
+/** The contexts of the kubeconfig drift reads (driftless.kubeconfig, else KUBECONFIG, else ~/.kube/config); refused when untrusted. */
+export namespace KubeContextsRequest {
+  export const method = 'driftless/kubeContexts';
+  export const type = new RequestType<KubeContextsParams, KubeContextsResult, void>(method);
+}
+
+export interface DriftDocumentParams extends DriftParams {
+  object: DriftObjectRef;
+  /** `git`: what git declares (as the server predicts it stored); `live`: what the cluster has. Both normalized. */
+  side: 'git' | 'live';
+}
+
+export type DriftDocumentResult = { text: string } | { error: string };
+
+/**
+ * One side of an object's drift as YAML (normalized, Secret values `***`), for the diff editor: from the environment's
+ * last drift run, or a new one. Refused when untrusted.
+ */
+export namespace DriftDocumentRequest {
+  export const method = 'driftless/driftDocument';
+  export const type = new RequestType<DriftDocumentParams, DriftDocumentResult, void>(method);
+}
+
+export interface WatchDriftParams {
+  /** The environments to watch (those the Drift view shows), as their drift was asked for; an empty list stops all. */
+  environments: DriftParams[];
+}
+
+/** Which environments' clusters to watch for changes while the Drift view is open (client to server). */
+export namespace WatchDriftNotification {
+  export const method = 'driftless/watchDrift';
+  export const type = new NotificationType<WatchDriftParams>(method);
+}
+
+export interface DriftChangedParams {
+  /** The workspace folder (project root), environment and context as the drift was asked for. */
+  folder: string;
+  environment: string;
+  context?: string;
+  /** What changed: `Deployment web changed`, `the watch of ConfigMap failed: …`. */
+  reason: string;
+}
+
+/** A watched environment's cluster changed in a way that can change its drift: ask for it again (server to client). */
+export namespace DriftChangedNotification {
+  export const method = 'driftless/driftChanged';
+  export const type = new NotificationType<DriftChangedParams>(method);
+}
+
+export interface DriftFieldParams extends DriftParams {
+  object: DriftObjectRef;
+  /** The difference's JSON pointer into the live object. */
+  path: string;
+}
+
+export interface IgnoreFieldParams extends DriftFieldParams {
+  /** `config`: .driftless.yaml's `drift.ignore`; `application`: the environment's Argo CD Application's `spec.ignoreDifferences`. */
+  into: 'config' | 'application';
+}
+
+export type DriftActionResult =
+  /** The edit to apply (the client applies it, so the user sees it and can undo it), and what it does. */
+  | { edit: WorkspaceEdit; description: string; reveal?: Location }
+  /** Nothing to write here: where the value comes from in git, and what to change there. */
+  | { where: string; location?: Location }
+  | { error: string };
+
+/** "Ignore this field": the ignore rule for one difference, as an edit of .driftless.yaml or the Application. Refused when untrusted. */
+export namespace IgnoreFieldRequest {
+  export const method = 'driftless/ignoreDriftField';
+  export const type = new RequestType<IgnoreFieldParams, DriftActionResult, void>(method);
+}
+
+/** "Take the live value into git": an edit of the line git writes the value on, or where it comes from. Refused when untrusted. */
+export namespace TakeLiveValueRequest {
+  export const method = 'driftless/takeLiveValue';
+  export const type = new RequestType<DriftFieldParams, DriftActionResult, void>(method);
+}
+
+export interface FileEnvironmentsParams {
+  uri: string;
+}
+
+/** The environments whose render reads a file (for the drift status bar item). */
+export type FileEnvironmentsResult = { folder: string; environments: string[] } | null;
+
+export namespace FileEnvironmentsRequest {
+  export const method = 'driftless/fileEnvironments';
+  export const type = new RequestType<FileEnvironmentsParams, FileEnvironmentsResult, void>(method);
 }
 
 // Delivery: commit, push, pull requests. Every request writes or reaches a forge: all are refused in an untrusted

@@ -10,6 +10,7 @@ import {
   StreamMessageWriter,
   type CancellationToken,
   type GenericRequestHandler,
+  type NotificationType,
   type MessageConnection,
   type RequestParam,
   type RequestType,
@@ -219,6 +220,11 @@ export class LspClient {
   /** Sends any request, bounded like every wait. */
   request<P, R, E>(type: RequestType<P, R, E>, params: RequestParam<P>, timeoutMs?: number): Promise<R> {
     return this.bounded(this.connection.sendRequest(type, params), `the ${type.method} response`, timeoutMs);
+  }
+
+  /** Calls `handler` with each notification of `type` the server sends (a custom one, such as driftless/driftChanged). */
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
+    this.connection.onNotification(type, handler);
   }
 
   /** Sends a request the caller may cancel (`$/cancelRequest`), bounded like every wait. */

@@ -56,7 +56,7 @@ describe('CLI: driftless environments', function () {
     const production = environments.find((e) => e.name === 'frontend-production')!;
     assert.equal(production.origin, 'both');
     assert.equal(production.protection, 'production');
-    assert.equal(production.cluster, 'context prod-eu, https://kubernetes.default.svc, namespace shop-production');
+    assert.equal(production.cluster, 'context driftless-admin, https://kubernetes.default.svc, namespace shop-production');
     const staging = environments.find((e) => e.name === 'apps')!;
     assert.deepEqual([staging.sourceKind, staging.sourcePath], ['flux', 'apps/overlays/staging']);
     // One Application per element of the ApplicationSet's list generator.
@@ -70,7 +70,10 @@ describe('CLI: driftless environments', function () {
   it('prints one line per environment in text, and refuses another format', function () {
     const run = driftless(['environments']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^frontend-production +Argo CD Application frontend-production {2}→ {2}context prod-eu, .*\[production\]$/m);
+    assert.match(
+      run.stdout,
+      /^frontend-production +Argo CD Application frontend-production {2}→ {2}context driftless-admin, .*\[production\]$/m,
+    );
     assert.equal(run.stdout.trim().split('\n').length, 10);
     assert.equal(driftless(['environments', '--format', 'sarif']).code, 2);
   });

@@ -91,6 +91,8 @@ func startControllerManager(ctx context.Context, args []string) (<-chan error, e
 	if err != nil {
 		return nil, err
 	}
+	// The controllers' clients are made from this config when they start: their updates are kube-controller-manager's.
+	componentUserAgent(config.Kubeconfig, "kube-controller-manager")
 	done := make(chan error, 1)
 	go func() { done <- controllermanager.Run(ctx, config.Complete()); close(done) }()
 	return done, nil

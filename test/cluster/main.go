@@ -180,10 +180,17 @@ func run(kubeconfigPath string, port int, state string, stopOnEOF bool) (err err
 	if err != nil {
 		return err
 	}
+	// The simulated nodes report pod and node status as kubelets do, and under their name.
+	kubeletConfig := rest.CopyConfig(adminConfig)
+	kubeletConfig.UserAgent = userAgentOf("kubelet")
+	kubeletClient, err := kubernetes.NewForConfig(kubeletConfig)
+	if err != nil {
+		return err
+	}
 	if err := installBootstrap(ctx, adminConfig); err != nil {
 		return fmt.Errorf("installing CRDs and RBAC: %w", err)
 	}
-	if err := runNodes(componentsCtx, client, nodeCount); err != nil {
+	if err := runNodes(componentsCtx, kubeletClient, nodeCount); err != nil {
 		return fmt.Errorf("simulated nodes: %w", err)
 	}
 	if err := waitNodesReady(ctx, client, nodeCount); err != nil {

@@ -3,7 +3,7 @@
 // that every environment shares (the server reuses renders between requests; they must never be stale).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangesRequest, type ChangesResult } from '../../server/src/protocol';
@@ -84,6 +84,50 @@ describe('LSP: the Changes view’s diff against the base branch', function () {
     });
     edit('base/kustomization.yaml', 'resources: [config.yaml]\n');
     assert.deepEqual(await changes(), {});
+  });
+});
+
+describe('LSP: the Changes view of a repository opened through a symbolic link', function () {
+  this.timeout(60_000);
+
+  it('compares with the base all the same (git names the repository by its real path)', async function () {
+    const tools = renderToolsOrSkip(this);
+    const workspace = FixtureWorkspace.create();
+    workspace.write('app/kustomization.yaml', 'resources: [config.yaml]\nnamespace: app\n');
+    workspace.write('app/config.yaml', CONFIG('info'));
+    const git = (...args: string[]) =>
+      execFileSync('git', [
+        '-C',
+        workspace.dir,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        '-c',
+        'commit.gpgsign=false',
+        ...args,
+      ]);
+    git('init', '--quiet', '--initial-branch', 'main');
+    git('add', '--all');
+    git('commit', '--quiet', '-m', 'base');
+    workspace.write('app/config.yaml', CONFIG('warn'));
+    const linked = join(temporaryFolder('driftless-changes-link-'), 'repository');
+    symlinkSync(workspace.dir, linked);
+    const session = await ServerSession.start(FixtureWorkspace.at(linked), {
+      settings: { kubectlPath: tools.kubectl, validateRenderedOutput: false },
+    });
+    try {
+      await session.settled();
+      const result: ChangesResult = await session.lsp.request(ChangesRequest.type, {});
+      assert.ok(!('error' in result), JSON.stringify(result));
+      assert.deepEqual(
+        result.environments.map((e) => [e.name, e.changes.map((c) => `${c.change} ${c.id}`)]),
+        [['app', ['changed v1 ConfigMap app/settings']]],
+      );
+    } finally {
+      await session.stop();
+      workspace.dispose();
+    }
   });
 });
 

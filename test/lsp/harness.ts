@@ -72,6 +72,13 @@ export class FixtureWorkspace {
     return workspace;
   }
 
+  /** An existing folder as a workspace (a symbolic link to another workspace, say); dispose() removes nothing. */
+  static at(dir: string): FixtureWorkspace {
+    const workspace = new FixtureWorkspace(dir);
+    workspace.dispose = () => undefined;
+    return workspace;
+  }
+
   /** A folder made elsewhere (a git repository a test built), used as the workspace; dispose() removes it too. */
   static existing(dir: string): FixtureWorkspace {
     return new FixtureWorkspace(realpathSync(dir));

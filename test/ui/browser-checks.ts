@@ -16,11 +16,12 @@ import {
   workbenchUrl,
   type CodeServerHandle,
 } from '../../scripts/code-server';
-import { startDemo } from '../../scripts/start';
+import { startDemo, type DemoCluster } from '../../scripts/start';
+import { recordSkip } from '../helpers/skips';
 
 const README_SCREENSHOTS = join(REPO_ROOT, 'test', 'ui', 'screenshots');
 /** The screenshots worth showing in the README. */
-const README_PICKS = ['problems.png', 'hover.png', 'completion.png', 'rendered-diff.png'];
+const README_PICKS = ['problems.png', 'hover.png', 'completion.png', 'rendered-diff.png', 'drift-view.png'];
 const WAIT_MS = 20_000;
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -172,8 +173,14 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 }
 
 /** The demo that `npm start` serves, used as a person would. */
-async function demoChecks(browser: Browser, checks: Checks, home: string): Promise<void> {
-  const demo = await startDemo({ home, port: await freePort(), skipBuild: true, forge: false });
+async function demoChecks(browser: Browser, checks: Checks, home: string, cluster: DemoCluster | { why: string }): Promise<void> {
+  const demo = await startDemo({
+    home,
+    port: await freePort(),
+    skipBuild: true,
+    forge: false,
+    cluster: 'why' in cluster ? false : cluster,
+  });
   const context = await browser.newContext({ viewport: VIEWPORT });
   await recordNotifications(context);
   const page = await context.newPage();
@@ -353,9 +360,47 @@ async function demoChecks(browser: Browser, checks: Checks, home: string): Promi
       await page.locator('.monaco-diff-editor .line-insert, .monaco-diff-editor .char-insert').first().waitFor({ timeout: WAIT_MS });
       await checks.shoot(page, 'rendered-diff.png');
     });
+
+    const drift =
+      'the Drift view shows the demo’s drift: a hand-scaled Deployment, a hotfix image, an object only in git, one only in the cluster';
+    if ('why' in cluster) recordSkip(`ui: ${drift}`, cluster.why);
+    else
+      await checks.run(drift, page, async () => {
+        const sidebar = page.locator('.sidebar');
+        // Room for the Drift view: the other two views folded.
+        for (const title of ['Environments', 'Changes']) {
+          const header = sidebar.locator('.pane-header', { hasText: title }).first();
+          if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+        }
+        const header = sidebar.locator('.pane-header', { hasText: 'Drift' }).first();
+        if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+        const rows = (text: string | RegExp) => sidebar.locator('.monaco-list-row', { hasText: text }).first();
+        // Rendering three environments and asking the API server takes a few seconds.
+        await rows(/frontend-production.*1 missing · 1 extra/).waitFor({ timeout: 60_000 });
+        await rows(/backend-production.*1 drifted/).waitFor({ timeout: 60_000 });
+        await rows(/3 → 5 · kubectl/).waitFor({ timeout: WAIT_MS });
+        await rows(/frontend-feature-flags/).waitFor({ timeout: WAIT_MS });
+        await rows(/Argo CD: OutOfSync, Healthy/).waitFor({ timeout: WAIT_MS });
+        // For the picture: no other editor, no panel, a wider side bar.
+        await command(page, 'View: Close All Editors');
+        if (await page.locator('.part.panel').isVisible()) await command(page, 'View: Toggle Panel Visibility');
+        const box = (await sidebar.boundingBox())!;
+        await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width + 200, box.y + box.height / 2, { steps: 5 });
+        await page.mouse.up();
+        // A click on the drifted Deployment: git against the cluster in the diff editor.
+        await sidebar
+          .locator('.monaco-list-row', { hasText: /frontend\s*drifted · shop-production/ })
+          .first()
+          .click();
+        await page.locator('.tab.active', { hasText: 'git ↔ driftless-admin' }).waitFor({ timeout: WAIT_MS });
+        await page.locator('.monaco-diff-editor .view-line', { hasText: '6.7.2-hotfix' }).first().waitFor({ timeout: WAIT_MS });
+        await checks.shoot(page, 'drift-view.png');
+      });
   } finally {
     await context.close();
-    await demo.server.stop();
+    await demo.stop();
   }
 }
 
@@ -435,6 +480,8 @@ export async function runBrowserChecks(options: {
   browser: Browser;
   resultsDir: string;
   updateScreenshots?: boolean;
+  /** The cluster the demo delivers its drift to, or why there is none (the Drift view's check is then skipped). */
+  cluster: DemoCluster | { why: string };
 }): Promise<BrowserChecksResult> {
   const started = Date.now();
   const screenshotDir = join(options.resultsDir, 'screenshots');
@@ -443,7 +490,7 @@ export async function runBrowserChecks(options: {
   const checks = new Checks(screenshotDir);
   const scratch = scratchDir('ui');
   try {
-    await checks.run('the demo', undefined, () => demoChecks(options.browser, checks, join(scratch, 'demo')));
+    await checks.run('the demo', undefined, () => demoChecks(options.browser, checks, join(scratch, 'demo'), options.cluster));
     await checks.run('the Red Hat YAML prompt', undefined, () => redHatPromptChecks(options.browser, checks, join(scratch, 'redhat')));
   } finally {
     if (!process.env.DRIFTLESS_KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });

@@ -22,6 +22,8 @@ export interface SuiteRun {
   extensionsDir?: string;
   trust?: boolean;
   settings?: Record<string, unknown>;
+  /** Settings of the machine (remote settings): where `machine`-scoped ones such as driftless.kubeconfig apply. */
+  machineSettings?: Record<string, unknown>;
   env?: Record<string, string>;
   timeoutMs: number;
   /** Where logs and timings of this run go. */
@@ -76,6 +78,7 @@ export async function runSuiteInCodeServer(run: SuiteRun, browser: Browser): Pro
       ...(run.trust !== undefined ? { trust: run.trust } : {}),
       // The web workbench saves edits after a second by default; the suites edit and revert as on the desktop.
       settings: { 'files.autoSave': 'off', ...run.settings },
+      ...(run.machineSettings ? { machineSettings: run.machineSettings } : {}),
       env: {
         ...run.env,
         DRIFTLESS_VSCODE_SUITE: run.suite,

@@ -3,11 +3,14 @@
 //      in .cache/code-server — installed when missing, or else exactly what is missing is said and the run fails
 //      (DRIFTLESS_SKIP_VSCODE_TESTS=1 skips it all, saying so);
 //   2. the extension-host suites in code-server: main (the sample repo and a folder without .driftless.yaml),
-//      trust (Workspace Trust on, an untrusted folder) and package (the .vsix installed with --install-extension);
-//   3. the browser checks (test/ui/browser-checks.ts): the demo of `npm start` and the Red Hat YAML prompt, on screen;
+//      trust (Workspace Trust on, an untrusted folder), package (the .vsix installed with --install-extension) and
+//      drift (the Drift view against the test cluster — started here, built first if needed — or the cluster
+//      DRIFTLESS_TEST_KUBECONFIG names; without Go and without that variable it is skipped, saying why);
+//   3. the browser checks (test/ui/browser-checks.ts): the demo of `npm start` (with the test cluster's drift) and
+//      the Red Hat YAML prompt, on screen;
 //   4. the main suite on desktop VS Code through @vscode/test-electron under Xvfb, where a desktop VS Code is cached or
 //      can be downloaded (docs/testing.md: why it is skipped on the project's offline machines).
-// Timings go to test-results/vscode-timings.json. `--only main,trust,package,ui,electron` runs a part;
+// Timings go to test-results/vscode-timings.json. `--only main,trust,package,drift,ui,electron` runs a part;
 // `--update-screenshots` refreshes the README's pictures (test/ui/screenshots/) from the browser checks.
 // DRIFTLESS_VSCODE_GREP runs only the extension-host tests whose title matches, and says so at the start, in each
 // suite and in the summary. The run ends with what did not run, and why: its own skips and mocha's
@@ -37,16 +40,38 @@ import { describeFailure, readSuiteResults, runSuiteInCodeServer, type SuiteRun 
 import { recordSkip, skipSummary, startSkipsFile } from '../helpers/skips';
 import { extensionBundleSha256 } from '../bench/activation';
 import { runSuiteInElectron } from './electron-host';
-import { countedTools, deliveryWorkspace, firstOpenFolder, mainWorkspace, TESTS_HOST_EXTENSION, untrustedFolder } from './workspaces';
+import {
+  countedTools,
+  deliveryWorkspace,
+  DRIFT_NAMESPACE,
+  driftWorkspace,
+  firstOpenFolder,
+  mainWorkspace,
+  TESTS_HOST_EXTENSION,
+  untrustedFolder,
+} from './workspaces';
+import { goProblem } from '../../scripts/test-cluster';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
+import { sharedTestCluster, type TestCluster } from '../helpers/test-cluster';
 
-const PARTS = ['main', 'trust', 'delivery', 'package', 'ui', 'electron'] as const;
+/** The cluster of the drift suite and the demo: DRIFTLESS_TEST_KUBECONFIG's, else the test cluster; or why none. */
+async function clusterForVscode(): Promise<TestCluster | { why: string }> {
+  if (!process.env.DRIFTLESS_TEST_KUBECONFIG) {
+    const problem = goProblem();
+    if (problem) return { why: `no cluster: ${problem}, and DRIFTLESS_TEST_KUBECONFIG is not set` };
+  }
+  // Started once for the run; it stops when this process exits.
+  return sharedTestCluster();
+}
+
+const PARTS = ['main', 'trust', 'delivery', 'package', 'drift', 'ui', 'electron'] as const;
 type Part = (typeof PARTS)[number];
 const DESCRIPTIONS: Record<Part, string> = {
   main: 'extension-host suite in code-server (sample repo, settings, CRDs, quick fixes, crash recovery)',
   trust: 'extension-host suite in code-server with Workspace Trust on (untrusted folder)',
   delivery: 'extension-host suite in code-server: commit, push, pull request and the Pull Requests view on a local forge (real Gitea)',
   package: 'the .vsix installed into a fresh code-server (--install-extension), smoke suite',
+  drift: 'extension-host suite in code-server against a real API server (the Drift view, its diff, its actions, the status bar)',
   ui: 'browser checks in chromium (npm start demo: Problems panel, hover, completion; Red Hat YAML prompt)',
   electron: 'the main suite on desktop VS Code through @vscode/test-electron',
 };
@@ -198,6 +223,45 @@ async function main(): Promise<number> {
         resultsDir: LOGS,
       });
     }
+    let cluster: Promise<TestCluster | { why: string }> | undefined;
+    const theCluster = () => (cluster ??= clusterForVscode());
+    if (parts.includes('drift')) {
+      heading(`drift: ${DESCRIPTIONS.drift}`);
+      const found = await theCluster();
+      const tools = kubernetesTools();
+      const why = 'why' in found ? found.why : 'missing' in tools ? tools.missing : undefined;
+      if (why || 'why' in found || 'missing' in tools) {
+        recordSkip(`drift: ${DESCRIPTIONS.drift}`, why!);
+        outcomes.push({ part: 'drift', status: 'skipped', detail: why! });
+      } else {
+        say(`the cluster: ${found.server} (${found.kind === 'external' ? 'DRIFTLESS_TEST_KUBECONFIG' : 'the test cluster'})`);
+        const folder = await driftWorkspace(
+          join(scratch, 'drift'),
+          { kubeconfig: found.kubeconfigPath, context: found.adminContext },
+          tools.kubectl,
+        );
+        await runSuite(
+          'drift',
+          {
+            suite: 'drift',
+            folder,
+            settings: { 'driftless.kubectlPath': tools.kubectl, 'driftless.helmPath': tools.helm },
+            machineSettings: { 'driftless.kubeconfig': found.kubeconfigPath },
+            env: {
+              DRIFTLESS_VSCODE_KUBECTL: tools.kubectl,
+              DRIFTLESS_VSCODE_KUBECONFIG: found.kubeconfigPath,
+              DRIFTLESS_VSCODE_KUBE_CONTEXT: found.adminContext,
+              DRIFTLESS_VSCODE_DRIFT_NAMESPACE: DRIFT_NAMESPACE,
+            },
+            extensionDevelopmentPath: REPO_ROOT,
+            extensionTestsPath: SUITE_ENTRY,
+            timeoutMs: TIMEOUT_MS,
+            resultsDir: LOGS,
+          },
+          false,
+        );
+      }
+    }
     if (parts.includes('delivery')) {
       heading(`delivery: ${DESCRIPTIONS.delivery}`);
       const delivery = await deliveryWorkspace(join(scratch, 'delivery'));
@@ -275,10 +339,12 @@ async function main(): Promise<number> {
     }
     if (parts.includes('ui')) {
       heading(`ui: ${DESCRIPTIONS.ui}`);
+      const found = await theCluster();
       const checks = await runBrowserChecks({
         browser,
         resultsDir: RESULTS,
         updateScreenshots: process.argv.includes('--update-screenshots'),
+        cluster: 'why' in found ? found : { kubeconfig: found.kubeconfigPath, context: found.adminContext },
       });
       outcomes.push({
         part: 'ui',
@@ -342,7 +408,7 @@ async function main(): Promise<number> {
       outcomes.map((o) => [o.part, { status: o.status, seconds: o.seconds, ...(o.detail ? { detail: o.detail } : {}) }]),
     ),
     timings: Object.fromEntries(
-      ['main', 'trust', 'delivery', 'package', 'ui', 'electron']
+      ['main', 'trust', 'delivery', 'package', 'drift', 'ui', 'electron']
         .map((run) => [run, readJson(join(LOGS, `vscode-timings.${run}.json`))] as const)
         .filter(([, timings]) => Object.keys(timings).length > 0),
     ),

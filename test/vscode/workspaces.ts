@@ -1,8 +1,10 @@
 // The folders the VS Code runs open, made fresh in a temporary folder for each run from the committed fixtures.
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
+import { applyAsArgoCd, kubectlOn, leftBehind, type SampleCluster } from '../helpers/sample-repo-cluster';
 import { giteaForge, standInForge } from '../delivery/forges';
 import { commitAndPushAll, GITOPS_TREE, writeTree } from '../delivery/repositories';
 
@@ -56,6 +58,52 @@ export function countedTools(root: string): { settings: Record<string, string>; 
 export function firstOpenFolder(root: string): string {
   const folder = join(root, 'first-open');
   cpSync(join(FIXTURES, 'first-open'), folder, { recursive: true });
+  return folder;
+}
+
+/** The namespace the drift suite's environment is delivered to (the suite reads it from DRIFTLESS_VSCODE_DRIFT_NAMESPACE). */
+export const DRIFT_NAMESPACE = 'drift-suite';
+/** The Secret value git holds in the drift suite's repository: the suite checks it is shown nowhere. */
+export const DRIFT_SECRET = 'drift-suite-secret-in-git';
+export const DRIFT_SECRET_PATCHED = 'drift-suite-secret-patched';
+
+/**
+ * The drift suite's folder: a git repository (its Argo CD Application renders from it: its remote is the repoURL)
+ * whose environment `shop` is delivered to the cluster as Argo CD would, then drifted by hand — a hotfix image, a
+ * ConfigMap's value and a Secret's value patched, the Service deleted, a ConfigMap left behind; its .driftless.yaml
+ * names the cluster's context. The environment `apps/staging` has no context.
+ */
+export async function driftWorkspace(root: string, cluster: SampleCluster, kubectlPath: string): Promise<string> {
+  const folder = join(root, 'drift-repo');
+  cpSync(join(FIXTURES, 'drift-repo'), folder, { recursive: true });
+  writeFileSync(
+    join(folder, '.driftless.yaml'),
+    `# The drift suite's settings.\nenvironments:\n  - name: shop\n    cluster:\n      context: ${cluster.context}\n      namespace: ${DRIFT_NAMESPACE}\n`,
+  );
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', folder, '-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args]);
+  git('init', '--quiet', '--initial-branch', 'main');
+  git('remote', 'add', 'origin', 'https://example.com/drift-suite.git');
+  git('add', '--all');
+  git('commit', '--quiet', '-m', 'The shop, delivered by Argo CD');
+  const home = join(root, 'kubectl-home');
+  mkdirSync(home, { recursive: true });
+  const kubectl = kubectlOn(cluster, kubectlPath, home, folder);
+  // Left from an earlier run on the same cluster (DRIFTLESS_TEST_KUBECONFIG's): started afresh.
+  await kubectl(['delete', 'namespace', DRIFT_NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=60s']);
+  await kubectl(['create', 'namespace', DRIFT_NAMESPACE]);
+  await applyAsArgoCd(kubectl, 'shop', DRIFT_NAMESPACE, await kubectl(['kustomize', join(folder, 'apps', 'shop')]));
+  await kubectl(['-n', DRIFT_NAMESPACE, 'set', 'image', 'deployment/web', 'web=nginx:1.28-hotfix']);
+  await kubectl(['-n', DRIFT_NAMESPACE, 'patch', 'configmap', 'settings', '-p', '{"data":{"level":"9"}}']);
+  await kubectl(['-n', DRIFT_NAMESPACE, 'patch', 'secret', 'db', '-p', JSON.stringify({ stringData: { password: DRIFT_SECRET_PATCHED } })]);
+  await kubectl(['-n', DRIFT_NAMESPACE, 'delete', 'service', 'web']);
+  const leftover = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'leftover', namespace: DRIFT_NAMESPACE },
+    data: { old: 'yes' },
+  };
+  await kubectl(['apply', '--server-side', '--field-manager', 'kubectl-create', '-f', '-'], JSON.stringify(leftBehind('shop', leftover)));
   return folder;
 }
 

@@ -33,6 +33,7 @@ import { environmentLens } from './features/environment-lens';
 import { environments } from './features/environments';
 import { renderRequests, toolsOf } from './features/render';
 import { driftRequests } from './features/drift';
+import { driftActionRequests } from './features/drift-actions';
 import { deliveryRequests } from './features/delivery';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
@@ -134,11 +135,12 @@ export class DriftlessLanguageServer {
       trusted: () => this.trusted,
       settings: () => this.settings,
     });
-    driftRequests(requests, {
+    const drift = driftRequests(requests, {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,
       settings: () => this.settings,
     });
+    driftActionRequests(requests, drift, (uri) => this.documents.get(uri)?.version ?? null);
     deliveryRequests(requests, {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,

@@ -141,6 +141,8 @@ export interface EnvironmentView {
   sourcePath?: string;
   /** "context prod-eu, namespace shop", "https://kubernetes.default.svc, namespace shop", or "" when unknown. */
   cluster: string;
+  /** The kubeconfig context .driftless.yaml gives it (drift compares with that cluster). */
+  context?: string;
   kubernetesVersion?: string;
   delivery?: Environment['delivery'];
   baseBranch?: string;
@@ -175,6 +177,7 @@ export function environmentView(environment: Environment, display: (path: string
     ...(source ? { sourceKind: source.kind } : {}),
     ...(sourcePath ? { sourcePath } : {}),
     cluster: where,
+    ...(cluster.context ? { context: cluster.context } : {}),
     ...(environment.kubernetesVersion ? { kubernetesVersion: environment.kubernetesVersion } : {}),
     ...(environment.delivery ? { delivery: environment.delivery } : {}),
     ...(environment.baseBranch ? { baseBranch: environment.baseBranch } : {}),

@@ -27,6 +27,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A response being streamed (a watch): read `response`; `stop()` ends it. */
+export interface ClusterStream {
+  ok: true;
+  response: http.IncomingMessage;
+  stop(): void;
+}
+
 /** One line per request sent, for tests and the bench: `GET /api/v1/namespaces/shop/configmaps?limit=500`. */
 export type RequestLog = (method: string, path: string) => void;
 
@@ -38,10 +45,14 @@ export class ClusterClient {
   requests = 0;
   private closed = false;
 
+  /** Watches hold their connection open: they get an agent of their own, so they never take the requests' sockets. */
+  private streamAgent: http.Agent | undefined;
+
   private constructor(
     readonly context: string,
     readonly server: string,
     private readonly agent: http.Agent,
+    private readonly makeAgent: (maxSockets: number) => http.Agent,
     private headers: Record<string, string>,
     private readonly config: KubeConfig,
     private readonly timeoutMs: number,
@@ -59,10 +70,10 @@ export class ClusterClient {
     const prepared = await authenticate(context, config);
     if ('problem' in prepared) return prepared;
     const { tls, headers } = prepared;
-    let agent: http.Agent;
+    let makeAgent: (maxSockets: number) => http.Agent;
     if (cluster.proxyUrl) {
       // The proxy agents client-node makes (HTTP CONNECT, SOCKS), kept as they are.
-      agent = tls.agent as http.Agent;
+      makeAgent = () => tls.agent as http.Agent;
     } else if (cluster.server.startsWith('http:')) {
       if (!cluster.skipTLSVerify)
         return {
@@ -70,7 +81,7 @@ export class ClusterClient {
           problem: 'invalid',
           message: `the context "${context}" uses plain HTTP (${cluster.server}) without insecure-skip-tls-verify: refused, as client-node refuses it.`,
         };
-      agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+      makeAgent = (maxSockets) => new http.Agent({ keepAlive: true, maxSockets });
     } else {
       // One TLS context for every connection: made once (not per socket), and not part of the agent's per-request
       // connection key (which would join the PEM texts on every request).
@@ -81,15 +92,25 @@ export class ClusterClient {
         ...(tls.pfx ? { pfx: tls.pfx } : {}),
         ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
       });
-      agent = new https.Agent({
-        keepAlive: true,
-        maxSockets: MAX_SOCKETS,
-        secureContext,
-        ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-        ...(tls.servername ? { servername: tls.servername } : {}),
-      });
+      makeAgent = (maxSockets) =>
+        new https.Agent({
+          keepAlive: true,
+          maxSockets,
+          secureContext,
+          ...(tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+          ...(tls.servername ? { servername: tls.servername } : {}),
+        });
     }
-    return new ClusterClient(context, cluster.server, agent, headers, config, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.log);
+    return new ClusterClient(
+      context,
+      cluster.server,
+      makeAgent(MAX_SOCKETS),
+      makeAgent,
+      headers,
+      config,
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      options.log,
+    );
   }
 
   /** Credentials again (an exec plugin's token may have expired since the last run). */
@@ -103,11 +124,14 @@ export class ClusterClient {
   close(): void {
     this.closed = true;
     this.agent.destroy();
+    this.streamAgent?.destroy();
   }
 
-  request(method: string, path: string, options: RequestOptions = {}): Promise<ClusterResponse> {
-    if (this.closed) return Promise.resolve({ ok: false, problem: 'cancelled', message: 'the connection was closed' });
-    if (options.signal?.aborted) return Promise.resolve({ ok: false, problem: 'cancelled', message: 'cancelled' });
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private urlOf(method: string, path: string, options: RequestOptions): URL {
     const query = Object.entries(options.query ?? {})
       .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
       .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
@@ -115,6 +139,69 @@ export class ClusterClient {
     const url = new URL(this.server.replace(/\/$/, '') + path + (query ? `?${query}` : ''));
     this.requests++;
     this.log?.(method, url.pathname + url.search);
+    return url;
+  }
+
+  /**
+   * A GET whose response is read as it streams (a watch): resolves with the response once its headers arrive (within
+   * the timeout), or with why not. The caller reads it, and ends it with `stop()` (or the signal).
+   */
+  stream(path: string, options: RequestOptions = {}): Promise<ClusterStream | ClusterFailure> {
+    if (this.closed) return Promise.resolve({ ok: false, problem: 'cancelled', message: 'the connection was closed' });
+    if (options.signal?.aborted) return Promise.resolve({ ok: false, problem: 'cancelled', message: 'cancelled' });
+    const url = this.urlOf('GET', path, options);
+    const transport = url.protocol === 'http:' ? http : https;
+    this.streamAgent ??= this.makeAgent(Infinity);
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (result: ClusterStream | ClusterFailure) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const request = transport.request(url, {
+        method: 'GET',
+        agent: this.streamAgent!,
+        headers: { ...this.headers, Accept: 'application/json' },
+      });
+      const stop = () => request.destroy();
+      options.signal?.addEventListener('abort', stop, { once: true });
+      const timer = setTimeout(() => {
+        settle({
+          ok: false,
+          problem: 'timeout',
+          message: `the API server at ${this.server} did not answer within ${this.timeoutMs / 1000} s`,
+        });
+        request.destroy();
+      }, this.timeoutMs);
+      request.on('error', (error: NodeJS.ErrnoException) => settle(this.networkFailure(error)));
+      request.on('close', () => options.signal?.removeEventListener('abort', stop));
+      request.on('response', (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) return settle({ ok: true, response, stop });
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error: NodeJS.ErrnoException) => settle(this.networkFailure(error)));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = text ? (JSON.parse(text) as unknown) : undefined;
+          } catch {
+            // Not JSON: kept as text for the message.
+          }
+          settle(this.statusFailure(status, body));
+        });
+      });
+      request.end();
+    });
+  }
+
+  request(method: string, path: string, options: RequestOptions = {}): Promise<ClusterResponse> {
+    if (this.closed) return Promise.resolve({ ok: false, problem: 'cancelled', message: 'the connection was closed' });
+    if (options.signal?.aborted) return Promise.resolve({ ok: false, problem: 'cancelled', message: 'cancelled' });
+    const url = this.urlOf(method, path, options);
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<ClusterResponse>((resolve) => {
       let settled = false;
@@ -172,7 +259,7 @@ export class ClusterClient {
     });
   }
 
-  private networkFailure(error: NodeJS.ErrnoException): ClusterFailure {
+  networkFailure(error: NodeJS.ErrnoException): ClusterFailure {
     const code = error.code ?? '';
     const detail = `${error.message}`;
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|ERR_TLS/.test(code))

@@ -6,7 +6,7 @@ import { identityOf } from '../../engine/drift/object-identity';
 import { liveObjects, type RenderSource } from '../render/render-source';
 import type { ClusterClient } from './cluster-client';
 import type { Discovery } from './discovery';
-import { listScopes, type ListScope } from './live-objects';
+import { listScopes, type ListedScope, type ListScope } from './live-objects';
 
 /** Kinds looked through for objects only in the cluster, besides those git declares (in git's namespaces). */
 export const EXTRA_KINDS: readonly { group: string; kind: string }[] = [
@@ -44,6 +44,8 @@ export interface ClusterSourceOptions {
   /** Look for objects only in the cluster; `selector` narrows the kinds git does not declare (undefined: all). */
   extras?: { selector?: string };
   pageSize?: number;
+  /** Told each scope listed and its list's resourceVersion (the Drift view watches from there). */
+  onListed?: (scopes: ListedScope[]) => void;
 }
 
 export function clusterSource(client: ClusterClient, discovery: Discovery, options: ClusterSourceOptions): RenderSource {
@@ -86,6 +88,7 @@ export function clusterSource(client: ClusterClient, discovery: Discovery, optio
         ...(scope?.signal ? { signal: scope.signal } : {}),
         ...(options.pageSize ? { pageSize: options.pageSize } : {}),
       });
+      options.onListed?.(listed.listed);
       return liveObjects({ objects: listed.objects, unread: [...unread, ...listed.unread], notes: listed.notes });
     },
   };

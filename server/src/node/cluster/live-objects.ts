@@ -17,13 +17,19 @@ export interface ListScope {
   labelSelector?: string;
 }
 
+/** A scope listed, with the resourceVersion of its list: a watch of it goes on from there. */
+export interface ListedScope extends ListScope {
+  resourceVersion: string;
+}
+
 /** Every object of a kind in a namespace (or everywhere), page after page. */
 export async function listAll(
   client: ClusterClient,
   scope: ListScope,
   options: { signal?: AbortSignal; pageSize?: number } = {},
-): Promise<{ ok: true; objects: Json[] } | ClusterFailure> {
+): Promise<{ ok: true; objects: Json[]; resourceVersion?: string } | ClusterFailure> {
   const objects: Json[] = [];
+  let resourceVersion: string | undefined;
   const apiVersion = scope.resource.group ? `${scope.resource.group}/${scope.resource.version}` : scope.resource.version;
   let next: string | undefined;
   do {
@@ -37,9 +43,11 @@ export async function listAll(
     for (const item of Array.isArray(body.items) ? body.items.filter(isRecord) : [])
       objects.push({ apiVersion, kind: scope.resource.kind, ...item });
     const metadata = isRecord(body.metadata) ? body.metadata : {};
+    // Every page is of the first page's snapshot: its resourceVersion is where a watch of the list goes on from.
+    if (resourceVersion === undefined && typeof metadata.resourceVersion === 'string') resourceVersion = metadata.resourceVersion;
     next = typeof metadata.continue === 'string' && metadata.continue ? metadata.continue : undefined;
   } while (next);
-  return { ok: true, objects };
+  return { ok: true, objects, ...(resourceVersion ? { resourceVersion } : {}) };
 }
 
 /** A failure of the cluster as a whole (nothing more can be asked of it), not of one request. */
@@ -55,8 +63,9 @@ export async function listScopes(
   client: ClusterClient,
   scopes: readonly ListScope[],
   options: { signal?: AbortSignal; pageSize?: number } = {},
-): Promise<LiveObjects & { notes: string[]; failures: ClusterFailure[] }> {
+): Promise<LiveObjects & { notes: string[]; failures: ClusterFailure[]; listed: ListedScope[] }> {
   const objects: Json[] = [];
+  const listed: ListedScope[] = [];
   const unread: UnreadScope[] = [];
   const failures: ClusterFailure[] = [];
   const notLookedThrough = new Map<string, string[]>();
@@ -65,22 +74,23 @@ export async function listScopes(
   const worker = async () => {
     while (next < scopes.length) {
       const scope = scopes[next++]!;
-      const listed = fatal ?? (await listAll(client, scope, options));
-      if (listed.ok) {
-        objects.push(...listed.objects);
+      const result = fatal ?? (await listAll(client, scope, options));
+      if (result.ok) {
+        objects.push(...result.objects);
+        if (result.resourceVersion) listed.push({ ...scope, resourceVersion: result.resourceVersion });
         continue;
       }
-      if (isFatal(listed)) fatal ??= listed;
-      failures.push(listed);
+      if (isFatal(result)) fatal ??= result;
+      failures.push(result);
       if (scope.extrasOnly) {
         const where = `${scope.resource.kind}${scope.namespace ? ` in ${scope.namespace}` : ''}`;
-        notLookedThrough.set(listed.message, [...(notLookedThrough.get(listed.message) ?? []), where]);
+        notLookedThrough.set(result.message, [...(notLookedThrough.get(result.message) ?? []), where]);
       } else
         unread.push({
           group: scope.resource.group,
           kind: scope.resource.kind,
           ...(scope.namespace ? { namespace: scope.namespace } : {}),
-          reason: listed.message,
+          reason: result.message,
         });
     }
   };
@@ -88,5 +98,5 @@ export async function listScopes(
   const notes = [...notLookedThrough].map(
     ([message, where]) => `Not looked through for objects only in the cluster: ${where.join(', ')} (${message}).`,
   );
-  return { objects, unread, notes, failures };
+  return { objects, unread, notes, failures, listed };
 }

@@ -8,20 +8,21 @@ import { controllerStatusOf, isControllerObject } from '../../engine/drift/contr
 import { byIdentity, driftOf, type DriftObject, type DriftSummary, type EnvironmentDrift } from '../../engine/drift/drift-report';
 import { readIgnoreRules, type IgnoreRule } from '../../engine/drift/ignore-rules';
 import { isRecord, type Json } from '../../engine/json';
-import { identityOf, metadataOf } from '../../engine/drift/object-identity';
-import { ownershipOf, ownershipSelector } from '../../engine/drift/ownership';
+import { identityKey, identityOf, metadataOf } from '../../engine/drift/object-identity';
+import { isOwned, ownershipOf, ownershipSelector } from '../../engine/drift/ownership';
 import { noEnvironmentNamed, type Environment } from '../../engine/environments/environment';
 import { ClusterClient, type ClusterFailure, type RequestLog } from '../cluster/cluster-client';
 import { ClusterConnections } from '../cluster/cluster-connections';
 import { clusterSource, EXTRA_API_VERSIONS } from '../cluster/cluster-source';
 import { Discovery } from '../cluster/discovery';
 import { DRIFT_FIELD_MANAGER, dryRunApply } from '../cluster/dry-run';
-import { isFatal } from '../cluster/live-objects';
+import { isFatal, type ListedScope } from '../cluster/live-objects';
 import { loadKubeconfig, type Kubeconfig } from '../cluster/kubeconfig';
 import { Project } from '../project';
 import { projectSource } from '../render/render-source';
 import type { RenderTools } from '../render/render-environment';
 import { SchemaFiles } from '../schema-files';
+import type { EnvironmentListing } from './drift-watches';
 
 export type { EnvironmentDrift };
 
@@ -46,6 +47,8 @@ export interface DriftRun {
   /** Keep both compared sides of each object (the editor's diff view). */
   documents?: boolean;
   pageSize?: number;
+  /** Told what was listed of each environment compared (the editor watches from there). */
+  onListing?: (environment: string, context: string, listing: EnvironmentListing) => void;
 }
 
 const EMPTY: DriftSummary = { inSync: 0, drifted: 0, missing: 0, extra: 0, unknown: 0 };
@@ -178,14 +181,28 @@ async function driftOfEnvironment(
   }
 
   const ownership = ownershipOf(environment, plan, desired);
+  let listed: ListedScope[] = [];
   const live = await clusterSource(client, discovery, {
     context,
     ...(ownership ? { extras: { ...(ownershipSelector(ownership) ? { selector: ownershipSelector(ownership)! } : {}) } } : {}),
     ...(request.pageSize ? { pageSize: request.pageSize } : {}),
+    onListed: (scopes) => (listed = scopes),
   }).render(environment, { like: desired, ...(signal ? { signal } : {}) });
   if (!live.ok) return failed({ ok: false, problem: 'server', message: live.error }, client.requests - before);
   const liveRead = live.objects();
   const liveObjects = liveRead.ok ? liveRead.objects : [];
+  if (request.onListing) {
+    const declared = new Set(desired.flatMap((object) => (identityOf(object) ? [identityKey(identityOf(object)!)] : [])));
+    request.onListing(environment.name, context, {
+      client,
+      scopes: listed,
+      objects: liveObjects,
+      relevant: (object) => {
+        const identity = identityOf(object);
+        return !!identity && (declared.has(identityKey(identity)) || (!!ownership && isOwned(ownership, object)));
+      },
+    });
+  }
 
   let fatal: ClusterFailure | undefined;
   const report = await driftOf({

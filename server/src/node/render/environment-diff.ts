@@ -4,9 +4,10 @@
 // never change, and a working-tree render holds while the content of what it reads does, so after an edit only the
 // environments it touches are rendered again (and no worktree is made while the base commit stays the same).
 import type { EnvironmentDiff, EnvironmentDiffs } from '../../engine/render/environment-diffs';
+import { realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { LRUCache } from 'lru-cache';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { noEnvironmentNamed, type Environment } from '../../engine/environments/environment';
 import { diffRenders } from '../../engine/render/object-diff';
 import type { RenderPlan } from '../../engine/render/render-plan';
@@ -129,6 +130,10 @@ export async function diffEnvironments(options: {
   const cache = options.cache ?? new DiffCache();
   const repository = await gitRoot(root);
   if (!repository) return { error: `${root} is not in a git repository: there is no base to compare with.` };
+  // git names the repository by its real path; the root may be reached through a symbolic link: git's paths are
+  // turned into the root's.
+  const realRoot = realpathSync(root);
+  const repositoryAsSeen = resolve(root, relative(realRoot, repository));
   if (!cache.pruned) {
     cache.pruned = true;
     await pruneLeftoverWorktrees(repository);
@@ -162,7 +167,8 @@ export async function diffEnvironments(options: {
 
   // An environment whose render plan is the base's and none of whose inputs git reports changed renders the same on
   // both sides: neither is rendered. Most environments of a repository are untouched by a change.
-  const changedFiles = await changedSince(repository, commit);
+  const changedInGit = await changedSince(repository, commit);
+  const changedFiles = changedInGit && new Set([...changedInGit].map((file) => join(repositoryAsSeen, relative(repository, file))));
   const untouched = new Set<string>();
   const settle = () => {
     if (!changedFiles) return;
@@ -177,7 +183,7 @@ export async function diffEnvironments(options: {
     !untouched.has(environment.name) && !cache.base.has(baseKey(environment));
   if (rendered.some(({ environment }) => !cache.basePlans.has(baseKey(environment))) || rendered.some(needsBase))
     await withWorktree(repository, commit, async (worktree) => {
-      const baseRoot = join(worktree, relative(repository, root));
+      const baseRoot = join(worktree, relative(repository, realRoot));
       const baseProject = loadProject(baseRoot);
       const baseEnvironments = baseProject.environments();
       const baseOf = (environment: Environment) => baseEnvironments.find((e) => e.name === environment.name);
@@ -187,7 +193,7 @@ export async function diffEnvironments(options: {
         const plan = found
           ? JSON.stringify(baseProject.renderPlanOf(found))
               .split(JSON.stringify(worktree).slice(1, -1))
-              .join(JSON.stringify(repository).slice(1, -1))
+              .join(JSON.stringify(repositoryAsSeen).slice(1, -1))
           : null;
         cache.basePlans.set(baseKey(environment), plan);
       }

@@ -2,6 +2,8 @@
 // checked out in a temporary worktree) renders them with kustomize or helm; a cluster reads them live
 // (node/cluster/cluster-source). The Changes view compares a git ref's render with the working tree's; drift compares
 // the working tree's with the cluster's.
+import { realpathSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { LiveObjects, UnreadScope } from '../../engine/drift/drift-report';
 import type { Json } from '../../engine/json';
@@ -80,7 +82,8 @@ export function withGitRefSource<T>(
   use: (source: RenderSource) => Promise<T>,
 ): Promise<T> {
   return withWorktree(options.repository, options.ref, async (worktree) => {
-    const project = new Project(worktree + options.root.slice(options.repository.length), new SchemaFiles());
+    // git names the repository by its real path; the root may be reached through a symbolic link.
+    const project = new Project(join(worktree, relative(options.repository, realpathSync(options.root))), new SchemaFiles());
     project.scan();
     const inRef = projectSource(project, options.tools, options.ref);
     return use({

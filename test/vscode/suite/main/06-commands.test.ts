@@ -15,19 +15,25 @@ describe('commands', function () {
     const contributed = (extension().packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
     assert.deepEqual(contributed.map((c) => c.command).sort(), [
       'driftless.checkoutPullRequest',
+      'driftless.chooseClusterContext',
       'driftless.commit',
       'driftless.compareChanges',
       'driftless.createPullRequest',
+      'driftless.ignoreDriftField',
       'driftless.openChange',
+      'driftless.openDrift',
       'driftless.openPullRequestOnForge',
       'driftless.openRendered',
       'driftless.refreshChanges',
+      'driftless.refreshDrift',
       'driftless.refreshEnvironments',
       'driftless.refreshPullRequests',
       'driftless.restartServer',
       'driftless.selectKubernetesVersion',
+      'driftless.showDrift',
       'driftless.showOutput',
       'driftless.signInToForge',
+      'driftless.takeLiveValue',
     ]);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const command of contributed) {

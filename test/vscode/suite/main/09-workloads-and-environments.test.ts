@@ -173,7 +173,7 @@ describe('the repository as a whole', function () {
     assert.ok(sample, JSON.stringify(result.folders.map((f) => f.root)));
     const production = sample.environments.find((e) => e.name === 'frontend-production');
     assert.equal(production?.protection, 'production');
-    assert.match(production?.cluster ?? '', /context prod-eu/);
+    assert.match(production?.cluster ?? '', /context driftless-admin/);
     assert.ok(sample.environments.some((e) => e.name === 'apps' && e.source.startsWith('Flux Kustomization')));
   });
 

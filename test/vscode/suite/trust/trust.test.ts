@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { driftless, extension, hoverText, open, positionOf, waitForRule } from '../helpers';
+import { driftless, extension, hoverText, open, positionOf, until, waitForRule } from '../helpers';
 
 const UNTRUSTED = 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.';
 
@@ -84,5 +84,14 @@ describe('an untrusted workspace', function () {
       .slice(before + 1)
       .filter((line) => !/ version( |$)/.test(line));
     assert.deepEqual(renders, [], 'a tool ran in an untrusted workspace');
+  });
+
+  it('compares with no cluster: the Drift view says why, and no drift is asked for', async function () {
+    const api = await driftless();
+    await vscode.commands.executeCommand('driftless.drift.focus');
+    const rows = await until('the Drift view’s message', () => api.drift()?.rows[0]);
+    assert.match(rows.label, /^Drift needs a trusted workspace: comparing with a cluster uses your kubeconfig’s credentials/);
+    assert.deepEqual(api.drift()?.environments, []);
+    assert.equal(api.drift()?.watching, false);
   });
 });
