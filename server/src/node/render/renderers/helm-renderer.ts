@@ -49,13 +49,14 @@ async function renderChart(plan: PlanOf<'helm'>, tools: RenderTools, signal: Abo
     );
   if (plan.skipCrds) args.push('--skip-crds');
   args.push('--', plan.release, plan.chart);
+  // Asked before the run (once per binary, then known): the run's log line and the render's header name it.
+  const version = await toolVersion(helm, 'helm');
   const result = await runTool(helm, args, {
     timeoutMs,
     ...(signal ? { signal } : {}),
     ...(late !== undefined ? { input: late } : {}),
   });
   if (!result.ok) return { ok: false, error: result.error ?? 'helm failed' };
-  const version = await helmVersion(tools);
   return { ok: true, yaml: result.stdout, tool: `helm template${version ? ` (${version})` : ''}` };
 }
 
