@@ -1,26 +1,9 @@
 // The `driftless` command: the language server's engine for pipelines, so a clean editor means a clean pipeline.
-import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import type { RenderTools } from './node/render/render-environment';
-import { runValidate, type CommandResult } from './cli/validate-command';
+import { COMMANDS, renders } from './cli/commands';
+import { runCommandLine } from './cli/command-table';
+import type { CommandResult } from './cli/validate-command';
 import { cleanUpOnSignals, sweepLeftovers } from './node/leftovers';
 import { cappedOutput } from './cli/output-cap';
-
-// Commands that render or read git load their modules when run: `validate`, the one pipelines run most, starts
-// without them.
-const runDiff = async (...args: Parameters<typeof import('./cli/diff-command.js').runDiff>) =>
-  (await import('./cli/diff-command.js')).runDiff(...args);
-const runRender = async (...args: Parameters<typeof import('./cli/render-command.js').runRender>) =>
-  (await import('./cli/render-command.js')).runRender(...args);
-// `drift` loads the cluster client (@kubernetes/client-node) only when run.
-const runDrift = async (...args: Parameters<typeof import('./cli/drift-command.js').runDrift>) =>
-  (await import('./cli/drift-command.js')).runDrift(...args);
-const runPullRequestCreate = async (...args: Parameters<typeof import('./cli/pr-command.js').runPullRequestCreate>) =>
-  (await import('./cli/pr-command.js')).runPullRequestCreate(...args);
-// `deploy`, `rollback` and `history` (server/src/cli/deploy-command.ts) load the deploy engine only when run.
-const deployCommands = () => import('./cli/deploy-command.js');
-const runEnvironments = async (...args: Parameters<typeof import('./cli/environments-command.js').runEnvironments>) =>
-  (await import('./cli/environments-command.js')).runEnvironments(...args);
 
 declare const DRIFTLESS_VERSION: string | undefined;
 const VERSION = typeof DRIFTLESS_VERSION === 'string' ? DRIFTLESS_VERSION : 'development';
@@ -28,80 +11,7 @@ const VERSION = typeof DRIFTLESS_VERSION === 'string' ? DRIFTLESS_VERSION : 'dev
 const HELP = `Usage: driftless <command> [options]
 
 Commands:
-  validate [paths...]      Validate Kubernetes manifests, kustomizations, Chart.yaml and .driftless.yaml files.
-                           Paths are files or folders (default: the current folder).
-    --kubernetes-version X.Y   Validate against this Kubernetes version (default: .driftless.yaml, else newest bundled)
-    --format text|json|sarif   Output format (default: text)
-    --no-color                 Plain text output
-    --max-warnings N           Exit 1 when there are more than N warnings (as ESLint); files that cannot be
-                               validated (binary, not UTF-8, too large, links out of the repository) are warnings
-    --rendered                 Also render every environment (kustomize, helm) and report what its rendered objects
-                               would have rejected, on the source line that causes it (with the render options)
-
-  environments [path]      List the environments: Argo CD Applications, Flux Kustomizations and HelmReleases,
-                           overlays nothing includes, and those .driftless.yaml declares.
-    --format text|json         Output format (default: text)
-
-  render <env|path>        Render an environment (or a kustomization, chart or folder) with kustomize or helm.
-    --format yaml|json         Output format (default: yaml)
-    --show-secrets             Print Secret values as rendered (default: masked, as in every other output)
-    --kubectl PATH, --kustomize PATH, --helm PATH
-                               The tools to run (default: found on PATH; kustomize, else kubectl kustomize)
-    --timeout SECONDS          Stop a tool that runs longer (default: 60)
-
-  diff                     The rendered objects each environment gains, loses or changes with the working tree's
-                           changes, against a base ref rendered in a temporary git worktree.
-    --base REF                 The base (default: the environment's baseBranch, else main, else master, else HEAD)
-    --env NAME                 Only this environment
-    --format text|json|markdown   Output format (default: text; markdown is ready for a pull request)
-    (and the render options)
-
-  drift                    What runs in each environment's cluster against what git declares, object by object:
-                           in sync, drifted (each difference with the field manager that made it), missing (in git,
-                           not in the cluster), extra (marked as the environment's, not in git) or unknown (why).
-                           Read-only: LISTs and server-side dry runs, nothing is written. Secret values show as ***.
-    --env NAME                 Only this environment
-    --context CTX              The kubeconfig context (default: the environment's cluster.context in .driftless.yaml,
-                               else the context of its Argo CD destination, else the current context)
-    --kubeconfig FILE          This kubeconfig file only (default: KUBECONFIG's files, else ~/.kube/config)
-    --format text|json         Output format (default: text). JSON: with --env one document
-                               {"environment","context","objects":[...],"summary":{...}}, else a list of them
-    --timeout SECONDS          Also the limit of each request to an API server (default: 30)
-    (and the render options)
-
-  pr create                Open the pull request of a branch on the forge origin names (GitHub, GitLab, Gitea,
-                           Forgejo), the rendered diff of each environment as its body; an open one is linked.
-    --head BRANCH              The branch to propose (default: the current one; pushed first if origin lacks it)
-    --base BRANCH              Its target (default: .driftless.yaml delivery.pullRequest.base, else origin's default)
-    --title TEXT               Its title (default: the head commit's subject)
-    --draft                    Open it as a draft
-    --format text|json         Output format (default: text; json: {"url","number","created"})
-    Token from GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN; API base from GITHUB_API_URL or CI_API_V4_URL, else origin's host.
-
-  deploy --env NAME        Deploy an environment as its plan says, once the guardrails are satisfied: per its delivery
-                           mode, a pull request (followed until merged) or a push to its branch, then its controller
-                           synced (Argo CD, Flux), or a server-side apply (field manager driftless) and the rollouts
-                           waited for. Committed states only. The plan is printed first; the run is recorded as a git
-                           note (refs/notes/driftless) pushed to the remote.
-    --mode pull-request|commit|apply   Instead of .driftless.yaml's delivery.mode
-    --confirm NAME             A protected environment's name, typed (protection: production)
-    --dry-run                  The plan only: nothing is written
-    --prune                    Also delete the objects git no longer declares (listed in the plan)
-    --timeout SECONDS          How long each wait may take (merge, sync, rollouts; default 300)
-    --override                 Go past validation errors and objects a controller manages (recorded)
-    --force-conflicts          Take fields another field manager owns (recorded)
-    --suspend-auto-sync        Suspend an auto-sync that would undo a direct change (resume it afterwards)
-    --context CTX, --kubeconfig FILE, --format text|json   As for drift; JSON is the result object
-    Pull requests: GITHUB_TOKEN, GITLAB_TOKEN or GITEA_TOKEN (and GITHUB_API_URL, CI_API_V4_URL) as for pr create;
-    argocd-server's REST API (controller.argocd.server in .driftless.yaml): ARGOCD_AUTH_TOKEN.
-
-  rollback --env NAME --to REV   New commits restoring the environment's inputs as REV had them (history is never
-                           rewritten, nothing is forced), delivered as deploy does. Same options as deploy, and
-    --immediate                No new commits: the controller synced to REV (Argo CD) or REV's render applied
-
-  history --env NAME       The commits that changed the environment's inputs, what its controller says it deployed
-                           (Argo CD status.history, Flux lastAppliedRevision) and the deploy records, newest first.
-    --format text|json, --context CTX, --kubeconfig FILE
+${COMMANDS.map((command) => command.help).join('\n\n')}
 
 Exit codes (validate): 0 no errors, 1 errors found (or more warnings than --max-warnings), 2 usage error or
   unreadable path.
@@ -124,180 +34,16 @@ Options:
   --version    Show the version`;
 
 function run(argv: string[]): CommandResult | Promise<CommandResult> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'kubernetes-version': { type: 'string' },
-        format: { type: 'string' },
-        'no-color': { type: 'boolean', default: false },
-        kubectl: { type: 'string' },
-        kustomize: { type: 'string' },
-        helm: { type: 'string' },
-        timeout: { type: 'string' },
-        base: { type: 'string' },
-        env: { type: 'string' },
-        context: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        rendered: { type: 'boolean', default: false },
-        head: { type: 'string' },
-        title: { type: 'string' },
-        draft: { type: 'boolean', default: false },
-        mode: { type: 'string' },
-        confirm: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        prune: { type: 'boolean', default: false },
-        to: { type: 'string' },
-        override: { type: 'boolean', default: false },
-        'force-conflicts': { type: 'boolean', default: false },
-        'suspend-auto-sync': { type: 'boolean', default: false },
-        immediate: { type: 'boolean', default: false },
-        'show-secrets': { type: 'boolean', default: false },
-        'max-warnings': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
-    });
-  } catch (error) {
-    return { exitCode: 2, stdout: '', stderr: `driftless: ${(error as Error).message}\n\n${HELP}` };
-  }
-  const { values, positionals } = parsed;
-  if (values.version) return { exitCode: 0, stdout: VERSION, stderr: '' };
-  const [command, ...rest] = positionals;
-  if (values.help || !command) return { exitCode: values.help ? 0 : 2, stdout: values.help ? HELP : '', stderr: values.help ? '' : HELP };
-  const format = values.format ?? (command === 'render' ? 'yaml' : 'text');
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0))
-    return { exitCode: 2, stdout: '', stderr: `driftless: --timeout must be a number of seconds` };
-  const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
-  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0))
-    return { exitCode: 2, stdout: '', stderr: `driftless: --max-warnings must be a whole number of warnings` };
-  // What earlier runs killed outright left in the temp dir (renders, diffs) goes before this run makes its own.
-  if (
-    command === 'diff' ||
-    command === 'render' ||
-    command === 'deploy' ||
-    command === 'rollback' ||
-    command === 'history' ||
-    values.rendered
-  )
-    sweepLeftovers();
-  if (command === 'deploy' || command === 'rollback' || command === 'history') {
-    if (format !== 'text' && format !== 'json')
-      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
-    if (rest.length) return { exitCode: 2, stdout: '', stderr: `driftless: ${command} takes no paths (use --env)\n\n${HELP}` };
-    if (!values.env)
-      return { exitCode: 2, stdout: '', stderr: `driftless: ${command} needs --env NAME (driftless environments lists them)` };
-    // --timeout is how long the deploy waits; the render tools keep their own limit.
-    const renderTools: RenderTools = {
-      ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
-      ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),
-      ...(values.helm ? { helm: resolve(values.helm) } : {}),
-    };
-    const textOrJson: 'text' | 'json' = format;
-    const common = {
-      environment: values.env,
-      format: textOrJson,
-      cwd: process.cwd(),
-      env: process.env,
-      tools: renderTools,
-      ...(values.context ? { context: values.context } : {}),
-      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-    };
-    if (command === 'history') return deployCommands().then((m) => m.runHistoryCommand(common));
-    return deployCommands().then((m) =>
-      m.runDeployCommand({
-        ...common,
-        kind: command,
-        ...(values.mode !== undefined ? { mode: values.mode } : {}),
-        ...(values.to !== undefined ? { to: values.to } : {}),
-        ...(values.confirm !== undefined ? { confirm: values.confirm } : {}),
-        dryRun: values['dry-run'],
-        prune: values.prune,
-        override: values.override,
-        forceConflicts: values['force-conflicts'],
-        suspendAutoSync: values['suspend-auto-sync'],
-        immediate: values.immediate,
-        ...(timeout ? { timeoutS: timeout } : {}),
-        progress: (line) => process.stderr.write(`driftless: ${line}\n`),
-      }),
-    );
-  }
-  const tools: RenderTools = {
-    ...(values.kubectl ? { kubectl: resolve(values.kubectl) } : {}),
-    ...(values.kustomize ? { kustomize: resolve(values.kustomize) } : {}),
-    ...(values.helm ? { helm: resolve(values.helm) } : {}),
-    ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
-  };
-  if (command === 'diff') {
-    if (format !== 'text' && format !== 'json' && format !== 'markdown')
-      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text, json or markdown, not "${format}"` };
-    if (rest.length) return { exitCode: 2, stdout: '', stderr: `driftless: diff takes no paths (use --env)\n\n${HELP}` };
-    return runDiff({
-      format,
-      cwd: process.cwd(),
-      tools,
-      ...(values.base ? { base: values.base } : {}),
-      ...(values.env ? { environment: values.env } : {}),
-    });
-  }
-  if (command === 'drift') {
-    if (format !== 'text' && format !== 'json')
-      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
-    if (rest.length) return { exitCode: 2, stdout: '', stderr: `driftless: drift takes no paths (use --env)\n\n${HELP}` };
-    return runDrift({
-      format,
-      cwd: process.cwd(),
-      env: process.env,
-      tools,
-      ...(values.env ? { environment: values.env } : {}),
-      ...(values.context ? { context: values.context } : {}),
-      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-    });
-  }
-  if (command === 'render') {
-    if (format !== 'yaml' && format !== 'json')
-      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be yaml or json, not "${format}"` };
-    if (rest.length !== 1) return { exitCode: 2, stdout: '', stderr: `driftless: render takes one environment or path\n\n${HELP}` };
-    return runRender({ target: rest[0]!, format, cwd: process.cwd(), tools, showSecrets: values['show-secrets'] });
-  }
-  if (command === 'pr') {
-    if (rest.length !== 1 || rest[0] !== 'create')
-      return { exitCode: 2, stdout: '', stderr: `driftless: pr takes one subcommand: create\n\n${HELP}` };
-    if (format !== 'text' && format !== 'json')
-      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
-    return runPullRequestCreate({
-      format,
-      cwd: process.cwd(),
-      tools,
-      draft: values.draft,
-      environment: process.env,
-      ...(values.head ? { head: values.head } : {}),
-      ...(values.base ? { base: values.base } : {}),
-      ...(values.title ? { title: values.title } : {}),
-    });
-  }
-  if (command === 'environments') {
-    if (format !== 'text' && format !== 'json')
-      return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text or json, not "${format}"` };
-    if (rest.length > 1) return { exitCode: 2, stdout: '', stderr: `driftless: environments takes one path at most\n\n${HELP}` };
-    return runEnvironments({ ...(rest[0] ? { path: rest[0] } : {}), format, cwd: process.cwd() });
-  }
-  if (command !== 'validate') return { exitCode: 2, stdout: '', stderr: `driftless: unknown command "${command}"\n\n${HELP}` };
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
-    return { exitCode: 2, stdout: '', stderr: `driftless: --format must be text, json or sarif, not "${format}"` };
-  }
-  return runValidate({
-    paths: rest,
-    format,
+  return runCommandLine(argv, {
+    commands: COMMANDS,
+    help: HELP,
     cwd: process.cwd(),
-    color: !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR,
-    toolVersion: VERSION,
-    ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
-    ...(values.rendered ? { rendered: tools } : {}),
-    ...(maxWarnings !== undefined ? { maxWarnings } : {}),
+    env: process.env,
+    version: VERSION,
+    // What earlier runs killed outright left in the temp dir (renders, diffs) goes before this run makes its own.
+    beforeRun: (command, options) => {
+      if (renders(command, options)) sweepLeftovers();
+    },
   });
 }
 

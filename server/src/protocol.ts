@@ -1,12 +1,10 @@
 // Every custom message between the Driftless client and server, declared once and imported by both sides.
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
 import type { EnvironmentView } from './engine/environments/environment';
-import type { EnvironmentDiffs } from './node/render/environment-diff';
-import type { EnvironmentDrift } from './node/drift/drift-environments';
-import type { CommitPlan } from './node/delivery/commit-plan';
-import type { CheckoutOutcome, PullRequestList, TokenNeeded } from './node/delivery/pull-requests';
-import type { DeployResult } from './node/deploy/deploy-run';
-import type { EnvironmentHistory } from './node/deploy/deploy-history';
+import type { EnvironmentDiffs } from './engine/render/environment-diffs';
+import type { EnvironmentDrift } from './engine/drift/drift-report';
+import type { CheckoutOutcome, CommitPlan, PullRequestList, TokenNeeded } from './engine/delivery/delivery-reports';
+import type { DeployResult, EnvironmentHistory } from './engine/deploy/deploy-result';
 import { NotificationType, RequestType, RequestType0, type Location, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
@@ -30,6 +28,8 @@ export interface DriftlessSettings {
   validateRenderedOutput?: boolean;
   /** `driftless.drift.ignore`: differences that are no drift, added to .driftless.yaml's `drift.ignore`. */
   drift?: { ignore?: unknown[] };
+  /** The Problems panel: every file of the workspace (default) or the open ones; at most `maxFiles` files per folder. */
+  problems?: { scope?: 'workspace' | 'openFiles'; maxFiles?: number };
   /** `driftless.kubeconfig` (machine scope): the kubeconfig file drift reads instead of KUBECONFIG and ~/.kube/config. */
   kubeconfig?: string;
   /** Forges the user runs, by URL (never tokens). */

@@ -1,11 +1,10 @@
-// Test helpers for the engine: validate text as the CLI and the server do, and read results by line.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Test helpers for the engine: projects on in-memory trees, validation of text as the CLI and the server do it, and
+// results read by line.
 import { join } from 'node:path';
-import { Project } from '../../server/src/node/project';
-import { SchemaFiles } from '../../server/src/node/schema-files';
+import { ProjectModel } from '../../server/src/engine/project/project-model';
 import type { Diagnostic } from '../../server/src/engine/validate/report';
-import { temporaryFolder } from './temporary-folders';
+import { SchemaFiles } from '../../server/src/node/schema-files';
+import { MemoryFiles } from './memory-files';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const schemaFiles = new SchemaFiles(join(REPO_ROOT, 'schemas'));
@@ -27,16 +26,26 @@ export interface ValidateOptions {
   kubernetesVersion?: string;
   /** Other files of the project (path -> text) whose CRDs should be known. */
   crdFiles?: Record<string, string>;
-  project?: Project;
+  project?: ProjectModel;
 }
 
-const projects = new Map<string, Project>();
+const projects = new Map<string, ProjectModel>();
 
-/** A project rooted nowhere in particular, one per Kubernetes version, shared across tests for speed. */
-export function projectFor(kubernetesVersion = '1.31'): Project {
+/** A project on an empty in-memory tree. */
+function emptyProject(kubernetesVersion: string): ProjectModel {
+  return new ProjectModel({
+    root: '/empty-project',
+    files: new MemoryFiles('/empty-project'),
+    schemaData: schemaFiles,
+    versionOverride: kubernetesVersion,
+  });
+}
+
+/** A project of an empty tree, one per Kubernetes version, shared across tests for speed. */
+export function projectFor(kubernetesVersion = '1.31'): ProjectModel {
   let project = projects.get(kubernetesVersion);
   if (!project) {
-    project = new Project('/nonexistent-driftless-test-root', schemaFiles, undefined, kubernetesVersion);
+    project = emptyProject(kubernetesVersion);
     projects.set(kubernetesVersion, project);
   }
   return project;
@@ -44,10 +53,7 @@ export function projectFor(kubernetesVersion = '1.31'): Project {
 
 export function validate(text: string, options: ValidateOptions = {}): Found[] {
   const project =
-    options.project ??
-    (options.crdFiles
-      ? new Project('/nonexistent-driftless-test-root', schemaFiles, undefined, options.kubernetesVersion ?? '1.31')
-      : projectFor(options.kubernetesVersion));
+    options.project ?? (options.crdFiles ? emptyProject(options.kubernetesVersion ?? '1.31') : projectFor(options.kubernetesVersion));
   for (const [path, content] of Object.entries(options.crdFiles ?? {})) project.indexFile(path, content);
   const result = project.validateText(options.path ?? '/workspace/manifest.yaml', text);
   return result.diagnostics.map((diagnostic) => {
@@ -86,25 +92,27 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   return lines.map((l) => l.slice(indent)).join('\n');
 }
 
+export interface MemoryRepository {
+  root: string;
+  files: MemoryFiles;
+  project: ProjectModel;
+}
+
 /**
- * A repository on disk holding `files` (path -> text; a path ending in / is an empty folder), scanned as the CLI does.
- * With `remotes`, it is a real git repository with those remotes (`origin` first).
+ * A project on an in-memory tree holding `files` (path relative to the root -> text; a path ending in / is an empty
+ * folder), scanned as the CLI does. With `remotes`, the tree is a git repository with those remotes (`origin` first).
  */
-export function repository(files: Record<string, string>, options: { remotes?: string[] } = {}): { root: string; project: Project } {
-  const root = temporaryFolder('driftless-repo-');
-  if (options.remotes) {
-    execFileSync('git', ['init', '--quiet', root]);
-    options.remotes.forEach((url, i) => execFileSync('git', ['-C', root, 'remote', 'add', i === 0 ? 'origin' : `remote${i}`, url]));
-  }
-  for (const [path, text] of Object.entries(files)) {
-    if (path.endsWith('/')) {
-      mkdirSync(join(root, path), { recursive: true });
-      continue;
-    }
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  const project = new Project(root, schemaFiles);
+export function repository(files: Record<string, string>, options: { remotes?: string[] } = {}): MemoryRepository {
+  const root = '/repository';
+  const tree = new MemoryFiles(root, files, options.remotes ? { root, remotes: options.remotes } : undefined);
+  const project = new ProjectModel({ root, files: tree, schemaData: schemaFiles });
   project.scan();
-  return { root, project };
+  return { root, files: tree, project };
+}
+
+/** Validates a file of a project as it is in the project's files. */
+export function validateFile(project: ProjectModel, path: string): Found[] {
+  const text = project.files.readText(path);
+  if (!text.ok) throw new Error(`${path}: ${text.message}`);
+  return validate(text.text, { project, path });
 }

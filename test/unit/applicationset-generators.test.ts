@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { posix, relative } from 'node:path';
-import { generatedApplications, type GeneratorHost } from '../../server/src/engine/environments/applicationset-generators';
-import { renderString, type TemplateLanguage } from '../../server/src/engine/environments/applicationset-templates';
+import { generatedApplications, type GeneratorHost } from '../../server/src/engine/argo/applicationset-generators';
+import { renderString, type TemplateLanguage } from '../../server/src/engine/argo/applicationset-templates';
 import { discoverEnvironments } from '../../server/src/engine/environments/discover-environments';
 import { environmentView } from '../../server/src/engine/environments/environment';
 import { renderPlan } from '../../server/src/engine/render/render-plan';

@@ -79,6 +79,14 @@ describe('architecture invariants', () => {
     assert.deepEqual(found, []);
   });
 
+  it('protocol.ts owns its shapes: it imports only the engine and the LSP protocol package', () => {
+    const found = violations(
+      [join(SERVER, 'protocol.ts')],
+      (to) => to.startsWith('server/src/engine/') || to === 'vscode-languageserver-protocol',
+    );
+    assert.deepEqual(found, []);
+  });
+
   it('custom methods (driftless/…) are spelt only in protocol.ts', () => {
     const files = [...sourceFiles(SERVER), ...sourceFiles(CLIENT)].filter((file) => file !== join(SERVER, 'protocol.ts'));
     const spelt = files.filter((file) => /['"`]driftless\/[a-zA-Z]/.test(readFileSync(file, 'utf8')));

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { argoGlobMatches } from '../../server/src/engine/workspace/argo-glob';
+import { argoGlobMatches } from '../../server/src/engine/argo/argo-glob';
 import { plainDirectoryReads } from '../../server/src/engine/workspace/delivered-paths';
 
 describe('Argo CD directory globs (gobwas/glob without separators)', () => {

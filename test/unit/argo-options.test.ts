@@ -1,7 +1,7 @@
 // Argo CD Application source options as a render applies them: image overrides as `kustomize edit set image` reads
 // them, kustomize options as the fields of a wrapping kustomization, Helm parameters as helm arguments.
 import assert from 'node:assert/strict';
-import { argoHelmSets, argoKustomizeFields, imageEntry } from '../../server/src/engine/render/argo-options';
+import { argoHelmSets, argoKustomizeFields, imageEntry } from '../../server/src/engine/argo/argo-options';
 
 describe('Argo CD source options', () => {
   it('reads image overrides the way kustomize edit set image does', () => {

@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathLinks } from '../../server/src/engine/language/path-links';
 import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
-import type { Project } from '../../server/src/node/project';
-import { repository, summary, validate, type Found } from '../helpers/engine';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
+import { repository, validateFile, summary, validate, type Found } from '../helpers/engine';
 
-function check(root: string, project: Project, file: string): Found[] {
+function check(root: string, project: ProjectModel, file: string): Found[] {
   const path = join(root, file);
-  return validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule === 'helm-values-schema');
+  return validateFile(project, path).filter((f) => f.rule === 'helm-values-schema');
 }
 
 const SCHEMA = JSON.stringify({
@@ -38,8 +37,8 @@ describe('a chart’s values files against its values.schema.json', () => {
     assert.deepEqual(check(root, project, 'charts/web/values-staging.yaml'), []);
   });
 
-  it('follows the schema as it changes on disk, and leaves values files of charts without one alone', () => {
-    const { root, project } = repository({
+  it('follows the schema as it changes, and leaves values files of charts without one alone', () => {
+    const { root, project, files } = repository({
       'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
       'charts/web/values.schema.json': SCHEMA,
       'charts/web/values.yaml': 'image:\n  repository: nginx\n',
@@ -47,7 +46,7 @@ describe('a chart’s values files against its values.schema.json', () => {
       'charts/api/values.yaml': 'replicaCount: three\n',
     });
     assert.deepEqual(check(root, project, 'charts/web/values.yaml'), []);
-    writeFileSync(join(root, 'charts/web/values.schema.json'), JSON.stringify({ type: 'object', required: ['service'] }) + '\n\n');
+    files.write(join(root, 'charts/web/values.schema.json'), JSON.stringify({ type: 'object', required: ['service'] }) + '\n\n');
     assert.deepEqual(summary(check(root, project, 'charts/web/values.yaml')), ['helm-values-schema@1']);
     assert.deepEqual(check(root, project, 'charts/api/values.yaml'), []);
   });

@@ -1,23 +1,24 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathLinks } from '../../server/src/engine/language/path-links';
 import { normalizeRepositoryUrl } from '../../server/src/engine/workspace/repository-urls';
 import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
 import { findGitRepository } from '../../server/src/node/git-remotes';
-import type { Project } from '../../server/src/node/project';
-import { repository, summary, validate, yaml, type Found } from '../helpers/engine';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
+import { repository, summary, validateFile, yaml, type Found } from '../helpers/engine';
 import { temporaryFolder } from '../helpers/temporary-folders';
 
-function check(root: string, project: Project, file: string): Found[] {
+function check(root: string, project: ProjectModel, file: string): Found[] {
   const path = join(root, file);
-  return validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule === 'missing-path');
+  return validateFile(project, path).filter((f) => f.rule === 'missing-path');
 }
 
-function linksOf(root: string, project: Project, file: string): { text: string; target: string }[] {
+function linksOf(root: string, project: ProjectModel, file: string): { text: string; target: string }[] {
   const path = join(root, file);
-  const text = readFileSync(path, 'utf8');
+  const read = project.files.readText(path);
+  const text = read.ok ? read.text : '';
   return pathLinks(path, parseDocuments(text), project.deliveredPaths).map((link) => ({
     text: text.slice(link.start, link.end),
     target: project.deliveredPaths.files.relative(root, link.target),

@@ -5,7 +5,7 @@ import { controllerStatusOf, describeControllerStatus } from '../../server/src/e
 import { driftOf, type DriftInput, type Prediction } from '../../server/src/engine/drift/drift-report';
 import { readIgnoreRules } from '../../server/src/engine/drift/ignore-rules';
 import { parseJqPaths, pathsOf } from '../../server/src/engine/drift/jq-paths';
-import type { Json } from '../../server/src/engine/drift/json-values';
+import type { Json } from '../../server/src/engine/json';
 import { listKindAt, ownerOf } from '../../server/src/engine/drift/managed-fields';
 import { base64OfText, normalizeForComparison } from '../../server/src/engine/drift/normalize';
 import { isOwned, ownershipOf } from '../../server/src/engine/drift/ownership';

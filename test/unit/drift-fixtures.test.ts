@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { driftOf, type DriftReport } from '../../server/src/engine/drift/drift-report';
-import type { Json } from '../../server/src/engine/drift/json-values';
+import type { Json } from '../../server/src/engine/json';
 import { listKindAt, ownerOf } from '../../server/src/engine/drift/managed-fields';
 import { REPO_ROOT } from '../helpers/engine';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { compareFieldsGitSets } from '../../server/src/engine/drift/compare-objects';
 import { driftOf, type DriftInput } from '../../server/src/engine/drift/drift-report';
-import type { Json } from '../../server/src/engine/drift/json-values';
+import type { Json } from '../../server/src/engine/json';
 import { listKindAt, managedFieldsOf, ownerOf } from '../../server/src/engine/drift/managed-fields';
 import { normalizeForComparison } from '../../server/src/engine/drift/normalize';
 import { corpusFolder } from '../helpers/shared-corpus';

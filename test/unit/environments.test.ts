@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join, relative } from 'node:path';
 import { environmentView } from '../../server/src/engine/environments/environment';
-import type { Project } from '../../server/src/node/project';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
 import { repository, yaml } from '../helpers/engine';
 
 const flux = (name: string, path: string) => yaml`
@@ -38,7 +38,7 @@ const OVERLAYS = {
 
 describe('the environments that apply a file', () => {
   let root: string;
-  let project: Project;
+  let project: ProjectModel;
   before(() => {
     ({ root, project } = repository(
       {
@@ -82,7 +82,7 @@ describe('the environments that apply a file', () => {
 
 describe('the environments of a repository', () => {
   let root: string;
-  let project: Project;
+  let project: ProjectModel;
   before(() => {
     ({ root, project } = repository(
       {

@@ -1,9 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Project } from '../../server/src/node/project';
-import { REPO_ROOT, schemaFiles, summary, validate, yaml } from '../helpers/engine';
-import { temporaryFolder } from '../helpers/temporary-folders';
+import { REPO_ROOT, repository, summary, validate, yaml } from '../helpers/engine';
 
 describe('each file judged as what it is', () => {
   it('gives YAML that is not Kubernetes no findings: CI workflows, compose files, Ansible, config', () => {
@@ -49,10 +47,7 @@ describe('each file judged as what it is', () => {
   });
 
   it('skips Go templates under a chart’s templates/ folder', () => {
-    const root = temporaryFolder('driftless-chart-');
-    mkdirSync(join(root, 'chart', 'templates'), { recursive: true });
-    writeFileSync(join(root, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\n');
-    const project = new Project(root, schemaFiles);
+    const { root, project } = repository({ 'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n', 'chart/templates/': '' });
     const template =
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "c.fullname" . }}\nspec:\n  replicas: {{ .Values.replicas }}\n';
     assert.deepEqual(validate(template, { project, path: join(root, 'chart', 'templates', 'deployment.yaml') }), []);
@@ -72,8 +67,11 @@ describe('each file judged as what it is', () => {
   });
 
   it('honours a yaml-language-server $schema modeline with a local schema, and says a remote one is unavailable offline', () => {
+    const schema = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'schemas', 'app-config.schema.json'), 'utf8');
+    const { root, project } = repository({ 'schemas/app-config.schema.json': schema });
     const local = validate('# yaml-language-server: $schema=../schemas/app-config.schema.json\nreplicas: 0\ncolour: red\n', {
-      path: join(REPO_ROOT, 'test', 'fixtures', 'values', 'app.yaml'),
+      project,
+      path: join(root, 'values', 'app.yaml'),
     });
     assert.deepEqual(summary(local).sort(), ['schema-constraint@2', 'schema-required@2', 'schema-unknown-field@3']);
     const remote = validate('# yaml-language-server: $schema=https://example.com/schema.json\nanything: goes\n');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Finding } from '../../server/src/engine/validate/finding';
-import { checkHelmValues } from '../../server/src/engine/workspace/helm-values-checks';
+import { checkHelmValues } from '../../server/src/engine/helm/helm-values-checks';
 import { parseDocuments, type DocumentContent } from '../../server/src/engine/yaml/parse-documents';
 import { locatePath } from '../../server/src/engine/yaml/locate';
 import { yaml } from '../helpers/engine';

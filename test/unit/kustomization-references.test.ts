@@ -1,15 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kustomizationLinks } from '../../server/src/engine/language/path-links';
 import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
-import type { Project } from '../../server/src/node/project';
-import { repository, summary, validate, type Found } from '../helpers/engine';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
+import { repository, validateFile, summary, type Found } from '../helpers/engine';
 
 const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n';
 
-function check(project: Project, path: string): Found[] {
-  return validate(readFileSync(path, 'utf8'), { project, path });
+function check(project: ProjectModel, path: string): Found[] {
+  return validateFile(project, path);
 }
 
 describe('kustomization paths: what kustomize build would stop on', () => {
@@ -128,15 +127,16 @@ describe('kustomization paths: what kustomize build would stop on', () => {
   });
 
   it('follows the file system: a file that appears or is renamed changes the result on the next check', () => {
-    const { root, project } = repository({ 'kustomization.yaml': 'resources: [web.yaml]\n', 'web.yaml': DEPLOYMENT });
+    const { root, project, files } = repository({ 'kustomization.yaml': 'resources: [web.yaml]\n', 'web.yaml': DEPLOYMENT });
     const path = join(root, 'kustomization.yaml');
     assert.deepEqual(check(project, path), []);
-    renameSync(join(root, 'web.yaml'), join(root, 'web-deployment.yaml'));
+    files.write(join(root, 'web-deployment.yaml'), files.text(join(root, 'web.yaml')));
+    files.remove(join(root, 'web.yaml'));
     assert.deepEqual(summary(check(project, path)), ['missing-path@1']);
-    mkdirSync(join(root, 'web.yaml'));
+    files.mkdir(join(root, 'web.yaml'));
     // A folder where a file was: kustomize would look for a kustomization in it.
     assert.deepEqual(summary(check(project, path)), ['not-a-kustomization@1']);
-    writeFileSync(join(root, 'web.yaml', 'kustomization.yaml'), 'resources: []\n');
+    files.write(join(root, 'web.yaml', 'kustomization.yaml'), 'resources: []\n');
     assert.deepEqual(check(project, path), []);
   });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { kustomizationReferences } from '../../server/src/engine/workspace/kustomization-references';
+import { kustomizationReferences } from '../../server/src/engine/kustomize/kustomization-references';
 import { repository, summary, validate } from '../helpers/engine';
 
 const PATCH =

@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Project } from '../../server/src/node/project';
-import { repository, validate, yaml } from '../helpers/engine';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
+import { repository, validateFile, yaml } from '../helpers/engine';
 
 const POLICIES = new Set(['image-tag-latest', 'no-memory-limit', 'privileged-container', 'host-namespace', 'missing-probes']);
 
-function policies(root: string, project: Project, file: string): string[] {
+function policies(root: string, project: ProjectModel, file: string): string[] {
   const path = join(root, file);
-  return validate(readFileSync(path, 'utf8'), { project, path })
+  return validateFile(project, path)
     .filter((f) => POLICIES.has(f.rule))
     .map((f) => `${f.rule}@${f.line}`);
 }

@@ -3,9 +3,9 @@
 // file; a Helm template's `.Values` to the last values file that sets them; a failed render's message to its file.
 import assert from 'node:assert/strict';
 import { failurePlace, unreachableRemote } from '../../server/src/engine/render/render-failure';
-import { namedTemplates, splitHelmOutput, templateFile, traceHelmValue } from '../../server/src/engine/render/trace-helm';
-import { correspondingPath, traceKustomizeValue, type TraceSources } from '../../server/src/engine/render/trace-kustomize';
-import { readKustomization } from '../../server/src/engine/workspace/kustomization';
+import { namedTemplates, splitHelmOutput, templateFile, traceHelmValue } from '../../server/src/engine/helm/trace-helm';
+import { correspondingPath, traceKustomizeValue, type TraceSources } from '../../server/src/engine/kustomize/trace-kustomize';
+import { readKustomization } from '../../server/src/engine/kustomize/kustomization';
 import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
 
 function sourcesOf(files: Record<string, string>): TraceSources {

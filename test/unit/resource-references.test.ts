@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPath } from '../../server/src/engine/validate/finding';
-import { Project } from '../../server/src/node/project';
+import { ProjectModel } from '../../server/src/engine/project/project-model';
 import { referencesOf } from '../../server/src/engine/workspace/resource-references';
-import { repository, schemaFiles, summary, validate, yaml, type Found } from '../helpers/engine';
+import { repository, validateFile, schemaFiles, summary, yaml, type Found } from '../helpers/engine';
 
-function check(root: string, project: Project, file: string): Found[] {
+function check(root: string, project: ProjectModel, file: string): Found[] {
   const path = join(root, file);
-  return validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule.startsWith('unresolved'));
+  return validateFile(project, path).filter((f) => f.rule.startsWith('unresolved'));
 }
 
 const deployment = (name: string, podSpec: string, namespace?: string) => yaml`
@@ -252,11 +251,11 @@ describe('references between resources: resolved where the resource is applied',
   });
 
   it('says nothing about names until every file has been read once (no finding reported, then taken back)', () => {
-    const { root } = repository({
+    const { root, files } = repository({
       'app.yaml': CONFIG_USER,
       'config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\n',
     });
-    const fresh = new Project(root, schemaFiles);
+    const fresh = new ProjectModel({ root, files, schemaData: schemaFiles });
     fresh.indexFile(join(root, 'app.yaml'), CONFIG_USER);
     assert.deepEqual(check(root, fresh, 'app.yaml'), []);
     fresh.scan();

@@ -13,7 +13,7 @@ import {
   releaseNameProblem,
   valueNameProblem,
 } from '../../server/src/engine/render/tool-arguments';
-import { kustomizeFetches } from '../../server/src/engine/workspace/kustomization-references';
+import { kustomizeFetches } from '../../server/src/engine/kustomize/kustomization-references';
 import { LAST_APPLIED, MASK, MASK_CHANGED, masked, maskedRender, withoutSecretValues } from '../../server/src/engine/render/secret-mask';
 import { readRenderedDocuments } from '../../server/src/engine/render/rendered-documents';
 

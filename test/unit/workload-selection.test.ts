@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Project } from '../../server/src/node/project';
-import { repository, summary, validate, yaml, type Found } from '../helpers/engine';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
+import { repository, validateFile, summary, yaml, type Found } from '../helpers/engine';
 
-function check(root: string, project: Project, file: string, rule: string): Found[] {
+function check(root: string, project: ProjectModel, file: string, rule: string): Found[] {
   const path = join(root, file);
-  return validate(readFileSync(path, 'utf8'), { project, path }).filter((f) => f.rule === rule);
+  return validateFile(project, path).filter((f) => f.rule === rule);
 }
 
 const deployment = (name: string, labels: string, extra = '') => yaml`

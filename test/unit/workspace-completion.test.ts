@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { completeAt } from '../../server/src/engine/language/completion';
 import { parseDocuments } from '../../server/src/engine/yaml/parse-documents';
-import type { Project } from '../../server/src/node/project';
+import type { ProjectModel } from '../../server/src/engine/project/project-model';
 import { repository, withCursor, yaml } from '../helpers/engine';
 
 /** Completion at `|` in `marked`, as if it were the file `file` of the repository. */
-function complete(root: string, project: Project, file: string, marked: string) {
+function complete(root: string, project: ProjectModel, file: string, marked: string) {
   const { text, offset } = withCursor(marked);
   const path = join(root, file);
   const context = { catalog: project.catalog, kubernetesVersion: '1.31', host: project, facts: { path } };
@@ -28,7 +28,7 @@ const POD_WITH = (volume: string) => yaml`
 
 describe('completion from the workspace', () => {
   let root: string;
-  let project: Project;
+  let project: ProjectModel;
   before(() => {
     ({ root, project } = repository({
       'app/kustomization.yaml':

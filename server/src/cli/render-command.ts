@@ -1,6 +1,6 @@
-// `driftless render <env|path> [--format yaml|json] [--show-secrets]`: what an environment (or a kustomization, chart or
-// folder) really renders to, with the real tools; Secret values masked unless asked for. Exit 0, or 2 when it cannot
-// be rendered (the tool's error on stderr).
+// `driftless render <env|path> [--format yaml|json] [--show-secrets] [--values FILE]...`: what an environment (or a
+// kustomization, chart or folder) really renders to, with the real tools; Secret values masked unless asked for. Exit 0,
+// or 2 when it cannot be rendered (the tool's error on stderr).
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { planForFolder, type RenderPlan } from '../engine/render/render-plan';
@@ -10,6 +10,9 @@ import { findProjectRoot, Project } from '../node/project';
 import { renderPlanWith, type RenderTools } from '../node/render/render-environment';
 import { SchemaFiles } from '../node/schema-files';
 import type { CommandResult } from './validate-command';
+import { isRecord } from '../engine/json';
+import { closestName } from '../engine/text/suggest';
+import { isConfined } from '../node/confined-path';
 
 export interface RenderOptions {
   target: string;
@@ -18,6 +21,8 @@ export interface RenderOptions {
   tools: RenderTools;
   /** Print Secret values as rendered (`--show-secrets`); masked otherwise. */
   showSecrets?: boolean;
+  /** Values files for a chart, after its own (`--values`, relative to `cwd`, inside the repository). */
+  valuesFiles?: readonly string[];
 }
 
 /** An environment of the current folder's repository by that name (names win over paths), else a folder. */
@@ -32,11 +37,31 @@ function planOf(target: string, cwd: string): RenderPlan | string {
   if (existsSync(path) && statSync(path).isDirectory())
     return planForFolder(path, project.files, { root: project.repositoryRoot, recursive: false });
   const names = environments.map((e) => e.name);
-  return `"${target}" is neither an environment nor a folder.${names.length ? ` Environments: ${names.join(', ')}.` : ''}`;
+  const close = closestName(target, names);
+  return (
+    `"${target}" is neither an environment nor a folder${close ? `; did you mean ${close}?` : '.'}` +
+    `${names.length ? ` Environments: ${names.join(', ')}.` : ''}`
+  );
+}
+
+/** The plan with the `--values` files after its own; why not, when it renders no chart or a file is not there. */
+function withValuesFiles(plan: RenderPlan, files: readonly string[], options: RenderOptions): RenderPlan | string {
+  if (!files.length) return plan;
+  if (plan.kind !== 'helm') return `--values is for a Helm chart: ${options.target} is not rendered with helm.`;
+  const paths: string[] = [];
+  for (const file of files) {
+    const path = resolve(options.cwd, file);
+    if (!existsSync(path) || !statSync(path).isFile()) return `--values ${file}: that file does not exist.`;
+    if (!isConfined(path, plan.root))
+      return `--values ${file}: it is outside the repository (${plan.root}): Driftless reads nothing outside it.`;
+    paths.push(path);
+  }
+  return { ...plan, valuesFiles: [...plan.valuesFiles, ...paths] };
 }
 
 export async function runRender(options: RenderOptions): Promise<CommandResult> {
-  const plan = planOf(options.target, options.cwd);
+  const planned = planOf(options.target, options.cwd);
+  const plan = typeof planned === 'string' ? planned : withValuesFiles(planned, options.valuesFiles ?? [], options);
   if (typeof plan === 'string') return { exitCode: 2, stdout: '', stderr: `driftless: ${plan}` };
   const rendered = await renderPlanWith(plan, options.tools);
   if (!rendered.ok) return { exitCode: 2, stdout: '', stderr: `driftless: ${options.target} cannot be rendered: ${rendered.error}` };
@@ -49,8 +74,4 @@ export async function runRender(options: RenderOptions): Promise<CommandResult> 
   }
   const items = options.showSecrets ? read.values : read.values.map((value) => (isRecord(value) ? masked(value) : value));
   return { exitCode: 0, stdout: JSON.stringify({ target: options.target, tool: rendered.tool, items }, null, 2), stderr: '' };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

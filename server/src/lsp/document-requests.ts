@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaContext } from '../engine/language/document-schema';
-import type { FileValidation } from '../node/project';
+import type { FileValidation } from '../engine/project/project-model';
 import { readTextFile } from '../node/read-text-file';
 import type { OpenDocument, OpenDocuments } from './open-documents';
 

@@ -1,6 +1,7 @@
 // State kept per open document: its parse cache and its last validation. Created on open, dropped on close.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Project, FileValidation } from '../node/project';
+import type { FileValidation } from '../engine/project/project-model';
+import type { Project } from '../node/project';
 import { DocumentCache } from '../engine/yaml/parse-documents';
 import { uriToPath } from './projects';
 

@@ -6,7 +6,14 @@ import type { Environment } from '../engine/environments/environment';
 import type { Project } from '../node/project';
 import type { RenderTools } from '../node/render/render-environment';
 import { RenderInputs } from '../node/render/render-inputs';
-import { checkEnvironmentRender, mergeRenderedFindings, type RenderedFinding } from '../node/render/rendered-validation';
+import {
+  checkEnvironmentRender,
+  mergeRenderedFindings,
+  RenderedFolders,
+  type RenderedCheck,
+  type RenderedFinding,
+} from '../node/render/rendered-validation';
+import { log } from '../node/log';
 
 export interface RenderedDiagnosticsHost {
   projects(): Project[];
@@ -20,6 +27,8 @@ export interface RenderedDiagnosticsHost {
   toolMissing(message: string): void;
   /** A pass failed unexpectedly (logged; the next pass runs as usual). */
   failed(error: unknown): void;
+  /** Which kustomize folders rendered changed: the files they build are judged again (see rendersWithoutFailure). */
+  coverageChanged(): void;
 }
 
 /** Saves come in bursts (a branch switch, a formatter); one pass after the burst. */
@@ -27,8 +36,10 @@ const SETTLE_MS = 400;
 
 export class RenderedDiagnostics {
   private byFile = new Map<string, RenderedFinding[]>();
+  /** The kustomize folders the last pass rendered, and whether each rendered without failing. */
+  private renderedFolders = new RenderedFolders();
   /** Per project root and environment: the digest of its inputs and what its render found. */
-  private readonly checked = new LRUCache<string, { digest: string; findings: RenderedFinding[] }>({ max: 2_000 });
+  private readonly checked = new LRUCache<string, { digest: string; check: RenderedCheck }>({ max: 2_000 });
   private readonly toldMissing = new Set<string>();
   private readonly inputs = new RenderInputs();
   private timer: NodeJS.Timeout | undefined;
@@ -40,6 +51,11 @@ export class RenderedDiagnostics {
   /** What the renders found in a file. */
   findingsFor(path: string): readonly RenderedFinding[] {
     return this.byFile.get(path) ?? [];
+  }
+
+  /** Whether the last pass rendered the kustomization in each of these folders, and none failed. */
+  rendersWithoutFailure(folders: readonly string[] | undefined): boolean {
+    return this.renderedFolders.allRendered(folders);
   }
 
   /** Renders again soon (files changed on disk, trust or settings changed); a pass under way is abandoned. */
@@ -68,18 +84,22 @@ export class RenderedDiagnostics {
     const abort = new AbortController();
     this.running = abort;
     const found: RenderedFinding[] = [];
+    const folders = new RenderedFolders();
     if (this.host.trusted() && this.host.enabled()) {
       const tools = this.host.tools();
       for (const project of this.host.projects()) {
         if (!project.indexComplete) continue;
         for (const environment of project.environments()) {
-          const findings = await this.check(project, environment, tools, abort.signal);
+          const check = await this.check(project, environment, tools, abort.signal);
           if (abort.signal.aborted) return;
-          found.push(...findings);
+          found.push(...check.findings);
+          folders.note(project.renderPlanOf(environment), check);
         }
       }
     }
     if (abort.signal.aborted) return;
+    const coverageChanged = !folders.sameAs(this.renderedFolders);
+    this.renderedFolders = folders;
     const before = this.byFile;
     this.byFile = new Map();
     for (const finding of mergeRenderedFindings(found)) {
@@ -91,9 +111,11 @@ export class RenderedDiagnostics {
     for (const file of new Set([...before.keys(), ...this.byFile.keys()]))
       if (JSON.stringify(before.get(file)) !== JSON.stringify(this.byFile.get(file))) changed.add(file);
     if (changed.size) this.host.republish(changed);
+    if (coverageChanged) this.host.coverageChanged();
   }
 
-  private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedFinding[]> {
+  /** An environment's rendered findings (a tool missing is told once, and counts as not rendered). */
+  private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedCheck> {
     const key = `${project.root}\0${environment.name}`;
     const plan = project.renderPlanOf(environment);
     // Besides what the render reads: what judging it depends on (version, rules, the workspace's CRDs) and, for the
@@ -107,14 +129,20 @@ export class RenderedDiagnostics {
       environment.file && this.inputs.hashOf(environment.file),
     ]);
     const known = this.checked.get(key);
-    if (digest !== undefined && known?.digest === digest) return known.findings;
-    const { findings, missingTool } = await checkEnvironmentRender(project, environment, tools, signal);
-    if (missingTool) {
-      if (!this.toldMissing.has(missingTool)) this.host.toolMissing(missingTool);
-      this.toldMissing.add(missingTool);
-      return [];
+    if (digest !== undefined && known?.digest === digest) {
+      log(
+        'debug',
+        `Render cache hit: ${environment.name} (its inputs did not change; ${known.check.findings.length} rendered findings kept)`,
+      );
+      return known.check;
     }
-    if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, findings });
-    return findings;
+    const check = await checkEnvironmentRender(project, environment, tools, signal);
+    if (check.missingTool) {
+      if (!this.toldMissing.has(check.missingTool)) this.host.toolMissing(check.missingTool);
+      this.toldMissing.add(check.missingTool);
+      return { findings: [], missingTool: check.missingTool };
+    }
+    if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, check });
+    return check;
   }
 }

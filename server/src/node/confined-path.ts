@@ -3,13 +3,11 @@
 // refused. Repository content is hostile: `../../..`, an absolute path or a link to /etc must never be read.
 import { lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isUnderFolder } from '../engine/workspace/workspace-files';
 
 /** Whether `file` is somewhere below `folder` (paths as written: nothing resolved). */
 export function isUnder(file: string, folder: string): boolean {
-  for (let current = dirname(file); ; current = dirname(current)) {
-    if (current === folder) return true;
-    if (dirname(current) === current) return false;
-  }
+  return isUnderFolder(file, folder, dirname);
 }
 
 /**

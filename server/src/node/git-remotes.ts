@@ -3,13 +3,7 @@
 // workspaces too.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-
-export interface GitRepository {
-  /** The repository's top-level folder: where Flux and Argo CD paths start. */
-  root: string;
-  /** The `url` of every `[remote "..."]` section. */
-  remotes: string[];
-}
+import type { GitRepository } from '../engine/project/project-files';
 
 function gitDirectory(root: string): string | undefined {
   const dotGit = join(root, '.git');

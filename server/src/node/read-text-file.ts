@@ -1,8 +1,7 @@
 // Reads a file as UTF-8 text, or says plainly why it is not validated (too large, binary, not UTF-8, unreadable).
 import { readFileSync, statSync } from 'node:fs';
+import type { TextFile } from '../engine/project/project-files';
 import { MAX_TEXT_BYTES, tooManyDocuments } from '../engine/yaml/document-limits';
-
-export type TextFile = { ok: true; text: string } | { ok: false; reason: 'too-large' | 'not-text' | 'unreadable'; message: string };
 
 /** Editors and pipelines hold manifests of a few MB at most; 64 MB bounds the time and memory one file can take. */
 export const DEFAULT_MAX_FILE_BYTES = MAX_TEXT_BYTES;
@@ -14,7 +13,12 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): T
   try {
     size = statSync(path).size;
   } catch (error) {
-    return { ok: false, reason: 'unreadable', message: describeError(error) };
+    return {
+      ok: false,
+      reason: 'unreadable',
+      message: describeError(error),
+      ...((error as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : {}),
+    };
   }
   if (size > maxBytes) {
     return {

@@ -3,6 +3,7 @@
 import jsyaml from 'js-yaml';
 import { chooseBundledVersion, normalizeKubernetesVersion } from '../schema/kubernetes-version';
 import { isRuleId, RULES_DOCUMENTATION_URL, type RuleId, type RuleSetting } from '../rules';
+import { isRecord } from '../json';
 
 export const CONFIG_FILE_NAME = '.driftless.yaml';
 
@@ -36,10 +37,6 @@ export interface ConfigProblem {
 }
 
 const SETTINGS = new Set<RuleSetting>(['off', 'info', 'warning', 'error']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;

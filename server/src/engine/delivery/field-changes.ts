@@ -3,6 +3,7 @@
 // object's YAML with Secret values already masked; a Secret's change never shows a value, masked or not.
 import { parse } from 'yaml';
 import type { ObjectChange } from '../render/object-diff';
+import { isRecord } from '../json';
 
 /** One changed value of an object, named as people say it. */
 export interface FieldChange {
@@ -32,10 +33,6 @@ const LONGEST_SHOWN = 40;
 const MOST_FIELDS = 6;
 /** Keys whose name says nothing alone: the key above them is named too. */
 const GENERIC = new Set(['value', 'name', 'key', 'enabled', 'data', 'spec', 'values']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function nameOf(value: unknown): string | undefined {
   return isRecord(value) && typeof value.name === 'string' ? value.name : undefined;

@@ -2,16 +2,13 @@
 // drafts, who reviews them, their labels and their base branch. A change touching several environments gets the
 // reviewers and labels of all of them, and is a draft when any of them asks for one.
 import type { Environment } from '../environments/environment';
+import { isRecord } from '../json';
 
 export interface PullRequestSettings {
   draft?: boolean;
   reviewers?: string[];
   labels?: string[];
   base?: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function names(value: unknown): string[] | undefined {

@@ -2,7 +2,7 @@
 // configuration, services, then workloads), as Helm's install order and Argo CD's sync order have it; and the field
 // conflicts of a refused server-side apply, read from the API server's Status (details.causes of type
 // FieldManagerConflict: `conflict with "kubectl-edit" using apps/v1`, field `.spec.replicas`).
-import { isRecord } from '../drift/json-values';
+import { isRecord } from '../json';
 import type { FieldConflict } from './guardrails';
 
 const KIND_ORDER = [

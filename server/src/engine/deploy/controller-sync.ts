@@ -4,7 +4,7 @@
 // Synced and `status.health` Healthy. Flux (`flux reconcile … --with-source`): `status.lastHandledReconcileAt` equals
 // the token written to `reconcile.fluxcd.io/requestedAt`, the object's generation is observed, Ready is True and the
 // last applied revision is the commit asked for. Also: whether auto-sync would undo a change made behind its back.
-import { isRecord, type Json } from '../drift/json-values';
+import { isRecord, type Json } from '../json';
 
 /** The `operation.info` entry that marks a sync as this deploy's. */
 export const OPERATION_MARK = 'driftless-deploy';

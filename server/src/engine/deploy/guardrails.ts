@@ -4,7 +4,7 @@
 // not by a direct apply it would undo (overridable, recorded); an auto-sync that would undo a direct change is named,
 // to be suspended (with a reminder to resume) or gone around through git; field-manager conflicts are shown and not
 // forced unless chosen; one deploy per environment at a time. Each says what it found and what lifts it.
-import type { Json } from '../drift/json-values';
+import type { Json } from '../json';
 import { argoAutoSync, fluxSuspended } from './controller-sync';
 import type { DeployRecord } from './deploy-record';
 import { describeController, type DeployTarget } from './deploy-target';

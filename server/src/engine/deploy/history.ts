@@ -1,7 +1,7 @@
 // An environment's history, merged by commit: the commits that changed what its render reads, what its controller
 // says it deployed (Argo CD `status.history`, Flux `lastAppliedRevision` and `status.history`), and the deploy
 // records Driftless wrote (git notes). Newest first; the entry the controller runs now is marked current.
-import { isRecord, type Json } from '../drift/json-values';
+import { isRecord, type Json } from '../json';
 import { commitOfRevision } from './controller-sync';
 import type { DeployRecord } from './deploy-record';
 

@@ -2,7 +2,7 @@
 // annotation (`argocd.argoproj.io/tracking-id: <app>:<group>/<kind>:<ns>/<name>`) or instance label, Flux's
 // `kustomize.toolkit.fluxcd.io/name`+`namespace` or `helm.toolkit.fluxcd.io/name`+`namespace` labels. A direct apply
 // to such an object is undone by its controller, so a deploy changes it through git instead.
-import type { Json } from '../drift/json-values';
+import type { Json } from '../json';
 import { stringMap } from '../drift/object-identity';
 import type { Controller } from './deploy-target';
 

@@ -2,7 +2,7 @@
 // (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go): the controller must have seen the latest spec
 // (observedGeneration), then every replica must be updated, old ones gone, and the updated ones available (Deployments)
 // or ready (StatefulSets, DaemonSets).
-import { isRecord, type Json } from '../drift/json-values';
+import { isRecord, type Json } from '../json';
 
 export interface RolloutStatus {
   /** Done: rolled out (or a kind/strategy whose rollout cannot be followed, said in `message`). */

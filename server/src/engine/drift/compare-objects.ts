@@ -5,8 +5,8 @@
 // server merges them, by the key fields the live object's managedFields show (`k:{"name":"web"}`).
 import { parseQuantity } from '../kubernetes/quantity';
 import type { JsonPath } from '../yaml/locate';
-import { deepEqual, isRecord } from './json-values';
 import type { ListKind } from './managed-fields';
+import { deepEqual, isRecord } from '../json';
 
 export interface Difference {
   path: JsonPath;

@@ -2,8 +2,8 @@
 // Application's sync and health and the revision it synced; a Flux Kustomization's or HelmRelease's Ready condition
 // and last applied revision. Read from the objects' status as they are in the cluster.
 import { apiGroupOf } from '../kubernetes/api-version';
-import { isRecord, type Json } from './json-values';
 import { identityOf } from './object-identity';
+import { isRecord, type Json } from '../json';
 
 export interface ControllerStatus {
   apiVersion: string;

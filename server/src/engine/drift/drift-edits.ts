@@ -5,7 +5,7 @@
 import { apiGroupOf } from '../kubernetes/api-version';
 import type { JsonPath } from '../yaml/locate';
 import { DocumentContent } from '../yaml/parse-documents';
-import { deepEqual, isRecord, type Json } from './json-values';
+import { deepEqual, isRecord, type Json } from '../json';
 
 /** An object as the Drift view names it. */
 export interface ObjectRef {

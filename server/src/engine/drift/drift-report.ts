@@ -6,14 +6,15 @@
 // `kubectl diff --server-side` and Argo CD's server-side diff find them. Without a prediction (no dry-run permission,
 // the server refusing the object) the fields git sets are what is compared, and the report says so.
 import type { JsonPath } from '../yaml/locate';
+import type { ControllerStatus } from './controller-status';
 import { compareFieldsGitSets, compareWhole, type Difference } from './compare-objects';
 import { ignoredManagers, removeIgnoredFields, rulesFor, type IgnoreRule } from './ignore-rules';
-import { pointerOf, type Json } from './json-values';
 import { listKindAt, managedFieldsOf, ownedByAny, ownerOf, reach, type ManagedFieldsEntry } from './managed-fields';
 import { isSecret, normalizeForComparison } from './normalize';
 import { identityKey, identityOf, type ObjectIdentity } from './object-identity';
 import { describeOwnership, isControlled, isOwned, type Ownership } from './ownership';
 import { maskedObject, maskedValue } from './secret-masking';
+import { pointerOf, type Json } from '../json';
 
 export type DriftStatus = 'in-sync' | 'drifted' | 'missing' | 'extra' | 'unknown';
 
@@ -322,4 +323,22 @@ export function compareText(a: string, b: string): number {
 
 export function byIdentity(a: DriftObject, b: DriftObject): number {
   return compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name);
+}
+
+/** One environment's drift, as the CLI and the Drift view show it. */
+export interface EnvironmentDrift {
+  environment: string;
+  /** The kubeconfig context compared with (null: none could be chosen). */
+  context: string | null;
+  objects: DriftObject[];
+  summary: DriftSummary;
+  /** The GitOps controllers' own view: the environment's Application or Flux object, and those it declares. */
+  controllers: ControllerStatus[];
+  notes: string[];
+  /** What kept all or part of it from being compared (it is then an error: exit 2). */
+  error?: string;
+  /** Why it is not compared at all, without being an error (its source is another repository). */
+  skipped?: string;
+  /** Requests sent to the API server for it. */
+  requests: number;
 }

@@ -2,12 +2,11 @@
 // and the environment's Argo CD Application (`spec.ignoreDifferences`). A rule names objects (group and kind as Argo
 // CD matches them, with globs; name; namespace) and the fields to leave out: JSON pointers, jq paths (see jq-paths),
 // or every field some managers own (`managedFieldsManagers`: an HPA's replicas, a controller's caBundle).
-import { argoGlobMatches } from '../workspace/argo-glob';
+import { argoGlobMatches } from '../argo/argo-glob';
 import type { JsonPath } from '../yaml/locate';
-import { pathOfPointer } from '../yaml/json-value';
 import { parseJqPaths, pathsOf, type JqPaths } from './jq-paths';
-import { isRecord, removeAtPath, valueAtPath } from './json-values';
 import type { ObjectIdentity } from './object-identity';
+import { isRecord, nonEmptyString, pathOfPointer, removeAtPath, valueAt } from '../json';
 
 export interface IgnoreRule {
   /** Undefined: any group (an Argo CD rule without one means the core group, ''). Globs as Argo CD's. */
@@ -28,10 +27,6 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item !== '') : [];
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /**
  * The rules of a list as written (`drift.ignore` of .driftless.yaml or the settings, or an Application's
  * `ignoreDifferences`, `argo` set). Entries that are no rule are dropped; the schema of the file reports them.
@@ -40,13 +35,13 @@ export function readIgnoreRules(value: unknown, source: string, options: { argo?
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry): IgnoreRule[] => {
     if (!isRecord(entry)) return [];
-    const group = text(entry.group) ?? (options.argo ? '' : undefined);
+    const group = nonEmptyString(entry.group) ?? (options.argo ? '' : undefined);
     const rule: IgnoreRule = {
       ...(group !== undefined ? { group } : {}),
-      ...(text(entry.kind) ? { kind: text(entry.kind)! } : {}),
-      ...(text(entry.name) ? { name: text(entry.name)! } : {}),
-      ...(text(entry.namespace) ? { namespace: text(entry.namespace)! } : {}),
-      ...(!options.argo && text(entry.environment) ? { environment: text(entry.environment)! } : {}),
+      ...(nonEmptyString(entry.kind) ? { kind: nonEmptyString(entry.kind)! } : {}),
+      ...(nonEmptyString(entry.name) ? { name: nonEmptyString(entry.name)! } : {}),
+      ...(nonEmptyString(entry.namespace) ? { namespace: nonEmptyString(entry.namespace)! } : {}),
+      ...(!options.argo && nonEmptyString(entry.environment) ? { environment: nonEmptyString(entry.environment)! } : {}),
       jsonPointers: strings(entry.jsonPointers),
       jqPathExpressions: strings(entry.jqPathExpressions),
       managedFieldsManagers: strings(entry.managedFieldsManagers),
@@ -101,7 +96,7 @@ export function removeIgnoredFields(object: unknown, rules: readonly IgnoreRule[
   for (const rule of rules) {
     for (const pointer of rule.jsonPointers) {
       const path = pathOfPointer(pointer, object);
-      if (path.length && valueAtPath(object, path) !== undefined) paths.push(path);
+      if (path.length && valueAt(object, path) !== undefined) paths.push(path);
     }
     for (const expression of rule.jqPathExpressions) {
       const parsed = jqOf(expression);

@@ -4,7 +4,7 @@
 // `contains` on strings. Argo CD runs `del(<expression>)` with gojq; here an expression yields the paths it selects,
 // which are then removed. Anything else is refused with a message naming what is supported.
 import type { JsonPath } from '../yaml/locate';
-import { deepEqual, isRecord } from './json-values';
+import { deepEqual, isRecord } from '../json';
 
 export const SUPPORTED_JQ =
   'paths (.a.b, ."a/b", ["a"], [0], [], []?), pipes, and select() with ==, !=, and, or, not, test(), startswith(), endswith(), contains()';

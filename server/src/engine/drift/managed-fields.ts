@@ -4,7 +4,7 @@
 // manager owns that node itself (a map's or an item's existence), and an empty node is an owned leaf (a scalar, or a
 // value the schema makes atomic, owned whole). See sigs.k8s.io/structured-merge-diff fieldpath/serialize.go.
 import type { JsonPath } from '../yaml/locate';
-import { deepEqual, isRecord, type Json } from './json-values';
+import { deepEqual, isRecord, type Json } from '../json';
 
 export interface ManagedFieldsEntry {
   manager: string;

@@ -4,7 +4,7 @@
 // of a Role reads back as none; an aggregated ClusterRole's rules are the aggregation controller's). As Argo CD's
 // gitops-engine (pkg/diff Normalize, NormalizeSecret, normalizeRole) and kubectl diff do.
 import { apiGroupOf } from '../kubernetes/api-version';
-import { cloneJson, isRecord, type Json } from './json-values';
+import { cloneJson, isRecord, type Json } from '../json';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 

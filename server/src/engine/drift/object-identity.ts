@@ -1,7 +1,7 @@
 // Which Kubernetes object a value is: group, kind, namespace and name. The version is left out, as the API server
 // serves one object under each version of its group.
 import { apiGroupOf } from '../kubernetes/api-version';
-import { isRecord, type Json } from './json-values';
+import { isRecord, type Json } from '../json';
 
 export interface ObjectIdentity {
   apiVersion: string;

@@ -6,8 +6,8 @@
 // or by CI leaves none: the labels every object git declares for it shares stand in (as `kubectl apply --prune -l`).
 import type { Environment } from '../environments/environment';
 import type { RenderPlan } from '../render/render-plan';
-import { isRecord, type Json } from './json-values';
 import { identityOf, metadataOf, stringMap } from './object-identity';
+import { isRecord, type Json } from '../json';
 
 export type Ownership =
   | { by: 'argocd'; application: string; namespace?: string }

@@ -1,9 +1,9 @@
 // Secret values never leave the engine: a Secret's data and stringData values, and its last-applied annotation (a
 // copy of them), are shown as `***`, on both sides of every difference and in every object handed out. A changed value
 // still shows as a difference: the comparison runs on the real values, only what is shown is masked.
-import { cloneJson, isRecord, type Json } from './json-values';
 import { isSecret, LAST_APPLIED } from './normalize';
 import type { JsonPath } from '../yaml/locate';
+import { cloneJson, isRecord, type Json } from '../json';
 
 export const MASK = '***';
 

@@ -3,9 +3,11 @@
 // (an environment applied by hand or by CI).
 import { apiGroupOf } from '../kubernetes/api-version';
 import { deliveredPaths, resolveDelivered } from '../workspace/delivered-paths';
-import { generatedApplications, type GeneratorHost } from './applicationset-generators';
+import { generatedApplications, type GeneratorHost } from '../argo/applicationset-generators';
 import type { Environment, EnvironmentSource } from './environment';
 import type { Deliverer } from './including-environments';
+import { isUnderFolder } from '../workspace/workspace-files';
+import { isRecord, trimmedText } from '../json';
 
 /** `delivered`, `readText` and `secrets` (GeneratorHost) also serve the evaluation of ApplicationSet generators. */
 export interface DiscoveryHost extends GeneratorHost {
@@ -20,16 +22,6 @@ export interface DiscoveryHost extends GeneratorHost {
   display: (path: string) => string;
 }
 
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
 /** The folder of this repository the resource applies, when one of its paths is here. */
 function appliedFolder(value: unknown, file: string, host: DiscoveryHost): string | undefined {
   const delivered = deliveredPaths(value, host.delivered).find((d) => d.expects === 'folder' && d.base === undefined && !d.pattern);
@@ -39,9 +31,9 @@ function appliedFolder(value: unknown, file: string, host: DiscoveryHost): strin
 function fromResource(value: unknown, file: string, host: DiscoveryHost): Environment | undefined {
   if (!isRecord(value) || !isRecord(value.spec)) return undefined;
   const metadata = isRecord(value.metadata) ? value.metadata : {};
-  const name = text(metadata.name);
+  const name = trimmedText(metadata.name);
   if (!name) return undefined;
-  const namespace = text(metadata.namespace);
+  const namespace = trimmedText(metadata.namespace);
   const spec = value.spec;
   const group = apiGroupOf(value.apiVersion);
   const folder = appliedFolder(value, file, host);
@@ -50,25 +42,21 @@ function fromResource(value: unknown, file: string, host: DiscoveryHost): Enviro
   let cluster: Environment['cluster'] = {};
   if (group === 'kustomize.toolkit.fluxcd.io' && value.kind === 'Kustomization') {
     source = { kind: 'flux', fluxKind: 'Kustomization', name, ...(namespace ? { namespace } : {}), ...path };
-    if (text(spec.targetNamespace)) cluster = { namespace: text(spec.targetNamespace)! };
+    if (trimmedText(spec.targetNamespace)) cluster = { namespace: trimmedText(spec.targetNamespace)! };
   } else if (group === 'helm.toolkit.fluxcd.io' && value.kind === 'HelmRelease') {
     source = { kind: 'flux', fluxKind: 'HelmRelease', name, ...(namespace ? { namespace } : {}), ...path };
-    const target = text(spec.targetNamespace) ?? namespace;
+    const target = trimmedText(spec.targetNamespace) ?? namespace;
     if (target) cluster = { namespace: target };
   } else if (group === 'argoproj.io' && value.kind === 'Application') {
     source = { kind: 'application', name, ...path };
     const destination = isRecord(spec.destination) ? spec.destination : {};
-    const server = text(destination.name) ?? text(destination.server);
-    cluster = { ...(text(destination.namespace) ? { namespace: text(destination.namespace)! } : {}), ...(server ? { server } : {}) };
+    const server = trimmedText(destination.name) ?? trimmedText(destination.server);
+    cluster = {
+      ...(trimmedText(destination.namespace) ? { namespace: trimmedText(destination.namespace)! } : {}),
+      ...(server ? { server } : {}),
+    };
   } else return undefined;
   return { name, source, ...(Object.keys(cluster).length ? { cluster } : {}), origin: 'discovered', file, object: value };
-}
-
-function isInside(file: string, folder: string, dirname: (path: string) => string): boolean {
-  for (let current = dirname(file); ; current = dirname(current)) {
-    if (current === folder) return true;
-    if (dirname(current) === current) return false;
-  }
 }
 
 export function discoverEnvironments(host: DiscoveryHost): Environment[] {
@@ -80,7 +68,7 @@ export function discoverEnvironments(host: DiscoveryHost): Environment[] {
     const environment = fromResource(value, file, host);
     if (environment) found.push(environment);
     // Each Application an ApplicationSet generates, as if written in the ApplicationSet's file.
-    const applicationSet = isRecord(value) && isRecord(value.metadata) ? text(value.metadata.name) : undefined;
+    const applicationSet = isRecord(value) && isRecord(value.metadata) ? trimmedText(value.metadata.name) : undefined;
     for (const application of generatedApplications(value, host)) {
       const generated = fromResource(application, file, host);
       if (!generated) continue;
@@ -96,7 +84,7 @@ export function discoverEnvironments(host: DiscoveryHost): Environment[] {
     const folder = host.dirname(root);
     const delivered =
       generatedFolders.has(folder) ||
-      deliverers.some((d) => d.folder === folder || (d.recursive && isInside(root, d.folder, host.dirname)));
+      deliverers.some((d) => d.folder === folder || (d.recursive && isUnderFolder(root, d.folder, host.dirname)));
     if (!delivered)
       found.push({ name: host.display(folder) || '.', source: { kind: 'kustomization', path: folder }, origin: 'discovered', file: root });
   }

@@ -2,6 +2,8 @@
 // discovered from the repository (Argo CD Applications, Flux Kustomizations and HelmReleases, overlays nothing
 // includes); a declared one overrides the discovered one of the same name.
 import { readPullRequestSettings, type PullRequestSettings } from '../delivery/pull-request-settings';
+import { isRecord, trimmedText } from '../json';
+import { closestName } from '../text/suggest';
 
 export type EnvironmentSource =
   | { kind: 'kustomization'; path: string }
@@ -37,31 +39,25 @@ export interface Environment {
   object?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
 /** The source of a declared environment; paths resolved by `resolve` (relative to .driftless.yaml). */
 function declaredSource(value: unknown, resolve: (path: string) => string): EnvironmentSource | undefined {
   if (!isRecord(value)) return undefined;
-  const kustomization = text(value.kustomization);
+  const kustomization = trimmedText(value.kustomization);
   if (kustomization) return { kind: 'kustomization', path: resolve(kustomization) };
-  const chart = text(value.chart);
+  const chart = trimmedText(value.chart);
   if (chart) {
-    const valuesFiles = Array.isArray(value.valuesFiles) ? value.valuesFiles.flatMap((f) => (text(f) ? [resolve(text(f)!)] : [])) : [];
+    const valuesFiles = Array.isArray(value.valuesFiles)
+      ? value.valuesFiles.flatMap((f) => (trimmedText(f) ? [resolve(trimmedText(f)!)] : []))
+      : [];
     return { kind: 'chart', path: resolve(chart), valuesFiles };
   }
-  const directory = text(value.directory);
+  const directory = trimmedText(value.directory);
   if (directory) return { kind: 'directory', path: resolve(directory) };
-  const application = text(value.application);
+  const application = trimmedText(value.application);
   if (application) return { kind: 'application', name: application };
-  if (isRecord(value.flux) && (value.flux.kind === 'Kustomization' || value.flux.kind === 'HelmRelease') && text(value.flux.name)) {
-    const namespace = text(value.flux.namespace);
-    return { kind: 'flux', fluxKind: value.flux.kind, name: text(value.flux.name)!, ...(namespace ? { namespace } : {}) };
+  if (isRecord(value.flux) && (value.flux.kind === 'Kustomization' || value.flux.kind === 'HelmRelease') && trimmedText(value.flux.name)) {
+    const namespace = trimmedText(value.flux.namespace);
+    return { kind: 'flux', fluxKind: value.flux.kind, name: trimmedText(value.flux.name)!, ...(namespace ? { namespace } : {}) };
   }
   return undefined;
 }
@@ -70,18 +66,18 @@ function declaredSource(value: unknown, resolve: (path: string) => string): Envi
 function declaredController(value: unknown): DeclaredController | undefined {
   if (value === 'none') return { kind: 'none' };
   if (!isRecord(value)) return undefined;
-  if (isRecord(value.argocd) && text(value.argocd.application)) {
-    const { namespace, server } = { namespace: text(value.argocd.namespace), server: text(value.argocd.server) };
+  if (isRecord(value.argocd) && trimmedText(value.argocd.application)) {
+    const { namespace, server } = { namespace: trimmedText(value.argocd.namespace), server: trimmedText(value.argocd.server) };
     return {
       kind: 'argocd',
-      application: text(value.argocd.application)!,
+      application: trimmedText(value.argocd.application)!,
       ...(namespace ? { namespace } : {}),
       ...(server ? { server: server.replace(/\/+$/, '') } : {}),
     };
   }
-  if (isRecord(value.flux) && (value.flux.kind === 'Kustomization' || value.flux.kind === 'HelmRelease') && text(value.flux.name)) {
-    const namespace = text(value.flux.namespace);
-    return { kind: 'flux', fluxKind: value.flux.kind, name: text(value.flux.name)!, ...(namespace ? { namespace } : {}) };
+  if (isRecord(value.flux) && (value.flux.kind === 'Kustomization' || value.flux.kind === 'HelmRelease') && trimmedText(value.flux.name)) {
+    const namespace = trimmedText(value.flux.namespace);
+    return { kind: 'flux', fluxKind: value.flux.kind, name: trimmedText(value.flux.name)!, ...(namespace ? { namespace } : {}) };
   }
   return undefined;
 }
@@ -91,7 +87,7 @@ export function readDeclaredEnvironments(value: unknown, resolve: (path: string)
   if (!Array.isArray(value)) return [];
   const environments: Environment[] = [];
   for (const entry of value) {
-    if (!isRecord(entry) || !text(entry.name)) continue;
+    if (!isRecord(entry) || !trimmedText(entry.name)) continue;
     const source = declaredSource(entry.source, resolve);
     const cluster = isRecord(entry.cluster) ? entry.cluster : {};
     const delivery = isRecord(entry.delivery) ? entry.delivery : {};
@@ -99,29 +95,29 @@ export function readDeclaredEnvironments(value: unknown, resolve: (path: string)
     const pullRequest = readPullRequestSettings(delivery.pullRequest);
     const controller = declaredController(entry.controller);
     environments.push({
-      name: text(entry.name)!,
+      name: trimmedText(entry.name)!,
       ...(source ? { source } : {}),
-      ...(text(cluster.context) || text(cluster.namespace) || text(cluster.server)
+      ...(trimmedText(cluster.context) || trimmedText(cluster.namespace) || trimmedText(cluster.server)
         ? {
             cluster: {
-              ...(text(cluster.context) ? { context: text(cluster.context)! } : {}),
-              ...(text(cluster.namespace) ? { namespace: text(cluster.namespace)! } : {}),
-              ...(text(cluster.server) ? { server: text(cluster.server)!.replace(/\/+$/, '') } : {}),
+              ...(trimmedText(cluster.context) ? { context: trimmedText(cluster.context)! } : {}),
+              ...(trimmedText(cluster.namespace) ? { namespace: trimmedText(cluster.namespace)! } : {}),
+              ...(trimmedText(cluster.server) ? { server: trimmedText(cluster.server)!.replace(/\/+$/, '') } : {}),
             },
           }
         : {}),
       ...(controller ? { controller } : {}),
-      ...(text(entry.kubernetesVersion) ? { kubernetesVersion: text(entry.kubernetesVersion)! } : {}),
-      ...(mode || text(delivery.branch) || pullRequest
+      ...(trimmedText(entry.kubernetesVersion) ? { kubernetesVersion: trimmedText(entry.kubernetesVersion)! } : {}),
+      ...(mode || trimmedText(delivery.branch) || pullRequest
         ? {
             delivery: {
               ...(mode ? { mode } : {}),
-              ...(text(delivery.branch) ? { branch: text(delivery.branch)! } : {}),
+              ...(trimmedText(delivery.branch) ? { branch: trimmedText(delivery.branch)! } : {}),
               ...(pullRequest ? { pullRequest } : {}),
             },
           }
         : {}),
-      ...(text(entry.baseBranch) ? { baseBranch: text(entry.baseBranch)! } : {}),
+      ...(trimmedText(entry.baseBranch) ? { baseBranch: trimmedText(entry.baseBranch)! } : {}),
       ...(entry.protection === 'production' || entry.protection === 'none' ? { protection: entry.protection } : {}),
       origin: 'declared',
       file,
@@ -223,4 +219,10 @@ export function environmentView(environment: Environment, display: (path: string
     origin: environment.origin,
     ...(environment.file ? { file: display(environment.file) } : {}),
   };
+}
+
+/** What to say of an environment name no environment has: the one it likely meant, and the names there are. */
+export function noEnvironmentNamed(name: string, names: readonly string[]): string {
+  const close = closestName(name, names);
+  return `no environment named "${name}"${close ? `; did you mean ${close}?` : '.'}${names.length ? ` Environments: ${names.join(', ')}.` : ''}`;
 }

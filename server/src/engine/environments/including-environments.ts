@@ -3,6 +3,7 @@
 // else includes), and, for a file no kustomization reads, the Flux Kustomizations and Applications whose path holds
 // it. The seed of the environments a later wave renders and deploys.
 import type { PlainDirectory } from '../workspace/delivered-paths';
+import { isUnderFolder } from '../workspace/workspace-files';
 
 /** A Flux Kustomization or HelmRelease, or an Argo CD Application, and the folder of this repository it applies. */
 export interface Deliverer {
@@ -35,11 +36,7 @@ export interface IncludingEnvironment {
 }
 
 function isInside(file: string, folder: string, recursive: boolean, dirname: (path: string) => string): boolean {
-  if (!recursive) return dirname(file) === folder;
-  for (let current = dirname(file); ; current = dirname(current)) {
-    if (current === folder) return true;
-    if (dirname(current) === current) return false;
-  }
+  return recursive ? isUnderFolder(file, folder, dirname) : dirname(file) === folder;
 }
 
 export function environmentsIncluding(file: string, host: EnvironmentHost): IncludingEnvironment[] {

@@ -2,9 +2,9 @@
 // folder it names; so does each path a Flux or Argo CD resource reads from this repository. Document links and
 // go-to-definition both read these.
 import { baseName, isKustomizationFile, isKustomizeConfig } from '../classify/file-kind';
-import { dependencyChart, localDependencies } from '../workspace/chart-dependencies';
+import { dependencyChart, localDependencies } from '../helm/chart-dependencies';
 import { deliveredLinkTarget, deliveredPaths, type DeliveredPathHost } from '../workspace/delivered-paths';
-import { kustomizationReferences } from '../workspace/kustomization-references';
+import { kustomizationReferences } from '../kustomize/kustomization-references';
 import { kustomizationFileIn, type WorkspaceFiles } from '../workspace/workspace-files';
 import { locatePath, type JsonPath } from '../yaml/locate';
 import type { ParsedDocument } from '../yaml/parse-documents';

@@ -3,11 +3,11 @@
 // Service's ports; where a kustomization, a Flux Kustomization or an Argo CD Application expects a path, the files
 // and folders there.
 import { deliveredPaths, repositoryRootFor, type DeliveredPathHost } from '../workspace/delivered-paths';
-import { kustomizationReferences } from '../workspace/kustomization-references';
+import { kustomizationReferences } from '../kustomize/kustomization-references';
 import { referencesOf } from '../workspace/resource-references';
-import { valueAt } from '../yaml/json-value';
 import type { JsonPath } from '../yaml/locate';
 import type { CompletionItem } from './completion';
+import { valueAt } from '../json';
 
 export interface NameCandidate {
   name: string;

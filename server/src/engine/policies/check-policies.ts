@@ -3,112 +3,15 @@
 // resource as written. Pure: the resource and its context are the only inputs.
 import { apiGroupOf } from '../kubernetes/api-version';
 import { podSpecPathOf } from '../kubernetes/workloads';
-import { valueAt } from '../yaml/json-value';
 import { finding, isPlaceholder, type Finding, type FixHint } from '../validate/finding';
 import type { JsonPath, LocateTarget } from '../yaml/locate';
 import type { RuleId } from '../rules';
 import type { ImageOverride, PolicyContext } from './policy-context';
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord, valueAt, type Json } from '../json';
+import { applyPatches, type MergeOrigins } from '../kustomize/strategic-merge';
 
 /** The long-running workloads a Service can send traffic to, for `missing-probes`. */
 const SERVED_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'argoproj.io/Rollout']);
-
-// ---- What will be applied: strategic-merge patches over the resource ----
-
-/** The lists merged by their items' `name` (the patch merge key of containers). Other lists are replaced. */
-const NAMED_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
-
-/** A merged container -> the container written in the resource it came from. */
-type Origins = Map<Json, Json>;
-
-/**
- * The resource with each patch merged in, in order. Only what the policies read has to be right: maps merge
- * recursively, `null` removes a key, `$patch: replace|delete` act on maps and named list items, `- $patch: replace`
- * replaces a named list; other directives (`$setElementOrder`, `$retainKeys`, ...) do not change what is read.
- */
-function applyPatches(resource: Json, patches: readonly unknown[]): { value: Json; origins: Origins } {
-  const origins: Origins = new Map();
-  let value = resource;
-  for (const patch of patches) {
-    // A patch that deletes the whole resource drops it from its own build only; the other builds still apply it.
-    if (!isRecord(patch) || patch.$patch === 'delete') continue;
-    const merged = mergeMap(value, patch, origins);
-    if (merged) value = merged;
-  }
-  return { value, origins };
-}
-
-function mergeMap(base: unknown, patch: Json, origins: Origins): Json | undefined {
-  if (patch.$patch === 'delete') return undefined;
-  const out: Json = isRecord(base) && patch.$patch !== 'replace' ? { ...base } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith('$')) continue;
-    if (value === null) {
-      delete out[key];
-    } else if (isRecord(value)) {
-      const merged = mergeMap(out[key], value, origins);
-      if (merged) out[key] = merged;
-      else delete out[key];
-    } else if (Array.isArray(value) && NAMED_LISTS.has(key)) {
-      out[key] = mergeNamedList(out[key], value, origins);
-    } else {
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
-function isListReplace(item: unknown): boolean {
-  return isRecord(item) && item.$patch === 'replace' && item.name === undefined;
-}
-
-function mergeNamedList(base: unknown, patch: unknown[], origins: Origins): unknown[] {
-  const items = Array.isArray(base) ? [...(base as unknown[])] : [];
-  const indexOf = (name: unknown) => items.findIndex((item) => isRecord(item) && item.name === name);
-  const carryOrigin = (merged: Json, from: unknown) => {
-    if (isRecord(from)) origins.set(merged, origins.get(from) ?? from);
-  };
-  if (patch.some(isListReplace)) {
-    // The patch's items are the list; a container that keeps its name is still the one written in the resource.
-    const replaced: unknown[] = [];
-    for (const item of patch) {
-      if (isListReplace(item)) continue;
-      if (!isRecord(item)) {
-        replaced.push(item);
-        continue;
-      }
-      const merged = mergeMap(undefined, item, origins);
-      if (!merged) continue;
-      const same = indexOf(item.name);
-      if (same !== -1) carryOrigin(merged, items[same]);
-      replaced.push(merged);
-    }
-    return replaced;
-  }
-  for (const item of patch) {
-    // Without its merge key an item cannot be matched (kustomize refuses such a patch).
-    if (!isRecord(item) || typeof item.name !== 'string') continue;
-    const index = indexOf(item.name);
-    if (item.$patch === 'delete') {
-      if (index !== -1) items.splice(index, 1);
-      continue;
-    }
-    const merged = mergeMap(index === -1 ? undefined : items[index], item, origins);
-    if (!merged) continue;
-    if (index === -1) {
-      items.push(merged);
-    } else {
-      carryOrigin(merged, items[index]);
-      items[index] = merged;
-    }
-  }
-  return items;
-}
 
 // ---- Reading values and pointing at them ----
 
@@ -401,7 +304,7 @@ class PolicyCheck {
 }
 
 /** The containers of the pod spec as applied that are written in the resource, with their paths there. */
-function containersOf(spec: Json, written: Json, specPath: JsonPath, origins: Origins): Container[] {
+function containersOf(spec: Json, written: Json, specPath: JsonPath, origins: MergeOrigins): Container[] {
   const found: Container[] = [];
   for (const list of ['initContainers', 'containers'] as const) {
     const applied = spec[list];

@@ -6,6 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import { readRenderedDocuments } from './rendered-documents';
 import { masked } from './secret-mask';
+import { isRecord, type Json } from '../json';
 
 export interface ObjectChange {
   change: 'added' | 'removed' | 'changed';
@@ -19,12 +20,6 @@ export interface ObjectChange {
   /** The object's YAML on each side (Secret values masked); absent on the side it does not exist. */
   before?: string;
   after?: string;
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface Identified {
@@ -76,9 +71,10 @@ export function diffRenders(base: string, head: string, label: { base: string; h
       ...(object.namespace ? { namespace: object.namespace } : {}),
       ...(old ? { before: old.yaml } : {}),
       ...(now ? { after: now.yaml } : {}),
+      // Without jsdiff's `=====` line: it separates patches of one file in a multi-file patch, and here is noise.
       diff: createTwoFilesPatch(`${label.base}/${id}`, `${label.head}/${id}`, old?.yaml ?? '', now?.yaml ?? '', undefined, undefined, {
         context: 3,
-      }),
+      }).replace(/^=+\n/, ''),
     });
   }
   return changes;

@@ -5,15 +5,9 @@ import type { Environment } from '../environments/environment';
 import type { WorkspaceFiles } from '../workspace/workspace-files';
 import { plainDirectoryOf } from '../workspace/delivered-paths';
 import { kustomizationFileIn } from '../workspace/workspace-files';
-import { argoHelmSets, argoKustomizeFields, type HelmSet } from './argo-options';
-
-/** What Flux's kustomize-controller adds to a build: its target namespace, its post-build variables. */
-export interface FluxBuild {
-  /** `spec.targetNamespace`: set on every namespaced object, as a kustomization's `namespace:` would. */
-  namespace?: string;
-  /** Post-build variables: `substituteFrom` ConfigMaps and Secrets found in the repository, then `substitute`. */
-  substitute?: Record<string, string>;
-}
+import { argoHelmSets, argoKustomizeFields, type HelmSet } from '../argo/argo-options';
+import { helmReleaseValuesFrom, postBuildVariables, type FluxBuild, type VariableSource } from '../flux/flux-variables';
+import { isRecord, trimmedText } from '../json';
 
 /**
  * Every plan that runs something names the root it must stay inside: the repository's (where Flux and Argo CD paths
@@ -60,16 +54,6 @@ export type RenderPlan =
     }
   | { kind: 'none'; why: string };
 
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
 /** A URL helm would fetch (`https://`, or a scheme a getter plugin reads). */
 function isUrl(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
@@ -77,7 +61,7 @@ function isUrl(value: string): boolean {
 
 /** The non-empty strings of a list, trimmed. */
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.flatMap((item) => (text(item) ? [text(item)!] : [])) : [];
+  return Array.isArray(value) ? value.flatMap((item) => (trimmedText(item) ? [trimmedText(item)!] : [])) : [];
 }
 
 /** What a folder renders as: its kustomization, its chart, or its manifests. */
@@ -100,31 +84,6 @@ export function planForFolder(
       valuesFiles: [],
     };
   return { kind: 'directory', root, folder, recursive: options.recursive };
-}
-
-/** The data of a ConfigMap or Secret the repository defines (a Secret's decoded), for Flux's `substituteFrom`. */
-export type VariableSource = (
-  kind: 'ConfigMap' | 'Secret',
-  name: string,
-  namespace: string | undefined,
-) => Record<string, string> | undefined;
-
-/**
- * Flux post-build variables: each `substituteFrom` ConfigMap or Secret found in the repository (in order, later ones
- * winning), then the inline `substitute`, which wins over them all, as kustomize-controller merges them. Those only
- * the cluster holds (or encrypted in git) stay unknown: their `${VAR}` are left as written.
- */
-function fluxSubstitutions(object: unknown, variables: VariableSource | undefined): Record<string, string> | undefined {
-  const postBuild = isRecord(object) && isRecord(object.spec) && isRecord(object.spec.postBuild) ? object.spec.postBuild : undefined;
-  if (!postBuild) return undefined;
-  const namespace = isRecord(object) && isRecord(object.metadata) ? text(object.metadata.namespace) : undefined;
-  const merged: Record<string, string> = {};
-  for (const reference of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
-    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !text(reference.name)) continue;
-    Object.assign(merged, variables?.(reference.kind, text(reference.name)!, namespace) ?? {});
-  }
-  if (isRecord(postBuild.substitute)) for (const [key, value] of Object.entries(postBuild.substitute)) merged[key] = String(value);
-  return Object.keys(merged).length ? merged : undefined;
 }
 
 /**
@@ -185,10 +144,10 @@ export function renderPlan(
       const written = strings(helm.valueFiles).filter((file) => !file.startsWith('$'));
       const remoteValues = written.find(isUrl);
       const valueFiles = written.filter((file) => !isUrl(file)).map((file) => files.resolve(source.path!, file));
-      const inline = isRecord(helm.valuesObject) ? helm.valuesObject : text(helm.values);
+      const inline = isRecord(helm.valuesObject) ? helm.valuesObject : trimmedText(helm.values);
       return {
         ...plan,
-        release: text(helm.releaseName) ?? source.name,
+        release: trimmedText(helm.releaseName) ?? source.name,
         valuesFiles: valueFiles,
         ...(inline !== undefined ? { values: inline } : {}),
         ...(set.length ? { set } : {}),
@@ -204,16 +163,16 @@ export function renderPlan(
         };
       const spec = isRecord(environment.object) && isRecord(environment.object.spec) ? environment.object.spec : {};
       if (source.fluxKind === 'Kustomization') {
-        const substitute = fluxSubstitutions(environment.object, variables);
-        const namespace = text(spec.targetNamespace);
+        const substitute = postBuildVariables(environment.object, variables);
+        const namespace = trimmedText(spec.targetNamespace);
         const flux: FluxBuild = { ...(namespace ? { namespace } : {}), ...(substitute ? { substitute } : {}) };
         // Without a kustomization.yaml, kustomize-controller builds every manifest found under the path.
         const plan = planForFolder(source.path, files, { root, recursive: true });
         return plan.kind === 'kustomize' || plan.kind === 'directory' ? { ...plan, flux } : plan;
       }
       const chartSpec = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
-      const target = text(spec.targetNamespace);
-      const release = text(spec.releaseName) ?? (target ? `${target}-${source.name}` : source.name);
+      const target = trimmedText(spec.targetNamespace);
+      const release = trimmedText(spec.releaseName) ?? (target ? `${target}-${source.name}` : source.name);
       const valuesFiles = strings(chartSpec.valuesFiles);
       return {
         kind: 'helm',
@@ -223,33 +182,9 @@ export function renderPlan(
         ...((target ?? source.namespace) ? { namespace: (target ?? source.namespace)! } : {}),
         // Flux reads valuesFiles relative to the source's root, as the chart path.
         valuesFiles: valuesFiles.map((file) => files.resolve(repositoryRoot, `./${file.replace(/^\.?\//, '')}`)),
-        ...valuesFrom(spec.valuesFrom, source.namespace, variables),
+        ...helmReleaseValuesFrom(spec.valuesFrom, source.namespace, variables),
         ...(isRecord(spec.values) ? { values: spec.values } : {}),
       };
     }
   }
-}
-
-/**
- * A HelmRelease's `valuesFrom`: the values each ConfigMap or Secret the repository defines holds under its `valuesKey`
- * (default `values.yaml`), merged in order before the inline values. Those only the cluster holds are left out.
- */
-function valuesFrom(value: unknown, namespace: string | undefined, variables: VariableSource | undefined): { valuesTexts?: string[] } {
-  const texts: string[] = [];
-  for (const reference of Array.isArray(value) ? value : []) {
-    if (!isRecord(reference) || (reference.kind !== 'ConfigMap' && reference.kind !== 'Secret') || !text(reference.name)) continue;
-    // A value placed at a path (`targetPath`) is not a values document.
-    if (text(reference.targetPath)) continue;
-    const data = variables?.(reference.kind, text(reference.name)!, namespace);
-    const found = data?.[text(reference.valuesKey) ?? 'values.yaml'];
-    if (found !== undefined) texts.push(found);
-  }
-  return texts.length ? { valuesTexts: texts } : {};
-}
-
-/** Flux's post-build substitution: `${VAR}`, `${VAR:=default}` and `${VAR:-default}`; unknown ones stay as written. */
-export function substituteVariables(yaml: string, variables: Record<string, string>): string {
-  return yaml.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}/g, (whole, name: string, fallback: string | undefined) =>
-    Object.prototype.hasOwnProperty.call(variables, name) ? variables[name]! : fallback !== undefined ? fallback : whole,
-  );
 }

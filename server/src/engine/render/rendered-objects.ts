@@ -2,9 +2,7 @@
 // of a `List` flattened as kubectl apply flattens them; documents that are no object left out. Read with the
 // validator's limits (rendered-documents.ts): a render is repository content too.
 import { readRenderedDocuments } from './rendered-documents';
-
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord, type Json } from '../json';
 
 export type RenderedObjects = { ok: true; objects: Json[] } | { ok: false; error: string };
 

@@ -3,6 +3,7 @@
 // they come from (a kustomization's helmCharts, a generator file, an Argo CD Application, a Flux HelmRelease,
 // .driftless.yaml). A value a tool would read as a flag (`releaseName: --post-renderer=/bin/sh` makes helm pipe its
 // output into a shell) never reaches it: every check refuses a leading `-`, and most values are DNS labels anyway.
+import { isRecord, type Json } from '../json';
 
 /** A DNS-1123 label (Kubernetes namespaces, Helm release names): lowercase letters, digits and `-`, not at the ends. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -83,12 +84,6 @@ export function valueNameProblem(value: unknown): ArgumentProblem {
 export function nameTemplateProblem(value: unknown): ArgumentProblem {
   const problem = releaseNameProblem(value);
   return problem ? `nameTemplate ${quoted(value)} is not taken: only a plain release name is (helm evaluates templates).` : undefined;
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,6 +1,7 @@
 // CustomResourceDefinitions: read from manifests (workspace, configured files) or from the bundled set.
 import type { SchemaData } from './schema-data';
 import type { SchemaNode } from './schema-node';
+import { isRecord } from '../json';
 
 export interface CrdVersion {
   name: string;
@@ -20,10 +21,6 @@ export interface CrdDefinition {
 
 const NO_SHARED_SUBTREES: readonly SchemaNode[] = [];
 const PERMISSIVE: SchemaNode = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** True for a CustomResourceDefinition manifest of any apiextensions version. */
 export function isCrdManifest(value: unknown): value is Record<string, unknown> {

@@ -41,3 +41,22 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   }
   return bestDistance <= allowed ? best : undefined;
 }
+
+/**
+ * The name `input` most likely meant among path-like `names` (`production` for `deploy/overlays/production`): the one
+ * name whose last segment is `input`, else the one whose last segment starts with it, else the closest name, else the name
+ * whose last segment is closest.
+ */
+export function closestName(input: string, names: readonly string[]): string | undefined {
+  const last = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+  const ending = names.filter((name) => last(name) === input);
+  if (ending.length === 1) return ending[0];
+  // A short form of one name (`prod` for `deploy/overlays/production`).
+  const starting = input.length >= 3 ? names.filter((name) => last(name).startsWith(last(input))) : [];
+  if (starting.length === 1) return starting[0];
+  const close = closestMatch(input, names);
+  if (close) return close;
+  const lasts = names.map(last);
+  const closeLast = closestMatch(input, lasts);
+  return closeLast === undefined || lasts.filter((l) => l === closeLast).length > 1 ? undefined : names[lasts.indexOf(closeLast)];
+}

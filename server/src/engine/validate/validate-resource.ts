@@ -8,6 +8,7 @@ import { checkResource } from './apiserver/resource-checks';
 import { DEFINITION_CHECKS, PATCH_DEFINITION_CHECKS } from './apiserver/definition-checks';
 import { finding, isPlaceholder, type Finding } from './finding';
 import { validateAgainstSchema } from './schema-validator';
+import { isRecord, type Json } from '../json';
 
 export interface ResourceIdentity {
   apiVersion: string;
@@ -21,12 +22,6 @@ export interface ResourceIdentity {
 export interface ResourceResult {
   findings: Finding[];
   resources: ResourceIdentity[];
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const API_VERSION_SHAPE = /^(?:[a-z0-9.-]+\/)?v\d+(?:(?:alpha|beta)\d+)?$/;

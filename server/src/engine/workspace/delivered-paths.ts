@@ -5,10 +5,11 @@ import { apiGroupOf } from '../kubernetes/api-version';
 import { isPlaceholder, finding, type Finding } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
 import type { DocumentContent } from '../yaml/parse-documents';
-import { argoGlobMatches } from './argo-glob';
+import { argoGlobMatches } from '../argo/argo-glob';
 import { isRepositoryUrl } from './repository-urls';
-import { generatorPatternMatches } from './git-generator-paths';
+import { generatorPatternMatches } from '../argo/git-generator-paths';
 import { closestExistingPath, kustomizationFileIn, type WorkspaceFiles } from './workspace-files';
+import { isRecord, type Json } from '../json';
 
 export interface DeliveredPath {
   /** Where the path is written, in the document's value. */
@@ -61,12 +62,6 @@ export interface DeliveredPathHost {
   remotes: readonly string[];
   /** The `spec.url` of each GitRepository of this name the repository declares (in this namespace, if known). */
   gitRepositoryUrls(name: string, namespace: string | undefined): string[];
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -2,9 +2,9 @@
 // selector that matches no workload applied with it.
 import { apiGroupOf } from '../kubernetes/api-version';
 import { podLabelsPathOf } from '../kubernetes/workloads';
-import { valueAt } from '../yaml/json-value';
 import { isPlaceholder } from '../validate/finding';
 import type { JsonPath } from '../yaml/locate';
+import { isRecord, valueAt } from '../json';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -19,10 +19,6 @@ export interface PodSelector {
   at: JsonPath;
   matchLabels: Labels;
   matchExpressions: readonly LabelRequirement[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A label map with only string values (numbers and booleans as YAML wrote them would fail the schema anyway). */

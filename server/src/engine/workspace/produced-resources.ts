@@ -3,6 +3,7 @@
 // output cannot be known offline (a Helm release, an Argo CD Application). References to such objects are not
 // reported as unresolved.
 import { apiGroupOf } from '../kubernetes/api-version';
+import { isRecord, type Json } from '../json';
 
 export interface ProducedResource {
   kind: string;
@@ -11,12 +12,6 @@ export interface ProducedResource {
   namespace?: string;
   /** Made in every namespace (ClusterExternalSecret): matches a reference from anywhere. */
   anyNamespace?: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function named(kind: string, name: unknown, extra: Omit<ProducedResource, 'kind' | 'name'> = {}): ProducedResource[] {

@@ -3,7 +3,7 @@
 // kustomization reads is judged against the whole repository; Flux objects, which Flux applies cluster-wide, always
 // are. A scope that holds something applying objects nobody can see offline (a Helm release, a remote base) cannot
 // say a name is missing.
-import type { KustomizationIndex, KustomizeBuild } from './kustomization';
+import type { KustomizationIndex, KustomizeBuild } from '../kustomize/kustomization';
 import type { IndexedResource, ResourceIndex } from './resource-index';
 
 export interface Definition {

@@ -5,6 +5,7 @@ import type { DocumentContent, ParsedDocument } from '../yaml/parse-documents';
 import { podLabelsOf, podSelectorOf, type Labels, type PodSelector } from './pod-selection';
 import { producedBy, unseenObjectsOf, type ProducedResource } from './produced-resources';
 import { referencesOf, type ResourceReference } from './resource-references';
+import { isRecord } from '../json';
 
 export interface IndexedResource {
   file: string;
@@ -30,10 +31,6 @@ export interface IndexedResource {
   podLabels: Labels | undefined;
   /** The pods it selects, for a Service or PodDisruptionBudget. */
   podSelector: PodSelector | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sourceUrlOf(resource: Record<string, unknown>): string | undefined {
@@ -136,6 +133,22 @@ export function nameOffset(fileText: string, resource: IndexedResource): number 
     if (name) return name[2] === resource.name ? lineStart + indent : fallback;
   }
   return fallback;
+}
+
+/**
+ * Where a resource starts in its file, for what is said about the whole resource (a code lens): its document's first
+ * line with content (past `---`, blank lines and comments); for an item of a List, where its name is.
+ */
+export function resourceOffset(fileText: string, resource: IndexedResource): number {
+  if (resource.path.length) return nameOffset(fileText, resource);
+  let lineStart = resource.documentStart;
+  if (fileText.startsWith('---', lineStart)) lineStart = nextLine(fileText, lineStart);
+  for (let at = lineStart; at < fileText.length; at = nextLine(fileText, at)) {
+    const content = fileText.slice(at, lineEnd(fileText, at)).trimStart();
+    if (content.startsWith('---') || content.startsWith('...')) break;
+    if (content !== '' && !content.startsWith('#')) return at;
+  }
+  return lineStart;
 }
 
 function nextLine(text: string, from: number): number {

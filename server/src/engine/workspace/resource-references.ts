@@ -4,8 +4,8 @@
 // all read it.
 import { apiGroupOf } from '../kubernetes/api-version';
 import { podSpecPathOf } from '../kubernetes/workloads';
-import { valueAt } from '../yaml/json-value';
 import type { JsonPath } from '../yaml/locate';
+import { isRecord, valueAt, type Json } from '../json';
 
 export interface ResourceReference {
   /** The kind referred to; `group` is its API group ('' for the core group). */
@@ -18,12 +18,6 @@ export interface ResourceReference {
   at: JsonPath;
   /** `optional: true`: the object may be missing by design. */
   optional?: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const NONE: [Json, number][] = [];

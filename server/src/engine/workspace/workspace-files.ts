@@ -16,6 +16,14 @@ export interface WorkspaceFiles {
   relative(from: string, to: string): string;
 }
 
+/** Whether `file` is somewhere below `folder` (paths as written: nothing resolved). */
+export function isUnderFolder(file: string, folder: string, dirname: (path: string) => string): boolean {
+  for (let current = dirname(file); ; current = dirname(current)) {
+    if (current === folder) return true;
+    if (dirname(current) === current) return false;
+  }
+}
+
 const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** The kustomization file kustomize would read in a folder, if there is one. */

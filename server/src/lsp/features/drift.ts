@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import type { DriftObject } from '../../engine/drift/drift-report';
-import { isRecord, type Json } from '../../engine/drift/json-values';
+import { isRecord, type Json } from '../../engine/json';
 import { apiGroupOf } from '../../engine/kubernetes/api-version';
 import { ClusterConnections } from '../../node/cluster/cluster-connections';
 import { loadKubeconfig } from '../../node/cluster/kubeconfig';

@@ -1,16 +1,28 @@
-// textDocument/hover: field documentation and apiVersion lifecycle, from engine/language/hover.
-import { hoverAt } from '../../engine/language/hover';
+// textDocument/hover: the findings at the position first, then why a selector was not judged (if it was not), then
+// what the field is (engine/language/hover: documentation, short texts for common types, apiVersion lifecycle).
+import { hoverAt, selectorDocumentAt } from '../../engine/language/hover';
 import { toRange } from '../convert';
 import type { ServerFeature } from '../document-requests';
 
 export const hover: ServerFeature = (requests) => {
   requests.connection.onHover(
     (params) =>
-      requests.handle(params.textDocument.uri, ({ document, validation, schemaContext }) => {
+      requests.handle(params.textDocument.uri, ({ document, state, validation, schemaContext }) => {
         const documents = validation.report.documents.map((d) => d.document);
-        const found = hoverAt(documents, document.offsetAt(params.position), schemaContext);
-        if (!found) return null;
-        return { contents: { kind: 'markdown' as const, value: found.markdown }, range: toRange(validation.lines, found.start, found.end) };
+        const offset = document.offsetAt(params.position);
+        const found = hoverAt(documents, offset, schemaContext);
+        // What is wrong here comes before what the field is: a long field description must not push it out of sight.
+        const findings = validation.diagnostics.filter((d) => d.start <= offset && offset <= d.end);
+        const selector = selectorDocumentAt(documents, offset);
+        const notJudged = selector ? state.project.selectorNotJudged(state.path, selector.content) : [];
+        const parts = [
+          ...findings.map((d) => `**${d.severity}** · \`${d.rule}\`: ${d.message}`),
+          ...notJudged.map((why) => `**Selector not judged against the workloads:** ${why}`),
+        ];
+        if (!parts.length && !found) return null;
+        const value = [parts.join('\n\n'), found?.markdown].filter(Boolean).join('\n\n---\n\n');
+        const [start, end] = found ? [found.start, found.end] : [findings[0]?.start ?? offset, findings[0]?.end ?? offset];
+        return { contents: { kind: 'markdown' as const, value }, range: toRange(validation.lines, start, end) };
       }) ?? null,
   );
 };

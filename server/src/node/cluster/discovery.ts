@@ -1,6 +1,7 @@
 // Which kinds the API server serves, under which resource name, and whether namespaced: aggregated discovery (GET /api
 // and /apis, two requests for everything, Kubernetes 1.30+), else the group-versions asked for one by one.
 import type { ClusterClient, ClusterFailure } from './cluster-client';
+import { isRecord } from '../../engine/json';
 
 export interface ServedResource {
   group: string;
@@ -11,9 +12,6 @@ export interface ServedResource {
   namespaced: boolean;
   verbs: string[];
 }
-
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const AGGREGATED =
   'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';

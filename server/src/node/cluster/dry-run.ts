@@ -1,14 +1,12 @@
 // What the API server would store if git's object were applied: a server-side apply with dryRun=All, as a field
 // manager of its own (driftless-drift), forced (git wins every conflict, as a sync would). Nothing is written: the
 // server runs defaulting, admission webhooks and validation, and answers with the object it would have stored.
-import type { Json } from '../../engine/drift/json-values';
 import type { Prediction } from '../../engine/drift/drift-report';
 import type { ClusterClient, ClusterFailure } from './cluster-client';
 import { Discovery, type ServedResource } from './discovery';
+import { isRecord, type Json } from '../../engine/json';
 
 export const DRIFT_FIELD_MANAGER = 'driftless-drift';
-
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Git's object as an apply configuration: what the server keeps for itself taken out (a resourceVersion would be a precondition). */
 export function applyConfiguration(object: Json): Json {

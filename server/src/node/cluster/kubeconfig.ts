@@ -10,10 +10,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import jsyaml from 'js-yaml';
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { clientNode } from './client-node';
-
-type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord, type Json } from '../../engine/json';
 
 export interface KubeconfigOptions {
   /** `--kubeconfig FILE`: that file only. */

@@ -1,10 +1,10 @@
 // The live objects of an environment: one paged LIST per kind and namespace its git objects use (limit/continue,
 // never a GET per object), plus the kinds objects only in the cluster are looked for among. What cannot be listed
 // (forbidden, a kind not served) is told per kind and namespace, so those objects are `unknown` and the rest compared.
-import type { Json } from '../../engine/drift/json-values';
 import type { LiveObjects, UnreadScope } from '../../engine/drift/drift-report';
 import { MAX_SOCKETS, type ClusterClient, type ClusterFailure } from './cluster-client';
 import { Discovery, type ServedResource } from './discovery';
+import { isRecord, type Json } from '../../engine/json';
 
 export const PAGE_SIZE = 500;
 
@@ -21,8 +21,6 @@ export interface ListScope {
 export interface ListedScope extends ListScope {
   resourceVersion: string;
 }
-
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Every object of a kind in a namespace (or everywhere), page after page. */
 export async function listAll(

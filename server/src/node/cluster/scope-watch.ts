@@ -3,7 +3,7 @@
 // followed by a watch from the last resourceVersion seen; a dropped connection (on Node 20 a response that emits
 // 'close' without 'end'), silence past the timeout, or a 410 Gone by a LIST again and a watch from there, with a pause
 // that grows while the server cannot be reached.
-import type { Json } from '../../engine/drift/json-values';
+import { isRecord, type Json } from '../../engine/json';
 import type { ClusterClient, ClusterFailure } from './cluster-client';
 import { Discovery } from './discovery';
 import { listAll, type ListedScope } from './live-objects';
@@ -26,8 +26,6 @@ export interface ScopeWatchOptions {
   pauseMs?: number;
   maxPauseMs?: number;
 }
-
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 type Ending = { how: 'ended' } | { how: 'dropped' } | { how: 'gone' } | { how: 'failed'; failure: ClusterFailure };
 

@@ -2,56 +2,21 @@
 // which environments, what each environment's render gains or loses, the message and branch drafted from that, and
 // the validation of the files to commit (errors block unless the user overrides). Then the commit itself, on the
 // current branch or a new one, re-validated at that moment.
+import type { CommitPlan, PlannedFile } from '../../engine/delivery/delivery-reports';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { draftBranchName, freeBranchName } from '../../engine/delivery/branch-name';
 import { draftCommitMessage, withOverrideTrailer } from '../../engine/delivery/commit-message';
 import { withoutCredentials } from '../../engine/delivery/forge';
 import type { ValidationSummary } from '../../engine/delivery/pull-request-body';
-import { pullRequestSettingsFor, type PullRequestSettings } from '../../engine/delivery/pull-request-settings';
+import { pullRequestSettingsFor } from '../../engine/delivery/pull-request-settings';
 import type { Project } from '../project';
 import { readTextFile } from '../read-text-file';
 import { diffEnvironments, touches, type DiffCache, type EnvironmentDiffs } from '../render/environment-diff';
 import type { RenderTools } from '../render/render-environment';
 import { DeliveryGit, DeliveryGitError } from './delivery-git';
 
-export interface PlannedFile {
-  /** Relative to the git root, with `/`. */
-  path: string;
-  /** The environments whose render reads it. */
-  environments: string[];
-  /** Its validation errors (a commit of it needs an override when any). */
-  errors: number;
-}
-
-export interface CommitPlan {
-  /** The git top-level folder. */
-  root: string;
-  /** The current branch; undefined on a detached HEAD. */
-  branch?: string;
-  head?: string;
-  /** The remote the branch pushes to, and its URL (credentials removed). */
-  remote?: string;
-  remoteUrl?: string;
-  /** Every changed file, with the environments that read it. */
-  files: PlannedFile[];
-  /** The changed files that belong to the environments whose render changes (what the Changes view shows). */
-  environmentFiles: string[];
-  /** The environments whose rendered objects change, with how many. */
-  environments: { name: string; objects: number }[];
-  subject: string;
-  message: string;
-  /** A new branch's drafted name (free locally). */
-  branchName: string;
-  /** Validation of the changed files that can be validated, all of them. */
-  validation: ValidationSummary;
-  /** What .driftless.yaml says of pull requests for these environments. */
-  pullRequest: PullRequestSettings;
-  /** Why the renders could not be compared (the plan still holds the files and the validation). */
-  diffError?: string;
-  /** An unfinished merge, rebase, cherry-pick or revert. */
-  operation?: string;
-}
+export type { CommitPlan, PlannedFile };
 
 export interface PlanOptions {
   tools: RenderTools;

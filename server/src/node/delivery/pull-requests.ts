@@ -2,6 +2,7 @@
 // what each environment receives: the head commit is rendered in a temporary worktree against the base branch as the
 // remote has it, so uncommitted edits never leak into it. An open pull request for the branch is linked, never
 // duplicated; a branch the remote lacks is pushed first (never forced) when the caller asks for that.
+import type { CheckoutOutcome, Failure, PullRequestList, PullRequestSummary, TokenNeeded } from '../../engine/delivery/delivery-reports';
 import { join, relative } from 'node:path';
 import { branchNameProblem, freeBranchName, keptChangesBranchName } from '../../engine/delivery/branch-name';
 import { overrideOf } from '../../engine/delivery/commit-message';
@@ -24,10 +25,12 @@ import type { RenderTools } from '../render/render-environment';
 import { SchemaFiles } from '../schema-files';
 import { validateFiles } from './commit-plan';
 import { DeliveryGit, DeliveryGitError, type PushResult } from './delivery-git';
-import { ForgeError, type ForgeClient, type PullRequestState, type PullRequestSummary } from './forges/forge-client';
+import { ForgeError, type ForgeClient, type PullRequestState } from './forges/forge-client';
 import { forgeClient, resolveForgeRepository } from './forges/open-forge';
 
 /** The environment variables a token may come from, per forge (the CLI's, and the editor's fallback). */
+export type { CheckoutOutcome, Failure, PullRequestList, TokenNeeded };
+
 export const TOKEN_VARIABLES: Record<ForgeKind, string> = { github: 'GITHUB_TOKEN', gitlab: 'GITLAB_TOKEN', gitea: 'GITEA_TOKEN' };
 
 export interface ForgeAccess {
@@ -44,11 +47,6 @@ export interface ForgeAccess {
 }
 
 /** What the forge needs before it can answer: a token for this host. */
-export interface TokenNeeded {
-  needsToken: { kind: ForgeKind; forge: string; webUrl: string; repository: string; variable: string };
-}
-
-export type Failure = { error: string; kind: string };
 
 function failure(error: unknown): Failure {
   if (error instanceof ForgeError || error instanceof DeliveryGitError) return { error: error.message, kind: error.kind };
@@ -313,12 +311,6 @@ export async function pullRequestState(
   }
 }
 
-export interface PullRequestList {
-  repository: { kind: ForgeKind; forge: string; fullName: string; webUrl: string };
-  remote: string;
-  pullRequests: PullRequestSummary[];
-}
-
 /** The open pull requests of the repository's forge, with their checks and review state. */
 export async function listPullRequests(
   root: string,
@@ -353,12 +345,6 @@ export interface CheckoutRequest {
   /** Keep the working tree's changes on a new branch first (the user chose to; the `keepBranch` a dirty answer named). */
   keepChangesOn?: string;
 }
-
-export type CheckoutOutcome =
-  | { branch: string; commit: string; updated: boolean; baseRef: string; kept?: { branch: string; commit: string } }
-  /** The tree has changes: nothing was done; `keepBranch` is where they would be kept, if the user agrees. */
-  | { dirty: string[]; keepBranch: string }
-  | Failure;
 
 /**
  * Checks out a pull request's head as a local branch. With a dirty tree nothing happens unless the user chose to keep

@@ -4,20 +4,17 @@
 // was not tried, so the cluster's state is known. Pruning deletes exactly the objects the plan listed.
 import { applyConflictsOf, applyOrder } from '../../engine/deploy/apply-order';
 import type { ObjectRef } from '../../engine/deploy/deploy-plan';
+import type { AppliedObject } from '../../engine/deploy/deploy-result';
+
+export type { AppliedObject };
 import type { FieldConflict } from '../../engine/deploy/guardrails';
-import type { Json } from '../../engine/drift/json-values';
+import type { Json } from '../../engine/json';
 import { identityOf } from '../../engine/drift/object-identity';
 import type { ClusterClient, ClusterFailure } from '../cluster/cluster-client';
 import { Discovery } from '../cluster/discovery';
 import { applyConfiguration } from '../cluster/dry-run';
 
 export const DEPLOY_FIELD_MANAGER = 'driftless';
-
-export interface AppliedObject extends ObjectRef {
-  action: 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed' | 'not-tried';
-  error?: string;
-  conflicts?: FieldConflict[];
-}
 
 export interface ApplyOutcome {
   objects: AppliedObject[];

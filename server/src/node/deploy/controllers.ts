@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { argoSyncState, fluxReconcileState, isRevision, OPERATION_MARK, type SyncState } from '../../engine/deploy/controller-sync';
 import { describeController, type Controller } from '../../engine/deploy/deploy-target';
-import { isRecord, scalarText, type Json } from '../../engine/drift/json-values';
+import { isRecord, scalarText, type Json } from '../../engine/json';
 import type { ClusterClient, ClusterResponse } from '../cluster/cluster-client';
 import { Discovery } from '../cluster/discovery';
 

@@ -2,15 +2,10 @@
 // files its render reads (at HEAD, and on the branch its controller follows), what its controller says it deployed
 // (read from the cluster when one can be reached; without one, the history still shows git's side), and the deploy
 // records of refs/notes/driftless (fetched from the remote first). Reads only.
-import {
-  controllerDeployments,
-  currentControllerCommit,
-  mergeHistory,
-  type HistoryEntry,
-  type InputCommit,
-} from '../../engine/deploy/history';
+import type { EnvironmentHistory } from '../../engine/deploy/deploy-result';
+import { controllerDeployments, currentControllerCommit, mergeHistory, type InputCommit } from '../../engine/deploy/history';
 import { deployTargetOf, describeController } from '../../engine/deploy/deploy-target';
-import type { Json } from '../../engine/drift/json-values';
+import type { Json } from '../../engine/json';
 import { ClusterClient } from '../cluster/cluster-client';
 import { ClusterConnections } from '../cluster/cluster-connections';
 import { Discovery } from '../cluster/discovery';
@@ -38,18 +33,7 @@ export interface HistoryRequest {
   signal?: AbortSignal;
 }
 
-export interface EnvironmentHistory {
-  environment: string;
-  /** The files and folders whose commits are listed (relative to the repository). */
-  inputs: string[];
-  /** The controller, when the environment has one, and what reading it gave. */
-  controller?: { name: string; read: boolean; problem?: string };
-  /** The remote the records and the branch were fetched from. */
-  remote?: string;
-  branch?: string;
-  entries: HistoryEntry[];
-  notes: string[];
-}
+export type { EnvironmentHistory };
 
 /** The history of one environment; throws DeployError when it has none to show (no such environment, no commit). */
 export async function environmentHistory(request: HistoryRequest): Promise<EnvironmentHistory> {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { isRecord, scalarText, type Json } from '../../engine/drift/json-values';
+import { isRecord, scalarText, type Json } from '../../engine/json';
 import type { ClusterClient } from '../cluster/cluster-client';
 
 export const LEASE_SECONDS = 30;

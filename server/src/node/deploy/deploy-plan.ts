@@ -12,7 +12,7 @@ import { evaluateGuardrails, type DeployAnswers, type FieldConflict } from '../.
 import { managedByOf } from '../../engine/deploy/managed-by';
 import { argoAutoSync, describeControllerObject, fluxSuspended } from '../../engine/deploy/controller-sync';
 import type { Environment } from '../../engine/environments/environment';
-import { isRecord, type Json } from '../../engine/drift/json-values';
+import { isRecord, type Json } from '../../engine/json';
 import { diffRenders } from '../../engine/render/object-diff';
 import { ClusterClient } from '../cluster/cluster-client';
 import { ClusterConnections } from '../cluster/cluster-connections';

@@ -6,59 +6,24 @@
 // or a lost Lease before it starts; whatever stops it, the result says what was done, and the record says how it
 // ended. The result is what `driftless deploy --format json` prints and the editor's command returns.
 import { BRANCH_PREFIX, draftBranchName, freeBranchName } from '../../engine/delivery/branch-name';
-import type { DeployPlan } from '../../engine/deploy/deploy-plan';
+import type { DeployResult, DeployStep, RunOutcome } from '../../engine/deploy/deploy-result';
 import { NOTES_REF, type DeployOutcome, type DeployRecord } from '../../engine/deploy/deploy-record';
-import { describeController, type DeliveryMode } from '../../engine/deploy/deploy-target';
+import { describeController } from '../../engine/deploy/deploy-target';
 import { overridesOf, unliftedBlocks } from '../../engine/deploy/guardrails';
 import { ROLLOUT_KINDS } from '../../engine/deploy/rollout-status';
-import type { DriftSummary } from '../../engine/drift/drift-report';
-import { isRecord, type Json } from '../../engine/drift/json-values';
+import { isRecord, type Json } from '../../engine/json';
 import { identityOf } from '../../engine/drift/object-identity';
 import { DeliveryGitError } from '../delivery/delivery-git';
-import { openPullRequest, pullRequestState, type TokenNeeded } from '../delivery/pull-requests';
+import { openPullRequest, pullRequestState } from '../delivery/pull-requests';
 import { driftEnvironments } from '../drift/drift-environments';
 import { applyObjects, ensureNamespaces, namespacesNeeded, pruneObjects, type AppliedObject } from './cluster-apply';
 import type { SyncOutcome } from './controllers';
 import { DeployLease, takeLocalLock } from './deploy-lock';
 import { DEFAULT_TIMEOUT_MS, DeployError, planDeploy, type DeployRequest, type PlanContext } from './deploy-plan';
 import { atRevision } from './revision-render';
-import { waitForRollouts, type WorkloadRollout } from './rollouts';
+import { waitForRollouts } from './rollouts';
 
-export type RunOutcome = 'succeeded' | 'planned' | 'refused' | 'timed-out' | 'unhealthy' | 'failed' | 'cancelled';
-
-export interface DeployStep {
-  step: string;
-  status: 'done' | 'failed' | 'skipped' | 'stopped';
-  detail?: string;
-}
-
-export interface DeployResult {
-  environment: string;
-  kind: 'deploy' | 'rollback';
-  mode?: DeliveryMode;
-  outcome: RunOutcome;
-  /** One sentence: what happened. */
-  message: string;
-  plan?: DeployPlan;
-  /** The commit deployed. */
-  revision?: string;
-  commits: { commit: string; subject: string; branch?: string }[];
-  push?: { remote: string; branch: string; commit: string };
-  pullRequest?: { url: string; number: number; merged: boolean; mergeCommit?: string };
-  applied: AppliedObject[];
-  controller?: { name: string; phase: string; message: string; revision?: string; sync?: string; health?: string; ready?: string };
-  rollouts: WorkloadRollout[];
-  /** What is known when it did not become healthy: conditions, events, messages. */
-  known: string[];
-  /** Drift after the deploy (what git declares against the cluster). */
-  drift?: DriftSummary;
-  /** Auto-sync suspended for it: resume it. */
-  suspended?: { controller: string; resume: string };
-  record?: DeployRecord & { ref: string; pushed: boolean; problem?: string };
-  steps: DeployStep[];
-  /** The forge asked for a token the request did not carry (the editor asks for one and runs again). */
-  needsToken?: TokenNeeded['needsToken'];
-}
+export type { DeployResult, DeployStep, RunOutcome };
 
 export const EXIT_CODES: Record<RunOutcome, number> = {
   succeeded: 0,

@@ -4,7 +4,7 @@
 import { join, relative, sep } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import type { ValidationSummary } from '../../engine/delivery/pull-request-body';
-import type { Json } from '../../engine/drift/json-values';
+import type { Json } from '../../engine/json';
 import { identityOf } from '../../engine/drift/object-identity';
 import { validateFiles } from '../delivery/commit-plan';
 import { withWorktree } from '../git/base-worktree';

@@ -3,17 +3,13 @@
 // When it does not finish, what is known is gathered: each waiting workload's conditions and events, and those of its
 // pods that are not ready (their conditions, why their containers wait, their events) — what `kubectl describe` shows.
 import type { ObjectRef } from '../../engine/deploy/deploy-plan';
+import type { WorkloadRollout } from '../../engine/deploy/deploy-result';
+
+export type { WorkloadRollout };
 import { describeConditions, ROLLOUT_KINDS, rolloutStatusOf } from '../../engine/deploy/rollout-status';
-import { isRecord, scalarText, type Json } from '../../engine/drift/json-values';
+import { isRecord, scalarText, type Json } from '../../engine/json';
 import type { ClusterClient } from '../cluster/cluster-client';
 import { Discovery } from '../cluster/discovery';
-
-export interface WorkloadRollout extends ObjectRef {
-  done: boolean;
-  message: string;
-  /** Conditions and events, when it did not finish. */
-  known?: string[];
-}
 
 export interface RolloutWait {
   outcome: 'done' | 'failed' | 'timed-out' | 'stopped';

@@ -7,12 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { appendListItem } from '../../engine/yaml/append-list-item';
 import { ignoreRuleFor, isScalar, renderedPathOf, scalarText, scalarValueOf, type ObjectRef } from '../../engine/drift/drift-edits';
-import { deepEqual, isRecord, valueAtPath, type Json } from '../../engine/drift/json-values';
+import { deepEqual, isRecord, pathOfPointer, valueAt, type Json } from '../../engine/json';
 import { apiGroupOf } from '../../engine/kubernetes/api-version';
 import type { Environment } from '../../engine/environments/environment';
 import type { TextEdit } from '../../engine/language/quick-fixes';
 import { findPair, locatePath, type JsonPath } from '../../engine/yaml/locate';
-import { pathOfPointer } from '../../engine/yaml/json-value';
 import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-documents';
 import type { Project } from '../project';
 import type { RenderTools } from '../render/render-environment';
@@ -159,7 +158,7 @@ export async function takeLiveValueEdit(
     };
   if (!target.live) return { kind: 'error', error: `the live ${object.kind} ${object.name} is not known: refresh the Drift view.` };
   const path = pathOf(target);
-  const live = valueAtPath(target.live, path);
+  const live = valueAt(target.live, path);
   const display = (file: string) => project.displayPath(file) || file;
   const traced = await traceRenderedValue(
     project,
@@ -218,7 +217,7 @@ export async function takeLiveValueEdit(
   const span = valueSpan(disk, location, traced.rendered, traced.path);
   const written = disk.slice(span.start, span.end);
   const source = scalarValueOf(written);
-  const rendered = valueAtPath(traced.rendered, traced.path);
+  const rendered = valueAt(traced.rendered, traced.path);
   if (source === undefined || !deepEqual(source, rendered)) {
     const transformer = transformerOf(traced.path, traced.kustomizations);
     return {

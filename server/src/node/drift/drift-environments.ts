@@ -5,12 +5,12 @@
 // `driftless drift` and the editor's driftless/drift request. Nothing is written to a cluster.
 import type { ControllerStatus } from '../../engine/drift/controller-status';
 import { controllerStatusOf, isControllerObject } from '../../engine/drift/controller-status';
-import { byIdentity, driftOf, type DriftObject, type DriftSummary } from '../../engine/drift/drift-report';
+import { byIdentity, driftOf, type DriftObject, type DriftSummary, type EnvironmentDrift } from '../../engine/drift/drift-report';
 import { readIgnoreRules, type IgnoreRule } from '../../engine/drift/ignore-rules';
-import { isRecord, type Json } from '../../engine/drift/json-values';
+import { isRecord, type Json } from '../../engine/json';
 import { identityKey, identityOf, metadataOf } from '../../engine/drift/object-identity';
 import { isOwned, ownershipOf, ownershipSelector } from '../../engine/drift/ownership';
-import type { Environment } from '../../engine/environments/environment';
+import { noEnvironmentNamed, type Environment } from '../../engine/environments/environment';
 import { ClusterClient, type ClusterFailure, type RequestLog } from '../cluster/cluster-client';
 import { ClusterConnections } from '../cluster/cluster-connections';
 import { clusterSource, EXTRA_API_VERSIONS } from '../cluster/cluster-source';
@@ -24,22 +24,7 @@ import type { RenderTools } from '../render/render-environment';
 import { SchemaFiles } from '../schema-files';
 import type { EnvironmentListing } from './drift-watches';
 
-export interface EnvironmentDrift {
-  environment: string;
-  /** The kubeconfig context compared with (null: none could be chosen). */
-  context: string | null;
-  objects: DriftObject[];
-  summary: DriftSummary;
-  /** The GitOps controllers' own view: the environment's Application or Flux object, and those it declares. */
-  controllers: ControllerStatus[];
-  notes: string[];
-  /** What kept all or part of it from being compared (it is then an error: exit 2). */
-  error?: string;
-  /** Why it is not compared at all, without being an error (its source is another repository). */
-  skipped?: string;
-  /** Requests sent to the API server for it. */
-  requests: number;
-}
+export type { EnvironmentDrift };
 
 export interface DriftRun {
   root: string;
@@ -274,10 +259,13 @@ async function driftOfEnvironment(
 export async function driftEnvironments(request: DriftRun): Promise<{ environments: EnvironmentDrift[] } | { error: string }> {
   const project = request.project ?? loadProject(request.root);
   const environments = project.environments().filter((e) => !request.environment || e.name === request.environment);
-  if (request.environment && !environments.length) {
-    const names = project.environments().map((e) => e.name);
-    return { error: `no environment named "${request.environment}".${names.length ? ` Environments: ${names.join(', ')}.` : ''}` };
-  }
+  if (request.environment && !environments.length)
+    return {
+      error: noEnvironmentNamed(
+        request.environment,
+        project.environments().map((e) => e.name),
+      ),
+    };
   const kubeconfig = loadKubeconfig({
     ...(request.kubeconfig ? { kubeconfig: request.kubeconfig } : {}),
     env: request.env,

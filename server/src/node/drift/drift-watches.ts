@@ -5,7 +5,7 @@
 // and timestamps are normalized away, so a rollout's status updates are not news). Watches stop when the view stops
 // asking for them.
 import { createHash } from 'node:crypto';
-import type { Json } from '../../engine/drift/json-values';
+import type { Json } from '../../engine/json';
 import { normalizeForComparison } from '../../engine/drift/normalize';
 import { identityKey, identityOf } from '../../engine/drift/object-identity';
 import type { ClusterClient } from '../cluster/cluster-client';

@@ -3,12 +3,13 @@
 // by `driftless diff` and the editor's Changes view. The editor keeps a DiffCache across requests: a commit's renders
 // never change, and a working-tree render holds while the content of what it reads does, so after an edit only the
 // environments it touches are rendered again (and no worktree is made while the base commit stays the same).
+import type { EnvironmentDiff, EnvironmentDiffs } from '../../engine/render/environment-diffs';
 import { realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { LRUCache } from 'lru-cache';
 import { join, relative, resolve } from 'node:path';
-import type { Environment } from '../../engine/environments/environment';
-import { diffRenders, type ObjectChange } from '../../engine/render/object-diff';
+import { noEnvironmentNamed, type Environment } from '../../engine/environments/environment';
+import { diffRenders } from '../../engine/render/object-diff';
 import type { RenderPlan } from '../../engine/render/render-plan';
 import { changedSince, firstExistingRef, gitRoot, pruneLeftoverWorktrees, withWorktree } from '../git/base-worktree';
 import { Project } from '../project';
@@ -18,19 +19,7 @@ import { projectSource } from './render-source';
 import { isUnder } from '../confined-path';
 import { inputFolders, RenderInputs } from './render-inputs';
 
-export interface EnvironmentDiff {
-  name: string;
-  changes: ObjectChange[];
-  error?: string;
-  /** Why it is not rendered at all (its source is another repository): not an error. */
-  skipped?: string;
-}
-
-export interface EnvironmentDiffs {
-  base: string;
-  environments: EnvironmentDiff[];
-  summary: { objects: number; environments: number; text: string };
-}
+export type { EnvironmentDiff, EnvironmentDiffs };
 
 type Side = { yaml: string } | { error: string };
 
@@ -151,7 +140,13 @@ export async function diffEnvironments(options: {
   }
   const head = options.project ?? loadProject(root);
   const environments = head.environments().filter((e) => !options.environment || e.name === options.environment);
-  if (options.environment && !environments.length) return { error: `no environment named "${options.environment}".` };
+  if (options.environment && !environments.length)
+    return {
+      error: noEnvironmentNamed(
+        options.environment,
+        head.environments().map((e) => e.name),
+      ),
+    };
   const found = await baseCommitOf(repository, environments, options.base);
   if (!found) return { error: `${options.base} is no commit of this repository.` };
   const { ref: base, commit } = found;

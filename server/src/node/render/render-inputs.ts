@@ -8,18 +8,11 @@ import { LRUCache } from 'lru-cache';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderPlan } from '../../engine/render/render-plan';
-import type { KustomizationFacts } from '../../engine/workspace/kustomization';
-import { kustomizationFileIn, type WorkspaceFiles } from '../../engine/workspace/workspace-files';
-import { isUnder } from '../confined-path';
+import { MAX_INPUT_FILES, SKIPPED_FOLDERS } from './renderers/kustomize-inputs';
+import type { RenderInputFiles, RenderInputHost } from './renderers/renderer';
+import { rendererFor } from './renderers/renderers';
 
-/** Past this many files a render is not cached: walking them would cost about what rendering does. */
-const MAX_INPUT_FILES = 20_000;
-const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
-
-export interface RenderInputHost {
-  files: WorkspaceFiles;
-  kustomizationFacts(path: string): KustomizationFacts | undefined;
-}
+export type { RenderInputHost };
 
 export class RenderInputs {
   /** Bounded: files come and go over an editor session (branch switches, generated files). */
@@ -71,65 +64,6 @@ export class RenderInputs {
 }
 
 /** The folders a plan reads whole (for kustomize: every kustomization folder of the build), and the files it reads outside them. */
-export function inputFolders(plan: RenderPlan, host: RenderInputHost): { recursive: string[]; files: string[] } {
-  switch (plan.kind) {
-    case 'none':
-      return { recursive: [], files: [] };
-    case 'directory':
-      // Flux builds a path without kustomization from what is below it, kustomizations included: those may read
-      // folders elsewhere.
-      return kustomizeInputs([plan.folder, ...kustomizationFoldersUnder(plan.folder, host.files)], host);
-    case 'helm':
-      return {
-        recursive: [plan.chart],
-        files: [...plan.valuesFiles, ...(plan.set ?? []).filter((s) => s.as === 'file').map((s) => s.value)],
-      };
-    case 'kustomize': {
-      // What Argo CD's kustomize options add: their components (folders) and patch files.
-      const overlay = plan.overlay ?? {};
-      const patches: string[] = [];
-      for (const patch of Array.isArray(overlay.patches) ? overlay.patches : [])
-        if (typeof patch === 'object' && patch !== null && typeof (patch as { path?: unknown }).path === 'string')
-          patches.push((patch as { path: string }).path);
-      const components = Array.isArray(overlay.components) ? overlay.components.filter((c): c is string => typeof c === 'string') : [];
-      return kustomizeInputs([plan.folder, ...components], host, patches);
-    }
-  }
-}
-
-/** The kustomization folders below `folder` (not itself), as far as a bounded walk goes. */
-function kustomizationFoldersUnder(folder: string, files: WorkspaceFiles): string[] {
-  const found: string[] = [];
-  let budget = MAX_INPUT_FILES;
-  const walk = (current: string) => {
-    for (const name of files.list(current)) {
-      if (--budget < 0 || SKIPPED_FOLDERS.has(name)) continue;
-      const path = files.resolve(current, name);
-      if (files.kindOf(path) !== 'folder') continue;
-      if (kustomizationFileIn(path, files)) found.push(path);
-      walk(path);
-    }
-  };
-  walk(folder);
-  return found;
-}
-
-/** Every kustomization folder a build starting at `seeds` reads (and what they name outside those folders). */
-function kustomizeInputs(seeds: string[], host: RenderInputHost, extraFiles: string[] = []): { recursive: string[]; files: string[] } {
-  const folders = new Set<string>();
-  const files = new Set<string>(extraFiles);
-  const pending = [...seeds];
-  while (pending.length) {
-    const folder = pending.pop()!;
-    if (folders.has(folder)) continue;
-    folders.add(folder);
-    const kustomization = kustomizationFileIn(folder, host.files);
-    const facts = kustomization ? host.kustomizationFacts(kustomization) : undefined;
-    // Generator inputs and the like count too: an env file next to the base may sit outside every folder.
-    for (const entry of facts ? [...facts.resources, ...facts.components, ...facts.patches, ...facts.reads] : []) {
-      if (host.files.kindOf(entry) === 'folder') pending.push(entry);
-      else files.add(entry);
-    }
-  }
-  return { recursive: [...folders], files: [...files].filter((file) => ![...folders].some((f) => isUnder(file, f))) };
+export function inputFolders(plan: RenderPlan, host: RenderInputHost): RenderInputFiles {
+  return plan.kind === 'none' ? { recursive: [], files: [] } : rendererFor(plan).inputs(host);
 }

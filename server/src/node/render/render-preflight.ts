@@ -22,12 +22,13 @@ import {
   kustomizeFetches,
   looksLikePath,
   type KustomizationReference,
-} from '../../engine/workspace/kustomization-references';
+} from '../../engine/kustomize/kustomization-references';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import { parseDocuments } from '../../engine/yaml/parse-documents';
 import { diskFiles } from '../disk-files';
 import { isConfined, isUnder, linkOutOf, realPathOf } from '../confined-path';
 import { readTextFile } from '../read-text-file';
+import { isRecord, type Json } from '../../engine/json';
 
 /** A failed check: what is wrong, where (the file and line that says it), and the address when it needs the network. */
 export interface PreflightFailure {
@@ -53,12 +54,6 @@ export interface BuildKustomization {
 }
 
 export type Preflight = { ok: true; kustomizations: BuildKustomization[] } | PreflightFailure;
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A URL kustomize's file loader, helm's `--values` or a getter would download. */
 function isUrl(value: string): boolean {

@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { LiveObjects, UnreadScope } from '../../engine/drift/drift-report';
-import type { Json } from '../../engine/drift/json-values';
+import type { Json } from '../../engine/json';
 import type { Environment } from '../../engine/environments/environment';
 import { renderedObjects, type RenderedObjects } from '../../engine/render/rendered-objects';
 import { withWorktree } from '../git/base-worktree';

@@ -1,12 +1,11 @@
 // Validation of what an environment really receives: its render checked as the API server would judge each object,
 // every finding traced back to the line that produced it (an overlay's patch, a values file's key, a template line,
 // the resource file), and a failed render reported on the file its tool's message names.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Environment } from '../../engine/environments/environment';
 import { failurePlace, unreachableRemote, type FailedRender } from '../../engine/render/render-failure';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
-import type { RenderPlan } from '../../engine/render/render-plan';
 import {
   namedTemplates,
   splitHelmOutput,
@@ -14,18 +13,20 @@ import {
   traceHelmValue,
   type HelmHelperFile,
   type ValuesSource,
-} from '../../engine/render/trace-helm';
-import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/render/trace-kustomize';
-import type { RuleId, Severity } from '../../engine/rules';
+} from '../../engine/helm/trace-helm';
+import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/kustomize/trace-kustomize';
+import { judgedByRenders, type RuleId, type Severity } from '../../engine/rules';
 import type { Finding } from '../../engine/validate/finding';
 import { LineIndex, type Range } from '../../engine/yaml/line-index';
 import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-documents';
 import type { Project } from '../project';
 import { readTextFile } from '../read-text-file';
 import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-environment';
-import { trackedObjects, type TrackedObject } from '../../engine/render/origins';
-import { inputFolders } from './render-inputs';
+import { trackedObjects, type TrackedObject } from '../../engine/kustomize/origins';
+import type { PlanOf, Renderer, Tracing } from './renderers/renderer';
+import { rendererFor } from './renderers/renderers';
 import { isConfined } from '../confined-path';
+import { isRecord, type Json } from '../../engine/json';
 
 export interface RenderedFinding {
   /** The source file the finding is traced to, and where in it (as the file is on disk). */
@@ -48,10 +49,52 @@ export interface RenderedCheck {
   missingTool?: string;
 }
 
-type Json = Record<string, unknown>;
+/** Whether a check rendered its environment (not skipped, no tool missing) without the render failing. */
+export function renderedWithoutFailure(check: RenderedCheck): boolean {
+  return (
+    check.skipped === undefined &&
+    check.missingTool === undefined &&
+    !check.findings.some((f) => f.rule === 'render-failed' || f.rule === 'render-unavailable')
+  );
+}
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * A file's own findings once the renders decide (every build that applies it rendered): one of a rule judged on renders
+ * stays only where a render reports the same rule on the same line (it keeps its own words and quick fixes); the
+ * others are what Driftless could not see the builds do (a transformer plugin, `replacements`).
+ */
+export function decidedByRenders<T>(
+  own: readonly T[],
+  shown: (finding: T) => ShownFinding & { rule: RuleId },
+  rendered: readonly RenderedFinding[],
+): T[] {
+  return own.filter((finding) => {
+    const at = shown(finding);
+    return !judgedByRenders(at.rule) || rendered.some((r) => r.rule === at.rule && r.range.start.line === at.line);
+  });
+}
+
+/**
+ * Records which kustomize folders rendered without failing (a folder rendered by several environments, all of them),
+ * so that the files only those builds apply are judged by their renders.
+ */
+export class RenderedFolders {
+  private readonly folders = new Map<string, boolean>();
+
+  note(plan: { kind: string; folder?: string }, check: RenderedCheck): void {
+    if (plan.kind !== 'kustomize' || plan.folder === undefined) return;
+    this.folders.set(plan.folder, (this.folders.get(plan.folder) ?? true) && renderedWithoutFailure(check));
+  }
+
+  /** Whether every one of the folders (a file's builds) rendered without failing. */
+  allRendered(folders: readonly string[] | undefined): boolean {
+    return folders !== undefined && folders.length > 0 && folders.every((folder) => this.folders.get(folder) === true);
+  }
+
+  /** The same folders and outcomes as `other`. */
+  sameAs(other: RenderedFolders): boolean {
+    return JSON.stringify([...this.folders].sort()) === JSON.stringify([...other.folders].sort());
+  }
 }
 
 /** Files read while tracing one render, each parsed once. */
@@ -171,18 +214,13 @@ export function renderedMessage(finding: RenderedFinding): string {
   return `${finding.message} (${finding.object}, as rendered for ${environments})`;
 }
 
-type RenderedPlan = RenderPlan & { kind: 'kustomize' | 'helm' | 'directory' };
-
 /**
  * The kustomization or Chart.yaml a render starts from, where a finding that leads nowhere else is shown; for a
  * folder without a kustomization, the file that defines the environment (the Flux Kustomization).
  */
-function rootFileOf(plan: RenderedPlan, environment: Environment): string {
-  if (plan.kind === 'helm') return join(plan.chart, 'Chart.yaml');
-  const kustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
-    .map((name) => join(plan.folder, name))
-    .find(existsSync);
-  return kustomization ?? environment.file ?? plan.folder;
+function rootFileOf(renderer: Renderer, environment: Environment): string {
+  const { rootFile, folder } = renderer.failures();
+  return rootFile ?? environment.file ?? folder;
 }
 
 function isFile(path: string): boolean {
@@ -200,7 +238,7 @@ function failure(
     place: given,
     inDefinition,
   }: { error: string; needsNetwork?: string; place?: { file: string; line?: number }; inDefinition?: string },
-  plan: RenderedPlan,
+  renderer: Renderer,
   project: Project,
   sources: SourceFiles,
   environment: Environment,
@@ -209,11 +247,12 @@ function failure(
   // a link that leads out of it; a source outside it is blamed on the file that names it (.driftless.yaml, the
   // Application).
   const inRepository = (file: string) => isConfined(file, project.repositoryRoot);
-  const folders = plan.kind === 'helm' ? [] : inputFolders(plan, project).recursive.filter(inRepository);
-  const own = rootFileOf(plan, environment);
+  const { tool, folder, fromBuildFolders } = renderer.failures();
+  const folders = fromBuildFolders ? renderer.inputs(project).recursive.filter(inRepository) : [];
+  const own = rootFileOf(renderer, environment);
   const render: FailedRender = {
-    kind: plan.kind === 'helm' ? 'helm' : 'kustomize',
-    folder: plan.kind === 'helm' ? plan.chart : plan.folder,
+    kind: tool,
+    folder,
     rootFile: inRepository(own) || !environment.file ? own : environment.file,
     folders,
   };
@@ -246,7 +285,7 @@ function failure(
     // Files the index knows as named (resources, patches, components), else a kustomization of the build that
     // mentions the file (generator inputs, configurations).
     kustomizationsNaming: (path) => {
-      const named = project.kustomizationsNaming(path).filter((file) => plan.kind === 'helm' || buildKustomizations.includes(file));
+      const named = project.kustomizationsNaming(path).filter((file) => !fromBuildFolders || buildKustomizations.includes(file));
       return named.length ? named : buildKustomizations.filter((file) => (sources.read(file)?.text ?? '').includes(basename(path)));
     },
     kustomizationIn: (folder) => kustomizationFileIn(folder, project.files),
@@ -274,7 +313,7 @@ function lineOf(sources: SourceFiles, file: string, needle: string): number {
 }
 
 /** The values Helm merges for a plan, in order: the chart's values.yaml, the values files, the inline values. */
-export function valuesSources(plan: RenderPlan & { kind: 'helm' }, environment: Environment, sources: SourceFiles): ValuesSource[] {
+export function valuesSources(plan: PlanOf<'helm'>, environment: Environment, sources: SourceFiles): ValuesSource[] {
   const values: ValuesSource[] = [];
   for (const file of [join(plan.chart, 'values.yaml'), ...plan.valuesFiles]) {
     const document = sources.documents(file)?.[0];
@@ -347,8 +386,9 @@ export async function checkEnvironmentRender(
   try {
     return await renderAndJudge(project, environment, tools, signal);
   } catch (error) {
+    if (error instanceof MissingTool) return { findings: [], missingTool: error.message };
     const plan = project.renderPlanOf(environment);
-    const file = plan.kind === 'none' ? environment.file : rootFileOf(plan, environment);
+    const file = plan.kind === 'none' ? environment.file : rootFileOf(rendererFor(plan), environment);
     if (!file) return { findings: [] };
     const sources = new SourceFiles(project);
     return {
@@ -366,36 +406,51 @@ export async function checkEnvironmentRender(
   }
 }
 
+/** The tool a render needs is not installed: nothing is reported on the repository, the user is told what to install. */
+class MissingTool extends Error {}
+
 async function renderAndJudge(
   project: Project,
   environment: Environment,
   tools: RenderTools,
   signal?: AbortSignal,
 ): Promise<RenderedCheck> {
-  const plan = project.renderPlanOf(environment);
-  if (plan.kind === 'none') return { findings: [], skipped: plan.why };
-  if (plan.kind === 'directory' && !plan.flux) return { findings: [], skipped: 'its manifests are validated as they are written' };
+  const planned = project.renderPlanOf(environment);
+  if (planned.kind === 'none') return { findings: [], skipped: planned.why };
+  const renderer = rendererFor(planned);
+  if (renderer.notJudged) return { findings: [], skipped: renderer.notJudged };
+  const tracing = renderer.tracing;
   const sources = new SourceFiles(project);
   const findings: RenderedFinding[] = [];
   const at = (location: SourceLocation | { file: string; start: number; end: number }) => ({
     file: location.file,
     range: sources.range(location.file, location.start, location.end),
   });
-  if (plan.kind === 'kustomize' || plan.kind === 'directory') {
+  const rootFile = rootFileOf(renderer, environment);
+  switch (tracing.by) {
+    case 'kustomize':
+      return { findings: await judgeKustomizeBuild(tracing.plan) };
+    case 'helm':
+      return { findings: await judgeHelmRender(tracing.plan) };
+    default:
+      return noTracing(tracing);
+  }
+
+  /** Each object with its origin and patches (kustomize's buildMetadata), its findings traced along them. */
+  async function judgeKustomizeBuild(plan: PlanOf<'kustomize' | 'directory'>): Promise<RenderedFinding[]> {
     const rendered = await renderWithOrigins(plan, tools, signal);
-    if (!rendered.ok && rendered.missingTool) return { findings: [], missingTool: rendered.error };
+    if (!rendered.ok && rendered.missingTool) throw new MissingTool(rendered.error);
     let objects: TrackedObject[];
     if (rendered.ok) objects = rendered.objects;
     else {
       // The tool's message about the wrapping kustomization names it: the plain render words the same failure plainly.
       // Where only the wrapper fails, the plain render is judged, its findings shown on the kustomization.
       const plain = await renderPlanWith(plan, tools, signal);
-      if (!plain.ok) return { findings: [failure(plain, plan, project, sources, environment)] };
+      if (!plain.ok) return [failure(plain, renderer, project, sources, environment)];
       const tracked = trackedObjects(plain.yaml);
-      if (!Array.isArray(tracked)) return { findings: [failure(tracked, plan, project, sources, environment)] };
+      if (!Array.isArray(tracked)) return [failure(tracked, renderer, project, sources, environment)];
       objects = tracked;
     }
-    const rootFile = rootFileOf(plan, environment);
     for (const tracked of objects) {
       // JSON, not YAML: a YAML 1.2 writer leaves strings like `no` unquoted, which the API server's decoder reads as booleans.
       for (const found of judged(project, JSON.stringify(tracked.object))) {
@@ -409,38 +464,47 @@ async function renderAndJudge(
         findings.push(renderedFinding(place, found, environment.name, describe(tracked.object)));
       }
     }
-    return { findings };
+    return findings;
   }
-  const rendered = await renderPlanWith(plan, tools, signal);
-  if (!rendered.ok && rendered.missingTool) return { findings: [], missingTool: rendered.error };
-  if (!rendered.ok) return { findings: [failure(rendered, plan, project, sources, environment)] };
-  const values = valuesSources(plan, environment, sources);
-  const helpers = new Map<string, ReturnType<typeof namedTemplates>>();
-  for (const object of splitHelmOutput(rendered.yaml)) {
-    const value = parseDocuments(object.text)[0]?.content.value;
-    if (!isRecord(value)) continue;
-    const template = object.source ? templateFile(object.source, plan.chart, join) : undefined;
-    const templateText = template ? readTextFile(template) : undefined;
-    const templateValues = template ? subchartValues(template, plan.chart, values, sources) : values;
-    const templatesFolder = template ? dirname(template) : undefined;
-    if (templatesFolder && !helpers.has(templatesFolder))
-      helpers.set(templatesFolder, namedTemplates(helperFiles(templatesFolder, plan.chart)));
-    for (const found of judged(project, object.text)) {
-      const place =
-        template && templateText?.ok
-          ? at(
-              traceHelmValue(
-                template,
-                templateText.text,
-                found.finding.path!,
-                found.finding.target ?? 'value',
-                templateValues,
-                helpers.get(templatesFolder!),
-              ),
-            )
-          : { file: rootFileOf(plan, environment), range: sources.lineRange(rootFileOf(plan, environment), 0) };
-      findings.push(renderedFinding(place, found, environment.name, describe(value)));
+
+  /** Each object with the template that wrote it (helm's `# Source:`), its findings traced through templates and values. */
+  async function judgeHelmRender(plan: PlanOf<'helm'>): Promise<RenderedFinding[]> {
+    const rendered = await renderPlanWith(plan, tools, signal);
+    if (!rendered.ok && rendered.missingTool) throw new MissingTool(rendered.error);
+    if (!rendered.ok) return [failure(rendered, renderer, project, sources, environment)];
+    const values = valuesSources(plan, environment, sources);
+    const helpers = new Map<string, ReturnType<typeof namedTemplates>>();
+    for (const object of splitHelmOutput(rendered.yaml)) {
+      const value = parseDocuments(object.text)[0]?.content.value;
+      if (!isRecord(value)) continue;
+      const template = object.source ? templateFile(object.source, plan.chart, join) : undefined;
+      const templateText = template ? readTextFile(template) : undefined;
+      const templateValues = template ? subchartValues(template, plan.chart, values, sources) : values;
+      const templatesFolder = template ? dirname(template) : undefined;
+      if (templatesFolder && !helpers.has(templatesFolder))
+        helpers.set(templatesFolder, namedTemplates(helperFiles(templatesFolder, plan.chart)));
+      for (const found of judged(project, object.text)) {
+        const place =
+          template && templateText?.ok
+            ? at(
+                traceHelmValue(
+                  template,
+                  templateText.text,
+                  found.finding.path!,
+                  found.finding.target ?? 'value',
+                  templateValues,
+                  helpers.get(templatesFolder!),
+                ),
+              )
+            : { file: rootFile, range: sources.lineRange(rootFile, 0) };
+        findings.push(renderedFinding(place, found, environment.name, describe(value)));
+      }
     }
+    return findings;
   }
-  return { findings };
+}
+
+/** A tracing the switch above does not know: the compiler refuses one left out. */
+export function noTracing(tracing: never): never {
+  throw new Error(`no tracing by ${(tracing as Tracing).by}`);
 }

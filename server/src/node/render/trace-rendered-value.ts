@@ -3,18 +3,20 @@
 // the template `# Source:` names), then traced as rendered findings are (engine/render/trace-*.ts) to the resource
 // line, patch, values key or template line. The Drift view's "Take the live value into git" starts here.
 import { dirname, join } from 'node:path';
-import type { Json } from '../../engine/drift/json-values';
+import { isRecord, type Json } from '../../engine/json';
 import type { Environment } from '../../engine/environments/environment';
-import { trackedObjects, type TrackedObject } from '../../engine/render/origins';
-import { namedTemplates, splitHelmOutput, templateFile, traceHelmValue } from '../../engine/render/trace-helm';
-import { traceKustomizeValue } from '../../engine/render/trace-kustomize';
+import { trackedObjects, type TrackedObject } from '../../engine/kustomize/origins';
+import { namedTemplates, splitHelmOutput, templateFile, traceHelmValue } from '../../engine/helm/trace-helm';
+import { traceKustomizeValue } from '../../engine/kustomize/trace-kustomize';
 import { kustomizationFileIn } from '../../engine/workspace/workspace-files';
 import type { JsonPath } from '../../engine/yaml/locate';
 import { parseDocuments } from '../../engine/yaml/parse-documents';
 import type { Project } from '../project';
 import { readTextFile } from '../read-text-file';
 import { renderPlanWith, renderWithOrigins, type RenderTools } from './render-environment';
-import { helperFiles, SourceFiles, subchartValues, valuesSources } from './rendered-validation';
+import type { PlanOf } from './renderers/renderer';
+import { rendererFor } from './renderers/renderers';
+import { helperFiles, noTracing, SourceFiles, subchartValues, valuesSources } from './rendered-validation';
 
 export interface RenderedObjectName {
   kind: string;
@@ -49,8 +51,6 @@ export type TracedValue =
     }
   | { ok: false; error: string };
 
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function matches(object: unknown, wanted: RenderedObjectName): boolean {
   if (!isRecord(object) || object.kind !== wanted.kind || !isRecord(object.metadata)) return false;
   const { name, namespace } = object.metadata;
@@ -70,7 +70,17 @@ export async function traceRenderedValue(
   const plan = project.renderPlanOf(environment);
   if (plan.kind === 'none') return { ok: false, error: plan.why };
   const sources = new SourceFiles(project);
-  if (plan.kind === 'helm') {
+  const tracing = rendererFor(plan).tracing;
+  switch (tracing.by) {
+    case 'helm':
+      return traceInChart(tracing.plan);
+    case 'kustomize':
+      return traceInBuild(tracing.plan);
+    default:
+      return noTracing(tracing);
+  }
+
+  async function traceInChart(plan: PlanOf<'helm'>): Promise<TracedValue> {
     const rendered = await renderPlanWith(plan, tools, signal);
     if (!rendered.ok) return { ok: false, error: `it cannot be rendered: ${rendered.error}` };
     for (const object of splitHelmOutput(rendered.yaml)) {
@@ -88,35 +98,38 @@ export async function traceRenderedValue(
     }
     return { ok: false, error: `the render has no ${wanted.kind} ${wanted.name}` };
   }
-  const withOrigins = await renderWithOrigins(plan, tools, signal);
-  let objects: TrackedObject[];
-  if (withOrigins.ok) objects = withOrigins.objects;
-  else {
-    const plain = await renderPlanWith(plan, tools, signal);
-    if (!plain.ok) return { ok: false, error: `it cannot be rendered: ${plain.error}` };
-    const tracked = trackedObjects(plain.yaml);
-    if (!Array.isArray(tracked)) return { ok: false, error: `its render cannot be read: ${tracked.error}` };
-    objects = tracked;
+
+  async function traceInBuild(plan: PlanOf<'kustomize' | 'directory'>): Promise<TracedValue> {
+    const withOrigins = await renderWithOrigins(plan, tools, signal);
+    let objects: TrackedObject[];
+    if (withOrigins.ok) objects = withOrigins.objects;
+    else {
+      const plain = await renderPlanWith(plan, tools, signal);
+      if (!plain.ok) return { ok: false, error: `it cannot be rendered: ${plain.error}` };
+      const tracked = trackedObjects(plain.yaml);
+      if (!Array.isArray(tracked)) return { ok: false, error: `its render cannot be read: ${tracked.error}` };
+      objects = tracked;
+    }
+    const tracked = objects.find((candidate) => matches(candidate.object, wanted));
+    if (!tracked) return { ok: false, error: `the render has no ${wanted.kind} ${wanted.name}` };
+    const root = plan.kind === 'kustomize' ? kustomizationFileIn(plan.folder, project.files) : undefined;
+    const kustomizations = [...new Set([...(root ? [root] : []), ...[...tracked.patchedIn].reverse()])];
+    const path = pathIn(tracked.object);
+    const base = {
+      ok: true as const,
+      tool: 'kustomize' as const,
+      rendered: tracked.object,
+      kustomizations,
+      ...(tracked.origin ? { origin: tracked.origin } : {}),
+    };
+    if (!path) return base;
+    const location = traceKustomizeValue(
+      tracked.object,
+      tracked.origin,
+      tracked.patchedIn,
+      { path, target: 'value', missing: false },
+      sources,
+    );
+    return { ...base, path, ...(location ? { location } : {}) };
   }
-  const tracked = objects.find((candidate) => matches(candidate.object, wanted));
-  if (!tracked) return { ok: false, error: `the render has no ${wanted.kind} ${wanted.name}` };
-  const root = plan.kind === 'kustomize' ? kustomizationFileIn(plan.folder, project.files) : undefined;
-  const kustomizations = [...new Set([...(root ? [root] : []), ...[...tracked.patchedIn].reverse()])];
-  const path = pathIn(tracked.object);
-  const base = {
-    ok: true as const,
-    tool: 'kustomize' as const,
-    rendered: tracked.object,
-    kustomizations,
-    ...(tracked.origin ? { origin: tracked.origin } : {}),
-  };
-  if (!path) return base;
-  const location = traceKustomizeValue(
-    tracked.object,
-    tracked.origin,
-    tracked.patchedIn,
-    { path, target: 'value', missing: false },
-    sources,
-  );
-  return { ...base, path, ...(location ? { location } : {}) };
 }

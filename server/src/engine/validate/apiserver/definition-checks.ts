@@ -4,14 +4,9 @@ import { parseQuantity } from '../../kubernetes/quantity';
 import { dns1123Label, ianaServiceName, labelValue, qualifiedName } from '../../kubernetes/names';
 import type { PathSegment } from '../../yaml/locate';
 import { fieldName, finding, isPlaceholder, type Finding } from '../finding';
+import { isRecord, type Json } from '../../json';
 
 export type DefinitionCheck = (value: Record<string, unknown>, path: PathSegment[]) => Finding[];
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function records(value: unknown): [Json, number][] {
   return Array.isArray(value)

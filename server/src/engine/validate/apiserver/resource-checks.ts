@@ -2,8 +2,7 @@
 import { checkName, nameRuleFor } from '../../kubernetes/names';
 import type { PathSegment } from '../../yaml/locate';
 import { finding, isPlaceholder, type Finding } from '../finding';
-
-type Json = Record<string, unknown>;
+import { isRecord, type Json } from '../../json';
 
 export interface ResourceFacts {
   group: string;
@@ -15,10 +14,6 @@ export interface ResourceFacts {
   patch?: boolean;
   /** kustomize sets the namespace here, renaming Namespace objects: their written name is a placeholder. */
   namespaceSet?: boolean;
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function at(value: unknown, ...path: PathSegment[]): unknown {

@@ -4,29 +4,12 @@
 // and what to do, never the token.
 import type { ForgeKind, ForgeRepository } from '../../../engine/delivery/forge';
 import { FORGE_NAMES } from '../../../engine/delivery/forge';
+import type { ChecksState, PullRequestSummary, ReviewState } from '../../../engine/delivery/delivery-reports';
 
 /** Every call to a forge ends within this (per request; a forge that stays silent is given up on). */
 export const FORGE_TIMEOUT_MS = 30_000;
 
-export type ChecksState = 'success' | 'failure' | 'pending' | 'none';
-export type ReviewState = 'approved' | 'changes-requested' | 'review-required' | 'none';
-
-export interface PullRequestSummary {
-  number: number;
-  url: string;
-  title: string;
-  /** The branch it proposes, and the one it targets. */
-  head: string;
-  base: string;
-  /** The head's commit. */
-  headSha: string;
-  /** A ref of this repository that holds the head (works for forks too): `refs/pull/12/head`, `refs/merge-requests/12/head`. */
-  headRef: string;
-  draft: boolean;
-  author?: string;
-  checks?: ChecksState;
-  review?: ReviewState;
-}
+export type { ChecksState, PullRequestSummary, ReviewState };
 
 export interface NewPullRequest {
   head: string;
