@@ -236,7 +236,12 @@ class Deployer {
       return planned;
     };
     let planned = await plan();
-    if (isFailure(planned)) return this.fail(planned.error);
+    // The server could not plan at all: said, and returned as the CLI's JSON would say it (outcome failed).
+    const failed = (message: string): DeployResult => {
+      this.fail(message);
+      return { environment: environment, kind, outcome: 'failed', message, commits: [], applied: [], rollouts: [], known: [], steps: [] };
+    };
+    if (isFailure(planned)) return failed(planned.error);
     if (!planned.plan) {
       this.fail(planned.message);
       return strip(planned);
@@ -249,7 +254,7 @@ class Deployer {
         return strip(planned);
       }
       planned = await plan();
-      if (isFailure(planned)) return this.fail(planned.error);
+      if (isFailure(planned)) return failed(planned.error);
       if (!planned.plan) return this.fail(planned.message);
       await this.plans.show(title, planned.markdown ?? '');
       if (planned.outcome === 'refused') {

@@ -63,8 +63,8 @@ describe('deploy: deploy and roll back from the command palette', function () {
 
   it('refuses a direct apply of objects Argo CD manages, after showing the plan', async () => {
     const result = await vscode.commands.executeCommand<DeployResult>('driftless.deploy', { env: DIRECT, override: false });
-    log('refused direct apply', result.message);
-    assert.equal(result.outcome, 'refused');
+    log('refused direct apply', result?.outcome, result?.message);
+    assert.equal(result.outcome, 'refused', result.message);
     assert.match(result.message, /managed by Argo CD Application .*not by a direct apply the controller would undo/);
     const plan = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'driftless-plan');
     assert.ok(plan, 'the plan was shown');
