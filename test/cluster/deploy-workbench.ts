@@ -214,6 +214,25 @@ ${extra}`;
     };
   }
 
+  /** `driftless ARGS` (the built CLI) as a child process in the repository, with the kubeconfig and kubectl given. */
+  cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [join(REPO_ROOT, 'dist', 'cli.js'), ...args, '--kubeconfig', this.kubeconfig, '--kubectl', this.kubectlPath],
+        {
+          cwd: this.repo,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', HOME: this.home, DRIFTLESS_NO_CODE_CACHE: '1', ...env },
+          maxBuffer: 64 << 20,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: stdout.trimEnd(), stderr }),
+      );
+      child.stdin?.end();
+    });
+  }
+
   git(...args: string[]): Promise<string> {
     return gitAsync(this.repo, ...args);
   }
