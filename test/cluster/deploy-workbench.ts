@@ -153,6 +153,15 @@ ${extra}`;
     );
   }
 
+  /** A copy of the kubeconfig whose clusters are reached through an HTTP CONNECT proxy (its proxy-url); its path. */
+  kubeconfigThrough(proxyUrl: string): string {
+    const config = parse(readFileSync(this.kubeconfig, 'utf8')) as { clusters: { cluster: Record<string, unknown> }[] };
+    for (const entry of config.clusters) entry.cluster['proxy-url'] = proxyUrl;
+    const path = join(this.root, 'kubeconfig-proxied');
+    writeFileSync(path, stringify(config));
+    return path;
+  }
+
   kubectl(args: string[], input?: string): Promise<string> {
     return run(this.kubectlPath, ['--kubeconfig', this.kubeconfig, '--context', this.cluster.adminContext, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: this.home },
