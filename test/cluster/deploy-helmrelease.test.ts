@@ -2,9 +2,10 @@
 // backend chart released from the GitRepository by the Flux test controller playing helm-controller (the real `helm
 // template`, applied as `helm-controller`, the HelmRelease's status validated by the real CRD). The deploy pushes a
 // change of the chart, reconciles the chart's source then the HelmRelease (as `flux reconcile helmrelease
-// --with-source`), and waits for Ready; the rollback makes a new commit restoring the chart and goes the same way.
+// --with-source`), and waits for Ready; a change of the HelmRelease's own values goes through the Kustomization that
+// applies it first; the rollback makes a new commit restoring both and goes the same way.
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { runDeploy, type DeployResult } from '../../server/src/node/deploy/deploy-run';
@@ -14,7 +15,7 @@ import { testClusterOrSkip } from '../helpers/test-cluster';
 import { DeployWorkbench } from './deploy-workbench';
 
 const ENV = 'backend';
-const RELEASE_FILE = 'clusters/staging/backend.yaml';
+const RELEASE_FILE = 'clusters/staging/releases/backend.yaml';
 const CHART_VALUES = 'charts/backend/values.yaml';
 
 function summary(result: DeployResult): string {
@@ -35,6 +36,12 @@ describe('deploy and roll back a Flux HelmRelease environment (real API server, 
   let start: string;
 
   const release = async () => (await bench.json(['get', 'helmrelease', 'backend', '-n', bench.namespaces.staging])).status as ReleaseStatus;
+  const level = async () => {
+    const deployment = await bench.json(['get', 'deployment', 'backend', '-n', bench.namespaces.staging]);
+    const command = (deployment.spec as { template: { spec: { containers: { command?: string[] }[] } } }).template.spec.containers[0]!
+      .command;
+    return command?.find((a) => a.startsWith('--level='));
+  };
   const image = async () => {
     const deployment = await bench.json(['get', 'deployment', 'backend', '-n', bench.namespaces.staging]);
     return (deployment.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image;
@@ -47,6 +54,7 @@ describe('deploy and roll back a Flux HelmRelease environment (real API server, 
     await bench.bootstrap();
     const n = bench.namespaces;
     // The backend chart released from the repository itself (helm-controller makes a HelmChart from the GitRepository).
+    mkdirSync(join(bench.repo, 'clusters/staging/releases'));
     writeFileSync(
       join(bench.repo, RELEASE_FILE),
       `apiVersion: helm.toolkit.fluxcd.io/v2
@@ -79,14 +87,25 @@ spec:
 `),
       'backend: released by Flux from this repository',
     );
+    // The sample's HelmRelease (from a chart repository, which cannot be reached here) gives way to this one.
+    await bench.git('rm', '--quiet', '--', 'clusters/staging/backend.yaml');
     await bench.git('add', '--', RELEASE_FILE);
     await bench.git('commit', '--quiet', '-m', 'backend: the chart from the GitRepository');
     await bench.git('push', '--quiet', 'origin', 'main');
     await bench.apply(bench.controllerObjects('clusters/staging/flux-system/gotk-sync.yaml', (o) => o.kind === 'GitRepository'));
-    await bench.apply(bench.controllerObjects(RELEASE_FILE, () => true));
+    // The HelmRelease itself comes from git through a Kustomization, as a bootstrap's flux-system applies it.
+    await bench.apply(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: releases, namespace: ${n.flux}}
+spec:
+  interval: 10m
+  path: ./clusters/staging/releases
+  prune: true
+  sourceRef: {kind: GitRepository, name: flux-system}
+`);
     await bench.waitFor(
       'the HelmRelease to be Ready',
-      async () => (await release())?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      async () => (await release().catch(() => undefined))?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
       120_000,
     );
     start = (await bench.git('rev-parse', 'HEAD')).trim();
@@ -145,16 +164,32 @@ spec:
     assert.equal(result.record?.mode, 'commit');
   });
 
-  it('rolls back with a new commit restoring the chart; the HelmRelease upgrades to it', async function () {
+  it("deploys a change of the HelmRelease's own values: its parent Kustomization applies it first", async function () {
+    const change = await bench.commit(RELEASE_FILE, (text) => text.replace('logLevel: debug', 'logLevel: warn'), 'backend: less logging');
+    const result = await runDeploy(bench.request({ environment: ENV, kind: 'deploy' }));
+    assert.equal(result.outcome, 'succeeded', summary(result));
+    assert.equal(result.push?.commit, change);
+    assert.equal(await level(), '--level=warn');
+    const parent = (await bench.json(['get', 'kustomization', 'releases', '-n', bench.namespaces.flux])).status as {
+      lastAppliedRevision?: string;
+    };
+    assert.match(parent.lastAppliedRevision ?? '', new RegExp(`sha1:${change}$`));
+    // A new release at least (the new commit is a new chart version too: helm-controller may release twice).
+    assert.ok((await release()).history![0]!.version >= 3, JSON.stringify((await release()).history));
+  });
+
+  it('rolls back with a new commit restoring the chart and the values; the HelmRelease upgrades to them', async function () {
     const result = await runDeploy(bench.request({ environment: ENV, kind: 'rollback', to: start }));
     assert.equal(result.outcome, 'succeeded', summary(result));
     assert.equal(result.commits.length, 1);
-    assert.deepEqual(result.plan!.rollback!.files, [{ path: CHART_VALUES, action: 'restore' }]);
+    assert.deepEqual(result.plan!.rollback!.files.map((f) => f.path).sort(), [CHART_VALUES, RELEASE_FILE]);
     assert.equal((await gitAsync(bench.bare, 'rev-parse', 'main')).trim(), result.commits[0]!.commit);
     await gitAsync(bench.bare, 'merge-base', '--is-ancestor', start, 'main');
     assert.equal(await image(), 'ghcr.io/stefanprodan/podinfo:6.7.0');
+    assert.equal(await level(), '--level=debug');
     const status = await release();
-    assert.equal(status.history?.[0]?.version, 3);
+    assert.ok(status.history![0]!.version >= 4, JSON.stringify(status.history));
+    assert.equal(status.history![0]!.status, 'deployed');
     assert.equal(result.controller?.ready, 'True');
     assert.equal(result.record?.kind, 'rollback');
   });

@@ -7,8 +7,10 @@
 //   with a bearer token, when the environment names the server;
 // - Flux, as `flux reconcile kustomization --with-source`: `reconcile.fluxcd.io/requestedAt` on the source, followed
 //   until it has the revision, then on the Kustomization (or HelmRelease), followed through `lastHandledReconcileAt`,
-//   `Ready` and `lastAppliedRevision`. Annotations and `spec.suspend` are written as the flux CLI writes them (field
-//   manager flux-client-side-apply), so a parent Kustomization does not strip them.
+//   `Ready` and `lastAppliedRevision` — with, between the two, the parent Kustomization that applies the object itself
+//   (its kustomize.toolkit.fluxcd.io labels), so that a change of the object's own manifest is applied. Annotations
+//   and `spec.suspend` are written as the flux CLI writes them (field manager flux-client-side-apply), so a parent
+//   Kustomization does not strip them.
 // Auto-sync is suspended and resumed here too: Argo CD's `syncPolicy.automated` is kept in an annotation and removed
 // (put back on resume); Flux's `spec.suspend` is set and cleared.
 import { randomUUID } from 'node:crypto';
@@ -459,6 +461,38 @@ class FluxDriver implements ControllerDriver {
         fluxKnown,
       );
       if ('error' in fetched || fetched.outcome !== 'healthy') return fetched;
+    }
+    // The object itself comes from git through a parent Kustomization (its kustomize.toolkit.fluxcd.io labels): the
+    // parent applies the revision first, so that a change of the object's own manifest (a HelmRelease's values)
+    // reaches the cluster before the object is asked to reconcile.
+    const labels = record(record(record(object).metadata).labels);
+    const parent = {
+      name: scalarText(labels['kustomize.toolkit.fluxcd.io/name']),
+      namespace: scalarText(labels['kustomize.toolkit.fluxcd.io/namespace']),
+    };
+    if (
+      parent.name &&
+      parent.namespace &&
+      !(
+        this.controller.fluxKind === 'Kustomization' &&
+        parent.name === this.controller.name &&
+        parent.namespace === this.controller.namespace
+      )
+    ) {
+      options.progress?.(
+        `reconciling Kustomization ${parent.namespace}/${parent.name}, which applies ${describeController(this.controller)}`,
+      );
+      const asked = await this.merge('Kustomization', parent.namespace, parent.name, {
+        metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } },
+      });
+      if (asked) return { error: `Kustomization ${parent.namespace}/${parent.name} could not be asked to reconcile: ${asked}` };
+      const applied = await follow(
+        () => this.readObject('Kustomization', parent.namespace, parent.name, options.signal),
+        (parentObject) => fluxReconcileState(parentObject, token, options.revision),
+        options,
+        fluxKnown,
+      );
+      if ('error' in applied || applied.outcome !== 'healthy') return applied;
     }
     const failed = await this.merge(this.controller.fluxKind, this.controller.namespace, this.controller.name, {
       metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } },
