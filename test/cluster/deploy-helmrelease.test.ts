@@ -172,8 +172,11 @@ spec:
     assert.equal(await level(), '--level=warn');
     const parent = (await bench.json(['get', 'kustomization', 'releases', '-n', bench.namespaces.flux])).status as {
       lastAppliedRevision?: string;
+      lastHandledReconcileAt?: string;
     };
     assert.match(parent.lastAppliedRevision ?? '', new RegExp(`sha1:${change}$`));
+    // Asked by the deploy (not only moved by the source): it applied before the HelmRelease was judged.
+    assert.ok(parent.lastHandledReconcileAt, JSON.stringify(parent));
     // A new release at least (the new commit is a new chart version too: helm-controller may release twice).
     assert.ok((await release()).history![0]!.version >= 3, JSON.stringify((await release()).history));
   });
