@@ -69,7 +69,8 @@ type Part = (typeof PARTS)[number];
 const DESCRIPTIONS: Record<Part, string> = {
   main: 'extension-host suite in code-server (sample repo, settings, CRDs, quick fixes, crash recovery)',
   trust: 'extension-host suite in code-server with Workspace Trust on (untrusted folder)',
-  delivery: 'extension-host suite in code-server: commit, push, pull request and the Pull Requests view on a local forge (real Gitea)',
+  delivery:
+    'extension-host suite in code-server: commit, push, pull request and the Pull Requests view on a local forge (a real Gitea when built, else the GitLab stand-in)',
   package: 'the .vsix installed into a fresh code-server (--install-extension), smoke suite',
   drift: 'extension-host suite in code-server against a real API server (the Drift view, its diff, its actions, the status bar)',
   ui: 'browser checks in chromium (npm start demo: Problems panel, hover, completion; Red Hat YAML prompt)',
