@@ -111,7 +111,11 @@ export interface ChangesParams {
   base?: string;
 }
 
-export type ChangesResult = EnvironmentDiffs | { error: string };
+/**
+ * The diffs (paths in them relative to the repository's root), and that root: where a failed render's file is opened
+ * from.
+ */
+export type ChangesResult = (EnvironmentDiffs & { root: string }) | { error: string };
 
 /** The rendered diff of every environment against the base branch (the Changes view); refused when untrusted. */
 export namespace ChangesRequest {

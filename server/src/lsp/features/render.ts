@@ -84,9 +84,9 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
       ...(params.base ? { base: params.base } : {}),
     });
     // Then the base side of what this change did not touch, in the background, for the next change that does.
-    if (!('error' in result) && project.indexComplete)
-      void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);
-    return result;
+    if ('error' in result) return result;
+    if (project.indexComplete) void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);
+    return { ...result, root: project.repositoryRoot };
   });
   const cache = new LRUCache<string, { digest: string; result: RenderResult }>({ max: 64 });
   const inputs = new RenderInputs();

@@ -18,6 +18,7 @@ describe('commands', function () {
       'driftless.chooseClusterContext',
       'driftless.commit',
       'driftless.compareChanges',
+      'driftless.copyChangesMarkdown',
       'driftless.createPullRequest',
       'driftless.ignoreDriftField',
       'driftless.openChange',
@@ -32,6 +33,7 @@ describe('commands', function () {
       'driftless.selectKubernetesVersion',
       'driftless.showDrift',
       'driftless.showOutput',
+      'driftless.showRenderError',
       'driftless.signInToForge',
       'driftless.takeLiveValue',
     ]);
