@@ -203,7 +203,7 @@ describe('the repository as a whole', function () {
     }
   });
 
-  it('the Changes view lists what an edit does to each environment against the base branch, and opens the rendered diff', async function () {
+  it('the Changes view lists what an edit does to each environment against the base branch, opens the rendered diff, and says why a render fails', async function () {
     if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath'))
       skipWithReason(this, 'no kubectl for this platform (the CLI diff test says why)');
     const api = await driftless();
@@ -215,6 +215,8 @@ describe('the repository as a whole', function () {
     git('commit', '--quiet', '-m', 'base');
     const patch = fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml');
     const original = (await vscode.workspace.fs.readFile(patch)).toString();
+    const kustomization = fileIn('sample-repo', 'apps/overlays/production/kustomization.yaml');
+    const kustomizationText = (await vscode.workspace.fs.readFile(kustomization)).toString();
     try {
       await writeFile(patch, original.replace('cpu: 100m', 'cpu: 250m'));
       await vscode.commands.executeCommand('workbench.view.extension.driftless');
@@ -237,7 +239,43 @@ describe('the repository as a whole', function () {
       const right = (await vscode.workspace.openTextDocument(tab.modified)).getText();
       assert.match(left, /cpu: 100m/);
       assert.match(right, /cpu: 250m/);
+
+      // The object's row says what changed in it; "Copy as Markdown" copies the diff for a pull request.
+      const productionRow = api.changesRows().find((row) => row.label === 'apps/overlays/production');
+      const objectRow = productionRow?.children?.find((row) => row.label === 'Deployment frontend');
+      assert.match(objectRow?.description ?? '', /cpu request 100m → 250m/, JSON.stringify(productionRow));
+      const markdown = await vscode.commands.executeCommand<string>('driftless.copyChangesMarkdown');
+      assert.match(markdown, /<b>apps\/overlays\/production<\/b>: 1 changed, 0 added, 0 removed/);
+      assert.match(markdown, /<code>apps\/v1 Deployment shop-production\/frontend<\/code>: cpu request 100m → 250m/);
+      assert.equal(await vscode.env.clipboard.readText(), markdown);
+
+      // An environment that cannot be rendered: why in a line, a click opens the line to fix, the tool's text on demand.
+      await writeFile(kustomization, `${kustomizationText}configMapGenerator:\n  - name: tools\n    files:\n      - scripts/x.sh\n`);
+      await vscode.commands.executeCommand('driftless.refreshChanges');
+      const failed = await until('the Changes view to show the failed render', () =>
+        api.changesRows().find((row) => row.label === 'apps/overlays/production' && /cannot be rendered/.test(row.description ?? '')),
+      );
+      assert.equal(failed.description, 'cannot be rendered: `scripts/x.sh` does not exist');
+      assert.equal(failed.icon, 'error');
+      assert.match(api.changesRows()[0]?.label ?? '', /; 1 environment cannot be rendered\.$/);
+      assert.ok(failed.command, 'a click on the failed environment opens the line to fix');
+      await vscode.commands.executeCommand(failed.command.command, ...failed.command.arguments);
+      const editor = await until('the kustomization opened', () =>
+        vscode.window.activeTextEditor?.document.uri.fsPath === kustomization.fsPath ? vscode.window.activeTextEditor : undefined,
+      );
+      assert.equal(editor.document.lineAt(editor.selection.active.line).text.trim(), '- scripts/x.sh');
+      const toolRow = failed.children?.[0];
+      assert.equal(toolRow?.label, "Show the tool's message");
+      await vscode.commands.executeCommand(toolRow!.command!.command, ...toolRow!.command!.arguments);
+      const message = await until('the tool’s message shown', () =>
+        vscode.window.activeTextEditor?.document.uri.path.endsWith('render-error.txt')
+          ? vscode.window.activeTextEditor.document
+          : undefined,
+      );
+      assert.match(message.getText(), /scripts\/x\.sh/);
+      assert.ok(!message.getText().includes(root), message.getText());
     } finally {
+      await writeFile(kustomization, kustomizationText);
       await writeFile(patch, original);
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder('sample-repo').uri, '.git'), { recursive: true });
     }
