@@ -1,10 +1,17 @@
 // Every custom message between the Driftless client and server, declared once and imported by both sides.
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
-import type { EnvironmentView } from './engine/environments/environment';
+import type { EnvironmentStatus, EnvironmentView } from './engine/environments/environment';
 import type { EnvironmentDiffs } from './engine/render/environment-diffs';
 import type { EnvironmentDrift } from './engine/drift/drift-report';
 import type { CheckoutOutcome, CommitPlan, PullRequestList, TokenNeeded } from './engine/delivery/delivery-reports';
-import { NotificationType, RequestType, RequestType0, type Location, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import {
+  NotificationType,
+  NotificationType0,
+  RequestType,
+  RequestType0,
+  type Location,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
 export interface DriftlessInitializationOptions {
@@ -73,11 +80,20 @@ export namespace WorkspaceTrustNotification {
   export const type = new NotificationType<WorkspaceTrustParams>(method);
 }
 
+export type { EnvironmentStatus };
+export type EnvironmentEntry = EnvironmentView & { status?: EnvironmentStatus };
+
 /** The environments of each workspace folder's repository (the Environments view, `driftless environments`). */
 export interface EnvironmentsResult {
   /** False while a workspace index is still being read: the list may grow. */
   complete: boolean;
-  folders: { root: string; environments: EnvironmentView[] }[];
+  folders: { root: string; environments: EnvironmentEntry[] }[];
+}
+
+/** The environments' statuses changed (a background render pass ended): ask for them again (server to client). */
+export namespace EnvironmentsChangedNotification {
+  export const method = 'driftless/environmentsChanged';
+  export const type = new NotificationType0(method);
 }
 
 export namespace EnvironmentsRequest {

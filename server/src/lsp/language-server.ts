@@ -19,7 +19,13 @@ import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
 import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { ruleSetting } from '../engine/validate/report';
-import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
+import {
+  EnvironmentsChangedNotification,
+  PingRequest,
+  WorkspaceTrustNotification,
+  type DriftlessInitializationOptions,
+  type DriftlessSettings,
+} from '../protocol';
 import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
 import { codeActions } from './features/code-actions';
@@ -76,6 +82,7 @@ export class DriftlessLanguageServer {
         for (const state of this.open.all()) if (paths.has(state.path)) this.scheduler.soon(state.uri);
       },
       failed: (error) => this.connection.console.error(`Driftless: rendering the environments failed: ${String(error)}`),
+      statusesChanged: () => void this.connection.sendNotification(EnvironmentsChangedNotification.type),
       toolMissing: (message) =>
         void this.connection.window.showInformationMessage(
           `Driftless: ${message} Until then environments are not rendered: validation of the files goes on.`,
@@ -96,7 +103,11 @@ export class DriftlessLanguageServer {
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
     workspaceSymbols(requests, () => this.projects.all());
-    environments(requests, () => this.projects.all());
+    environments(
+      requests,
+      () => this.projects.all(),
+      (root, environment) => this.rendered.statusOf(root, environment),
+    );
     renderRequests(requests, {
       // Only the workspace folders: a file opened from elsewhere does not make its repository's tools run.
       projects: () => this.projects.ofWorkspaceFolders(),

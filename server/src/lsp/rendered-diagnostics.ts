@@ -7,6 +7,8 @@ import type { Project } from '../node/project';
 import type { RenderTools } from '../node/render/render-environment';
 import { RenderInputs } from '../node/render/render-inputs';
 import { checkEnvironmentRender, mergeRenderedFindings, type RenderedFinding } from '../node/render/rendered-validation';
+import type { EnvironmentStatus } from '../engine/environments/environment';
+import { environmentStatus } from '../node/render/environment-status';
 
 export interface RenderedDiagnosticsHost {
   projects(): Project[];
@@ -20,6 +22,8 @@ export interface RenderedDiagnosticsHost {
   toolMissing(message: string): void;
   /** A pass failed unexpectedly (logged; the next pass runs as usual). */
   failed(error: unknown): void;
+  /** The environments' statuses changed (the Environments view asks again). */
+  statusesChanged(): void;
 }
 
 /** Saves come in bursts (a branch switch, a formatter); one pass after the burst. */
@@ -28,7 +32,11 @@ const SETTLE_MS = 400;
 export class RenderedDiagnostics {
   private byFile = new Map<string, RenderedFinding[]>();
   /** Per project root and environment: the digest of its inputs and what its render found. */
-  private readonly checked = new LRUCache<string, { digest: string; findings: RenderedFinding[] }>({ max: 2_000 });
+  private readonly checked = new LRUCache<string, { digest: string; findings: RenderedFinding[]; status?: EnvironmentStatus }>({
+    max: 2_000,
+  });
+  /** Per project root and environment: what its last render found, for the Environments view. */
+  private statuses = new Map<string, EnvironmentStatus>();
   private readonly toldMissing = new Set<string>();
   private readonly inputs = new RenderInputs();
   private timer: NodeJS.Timeout | undefined;
@@ -40,6 +48,11 @@ export class RenderedDiagnostics {
   /** What the renders found in a file. */
   findingsFor(path: string): readonly RenderedFinding[] {
     return this.byFile.get(path) ?? [];
+  }
+
+  /** What the last pass found of an environment: undefined when it was not rendered (yet). */
+  statusOf(root: string, environment: string): EnvironmentStatus | undefined {
+    return this.statuses.get(`${root}\0${environment}`);
   }
 
   /** Renders again soon (files changed on disk, trust or settings changed); a pass under way is abandoned. */
@@ -68,18 +81,23 @@ export class RenderedDiagnostics {
     const abort = new AbortController();
     this.running = abort;
     const found: RenderedFinding[] = [];
+    const statuses = new Map<string, EnvironmentStatus>();
     if (this.host.trusted() && this.host.enabled()) {
       const tools = this.host.tools();
       for (const project of this.host.projects()) {
         if (!project.indexComplete) continue;
         for (const environment of project.environments()) {
-          const findings = await this.check(project, environment, tools, abort.signal);
+          const { findings, status } = await this.check(project, environment, tools, abort.signal);
           if (abort.signal.aborted) return;
           found.push(...findings);
+          if (status) statuses.set(`${project.root}\0${environment.name}`, status);
         }
       }
     }
     if (abort.signal.aborted) return;
+    const statusesBefore = this.statuses;
+    this.statuses = statuses;
+    if (JSON.stringify([...statusesBefore]) !== JSON.stringify([...statuses])) this.host.statusesChanged();
     const before = this.byFile;
     this.byFile = new Map();
     for (const finding of mergeRenderedFindings(found)) {
@@ -93,7 +111,12 @@ export class RenderedDiagnostics {
     if (changed.size) this.host.republish(changed);
   }
 
-  private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedFinding[]> {
+  private async check(
+    project: Project,
+    environment: Environment,
+    tools: RenderTools,
+    signal: AbortSignal,
+  ): Promise<{ findings: RenderedFinding[]; status?: EnvironmentStatus }> {
     const key = `${project.root}\0${environment.name}`;
     const plan = project.renderPlanOf(environment);
     // Besides what the render reads: what judging it depends on (version, rules, the workspace's CRDs) and, for the
@@ -107,14 +130,17 @@ export class RenderedDiagnostics {
       environment.file && this.inputs.hashOf(environment.file),
     ]);
     const known = this.checked.get(key);
-    if (digest !== undefined && known?.digest === digest) return known.findings;
-    const { findings, missingTool } = await checkEnvironmentRender(project, environment, tools, signal);
+    if (digest !== undefined && known?.digest === digest) return known;
+    const check = await checkEnvironmentRender(project, environment, tools, signal);
+    const { findings, missingTool } = check;
     if (missingTool) {
       if (!this.toldMissing.has(missingTool)) this.host.toolMissing(missingTool);
       this.toldMissing.add(missingTool);
-      return [];
+      return { findings: [] };
     }
-    if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, findings });
-    return findings;
+    const status = signal.aborted ? undefined : environmentStatus(project, environment, check);
+    const result = { findings, ...(status ? { status } : {}) };
+    if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, ...result });
+    return result;
   }
 }

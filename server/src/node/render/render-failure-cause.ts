@@ -9,7 +9,7 @@ import type { RenderFailureCause } from '../../engine/render/environment-diffs';
 import { firstLineOf, repositoryRelative } from '../../engine/render/render-failure';
 import type { Project } from '../project';
 import { readTextFile } from '../read-text-file';
-import { renderFailureFinding } from './rendered-validation';
+import { renderFailureFinding, type RenderedFinding } from './rendered-validation';
 
 /** The folders that stand for a project's repository in a tool's messages: its path as given and its real path. */
 export function repositoryRoots(project: Project): string[] {
@@ -36,7 +36,14 @@ export function renderFailureCause(project: Project, environment: Environment, e
   } catch {
     finding = undefined;
   }
-  if (!finding) return { cause: toolLine };
+  return finding ? causeOfFinding(project, finding, toolLine) : { cause: toolLine };
+}
+
+/**
+ * The cause of a failed render's finding (validation's `render-failed` or `render-unavailable`): the blamed file's own
+ * error on the blamed line, else `toolLine`; the file relative to the repository's root.
+ */
+export function causeOfFinding(project: Project, finding: RenderedFinding, toolLine: string): RenderFailureCause {
   const file = relative(project.repositoryRoot, finding.file);
   const line = finding.range.start.line;
   if (finding.rule === 'render-unavailable') return { cause: relativeMessage(project, finding.message), file, line, needsNetwork: true };
