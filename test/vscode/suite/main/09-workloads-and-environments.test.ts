@@ -281,3 +281,62 @@ describe('the repository as a whole', function () {
     }
   });
 });
+
+describe('the Environments view', function () {
+  type Row = ReturnType<Awaited<ReturnType<typeof driftless>>['environmentsRows']>[number];
+  /** The sample repository's environment rows, wherever the view puts them (a folder, a group). */
+  const sampleRows = (rows: Row[]): Row[] => {
+    const top = rows.find((row) => row.label === 'sample-repo')?.children ?? rows;
+    return top.flatMap((row) => (row.contextValue === 'driftless.environment' ? [row] : (row.children ?? [])));
+  };
+
+  it('shows each environment’s status, groups them, and lists the open file’s environments first', async function () {
+    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath'))
+      skipWithReason(this, 'no kubectl for this platform (the LSP status test says why)');
+    const api = await driftless();
+    await vscode.commands.executeCommand('workbench.view.extension.driftless');
+    const statuses = await until('the environments’ statuses', () => {
+      const rows = sampleRows(api.environmentsRows());
+      const failing = rows.find((row) => row.label === 'sandbox/misnamed-resource');
+      const production = rows.find((row) => row.label === 'apps/overlays/production');
+      return failing?.icon === 'error' && production?.icon && production.icon !== 'server-environment'
+        ? { failing, production }
+        : undefined;
+    });
+    assert.match(statuses.failing.description ?? '', /^fails: /);
+    assert.ok(statuses.failing.command?.command === 'vscode.open', 'a click opens the line to fix');
+    assert.match(statuses.production.tooltip ?? '', /^Renders/m);
+    const frontend = sampleRows(api.environmentsRows()).find((row) => row.label === 'frontend-production');
+    assert.equal(frontend?.icon, 'circle-slash');
+    assert.match(frontend?.description ?? '', /not rendered here · context driftless-admin/);
+
+    try {
+      await vscode.commands.executeCommand('driftless.groupEnvironments', 'cluster');
+      const byCluster = await until('the environments grouped by cluster', () => {
+        const top = api.environmentsRows().find((row) => row.label === 'sample-repo')?.children ?? api.environmentsRows();
+        return top.some((row) => row.label === 'Cluster not known') ? top : undefined;
+      });
+      assert.ok(
+        byCluster.find((row) => row.label === 'Cluster not known')?.children?.some((row) => row.label === 'sandbox/misnamed-resource'),
+      );
+      await vscode.commands.executeCommand('driftless.groupEnvironments', 'sourceKind');
+      const bySource = await until('the environments grouped by source kind', () => {
+        const top = api.environmentsRows().find((row) => row.label === 'sample-repo')?.children ?? api.environmentsRows();
+        return top.some((row) => row.label === 'Argo CD Applications') ? top : undefined;
+      });
+      assert.deepEqual(
+        bySource.find((row) => row.label === 'Kustomizations')?.children?.map((row) => row.label),
+        ['apps/overlays/production', 'sandbox/misnamed-resource'],
+      );
+    } finally {
+      await vscode.workspace.getConfiguration('driftless').update('environments.groupBy', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+
+    await open(fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml'));
+    const first = await until('the open file’s environment first', () => {
+      const row = sampleRows(api.environmentsRows())[0];
+      return row?.description?.startsWith('open file') ? row : undefined;
+    });
+    assert.equal(first.label, 'apps/overlays/production');
+  });
+});
