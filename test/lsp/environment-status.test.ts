@@ -2,7 +2,12 @@
 // icons): renders with its rendered errors counted, fails with its cause and line, needs the network, not rendered
 // here; and driftless/environmentsChanged when a pass changes them.
 import assert from 'node:assert/strict';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import { EnvironmentsChangedNotification, EnvironmentsRequest, type EnvironmentsResult } from '../../server/src/protocol';
+
+// The harness's client takes requests with parameters and notifications with parameters: the same methods, typed so.
+const ENVIRONMENTS = new RequestType<Record<string, never>, EnvironmentsResult, void>(EnvironmentsRequest.method);
+const ENVIRONMENTS_CHANGED = new NotificationType<unknown>(EnvironmentsChangedNotification.method);
 import { renderToolsOrSkip } from '../helpers/render-tools';
 import { FixtureWorkspace, ServerSession } from './harness';
 
@@ -17,7 +22,7 @@ describe('LSP: each environment’s status, from its background render', functio
   let changes = 0;
 
   const statuses = async () => {
-    const result: EnvironmentsResult = await server.lsp.request(EnvironmentsRequest.type);
+    const result: EnvironmentsResult = await server.lsp.request(ENVIRONMENTS, {});
     return Object.fromEntries(result.folders[0]!.environments.map((e) => [e.name, e.status]));
   };
   const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
@@ -40,7 +45,7 @@ describe('LSP: each environment’s status, from its background render', functio
     workspace.write('wrong/kustomization.yaml', 'resources: [service.yaml]\n');
     workspace.write('wrong/service.yaml', SERVICE(80));
     server = await ServerSession.start(workspace, { settings: { kubectlPath: tools.kubectl } });
-    server.lsp.onNotification(EnvironmentsChangedNotification.type, () => changes++);
+    server.lsp.onNotification(ENVIRONMENTS_CHANGED, () => changes++);
     await server.settled();
   });
 

@@ -20,6 +20,7 @@ describe('commands', function () {
       'driftless.compareChanges',
       'driftless.copyChangesMarkdown',
       'driftless.createPullRequest',
+      'driftless.goToRenderedSource',
       'driftless.groupEnvironments',
       'driftless.ignoreDriftField',
       'driftless.openChange',
