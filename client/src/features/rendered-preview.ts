@@ -41,11 +41,9 @@ function renderedPathUri(resource: vscode.Uri): vscode.Uri {
 function requestOf(uri: vscode.Uri): { environment: string; folder?: string } | { path: string; name: string } {
   const query = new URLSearchParams(uri.query);
   const path = query.get('path');
-  const name = uri.path
-    .replace(/^\//, '')
-    .replace(/ \(rendered\)$/, '')
-    .replace(/\.yaml$/, '')
-    .replace(/∕/g, '/');
+  // `/<title> (rendered)`; older URIs were `/<name>.yaml`.
+  const title = uri.path.replace(/^\//, '');
+  const name = (title.endsWith(' (rendered)') ? title.slice(0, -' (rendered)'.length) : title.replace(/\.yaml$/, '')).replace(/∕/g, '/');
   if (path) return { path, name };
   const folder = query.get('folder') ?? undefined;
   return { environment: query.get('environment') ?? name, ...(folder ? { folder } : {}) };
@@ -263,7 +261,13 @@ export const renderedPreview: Feature = (context) => {
     ),
     vscode.workspace.onDidSaveTextDocument(() => documents.refreshAll()),
     vscode.workspace.onDidCloseTextDocument((document) => {
-      if (document.uri.scheme === SCHEME) documents.forget(document.uri);
+      if (document.uri.scheme !== SCHEME) return;
+      // Setting the language closes and reopens the document without asking for its content again: only a document
+      // still closed a moment later is forgotten (its render, its squiggles).
+      const key = document.uri.toString();
+      setTimeout(() => {
+        if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) documents.forget(document.uri);
+      }, 2_000);
     }),
   ];
 };
