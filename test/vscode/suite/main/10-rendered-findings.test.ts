@@ -181,7 +181,7 @@ describe('the rendered document', function () {
       const uri = target && ('targetUri' in target ? target.targetUri : target.uri);
       const range = target && ('targetRange' in target ? target.targetRange : target.range);
       assert.equal(uri?.fsPath, fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml').fsPath);
-      const patchText = (await vscode.workspace.openTextDocument(uri!)).lineAt(range!.start.line).text;
+      const patchText = (await vscode.workspace.openTextDocument(uri)).lineAt(range!.start.line).text;
       assert.match(patchText, /cpu: 100x/);
 
       // The object's lens: where it is written (the base resource), opened.
