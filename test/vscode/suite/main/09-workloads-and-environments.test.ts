@@ -266,7 +266,7 @@ describe('the repository as a whole', function () {
       assert.equal(editor.document.lineAt(editor.selection.active.line).text.trim(), '- scripts/x.sh');
       const toolRow = failed.children?.[0];
       assert.equal(toolRow?.label, "Show the tool's message");
-      await vscode.commands.executeCommand(toolRow!.command!.command, ...toolRow!.command!.arguments);
+      await vscode.commands.executeCommand(toolRow.command!.command, ...toolRow.command!.arguments);
       const message = await until('the tool’s message shown', () =>
         vscode.window.activeTextEditor?.document.uri.path.endsWith('render-error.txt')
           ? vscode.window.activeTextEditor.document
