@@ -57,6 +57,8 @@ export function activate(extension: vscode.ExtensionContext): DriftlessApi {
   // Not awaited: activation stays cheap; the server's results arrive when it is ready.
   connection.start().catch((error: unknown) => output.error(`The Driftless language server did not start: ${String(error)}`));
   const activationMs = performance.now() - started;
+  const { version } = extension.extension.packageJSON as { version?: string };
+  output.info(`Driftless ${version ?? ''} activated in ${activationMs.toFixed(1)} ms; starting the language server`);
   return {
     ready: () => connection.ready(),
     statusBar: () => context.shown.statusBar,

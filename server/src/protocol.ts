@@ -36,6 +36,8 @@ export interface DriftlessSettings {
   validateRenderedOutput?: boolean;
   /** `driftless.drift.ignore`: differences that are no drift, added to .driftless.yaml's `drift.ignore`. */
   drift?: { ignore?: unknown[] };
+  /** The Problems panel: every file of the workspace (default) or the open ones; at most `maxFiles` files per folder. */
+  problems?: { scope?: 'workspace' | 'openFiles'; maxFiles?: number };
   /** `driftless.kubeconfig` (machine scope): the kubeconfig file drift reads instead of KUBECONFIG and ~/.kube/config. */
   kubeconfig?: string;
   /** Forges the user runs, by URL (never tokens). */

@@ -111,6 +111,8 @@ export class LspClient {
   readonly shownMessages: string[] = [];
   /** Every window/logMessage the server sent, in order (what the Output panel would show). */
   readonly loggedMessages: string[] = [];
+  /** The same, with each message's level (MessageType: 1 error, 2 warning, 3 info, 4 log, 5 debug). */
+  readonly logged: { type: number; message: string }[] = [];
   private stderrTail = '';
   private shuttingDown = false;
   /** Rejects when the process exits (or fails to spawn); every wait races against it. */
@@ -308,6 +310,7 @@ export class LspClient {
     this.connection.onNotification(LogMessageNotification.type, (params) => {
       this.logTail.push(params.message);
       this.loggedMessages.push(params.message);
+      this.logged.push({ type: params.type, message: params.message });
       if (this.logTail.length > LOG_TAIL_MESSAGES) this.logTail.shift();
     });
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.options.configuration(item)));

@@ -3,8 +3,9 @@
 // diffs without jsdiff's `=====` separator.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { COMMANDS } from '../../server/src/cli/commands';
 import { REPO_ROOT } from '../helpers/engine';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
@@ -53,6 +54,17 @@ describe('CLI: the command line', function () {
 
   before(function () {
     root = repository();
+  });
+
+  it('lists every command of the table in its help, and docs/cli.md documents each', function () {
+    const help = driftless(['--help'], root);
+    assert.equal(help.code, 0);
+    const documented = readFileSync(join(REPO_ROOT, 'docs', 'cli.md'), 'utf8');
+    for (const command of COMMANDS) {
+      const title = command.subcommand ? `${command.name} ${command.subcommand}` : command.name;
+      assert.ok(help.stdout.includes(command.help), `the help has the block of ${title}`);
+      assert.match(documented, new RegExp(`^### \`${title}\`$`, 'm'), `docs/cli.md documents ${title}`);
+    }
   });
 
   it('suggests the command meant by a mistyped one, with exit 2', function () {

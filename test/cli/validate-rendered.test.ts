@@ -35,6 +35,28 @@ describe('CLI: driftless validate --rendered', function () {
   beforeEach(() => (root = temporaryFolder('driftless-validate-rendered-')));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+  it('lets the renders judge a base only kustomize builds apply: a selector a transformer plugin supplies is no error', () => {
+    write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
+    write(
+      'base/deployment.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart}\nspec:\n  template:\n    spec:\n      containers: [{name: cart, image: cart:1.0}]\n',
+    );
+    write('overlay/kustomization.yaml', 'resources: [../base]\ntransformers: [labels.yaml]\n');
+    write(
+      'overlay/labels.yaml',
+      'apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: labels}\nlabels: {app: cart}\nfieldSpecs:\n  - {path: metadata/labels, create: true}\n' +
+        '  - {path: spec/selector/matchLabels, kind: Deployment, create: true}\n  - {path: spec/template/metadata/labels, kind: Deployment, create: true}\n',
+    );
+    const errors = (args: string[]) =>
+      (JSON.parse(driftless(['validate', ...args, '--format', 'json'], root).stdout) as JsonOutput).diagnostics
+        .filter((d) => d.severity === 'error')
+        .map((d) => `${d.file}:${d.line} ${d.rule}`);
+    // Driftless alone cannot run the plugin: the selector is missing.
+    assert.deepEqual(errors([]), [`${join('base', 'deployment.yaml')}:4 schema-required`]);
+    // kubectl kustomize runs it, and the Deployment it emits is valid.
+    assert.deepEqual(errors(['--rendered', '--kubectl', tools.kubectl]), []);
+  });
+
   it('fails on the overlay patch line that only the render shows wrong; plain validate passes it', () => {
     write('base/kustomization.yaml', 'resources: [deployment.yaml]\n');
     write(

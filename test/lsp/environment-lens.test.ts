@@ -35,8 +35,8 @@ describe('LSP: environments of a resource (code lens)', function () {
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.title]),
       [
-        [3, 'Applied by 2 environments: Flux Kustomization `production`, overlays/staging'],
-        [8, 'Applied by 2 environments: Flux Kustomization `production`, overlays/staging'],
+        [0, 'Applied by 2 environments: Flux Kustomization production, overlays/staging'],
+        [5, 'Applied by 2 environments: Flux Kustomization production, overlays/staging'],
       ],
     );
     const [, , places] = lenses[0]!.command!.arguments as [string, unknown, { uri: string }[]];
@@ -80,7 +80,7 @@ describe('LSP: environments of a resource (code lens)', function () {
         const lenses = (await session.codeLenses('apps/web/config.yaml')) ?? [];
         assert.deepEqual(
           lenses.map((l) => l.command?.title),
-          ['Applied by 2 environments: Argo CD Application `web-staging`, Argo CD Application `web-production`'],
+          ['Applied by 2 environments: Argo CD Application web-staging, Argo CD Application web-production'],
         );
       } finally {
         await session.stop();

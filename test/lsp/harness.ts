@@ -97,6 +97,10 @@ export class FixtureWorkspace {
     writeFileSync(this.path(relative), text);
   }
 
+  remove(relative: string): void {
+    rmSync(this.path(relative), { force: true });
+  }
+
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -262,11 +266,24 @@ export class ServerSession {
 
   /** waitForDiagnostics, with what did arrive in the error: a timeout alone does not tell a missing publish from a wrong one. */
   waitForPublish(relative: string, wait: DiagnosticsWait): Promise<DiagnosticsArrival> {
-    return this.client.waitForDiagnostics(this.uri(relative), wait).catch((error: Error) => {
+    // A wait for an open document's version takes only publishes of the editor's text: the Problems panel's publishes
+    // of the file as on disk carry no version.
+    const { predicate } = wait;
+    const forVersion: DiagnosticsWait =
+      wait.version === undefined ? wait : { ...wait, predicate: (p) => p.version !== undefined && (!predicate || predicate(p)) };
+    return this.client.waitForDiagnostics(this.uri(relative), forVersion).catch((error: Error) => {
       const latest = this.latest(relative);
       const last = latest === undefined ? 'nothing was published for it' : `the last publish had ${JSON.stringify(brief(latest))}`;
       throw new Error(`${error.message}\n${relative}: ${last}.`);
     });
+  }
+
+  /** The diagnostics of `relative` once they meet `predicate`: the last received if they do, else the next that does. */
+  async diagnosticsUntil(relative: string, predicate: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+    // Both in one turn of the event loop: no publish can arrive between the look and the wait.
+    const latest = this.latest(relative);
+    if (latest && predicate(latest)) return latest;
+    return this.nextDiagnostics(relative, predicate);
   }
 
   /** The last diagnostics received for a document. */

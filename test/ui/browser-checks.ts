@@ -98,6 +98,16 @@ async function endOfLine(page: Page, line: number): Promise<void> {
   await page.keyboard.press('End');
 }
 
+/**
+ * Narrows the Problems panel to the rows matching `text` ('' shows them all): with every file of the workspace listed,
+ * the row sought may lie below the panel's fold, and the list draws only the rows in view.
+ */
+async function filterProblems(page: Page, text: string): Promise<void> {
+  const input = page.locator('.viewpane-filter input').first();
+  await input.waitFor({ timeout: WAIT_MS });
+  await input.fill(text);
+}
+
 function editorLine(page: Page, text: string) {
   return page.locator('.monaco-editor .view-lines .view-line', { hasText: text }).first();
 }
@@ -200,10 +210,17 @@ async function demoChecks(browser: Browser, checks: Checks, home: string, cluste
         const panel = page.locator('.markers-panel');
         await panel.waitFor({ timeout: WAIT_MS });
         for (const [file, message] of findings) {
+          await filterProblems(page, file);
           await panel.locator('.monaco-list-row', { hasText: file }).first().waitFor({ timeout: WAIT_MS });
           await panel.locator('.monaco-list-row', { hasText: message }).first().waitFor({ timeout: WAIT_MS });
         }
+        // Every file of the workspace is listed, opened or not: a file nobody opened has its row too.
+        await filterProblems(page, 'invalid-cpu-quantity.yaml');
+        await panel.locator('.monaco-list-row', { hasText: 'quantities contain no spaces' }).first().waitFor({ timeout: WAIT_MS });
+        await filterProblems(page, 'replicas-as-string.yaml');
         await panel.locator('.monaco-list-row', { hasText: 'schema-type' }).first().waitFor({ timeout: WAIT_MS });
+        await filterProblems(page, '');
+        await panel.locator('.monaco-list-row', { hasText: 'backup-schedule-bad-method.yaml' }).first().waitFor({ timeout: WAIT_MS });
         await checks.shoot(page, 'problems.png');
       },
     );
@@ -260,6 +277,7 @@ async function demoChecks(browser: Browser, checks: Checks, home: string, cluste
     });
 
     await checks.run('a crashed language server is restarted, and the user is told once', page, async () => {
+      await filterProblems(page, 'replicas-as-string.yaml');
       const problems = page.locator('.markers-panel .monaco-list-row', { hasText: '`runAsUser` must be an integer' });
       /** Proves a server answers: breaking the value is flagged, undoing it clears the flag. */
       const validating = async () => {

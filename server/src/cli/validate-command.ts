@@ -8,6 +8,7 @@ import { formatJson, formatSarif, formatText, type CliDiagnostic, type Validatio
 import { validateFileForCli } from './file-results';
 import type { RenderTools } from '../node/render/render-environment';
 import { ruleSetting } from '../engine/validate/report';
+import type { RenderedFinding, RenderedFolders } from '../node/render/rendered-validation';
 
 export interface ValidateOptions {
   paths: string[];
@@ -77,8 +78,25 @@ export async function runValidate(options: ValidateOptions): Promise<CommandResu
   const unique = [...new Set(files)].map((path) => ({ path, display: display(path) }));
   const results = unique.map((file) => validateFileForCli(project, file.path, file.display));
 
-  const own = [...outsideLinks, ...results.flatMap((r) => r.diagnostics)];
-  if (options.rendered) own.push(...(await renderedDiagnostics(project, targets, own, display, options.rendered, errors)));
+  let own = [...outsideLinks, ...results.flatMap((r) => r.diagnostics)];
+  if (options.rendered) {
+    const rendered = await renderEnvironments(project, options.rendered, errors);
+    // A file only kustomize builds apply, every one of them rendered: the renders judge its objects (as in the editor).
+    const { decidedByRenders } = await import('../node/render/rendered-validation.js');
+    for (const file of unique) {
+      if (!rendered.folders.allRendered(project.kustomizeOnlyBuildFolders(file.path))) continue;
+      const here = rendered.findings.filter((f) => f.file === file.path);
+      const kept = new Set(
+        decidedByRenders(
+          own.filter((d) => d.file === file.display),
+          (d) => ({ ...d, line: d.line - 1 }),
+          here,
+        ),
+      );
+      own = own.filter((d) => d.file !== file.display || kept.has(d));
+    }
+    own.push(...(await renderedDiagnostics(rendered.findings, targets, own, display)));
+  }
   const diagnostics = collapseRepeatedNotices(own);
   errors.push(...results.flatMap((r) => (r.error ? [r.error] : [])));
   const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
@@ -107,27 +125,36 @@ export async function runValidate(options: ValidateOptions): Promise<CommandResu
 }
 
 /**
- * What the environments' renders find on the validated files: each environment rendered, its findings traced to their
- * source lines; a finding a file's own validation already reports there is not said twice.
+ * Every environment rendered and judged, its findings traced to their source lines; and which kustomize folders
+ * rendered without failing.
  */
-async function renderedDiagnostics(
+async function renderEnvironments(
   project: Project,
-  targets: readonly string[],
-  own: readonly CliDiagnostic[],
-  display: (path: string) => string,
   tools: RenderTools,
   errors: string[],
-): Promise<CliDiagnostic[]> {
+): Promise<{ findings: RenderedFinding[]; folders: RenderedFolders }> {
   // Loaded only with --rendered: rendering brings child processes and digests a plain validation does not start.
-  const { alreadyShown, checkEnvironmentRender, mergeRenderedFindings, renderedMessage } =
-    await import('../node/render/rendered-validation.js');
-  const found = [];
+  const { checkEnvironmentRender, RenderedFolders } = await import('../node/render/rendered-validation.js');
+  const findings: RenderedFinding[] = [];
+  const folders = new RenderedFolders();
   for (const environment of project.environments()) {
     const checked = await checkEnvironmentRender(project, environment, tools);
-    found.push(...checked.findings);
+    findings.push(...checked.findings);
+    folders.note(project.renderPlanOf(environment), checked);
     // --rendered asked for what cannot be done here: exit 2 (the rest is still reported).
     if (checked.missingTool && !errors.includes(checked.missingTool)) errors.push(checked.missingTool);
   }
+  return { findings, folders };
+}
+
+/** The renders' findings on the validated files, but those a file's own validation already reports there. */
+async function renderedDiagnostics(
+  found: readonly RenderedFinding[],
+  targets: readonly string[],
+  own: readonly CliDiagnostic[],
+  display: (path: string) => string,
+): Promise<CliDiagnostic[]> {
+  const { alreadyShown, mergeRenderedFindings, renderedMessage } = await import('../node/render/rendered-validation.js');
   const inTargets = (file: string) =>
     targets.some((target) => file === target || file.startsWith(target.endsWith(sep) ? target : target + sep));
   return mergeRenderedFindings(found)

@@ -178,6 +178,15 @@ export function ruleAnchor(id: string): string {
   return `rule-${id}`;
 }
 
+/**
+ * Whether a rule judges an object's own values (its schema, the API server's rules): what a render of the object
+ * decides better than its source, once every build that applies the source rendered.
+ */
+export function judgedByRenders(rule: RuleId): boolean {
+  const category = RULES[rule].category;
+  return category === 'schema' || category === 'api-server';
+}
+
 /** The published list of rules. */
 export const RULES_DOCUMENTATION_URL = 'https://github.com/driftless-dev/driftless/blob/main/docs/rules.md';
 

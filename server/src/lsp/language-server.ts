@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
+import { log, logTo } from '../node/log';
 import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { ruleSetting } from '../engine/validate/report';
 import {
@@ -45,9 +46,14 @@ import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
 import { Projects, settingsToConfig, uriToPath } from './projects';
 import { RenderedDiagnostics } from './rendered-diagnostics';
-import { alreadyShown } from '../node/render/rendered-validation';
+import { alreadyShown, decidedByRenders } from '../node/render/rendered-validation';
 import { ValidationScheduler } from './validation-scheduler';
+import { WorkspaceDiagnostics } from './workspace-diagnostics';
+import type { FileValidation } from '../engine/project/project-model';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 
+/** Enough for any repository a person browses; a monorepo of thousands of manifests is checked in CI (the CLI). */
+const DEFAULT_MAX_PROBLEM_FILES = 1000;
 const YAML_GLOB = '**/*.{yaml,yml}';
 const RENDER_INPUT_GLOB = '**/{*.tpl,*.json,*.env,*.properties,*.txt,*.toml,*.ini,*.conf,*.cfg,*.sh,Kustomization}';
 const FEATURES: ServerFeature[] = [hover, completion, documentSymbols, codeActions, documentStatus, pathLinks, navigation, environmentLens];
@@ -58,6 +64,7 @@ export class DriftlessLanguageServer {
   private readonly projects: Projects;
   private readonly scheduler: ValidationScheduler;
   private readonly rendered: RenderedDiagnostics;
+  private readonly workspaceDiagnostics: WorkspaceDiagnostics;
   private settings: DriftlessSettings = {};
   private canPullSettings = false;
   private canWatchFiles = false;
@@ -70,6 +77,7 @@ export class DriftlessLanguageServer {
     private readonly connection: Connection,
     schemaData: SchemaData,
   ) {
+    logTo((level, message) => connection.console[level](message));
     this.projects = new Projects(schemaData);
     this.scheduler = new ValidationScheduler((uri) => this.publish(uri));
     this.rendered = new RenderedDiagnostics({
@@ -80,13 +88,37 @@ export class DriftlessLanguageServer {
       tools: () => toolsOf(this.settings),
       republish: (paths) => {
         for (const state of this.open.all()) if (paths.has(state.path)) this.scheduler.soon(state.uri);
+        for (const project of this.projects.ofWorkspaceFolders())
+          for (const path of paths) if (path.startsWith(project.root)) this.workspaceDiagnostics.refresh(project, path);
       },
       failed: (error) => this.connection.console.error(`Driftless: rendering the environments failed: ${String(error)}`),
       statusesChanged: () => void this.connection.sendNotification(EnvironmentsChangedNotification.type),
+      coverageChanged: () => this.revalidateAll(),
       toolMissing: (message) =>
         void this.connection.window.showInformationMessage(
           `Driftless: ${message} Until then environments are not rendered: validation of the files goes on.`,
         ),
+    });
+    this.workspaceDiagnostics = new WorkspaceDiagnostics({
+      projects: () => this.projects.ofWorkspaceFolders(),
+      scope: () => (this.settings.problems?.scope === 'openFiles' ? 'openFiles' : 'workspace'),
+      maxFiles: () => {
+        const max = this.settings.problems?.maxFiles;
+        return typeof max === 'number' && max >= 1 ? Math.floor(max) : DEFAULT_MAX_PROBLEM_FILES;
+      },
+      isOpen: (path) => this.open.isOpen(path),
+      diagnosticsOf: (project, path) => {
+        const text = readTextFile(path);
+        return text.ok ? this.diagnosticsFor(project, path, text.text) : undefined;
+      },
+      send: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
+      passed: ({ files, withFindings, notShown, ms }) =>
+        log(
+          'debug',
+          `Problems: ${files} files validated in ${ms} ms, ${withFindings} with findings` +
+            (notShown ? `; ${notShown} more past driftless.problems.maxFiles` : ''),
+        ),
+      failed: (error) => this.connection.console.error(`Driftless: validating the workspace's files failed: ${String(error)}`),
     });
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => void this.initialized());
@@ -151,7 +183,9 @@ export class DriftlessLanguageServer {
       // The project of a file opened from outside the workspace goes with its last open file: it indexed a folder
       // the user never opened (a file from the home folder would keep the home folder indexed).
       if (state && !this.open.all().some((other) => other.project === state.project)) this.projects.dropOutside(state.project);
-      void this.connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+      // With the Problems panel on the whole workspace the file's findings stay, as its saved text has them.
+      if (!state || !this.workspaceDiagnostics.refresh(state.project, state.path))
+        void this.connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     });
     this.documents.listen(connection);
   }
@@ -222,7 +256,11 @@ export class DriftlessLanguageServer {
       this.reportSettingsProblems(project);
     }
     this.revalidateAll();
-    if (this.initializedDone) this.rendered.schedule();
+    if (this.initializedDone) {
+      // Exclusions may have changed which files there are.
+      this.workspaceDiagnostics.filesChanged();
+      this.rendered.schedule();
+    }
   }
 
   private reportSettingsProblems(project: Project): void {
@@ -242,7 +280,10 @@ export class DriftlessLanguageServer {
   }
 
   private async rescan(project: Project): Promise<void> {
-    if (await this.projects.scan(project, (path) => this.open.isOpen(path))) this.revalidateAll(project);
+    const changed = await this.projects.scan(project, (path) => this.open.isOpen(path));
+    // A scan reads the folders again (settings, exclusions, .driftless.yaml changed): so does the Problems panel.
+    this.workspaceDiagnostics.filesChanged();
+    if (changed) this.revalidateAll(project);
     this.rendered.schedule();
   }
 
@@ -259,7 +300,11 @@ export class DriftlessLanguageServer {
   private fileChanged(uri: string, type: FileChangeType): void {
     const path = uriToPath(uri);
     if (!path || this.open.get(uri)) return;
-    if (type !== FileChangeType.Changed) this.revalidatePathReaders();
+    if (type !== FileChangeType.Changed) {
+      this.revalidatePathReaders();
+      // A file or folder that appeared or went changes which files the Problems panel covers.
+      this.workspaceDiagnostics.filesChanged();
+    }
     const owner = this.projects.configOwner(path);
     if (owner && owner.reloadConfig(settingsToConfig(this.settings))) {
       void this.rescan(owner);
@@ -270,6 +315,7 @@ export class DriftlessLanguageServer {
       if (!path.startsWith(project.root) || project.isExcluded(path)) continue;
       const text = type === FileChangeType.Deleted ? undefined : readTextFile(path);
       if (project.indexFile(path, text?.ok ? text.text : undefined)) this.revalidateAll(project);
+      else if (type === FileChangeType.Changed) this.workspaceDiagnostics.refresh(project, path);
     }
   }
 
@@ -290,6 +336,7 @@ export class DriftlessLanguageServer {
   }
 
   private revalidateAll(project?: Project, except?: string): void {
+    if (this.initializedDone) this.workspaceDiagnostics.schedule();
     this.open.invalidate(project);
     for (const state of this.open.all())
       if ((!project || state.project === project) && state.uri !== except) this.scheduler.soon(state.uri);
@@ -299,25 +346,39 @@ export class DriftlessLanguageServer {
     const document = this.documents.get(uri);
     const state = this.open.get(uri);
     if (!document || !state) return;
-    const skipped = this.whyNotValidated(document.getText());
+    const text = document.getText();
+    // The editor's copy is validated through the document's cache, unless it is too large or binary to validate at all.
+    const validated = this.whyNotValidated(text) ? undefined : this.open.validate(state, document);
+    const diagnostics = this.diagnosticsFor(state.project, state.path, text, validated);
+    void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  /**
+   * A file's findings as published: its own validation (`validated`, else done now) and what the renders found on
+   * its lines; a file too large or binary gets the one finding that says so.
+   */
+  private diagnosticsFor(project: Project, path: string, text: string, validated?: FileValidation): LspDiagnostic[] {
+    const skipped = this.whyNotValidated(text);
     if (skipped) {
       const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-      const setting = ruleSetting(skipped.rule, state.project.config.rules);
+      const setting = ruleSetting(skipped.rule, project.config.rules);
       const severity = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
-      const diagnostics =
-        setting === 'off'
-          ? []
-          : [{ range, severity: severity[setting], code: skipped.rule, source: 'driftless', message: skipped.message }];
-      void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
-      return;
+      return setting === 'off'
+        ? []
+        : [{ range, severity: severity[setting], code: skipped.rule, source: 'driftless', message: skipped.message }];
     }
-    const result = this.open.validate(state, document);
-    const diagnostics = result.diagnostics.map((d) => toLspDiagnostic(d, result.lines));
+    const result = validated ?? project.validateText(path, text);
+    // A file that reaches the cluster only through kustomize builds, all of them rendered: the renders decide what is
+    // wrong with the objects (their findings come below, on this file's lines); its own judgement of them steps back.
+    const renderedHere = this.rendered.findingsFor(path);
+    const own = this.rendered.rendersWithoutFailure(project.kustomizeOnlyBuildFolders(path))
+      ? decidedByRenders(result.diagnostics, (d) => ({ ...d, line: result.lines.positionAt(d.start).line }), renderedHere)
+      : result.diagnostics;
+    const diagnostics = own.map((d) => toLspDiagnostic(d, result.lines));
     // A render's finding the file's own validation already shows (a base's error in every overlay) is said once.
-    const shown = result.diagnostics.map((d) => ({ rule: d.rule, severity: d.severity, line: result.lines.positionAt(d.start).line }));
-    for (const finding of this.rendered.findingsFor(state.path))
-      if (!alreadyShown(finding, shown)) diagnostics.push(renderedToLspDiagnostic(finding));
-    void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    const shown = own.map((d) => ({ rule: d.rule, severity: d.severity, line: result.lines.positionAt(d.start).line }));
+    for (const finding of renderedHere) if (!alreadyShown(finding, shown)) diagnostics.push(renderedToLspDiagnostic(finding));
+    return diagnostics;
   }
 
   /** Files the editor holds but Driftless leaves alone: over the size limit, or binary (the editor shows NULs). */

@@ -7,6 +7,7 @@ import { CONFIG_FILE_NAME } from '../engine/config/project-config';
 import type { SchemaData } from '../engine/schema/schema-data';
 import { findProjectRoot, Project } from '../node/project';
 import type { DriftlessSettings } from '../protocol';
+import { log } from '../node/log';
 
 export function uriToPath(uri: string): string | undefined {
   try {
@@ -84,6 +85,7 @@ export class Projects {
 
   /** Project.scan without blocking the server for long: the work yields between files. True when anything changed. */
   async scan(project: Project, isOpen: (path: string) => boolean): Promise<boolean> {
+    const started = performance.now();
     const files = project.indexedFiles();
     let changed = project.forgetFilesOtherThan(files, isOpen);
     for (let i = 0; i < files.length; i++) {
@@ -96,6 +98,11 @@ export class Projects {
     // The first complete index lets checks across files report: everything open is checked again.
     if (!project.indexComplete) changed = true;
     project.indexComplete = true;
+    log(
+      'info',
+      `Indexed ${project.root}: ${files.length} files, ${project.resources.size} resources, ${project.kustomizationFiles().length} ` +
+        `kustomizations, ${project.environments().length} environments in ${Math.round(performance.now() - started)} ms`,
+    );
     return changed;
   }
 

@@ -6,7 +6,14 @@ import type { Environment } from '../engine/environments/environment';
 import type { Project } from '../node/project';
 import type { RenderTools } from '../node/render/render-environment';
 import { RenderInputs } from '../node/render/render-inputs';
-import { checkEnvironmentRender, mergeRenderedFindings, type RenderedFinding } from '../node/render/rendered-validation';
+import {
+  checkEnvironmentRender,
+  mergeRenderedFindings,
+  RenderedFolders,
+  type RenderedCheck,
+  type RenderedFinding,
+} from '../node/render/rendered-validation';
+import { log } from '../node/log';
 import type { EnvironmentStatus } from '../engine/environments/environment';
 import { environmentStatus } from '../node/render/environment-status';
 
@@ -22,6 +29,8 @@ export interface RenderedDiagnosticsHost {
   toolMissing(message: string): void;
   /** A pass failed unexpectedly (logged; the next pass runs as usual). */
   failed(error: unknown): void;
+  /** Which kustomize folders rendered changed: the files they build are judged again (see rendersWithoutFailure). */
+  coverageChanged(): void;
   /** The environments' statuses changed (the Environments view asks again). */
   statusesChanged(): void;
 }
@@ -31,12 +40,14 @@ const SETTLE_MS = 400;
 
 export class RenderedDiagnostics {
   private byFile = new Map<string, RenderedFinding[]>();
+  /** The kustomize folders the last pass rendered, and whether each rendered without failing. */
+  private renderedFolders = new RenderedFolders();
   /** Per project root and environment: the digest of its inputs and what its render found. */
-  private readonly checked = new LRUCache<string, { digest: string; findings: RenderedFinding[]; status?: EnvironmentStatus }>({
-    max: 2_000,
-  });
+  private readonly checked = new LRUCache<string, { digest: string; check: RenderedCheck }>({ max: 2_000 });
   /** Per project root and environment: what its last render found, for the Environments view. */
   private statuses = new Map<string, EnvironmentStatus>();
+  /** Each check's status, made once (a check kept in `checked` is the same object pass after pass). */
+  private readonly statusOfCheck = new WeakMap<RenderedCheck, EnvironmentStatus | undefined>();
   private readonly toldMissing = new Set<string>();
   private readonly inputs = new RenderInputs();
   private timer: NodeJS.Timeout | undefined;
@@ -48,6 +59,11 @@ export class RenderedDiagnostics {
   /** What the renders found in a file. */
   findingsFor(path: string): readonly RenderedFinding[] {
     return this.byFile.get(path) ?? [];
+  }
+
+  /** Whether the last pass rendered the kustomization in each of these folders, and none failed. */
+  rendersWithoutFailure(folders: readonly string[] | undefined): boolean {
+    return this.renderedFolders.allRendered(folders);
   }
 
   /** What the last pass found of an environment: undefined when it was not rendered (yet). */
@@ -81,15 +97,19 @@ export class RenderedDiagnostics {
     const abort = new AbortController();
     this.running = abort;
     const found: RenderedFinding[] = [];
+    const folders = new RenderedFolders();
     const statuses = new Map<string, EnvironmentStatus>();
     if (this.host.trusted() && this.host.enabled()) {
       const tools = this.host.tools();
       for (const project of this.host.projects()) {
         if (!project.indexComplete) continue;
         for (const environment of project.environments()) {
-          const { findings, status } = await this.check(project, environment, tools, abort.signal);
+          const check = await this.check(project, environment, tools, abort.signal);
           if (abort.signal.aborted) return;
-          found.push(...findings);
+          found.push(...check.findings);
+          folders.note(project.renderPlanOf(environment), check);
+          if (!this.statusOfCheck.has(check)) this.statusOfCheck.set(check, environmentStatus(project, environment, check));
+          const status = this.statusOfCheck.get(check);
           if (status) statuses.set(`${project.root}\0${environment.name}`, status);
         }
       }
@@ -98,6 +118,8 @@ export class RenderedDiagnostics {
     const statusesBefore = this.statuses;
     this.statuses = statuses;
     if (JSON.stringify([...statusesBefore]) !== JSON.stringify([...statuses])) this.host.statusesChanged();
+    const coverageChanged = !folders.sameAs(this.renderedFolders);
+    this.renderedFolders = folders;
     const before = this.byFile;
     this.byFile = new Map();
     for (const finding of mergeRenderedFindings(found)) {
@@ -109,14 +131,11 @@ export class RenderedDiagnostics {
     for (const file of new Set([...before.keys(), ...this.byFile.keys()]))
       if (JSON.stringify(before.get(file)) !== JSON.stringify(this.byFile.get(file))) changed.add(file);
     if (changed.size) this.host.republish(changed);
+    if (coverageChanged) this.host.coverageChanged();
   }
 
-  private async check(
-    project: Project,
-    environment: Environment,
-    tools: RenderTools,
-    signal: AbortSignal,
-  ): Promise<{ findings: RenderedFinding[]; status?: EnvironmentStatus }> {
+  /** An environment's rendered findings (a tool missing is told once, and counts as not rendered). */
+  private async check(project: Project, environment: Environment, tools: RenderTools, signal: AbortSignal): Promise<RenderedCheck> {
     const key = `${project.root}\0${environment.name}`;
     const plan = project.renderPlanOf(environment);
     // Besides what the render reads: what judging it depends on (version, rules, the workspace's CRDs) and, for the
@@ -130,17 +149,20 @@ export class RenderedDiagnostics {
       environment.file && this.inputs.hashOf(environment.file),
     ]);
     const known = this.checked.get(key);
-    if (digest !== undefined && known?.digest === digest) return known;
-    const check = await checkEnvironmentRender(project, environment, tools, signal);
-    const { findings, missingTool } = check;
-    if (missingTool) {
-      if (!this.toldMissing.has(missingTool)) this.host.toolMissing(missingTool);
-      this.toldMissing.add(missingTool);
-      return { findings: [] };
+    if (digest !== undefined && known?.digest === digest) {
+      log(
+        'debug',
+        `Render cache hit: ${environment.name} (its inputs did not change; ${known.check.findings.length} rendered findings kept)`,
+      );
+      return known.check;
     }
-    const status = signal.aborted ? undefined : environmentStatus(project, environment, check);
-    const result = { findings, ...(status ? { status } : {}) };
-    if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, ...result });
-    return result;
+    const check = await checkEnvironmentRender(project, environment, tools, signal);
+    if (check.missingTool) {
+      if (!this.toldMissing.has(check.missingTool)) this.host.toolMissing(check.missingTool);
+      this.toldMissing.add(check.missingTool);
+      return { findings: [], missingTool: check.missingTool };
+    }
+    if (digest !== undefined && !signal.aborted) this.checked.set(key, { digest, check });
+    return check;
   }
 }

@@ -1,5 +1,6 @@
 // Decides what a YAML file is, so each is judged as what it is: Kubernetes manifests, a kustomization, a Helm chart's
 // Chart.yaml or template, the Driftless configuration, or YAML that Driftless leaves alone.
+import type { KustomizeShape } from '../kustomize/build-shaping';
 import { CONFIG_FILE_NAME } from '../config/project-config';
 
 export type FileKind =
@@ -21,6 +22,11 @@ export interface FileFacts {
   kustomizePatch?: boolean;
   /** Whether kustomize sets the namespace of this file's resources (a Namespace here may carry a placeholder name). */
   namespaceSetByKustomize?: boolean;
+  /**
+   * For a file that reaches the cluster only through kustomize builds: what each build does to its objects (an empty
+   * shape: a build that emits them as written). Its objects are judged as the builds emit them.
+   */
+  kustomizeShapes?: readonly KustomizeShape[];
 }
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);

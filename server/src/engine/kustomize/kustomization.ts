@@ -11,6 +11,7 @@ import {
   type ReferenceField,
 } from './kustomization-references';
 import { isRecord } from '../json';
+import { transformsAnything, transformsOf, type KustomizeShape, type KustomizeTransforms } from './build-shaping';
 
 export interface KustomizationFacts {
   /** Where the kustomization file is. */
@@ -36,6 +37,8 @@ export interface KustomizationFacts {
   images: ImageOverride[];
   /** Its patches: files (resolved) or inline patches (parsed), with the `target` they select by. */
   patchEntries: PatchEntry[];
+  /** What its transformers do to the objects it builds (labels, namespace, names, images, replicas). */
+  transforms: KustomizeTransforms;
 }
 
 /** A patch of a kustomization (strategic merge or JSON 6902): a file, or the parsed text of an inline `patch:`. */
@@ -143,6 +146,7 @@ export function readKustomization(
   const hasRemote = all.some((r) => (isResourceField(r.field) || r.field === 'components') && !isLocal(r));
   const entries = (accept: (field: ReferenceField) => boolean) => references.filter((r) => accept(r.field)).map((r) => resolve(r.entry));
   const namespace = record.namespace;
+  const patchEntries = patchEntriesOf(record, resolve);
   return {
     path,
     ...(typeof namespace === 'string' && namespace ? { namespace } : {}),
@@ -155,7 +159,8 @@ export function readKustomization(
     isComponent: record.kind === 'Component',
     addedLabelKeys: addedLabelKeysOf(record),
     images: imagesOf(record),
-    patchEntries: patchEntriesOf(record, resolve),
+    patchEntries,
+    transforms: transformsOf(record, patchEntries),
   };
 }
 
@@ -178,6 +183,8 @@ export interface KustomizeBuild {
   images: ImageOverride[];
   /** The strategic-merge patches of its kustomizations. */
   patchEntries: PatchEntry[];
+  /** Per manifest file, the transforms this build applies to its objects, innermost first (none: it changes nothing). */
+  shapes: Map<string, KustomizeShape>;
 }
 
 interface Derived {
@@ -322,12 +329,20 @@ export class KustomizationIndex {
         addedLabelKeys: new Set(),
         images: [],
         patchEntries: [],
+        shapes: new Map(),
       };
       const visited = new Set<KustomizationFacts>();
-      const walk = (facts: KustomizationFacts, outer: string | undefined) => {
+      /** `after`: the transforms of the kustomizations around this one, innermost first (kustomize's order). */
+      const walk = (facts: KustomizationFacts, outer: string | undefined, after: KustomizeTransforms[]) => {
         if (visited.has(facts)) return;
         visited.add(facts);
         const namespace = outer ?? facts.namespace;
+        // A kustomization's components transform what it has gathered, then its own transformers run.
+        const components = facts.components.flatMap((folder) => {
+          const component = byFolder.get(folder);
+          return component ? [component.transforms] : [];
+        });
+        const shape = [...components, facts.transforms, ...after].filter(transformsAnything);
         if (facts.appliesUnseen) build.unseenIn.push(namespace);
         for (const key of facts.addedLabelKeys) build.addedLabelKeys.add(key);
         build.images.push(...facts.images);
@@ -343,15 +358,18 @@ export class KustomizationIndex {
         }
         for (const entry of facts.resources) {
           const base = byFolder.get(entry);
-          if (base) walk(base, namespace);
-          else if (!build.files.has(entry)) build.files.set(entry, namespace);
+          if (base) walk(base, namespace, [...components, facts.transforms, ...after]);
+          else if (!build.files.has(entry)) {
+            build.files.set(entry, namespace);
+            if (shape.length) build.shapes.set(entry, shape);
+          }
         }
         for (const folder of facts.components) {
           const component = byFolder.get(folder);
-          if (component) walk(component, namespace);
+          if (component) walk(component, namespace, [facts.transforms, ...after]);
         }
       };
-      walk(root, undefined);
+      walk(root, undefined, []);
       builds.push(build);
     }
     return builds;

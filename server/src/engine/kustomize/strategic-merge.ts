@@ -3,8 +3,11 @@
 // directives replace or delete. Each merged container remembers the container written in the resource.
 import { isRecord, type Json } from '../json';
 
-/** The lists merged by their items' `name` (the patch merge key of containers). Other lists are replaced. */
-const NAMED_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+/**
+ * The lists merged by their items' `name` (their patch merge key in the Kubernetes API: containers, volumes, env,
+ * pull secrets). Other lists are replaced.
+ */
+const NAMED_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'volumes', 'env', 'imagePullSecrets']);
 
 /** A merged list item (a container) -> the item written in the resource it came from. */
 export type MergeOrigins = Map<Json, Json>;

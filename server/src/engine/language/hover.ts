@@ -5,6 +5,7 @@ import { nodeAtOffset, type SourceSpan } from '../yaml/locate';
 import { valueForEditing } from '../yaml/parsers';
 import { governingSchema, splitListPath, type SchemaContext } from './document-schema';
 import { propertiesOf, schemaAtPath, typeLabel } from './schema-navigation';
+import { typeHoverOf } from './type-hovers';
 
 export interface HoverResult {
   markdown: string;
@@ -38,11 +39,16 @@ export function hoverAt(documents: readonly ParsedDocument[], offset: number, co
   const parent = schemaAtPath(governing.root, governing.resolver, innerPath.slice(0, -1));
   const required =
     typeof field === 'string' && !!parent && propertiesOf(parent, governing.resolver).some((p) => p.name === field && p.required);
+  const common = typeHoverOf(schema);
   const lines = [
-    `**${typeof field === 'number' ? `item ${field}` : field}** · \`${typeLabel(schema, governing.resolver)}\`${required ? ' · required' : ''}`,
+    `**${typeof field === 'number' ? `item ${field}` : field}** · \`${common?.label ?? typeLabel(schema, governing.resolver)}\`${required ? ' · required' : ''}`,
   ];
   if (innerPath.length === 1 && innerPath[0] === 'kind') {
     lines.push('', governing.resolver.resolve(governing.root).description ?? '');
+  } else if (common) {
+    // The field's own words (what this limit or port is for), then the type's short text in place of its Go docs.
+    if (schema.description && !common.isTypeDescription(schema.description)) lines.push('', firstParagraph(schema.description));
+    lines.push('', common.text);
   } else if (schema.description) {
     lines.push('', schema.description);
   }
@@ -53,6 +59,21 @@ export function hoverAt(documents: readonly ParsedDocument[], offset: number, co
     lines.splice(1, 0, '', '**Deprecated.**');
   lines.push('', `*${governing.title}*`);
   return toFile(lines.join('\n'));
+}
+
+/** A description's first paragraph (Kubernetes descriptions run on with details a hover does not need). */
+function firstParagraph(description: string): string {
+  return description.split(/\n\s*\n/)[0]!.trim();
+}
+
+/** The document whose Service or PodDisruptionBudget selector (`spec.selector`, or inside it) is at `offset`. */
+export function selectorDocumentAt(documents: readonly ParsedDocument[], offset: number): ParsedDocument | undefined {
+  const document = documentAt(documents, offset);
+  if (!document || document.content.empty) return undefined;
+  const value = document.content.value as { kind?: unknown } | undefined;
+  if (value?.kind !== 'Service' && value?.kind !== 'PodDisruptionBudget') return undefined;
+  const hit = nodeAtOffset(document.content.positional, offset - document.start);
+  return hit && hit.path[0] === 'spec' && hit.path[1] === 'selector' ? document : undefined;
 }
 
 function apiVersionHover(value: unknown, resourcePath: readonly (string | number)[], context: SchemaContext): string | undefined {

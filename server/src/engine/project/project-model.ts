@@ -3,7 +3,7 @@
 // across files. Its files and git repository come in through ProjectFiles: on disk for the server and the CLI
 // (node/project.ts), in memory for tests. Both the CLI and the language server validate through it, identically.
 import { topLevelPullRequestSettings, type PullRequestSettings } from '../delivery/pull-request-settings';
-import { baseName, isKustomizationFile, type FileFacts } from '../classify/file-kind';
+import { baseName, classifyFile, isKustomizationFile, type FileFacts } from '../classify/file-kind';
 import type { ConfigValues, EffectiveConfig } from '../config/project-config';
 import { withCrossFileFindings } from '../checks/cross-file-checks';
 import type { CrossFileContext } from '../checks/cross-file-check';
@@ -26,7 +26,10 @@ import type { PolicyCheckHost } from '../workspace/policy-checks';
 import type { ReferenceScopes } from '../workspace/reference-scopes';
 import type { ResourceIndex } from '../workspace/resource-index';
 import { LineIndex } from '../yaml/line-index';
-import { parseDocuments, type DocumentCache, type ParsedDocument } from '../yaml/parse-documents';
+import { parseDocuments, type DocumentCache, type DocumentContent, type ParsedDocument } from '../yaml/parse-documents';
+import { selectorNotJudged } from '../workspace/selector-checks';
+import { resolvePatches } from '../kustomize/build-shaping';
+import { judgesWholeResources } from '../checks/cross-file-check';
 import { completionHost } from './completion-host';
 import { ModelineSchemaFiles } from './modeline-files';
 import { ParsedFileCache } from './parsed-file-cache';
@@ -252,7 +255,30 @@ export class ProjectModel implements ValidationHost {
   }
 
   facts(path: string): FileFacts {
-    return this.index.facts(path);
+    const facts = this.index.facts(path);
+    const shapes = this.kustomizeShapesOf(path);
+    return shapes ? { ...facts, kustomizeShapes: shapes } : facts;
+  }
+
+  /**
+   * What the kustomize builds that take a file in do to its objects, when that is the only way it reaches a cluster:
+   * a file also applied as written (a Flux path without kustomization, an Argo CD directory source) is judged as written.
+   */
+  /**
+   * The folders of the kustomize builds that take a file in, when those builds are the only way it reaches a cluster
+   * (not also applied as written); undefined otherwise. Their renders, when at hand, decide what is wrong in it.
+   */
+  kustomizeOnlyBuildFolders(path: string): string[] | undefined {
+    const builds = this.index.kustomizations.buildsOf(path);
+    if (!builds.length || this.delivery.wholeFolderBuildsOf(path).length) return undefined;
+    return builds.map((build) => this.files.dirname(build.root));
+  }
+
+  private kustomizeShapesOf(path: string): FileFacts['kustomizeShapes'] {
+    const builds = this.index.kustomizations.buildsOf(path);
+    if (!builds.length || builds.every((build) => !build.shapes.has(path))) return undefined;
+    if (this.delivery.wholeFolderBuildsOf(path).length) return undefined;
+    return builds.map((build) => resolvePatches(build.shapes.get(path) ?? [], (file) => this.index.patchDocuments(file)));
   }
 
   /** The text a scan with `keepParses` read from the file, until the file is validated: the CLI need not read it twice. */
@@ -325,6 +351,15 @@ export class ProjectModel implements ValidationHost {
     const report = withCrossFileFindings(own, path, this.checkContext);
     const lines = new LineIndex(text);
     return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };
+  }
+
+  /**
+   * Why the selectors of a document's Services and PodDisruptionBudgets were not judged against the workloads (hover):
+   * what may run pods nobody can see offline where they apply. Empty when they were judged.
+   */
+  selectorNotJudged(path: string, content: DocumentContent): string[] {
+    if (!judgesWholeResources({ path, kind: classifyFile(this.facts(path)) }, this.checkContext)) return [];
+    return selectorNotJudged(path, content, this.referenceHost);
   }
 
   /**

@@ -136,3 +136,33 @@ export function withoutSecretValues<T extends Redactable>(findings: T[], documen
     return message === finding.message ? finding : { ...finding, message };
   });
 }
+
+/** Helm's flags whose argument is `name=value`, where the value may be a password (Argo CD `helm.parameters`). */
+const VALUE_FLAGS = /^(--set(?:-string|-file|-json|-literal)?)(=(.*))?$/;
+
+/**
+ * A tool's arguments as a log may show them: every value given with `--set` and its kin masked (names kept, so the
+ * run can still be recognised); the rest as is (paths, flags, names the tool-argument checks admitted).
+ */
+export function maskedArguments(args: readonly string[]): string[] {
+  const shown: string[] = [];
+  let valueNext = false;
+  const maskValue = (assignment: string) => {
+    const equals = assignment.indexOf('=');
+    return equals === -1 ? MASK : `${assignment.slice(0, equals)}=${MASK}`;
+  };
+  for (const arg of args) {
+    if (valueNext) {
+      shown.push(maskValue(arg));
+      valueNext = false;
+      continue;
+    }
+    const flag = VALUE_FLAGS.exec(arg);
+    if (!flag) shown.push(arg);
+    else if (flag[2] === undefined) {
+      shown.push(arg);
+      valueNext = true;
+    } else shown.push(`${flag[1]}=${maskValue(flag[3] ?? '')}`);
+  }
+  return shown;
+}

@@ -1,10 +1,10 @@
 // Plain JSON Schema validation (ajv) for files that are not Kubernetes resources: kustomization.yaml, Chart.yaml,
-// .driftless.yaml and schemas chosen by a `$schema` modeline. Errors are worded like the Kubernetes ones.
+// .driftless.yaml and schemas chosen by a `$schema` modeline. Errors are worded as every schema's are (schema-errors.ts).
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { closestMatch } from '../text/suggest';
-import type { PathSegment } from '../yaml/locate';
+import type { RuleId } from '../rules';
 import { ajvFor } from './ajv';
-import { describeValue, fieldName, finding, type Finding } from './finding';
+import { finding, type Finding } from './finding';
+import { wordSchemaError } from './schema-errors';
 import { pathOfPointer, valueAt } from '../json';
 
 /**
@@ -25,70 +25,36 @@ function withoutNulls(value: unknown): unknown {
   );
 }
 
-function toFinding(
-  error: ErrorObject,
-  document: unknown,
-  schemaPropertyNames: (path: PathSegment[]) => string[],
-  decoding: DecodingRules,
-): Finding | undefined {
-  const path = pathOfPointer(error.instancePath, document);
-  const value = valueAt(document, path);
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
+/** The rule of a schema error, by its keyword. */
+function ruleOf(keyword: string): RuleId {
+  switch (keyword) {
     case 'type':
-      if (
-        decoding.goTypedStructs &&
-        String(params.type).split(',').includes('string') &&
-        (typeof value === 'number' || typeof value === 'boolean')
-      ) {
-        return undefined;
-      }
-      return finding(
-        'schema-type',
-        `${fieldName(path)} must be ${String(params.type).replace(/,/g, ' or ')}, got ${describeValue(value)}.`,
-        path,
-      );
-    case 'required': {
-      const missing = String(params.missingProperty);
-      const where = path.length ? `${fieldName(path)} is missing` : 'This file is missing';
-      return finding('schema-required', `${where} the required field \`${missing}\`.`, path, 'key', [
-        { kind: 'add-field', parent: path, field: missing, valueHint: 'scalar' },
-      ]);
-    }
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const keyPath = [...path, key];
-      const suggestion = closestMatch(key, schemaPropertyNames(path));
-      return finding(
-        'schema-unknown-field',
-        `Unknown field \`${key}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
-        keyPath,
-        'key',
-        suggestion ? [{ kind: 'rename-key', path: keyPath, to: suggestion }] : undefined,
-      );
-    }
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
-      return finding('schema-enum', `${fieldName(path)} must be one of ${allowed}; got ${describeValue(value)}.`, path);
-    }
+      return 'schema-type';
+    case 'required':
+      return 'schema-required';
+    case 'additionalProperties':
+      return 'schema-unknown-field';
+    case 'enum':
     case 'const':
-      return finding(
-        'schema-enum',
-        `${fieldName(path)} must be ${JSON.stringify(params.allowedValue)}, got ${describeValue(value)}.`,
-        path,
-      );
+      return 'schema-enum';
     case 'format':
-      return finding('schema-format', `${fieldName(path)} must be in ${String(params.format)} format.`, path);
-    case 'if':
-      return undefined;
+      return 'schema-format';
     default:
-      return finding(
-        'schema-constraint',
-        `${fieldName(path)} ${error.message ?? 'breaks a schema constraint'}.`,
-        path,
-        error.keyword.endsWith('Of') ? 'key' : 'value',
-      );
+      return 'schema-constraint';
   }
+}
+
+function toFinding(error: ErrorObject, document: unknown, schema: unknown, decoding: DecodingRules): Finding | undefined {
+  const params = error.params as Record<string, unknown>;
+  if (
+    error.keyword === 'type' &&
+    decoding.goTypedStructs &&
+    String(params.type).split(',').includes('string') &&
+    ['number', 'boolean'].includes(typeof valueAt(document, pathOfPointer(error.instancePath, document)))
+  )
+    return undefined;
+  const worded = wordSchemaError(error, document, schema, { rootName: 'This file' });
+  return worded && finding(ruleOf(error.keyword), worded.message, worded.path, worded.target, worded.fixes);
 }
 
 /** Drops the per-branch noise under a failed anyOf/oneOf: the summary error says what matters. */
@@ -117,33 +83,12 @@ export class JsonSchemaValidators {
     if (entry instanceof Error) throw entry;
     const { validate, schema: compiledSchema } = entry;
     if (validate(value)) return [];
-    const names = (path: PathSegment[]) => propertyNamesAt(compiledSchema, path);
     return withoutBranchErrors(validate.errors ?? [])
-      .map((e) => toFinding(e, value, names, decoding))
+      .map((e) => toFinding(e, value, compiledSchema, decoding))
       .filter((f): f is Finding => f !== undefined);
   }
 
   forget(key: string): void {
     this.compiled.delete(key);
   }
-}
-
-/** Property names a JSON Schema allows at `path`, for "did you mean" on unknown keys (local $refs followed). */
-function propertyNamesAt(root: Record<string, unknown>, path: PathSegment[]): string[] {
-  const resolve = (node: unknown): Record<string, unknown> | undefined => {
-    let current = node as Record<string, unknown> | undefined;
-    for (let hops = 0; current && typeof current.$ref === 'string' && current.$ref.startsWith('#/') && hops < 20; hops++) {
-      let target: unknown = root;
-      for (const part of current.$ref.slice(2).split('/')) target = (target as Record<string, unknown> | undefined)?.[part];
-      current = target as Record<string, unknown> | undefined;
-    }
-    return current;
-  };
-  let node = resolve(root);
-  for (const segment of path) {
-    if (!node) return [];
-    if (typeof segment === 'number') node = resolve(node.items);
-    else node = resolve((node.properties as Record<string, unknown> | undefined)?.[segment] ?? node.additionalProperties);
-  }
-  return Object.keys((node?.properties as Record<string, unknown> | undefined) ?? {});
 }

@@ -9,6 +9,8 @@ import { finding, type Finding } from './finding';
 import { JsonSchemaValidators, type DecodingRules } from './json-schema';
 import { validateResourceDocument, type ResourceIdentity } from './validate-resource';
 import { withoutSecretValues } from '../render/secret-mask';
+import { shapedByBuild, valueAtPath, type KustomizeShape } from '../kustomize/build-shaping';
+import { isRecord } from '../json';
 
 /** I/O the validator needs from its host: reading a local schema a modeline names. */
 export type ValidationHost = ModelineSchemaReader;
@@ -34,6 +36,8 @@ interface CachedResult {
 interface KustomizeShaping {
   patch: boolean;
   namespaceSet: boolean;
+  /** What each build that takes the file in does to its objects (see FileFacts.kustomizeShapes). */
+  builds?: readonly KustomizeShape[];
 }
 
 /** kustomize and Helm read their files into typed Go structs (sigs.k8s.io/yaml). */
@@ -51,8 +55,14 @@ export class FileValidator {
   validate(facts: FileFacts, documents: readonly ParsedDocument[], kubernetesVersion: string): FileReport {
     const kind = classifyFile(facts);
     if (kind === 'helm-template') return { kind, documents: [] };
-    const shaping: KustomizeShaping = { patch: facts.kustomizePatch === true, namespaceSet: facts.namespaceSetByKustomize === true };
-    const contextKey = `${kind}|${kubernetesVersion}|${this.catalog.workspaceCrds.generation}|${shaping.patch}|${shaping.namespaceSet}`;
+    const shaping: KustomizeShaping = {
+      patch: facts.kustomizePatch === true,
+      namespaceSet: facts.namespaceSetByKustomize === true,
+      ...(facts.kustomizeShapes ? { builds: facts.kustomizeShapes } : {}),
+    };
+    const contextKey =
+      `${kind}|${kubernetesVersion}|${this.catalog.workspaceCrds.generation}|${shaping.patch}|${shaping.namespaceSet}|` +
+      JSON.stringify(shaping.builds ?? null);
     const reports = documents.map((document) => {
       const modeline = modelineSchema(document.content.text);
       const loaded = modeline ? loadModelineSchema(modeline, facts.path, this.host, this.catalog.data) : undefined;
@@ -117,8 +127,10 @@ export class FileValidator {
         };
       }
     }
-    const result = validateResourceDocument(value, { catalog: this.catalog, kubernetesVersion, ...shaping });
-    return { findings: [...findings, ...withoutSecretValues(result.findings, value)], resources: result.resources };
+    const context = { catalog: this.catalog, kubernetesVersion, patch: shaping.patch, namespaceSet: shaping.namespaceSet };
+    const result = validateResourceDocument(value, context);
+    const judged = shaping.builds && isRecord(value) ? asBuildsEmit(value, shaping.builds, result.findings, context) : result.findings;
+    return { findings: [...findings, ...withoutSecretValues(judged, value)], resources: result.resources };
   }
 
   private validateBundled(file: string, value: unknown, decoding: DecodingRules): Finding[] {
@@ -149,6 +161,37 @@ export class FileValidator {
     });
     return config.problems.filter((p) => p.kind === 'version-not-bundled').map((p) => finding('invalid-config', p.message, p.path));
   }
+}
+
+/**
+ * The findings of an object as the kustomize builds that take it in emit it: each build's patches and transformers
+ * applied (labels on selectors and templates, images, replicas, names), its checks run, and a finding kept when any
+ * build emits it — but for one about a field the file does not write, or a value a patch wrote: those are the
+ * kustomization's or the patch's (a render shows them there).
+ */
+function asBuildsEmit(
+  value: Record<string, unknown>,
+  builds: readonly KustomizeShape[],
+  asWritten: Finding[],
+  context: Parameters<typeof validateResourceDocument>[1],
+): Finding[] {
+  const kept = new Map<string, Finding>();
+  for (const shape of builds) {
+    const emitted = shape.length ? shapedByBuild(value, shape) : value;
+    const findings = shape.length ? validateResourceDocument(emitted, context).findings : asWritten;
+    const unpatched = shape.length ? shapedByBuild(value, shape, false) : value;
+    for (const found of findings) {
+      if (found.path) {
+        const written = valueAtPath(value, found.path);
+        if (written === undefined) continue;
+        const here = valueAtPath(emitted, found.path);
+        if (typeof here !== 'object' && here !== valueAtPath(unpatched, found.path)) continue;
+      }
+      const key = `${found.rule}|${JSON.stringify(found.path ?? found.span)}|${found.message}`;
+      if (!kept.has(key)) kept.set(key, found);
+    }
+  }
+  return [...kept.values()];
 }
 
 /**

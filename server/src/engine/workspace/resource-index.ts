@@ -135,6 +135,22 @@ export function nameOffset(fileText: string, resource: IndexedResource): number 
   return fallback;
 }
 
+/**
+ * Where a resource starts in its file, for what is said about the whole resource (a code lens): its document's first
+ * line with content (past `---`, blank lines and comments); for an item of a List, where its name is.
+ */
+export function resourceOffset(fileText: string, resource: IndexedResource): number {
+  if (resource.path.length) return nameOffset(fileText, resource);
+  let lineStart = resource.documentStart;
+  if (fileText.startsWith('---', lineStart)) lineStart = nextLine(fileText, lineStart);
+  for (let at = lineStart; at < fileText.length; at = nextLine(fileText, at)) {
+    const content = fileText.slice(at, lineEnd(fileText, at)).trimStart();
+    if (content.startsWith('---') || content.startsWith('...')) break;
+    if (content !== '' && !content.startsWith('#')) return at;
+  }
+  return lineStart;
+}
+
 function nextLine(text: string, from: number): number {
   const newline = text.indexOf('\n', from);
   return newline === -1 ? text.length : newline + 1;

@@ -1,8 +1,11 @@
 // Services and PodDisruptionBudgets whose selector matches no workload applied with them: a Service that sends
 // traffic nowhere, a budget that protects nothing. Judged in the same scopes as references (each kustomize build,
 // else the repository), and only where every pod of the namespace can be seen: not where a Helm release, an Argo CD
-// Application or an operator's custom resource may run pods nobody can see offline.
+// Application or a remote base applies what nobody can see offline, nor where a custom resource that may run pods
+// (a bundled operator's that does, or one of a kind Driftless does not know) is applied in the same namespace. A
+// custom resource elsewhere keeps no selector quiet; why a selector was not judged is told on hover.
 import { apiGroupOf } from '../kubernetes/api-version';
+import { closestMatch } from '../text/suggest';
 import { finding, type Finding } from '../validate/finding';
 import type { DocumentContent } from '../yaml/parse-documents';
 import { describeSelector, fixedPairOf, labelPairsOf, selects, type Labels, type PodSelector } from './pod-selection';
@@ -52,16 +55,39 @@ const POD_FREE_KINDS = new Set([
   'argoproj.io/ClusterAnalysisTemplate',
 ]);
 
+/** The bundled operators' kinds that run pods whose labels their specs do not show. */
+const POD_MAKING_KINDS = new Set([
+  'monitoring.coreos.com/Prometheus',
+  'monitoring.coreos.com/PrometheusAgent',
+  'monitoring.coreos.com/Alertmanager',
+  'monitoring.coreos.com/ThanosRuler',
+  'argoproj.io/Rollout',
+  'argoproj.io/Experiment',
+  'argoproj.io/AnalysisRun',
+]);
+
 /** Built-in API groups: their kinds that run pods are the workloads, which show their pod labels. */
 function isBuiltInGroup(group: string): boolean {
   return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
 }
 
-/** Whether a resource may run pods whose labels cannot be seen here (an operator's custom resource). */
-function mayRunUnseenPods(resource: IndexedResource): boolean {
+/**
+ * Whether a resource may run pods whose labels cannot be seen here: `known` for a bundled operator's kind that does,
+ * `unknown` for a custom resource Driftless knows nothing of; undefined when it runs none (or shows their labels).
+ */
+function unseenPodsOf(resource: IndexedResource): 'known' | 'unknown' | undefined {
   const group = apiGroupOf(resource.apiVersion);
-  if (resource.podLabels || isBuiltInGroup(group) || POD_FREE_GROUPS.has(group)) return false;
-  return !POD_FREE_KINDS.has(`${group}/${resource.kind}`);
+  if (resource.podLabels || isBuiltInGroup(group) || POD_FREE_GROUPS.has(group)) return undefined;
+  const kind = `${group}/${resource.kind}`;
+  if (POD_MAKING_KINDS.has(kind)) return 'known';
+  return POD_FREE_KINDS.has(kind) ? undefined : 'unknown';
+}
+
+/** A custom resource that may run pods nobody can see, and where it is applied. */
+interface PodMaker {
+  resource: IndexedResource;
+  namespace: string | undefined;
+  known: boolean;
 }
 
 interface Workload {
@@ -87,8 +113,8 @@ interface Pods {
   /** Services by their first fixed pair; those without one apart. */
   servicesByPair: Map<string, Service[]>;
   unkeyedServices: Service[];
-  /** Namespaces where a custom resource may run pods nobody can see (undefined: one without a namespace). */
-  opaque: Set<string | undefined>;
+  /** Custom resources that may run pods nobody can see. */
+  podMakers: PodMaker[];
 }
 
 const podsOfScope = new WeakMap<Scope, Pods>();
@@ -116,7 +142,7 @@ function podsOf(scope: Scope): Pods {
     workloadsWithAnyLabels: [],
     servicesByPair: new Map(),
     unkeyedServices: [],
-    opaque: new Set(),
+    podMakers: [],
   };
   for (const definitions of scope.definitions.values())
     for (const { resource, namespace, kind, name } of definitions) {
@@ -133,7 +159,10 @@ function podsOf(scope: Scope): Pods {
         const pair = fixedPairOf(resource.podSelector, unknownKeysOf(scope));
         if (pair) push(pods.servicesByPair, pair, service);
         else pods.unkeyedServices.push(service);
-      } else if (mayRunUnseenPods(resource)) pods.opaque.add(namespace);
+      } else {
+        const unseen = unseenPodsOf(resource);
+        if (unseen) pods.podMakers.push({ resource, namespace, known: unseen === 'known' });
+      }
     }
   podsOfScope.set(scope, pods);
   return pods;
@@ -149,6 +178,32 @@ function candidatesFor(pods: Pods, selector: PodSelector, unknownKeys: ReadonlyS
 
 function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
+}
+
+/**
+ * The custom resource that may run a selector's pods in `namespace`: one of a kind known to run pods in that
+ * namespace (or one whose namespace is not known), or any other custom resource applied in exactly that namespace
+ * (in the same build when neither names one). A custom resource elsewhere in the repository proves nothing.
+ */
+function podMakerFor(pods: Pods, namespace: string | undefined, scope: Scope): PodMaker | undefined {
+  return pods.podMakers.find((maker) =>
+    maker.known
+      ? sameNamespace(maker.namespace, namespace)
+      : maker.namespace === namespace && (namespace !== undefined || scope.build !== undefined),
+  );
+}
+
+/** Why a selector was not judged in a scope: what may run pods nobody can see there. */
+function whyUnjudged(pods: Pods, namespace: string | undefined, scope: Scope, host: ReferenceCheckHost): string | undefined {
+  const inNamespace = namespace ? `namespace \`${namespace}\`` : 'its namespace';
+  if (mayHoldUnseen(scope, namespace)) {
+    const where = scope.build ? buildsText([scope.build.root], host) : 'this repository';
+    return `${where} applies objects nobody can see offline (a Helm chart, a remote base, an Argo CD Application or Flux HelmRelease) in ${inNamespace}: their pods may be the ones selected.`;
+  }
+  const maker = podMakerFor(pods, namespace, scope);
+  if (!maker) return undefined;
+  const what = maker.known ? 'which runs pods' : 'a custom resource that may run pods';
+  return `${maker.resource.kind} \`${maker.resource.name}\` (${host.display(maker.resource.file)}), ${what} whose labels are not written here, is applied in ${inNamespace}.`;
 }
 
 interface Unmatched {
@@ -167,40 +222,53 @@ function unmatchedIn(
   const failing: Scope[] = [];
   let namespace = ownNamespace;
   let closest: Unmatched['closest'];
+  let closestScore = 0;
   for (const scope of host.scopes.scopesOf(file)) {
     const applied = scope.build ? (scope.build.files.get(file) ?? ownNamespace) : ownNamespace;
     const unknownKeys = unknownKeysOf(scope);
     const pods = podsOf(scope);
     const selected = (w: Workload) => sameNamespace(w.namespace, applied) && selects(selector, w.resource.podLabels!, unknownKeys);
     if (candidatesFor(pods, selector, unknownKeys).some(selected)) continue;
-    if (mayHoldUnseen(scope, applied) || [...pods.opaque].some((ns) => sameNamespace(ns, applied))) continue;
+    if (mayHoldUnseen(scope, applied) || podMakerFor(pods, applied, scope)) continue;
     failing.push(scope);
     namespace = applied;
-    closest ??= closestWorkload(
+    // The closest workload of every scope that fails: a build's own workload beats one elsewhere in the repository.
+    const near = closestWorkload(
       selector,
       pods.workloads.filter((w) => sameNamespace(w.namespace, applied)),
     );
+    if (near.score > closestScore) {
+      closest = near.closest;
+      closestScore = near.score;
+    }
   }
   if (!failing.length) return undefined;
   return { builds: failing.flatMap((s) => (s.build ? [s.build.root] : [])), namespace, ...(closest ? { closest } : {}) };
 }
 
-/** The workload sharing the most of the selector's labels (at least one), with its labels on the selector's keys. */
-function closestWorkload(selector: PodSelector, candidates: readonly Workload[]): Unmatched['closest'] {
+/**
+ * The workload sharing the most of the selector's labels (at least one key), a value one typo away counting for more
+ * than one that differs, with its labels on the selector's keys and how close it came.
+ */
+function closestWorkload(selector: PodSelector, candidates: readonly Workload[]): { closest: Unmatched['closest']; score: number } {
   let best: Unmatched['closest'];
-  let bestShared = 0;
+  let bestScore = 0;
   const keys = Object.keys(selector.matchLabels);
   for (const { resource } of candidates) {
     const labels = resource.podLabels!;
-    const shared = keys.filter((key) => labels[key] === selector.matchLabels[key]).length;
-    const sameKeys = keys.filter((key) => key in labels).length;
-    const score = shared * 2 + sameKeys;
-    if (score > bestShared) {
-      bestShared = score;
+    let score = 0;
+    for (const key of keys) {
+      const value = labels[key];
+      if (value === undefined) continue;
+      const wanted = selector.matchLabels[key]!;
+      score += value === wanted ? 4 : closestMatch(wanted, [value]) !== undefined ? 2 : 1;
+    }
+    if (score > bestScore) {
+      bestScore = score;
       best = { resource, labels: Object.fromEntries(keys.filter((key) => key in labels).map((key) => [key, labels[key]!])) };
     }
   }
-  return best;
+  return { closest: best, score: bestScore };
 }
 
 /** Whether a Service applied with the workload (in any of its scopes) sends traffic to its pods. */
@@ -222,6 +290,28 @@ export function isServedByService(file: string, declared: Declared, host: Refere
     }
   }
   return false;
+}
+
+/**
+ * Why the selectors of a document's Services and PodDisruptionBudgets were not judged (nothing to say when they were):
+ * in each scope where no workload they can see matches, what may run the pods they select.
+ */
+export function selectorNotJudged(file: string, content: DocumentContent, host: ReferenceCheckHost): string[] {
+  const reasons: string[] = [];
+  for (const declared of declaredIn(content)) {
+    const selector = declared.podSelector;
+    if (!selector) continue;
+    for (const scope of host.scopes.scopesOf(file)) {
+      const applied = scope.build ? (scope.build.files.get(file) ?? declared.namespace) : declared.namespace;
+      const unknownKeys = unknownKeysOf(scope);
+      const pods = podsOf(scope);
+      const selected = (w: Workload) => sameNamespace(w.namespace, applied) && selects(selector, w.resource.podLabels!, unknownKeys);
+      if (candidatesFor(pods, selector, unknownKeys).some(selected)) continue;
+      const why = whyUnjudged(pods, applied, scope, host);
+      if (why && !reasons.includes(why)) reasons.push(why);
+    }
+  }
+  return reasons;
 }
 
 export function checkSelectors(file: string, content: DocumentContent, host: ReferenceCheckHost): Finding[] {

@@ -1,16 +1,20 @@
-// textDocument/codeLens over each resource: which environments apply it (engine/environments). The lens's command
+// textDocument/codeLens over each resource (its first line): which environments apply it (engine/environments). The lens's command
 // shows them as a list of places to go to (the client turns the arguments into VS Code's reference peek).
 import { pathToFileURL } from 'node:url';
 import type { CodeLens } from 'vscode-languageserver/node';
-import { nameOffset } from '../../engine/workspace/resource-index';
+import { resourceOffset } from '../../engine/workspace/resource-index';
 import { LineIndex } from '../../engine/yaml/line-index';
 import type { ServerFeature } from '../document-requests';
 
 /** The client command the lens runs: arguments are the document's URI, the lens position and the places. */
 export const SHOW_ENVIRONMENTS_COMMAND = 'driftless.showEnvironments';
 
+/** A lens title is plain text: the Markdown quotes of labels ("Flux Kustomization `apps`") would show as backticks. */
 function titleOf(names: readonly string[]): string {
-  const shown = names.slice(0, 3).join(', ');
+  const shown = names
+    .slice(0, 3)
+    .map((name) => name.replace(/`([^`]*)`/g, '$1'))
+    .join(', ');
   const more = names.length > 3 ? ` and ${names.length - 3} more` : '';
   return `Applied by ${names.length} environment${names.length === 1 ? '' : 's'}: ${shown}${more}`;
 }
@@ -33,7 +37,8 @@ export const environmentLens: ServerFeature = (requests) => {
         const text = document.getText();
         const lines = new LineIndex(text);
         return resources.map((resource) => {
-          const position = lines.positionAt(nameOffset(text, resource));
+          // Over the resource (its document's first line), not over its `name:` inside `metadata:`.
+          const position = lines.positionAt(resourceOffset(text, resource));
           const range = { start: { line: position.line, character: 0 }, end: { line: position.line, character: 0 } };
           return {
             range,

@@ -4,6 +4,7 @@
 // cancellation; renders cached by the content of what they read (node/render/render-inputs), in bounded caches;
 // Secret values masked.
 import { LRUCache } from 'lru-cache';
+import { log } from '../../node/log';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import type { Project } from '../../node/project';
 import { renderPlanWith, type RenderTools } from '../../node/render/render-environment';
@@ -131,7 +132,10 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     const tools = toolsOf(host.settings());
     const digest = inputs.digest(plan, project, tools);
     const cached = cache.get(key);
-    if (digest !== undefined && cached?.digest === digest) return cached.result.ok ? { ...cached.result, cached: true } : cached.result;
+    if (digest !== undefined && cached?.digest === digest) {
+      log('info', `Render cache hit: ${params.environment} (its inputs did not change)`);
+      return cached.result.ok ? { ...cached.result, cached: true } : cached.result;
+    }
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
     try {

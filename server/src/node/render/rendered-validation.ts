@@ -15,7 +15,7 @@ import {
   type ValuesSource,
 } from '../../engine/helm/trace-helm';
 import { traceKustomizeValue, type SourceLocation, type TraceSources } from '../../engine/kustomize/trace-kustomize';
-import type { RuleId, Severity } from '../../engine/rules';
+import { judgedByRenders, type RuleId, type Severity } from '../../engine/rules';
 import type { Finding } from '../../engine/validate/finding';
 import { LineIndex, type Range } from '../../engine/yaml/line-index';
 import { parseDocuments, type ParsedDocument } from '../../engine/yaml/parse-documents';
@@ -47,6 +47,54 @@ export interface RenderedCheck {
   skipped?: string;
   /** The tool it needs is not installed: what to install or configure (nothing is reported on the repository). */
   missingTool?: string;
+}
+
+/** Whether a check rendered its environment (not skipped, no tool missing) without the render failing. */
+export function renderedWithoutFailure(check: RenderedCheck): boolean {
+  return (
+    check.skipped === undefined &&
+    check.missingTool === undefined &&
+    !check.findings.some((f) => f.rule === 'render-failed' || f.rule === 'render-unavailable')
+  );
+}
+
+/**
+ * A file's own findings once the renders decide (every build that applies it rendered): one of a rule judged on renders
+ * stays only where a render reports the same rule on the same line (it keeps its own words and quick fixes); the
+ * others are what Driftless could not see the builds do (a transformer plugin, `replacements`).
+ */
+export function decidedByRenders<T>(
+  own: readonly T[],
+  shown: (finding: T) => ShownFinding & { rule: RuleId },
+  rendered: readonly RenderedFinding[],
+): T[] {
+  return own.filter((finding) => {
+    const at = shown(finding);
+    return !judgedByRenders(at.rule) || rendered.some((r) => r.rule === at.rule && r.range.start.line === at.line);
+  });
+}
+
+/**
+ * Records which kustomize folders rendered without failing (a folder rendered by several environments, all of them),
+ * so that the files only those builds apply are judged by their renders.
+ */
+export class RenderedFolders {
+  private readonly folders = new Map<string, boolean>();
+
+  note(plan: { kind: string; folder?: string }, check: RenderedCheck): void {
+    if (plan.kind !== 'kustomize' || plan.folder === undefined) return;
+    this.folders.set(plan.folder, (this.folders.get(plan.folder) ?? true) && renderedWithoutFailure(check));
+  }
+
+  /** Whether every one of the folders (a file's builds) rendered without failing. */
+  allRendered(folders: readonly string[] | undefined): boolean {
+    return folders !== undefined && folders.length > 0 && folders.every((folder) => this.folders.get(folder) === true);
+  }
+
+  /** The same folders and outcomes as `other`. */
+  sameAs(other: RenderedFolders): boolean {
+    return JSON.stringify([...this.folders].sort()) === JSON.stringify([...other.folders].sort());
+  }
 }
 
 /** Files read while tracing one render, each parsed once. */

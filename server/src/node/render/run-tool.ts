@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { MAX_DOCUMENTS, MAX_TEXT_BYTES } from '../../engine/yaml/document-limits';
+import { maskedArguments } from '../../engine/render/secret-mask';
 import { killProcessGroup, trackProcessGroup } from '../leftovers';
+import { log } from '../log';
 import { toolEnvironment } from './tool-environment';
 
 export interface ToolResult {
@@ -98,28 +100,27 @@ export function runTool(command: string, args: string[], options: ToolRun): Prom
       if (errorBytes < MAX_STDERR) stderr.push(chunk);
       errorBytes += chunk.length;
     });
-    const finish = (result: ToolResult) => {
+    const started = performance.now();
+    const finish = (result: ToolResult, exit: string) => {
       if (settled) return;
       settled = true;
+      logRun(command, args, options.cwd, exit, performance.now() - started, result, bytes);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       environment.dispose();
       resolve(result);
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
-      finish({
-        ok: false,
-        stdout: '',
-        stderr: '',
-        error: error.code === 'ENOENT' ? `${command} was not found` : error.message,
-      });
+      const reason = error.code === 'ENOENT' ? `${command} was not found` : error.message;
+      finish({ ok: false, stdout: '', stderr: '', error: reason }, reason);
     });
     child.once('close', (code, signal) => {
       const out = Buffer.concat(stdout).toString('utf8');
       const err = Buffer.concat(stderr).toString('utf8');
-      if (stopped) return finish({ ok: false, stdout: '', stderr: err, error: stopped });
-      if (code === 0) return finish({ ok: true, stdout: out, stderr: err });
-      finish({ ok: false, stdout: out, stderr: err, error: err.trim() || `${command} ended with ${signal ?? `exit code ${code}`}` });
+      const exit = signal ? `signal ${signal}` : `exit ${code}`;
+      if (stopped) return finish({ ok: false, stdout: '', stderr: err, error: stopped }, `${exit}: ${stopped}`);
+      if (code === 0) return finish({ ok: true, stdout: out, stderr: err }, exit);
+      finish({ ok: false, stdout: out, stderr: err, error: err.trim() || `${command} ended with ${signal ?? `exit code ${code}`}` }, exit);
     });
     // A tool that exits before reading its input closes the pipe: that is its own error to report, not ours.
     child.stdin.on('error', () => undefined);
@@ -127,7 +128,36 @@ export function runTool(command: string, args: string[], options: ToolRun): Prom
   });
 }
 
+/**
+ * One line per run: the command (values given with --set masked), the tool's version when known, where, how it ended
+ * and how long it took. Never the tool's output: a render holds Secrets, and its errors may quote them.
+ */
+function logRun(
+  command: string,
+  args: readonly string[],
+  cwd: string | undefined,
+  exit: string,
+  ms: number,
+  result: ToolResult,
+  bytes: number,
+): void {
+  const version = knownVersions.get(command);
+  const line =
+    `ran ${[command, ...maskedArguments(args)].join(' ')}${version ? ` (${version})` : ''}${cwd ? ` in ${cwd}` : ''}: ` +
+    `${exit} after ${Math.round(ms)} ms` +
+    (result.ok
+      ? `, ${formatBytes(bytes)} of output`
+      : `, ${result.stderr.length ? `${formatBytes(Buffer.byteLength(result.stderr))} of error output` : 'no error output'}`);
+  log(result.ok ? 'info' : 'warn', line);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
+}
+
 const versions = new Map<string, Promise<string | undefined>>();
+/** The versions asked so far, by command, for the log lines of later runs. */
+const knownVersions = new Map<string, string>();
 
 /**
  * The version of kustomize a command runs (`kustomize version`, or kubectl's embedded one) or of helm, asked once per
@@ -141,7 +171,9 @@ export function toolVersion(command: string, kind: 'kustomize' | 'kubectl' | 'he
       if (!result.ok) return undefined;
       const out = result.stdout;
       const version = kind === 'kubectl' ? /Kustomize Version:\s*(v\S+)/.exec(out)?.[1] : /v\d+\.\d+\.\d+[^\s"+]*/.exec(out)?.[0];
-      return version ? `${kind === 'helm' ? 'helm' : 'kustomize'} ${version}` : undefined;
+      const named = version ? `${kind === 'helm' ? 'helm' : 'kustomize'} ${version}` : undefined;
+      if (named) knownVersions.set(command, named);
+      return named;
     });
     versions.set(command, known);
   }

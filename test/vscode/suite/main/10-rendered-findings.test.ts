@@ -119,6 +119,37 @@ describe('findings of rendered output', function () {
     assert.match(text, /namespace: shop-production/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+
+  it('the Driftless output channel logs the render’s tool run, and never the Secret it renders', async function () {
+    const secret = 's3cr3t-In-The-Log-Never';
+    const folder = 'sandbox/secret-app';
+    const kustomization = fileIn('sample-repo', `${folder}/kustomization.yaml`);
+    await writeFile(kustomization, yaml('secretGenerator:', `  - {name: credentials, literals: ["password=${secret}"]}`));
+    try {
+      await vscode.commands.executeCommand('driftless.openRendered', kustomization);
+      await until('the rendered Secret', () => {
+        const active = vscode.window.activeTextEditor;
+        return active?.document.uri.scheme === 'driftless-rendered' && active.document.getText().includes('kind: Secret')
+          ? true
+          : undefined;
+      });
+      await vscode.commands.executeCommand('driftless.showOutput');
+      // The Output panel shows a channel as a document of the `output` scheme; its text is the log.
+      const log = await until('the render’s run in the log', () => {
+        const text = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.endsWith('.Driftless'))?.getText();
+        return text && /ran \S*kubectl kustomize \S*secret-app \(kustomize v\d+\.\d+\.\d+\S*\): exit 0 after \d+ ms/.test(text)
+          ? text
+          : undefined;
+      });
+      assert.match(log, /Indexed .*: \d+ files, \d+ resources/);
+      assert.ok(!log.includes(secret), 'the Secret value is in the log');
+      assert.ok(!log.includes(Buffer.from(secret).toString('base64')), 'the Secret value (base64) is in the log');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(fileIn('sample-repo', folder), { recursive: true });
+    }
+  });
 });
 
 describe('the rendered document', function () {

@@ -2,7 +2,7 @@
 // values (on stdin: a Secret's values never touch the disk) and Argo CD's parameters, as Argo CD and Flux pass them.
 import { join } from 'node:path';
 import { parseDocuments } from '../../../engine/yaml/parse-documents';
-import { isRecord } from '../../../engine/json';
+import { mergeValueFiles } from '../../../engine/helm/helm-values-merge';
 import { preflight } from '../render-preflight';
 import { findTool, runTool, toolVersion } from '../run-tool';
 import { DEFAULT_TIMEOUT_MS, failed, missingConfiguredTool, type PlanOf, type Rendered, type Renderer, type RenderTools } from './renderer';
@@ -49,27 +49,20 @@ async function renderChart(plan: PlanOf<'helm'>, tools: RenderTools, signal: Abo
     );
   if (plan.skipCrds) args.push('--skip-crds');
   args.push('--', plan.release, plan.chart);
+  // Asked before the run (once per binary, then known): the run's log line and the render's header name it.
+  const version = await toolVersion(helm, 'helm');
   const result = await runTool(helm, args, {
     timeoutMs,
     ...(signal ? { signal } : {}),
     ...(late !== undefined ? { input: late } : {}),
   });
   if (!result.ok) return { ok: false, error: result.error ?? 'helm failed' };
-  const version = await toolVersion(helm, 'helm');
   return { ok: true, yaml: result.stdout, tool: `helm template${version ? ` (${version})` : ''}` };
 }
 
 /** A `--set` value as Argo CD passes it: commas escaped (helm would split there) unless it is a `{a,b}` list. */
 function helmSetValue(value: string): string {
   return value.startsWith('{') && value.endsWith('}') ? value : value.replace(/,/g, '\\,');
-}
-
-/** Helm's merge of values files: mappings merged key by key, anything else replaced by the later file. */
-function mergeValues(into: unknown, from: unknown): unknown {
-  if (!isRecord(into) || !isRecord(from)) return from;
-  const merged: Record<string, unknown> = { ...into };
-  for (const [key, value] of Object.entries(from)) merged[key] = key in merged ? mergeValues(merged[key], value) : value;
-  return merged;
 }
 
 /** The values that come after the values files, as one JSON document (JSON is YAML); undefined when there are none. */
@@ -79,5 +72,5 @@ function lateValues(plan: PlanOf<'helm'>): string | undefined {
   const layers: unknown[] = (plan.valuesTexts ?? []).map(read);
   if (plan.values !== undefined) layers.push(typeof plan.values === 'string' ? read(plan.values) : plan.values);
   if (!layers.length) return undefined;
-  return JSON.stringify(layers.reduce((merged, layer) => mergeValues(merged, layer ?? {}), {}));
+  return JSON.stringify(mergeValueFiles(layers));
 }

@@ -134,13 +134,14 @@ export async function kustomizeBuild(
     const inflates = !flux && checked.kustomizations.some((k) => k.inflates);
     const helm = inflates ? findTool('helm', tools.helm) : undefined;
     const helmArgs = helm ? ['--enable-helm', '--helm-command', helm] : [];
+    // Asked before the build (once per binary, then known): the build's log line and the render's header name it.
+    const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
     const result = await runTool(kustomize.command, [...kustomize.args, ...helmArgs, target], {
       timeoutMs: tools.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(signal ? { signal } : {}),
     });
     if (!result.ok) return { ok: false, error: result.error ?? 'kustomize failed' };
     const output = flux?.substitute ? substituteVariables(result.stdout, flux.substitute) : result.stdout;
-    const version = await toolVersion(kustomize.command, kustomize.args[0] === 'kustomize' ? 'kubectl' : 'kustomize');
     const tool = `${kustomize.args[0] === 'kustomize' ? 'kubectl kustomize' : 'kustomize build'}${version ? ` (${version})` : ''}`;
     const real = mirror?.real;
     return { ok: true, output, tool, ...(wrapper ? { wrapper } : {}), ...(real ? { real } : {}) };
