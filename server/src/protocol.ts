@@ -181,10 +181,10 @@ export interface ChangesParams {
 }
 
 /**
- * The diffs (paths in them relative to the repository's root), and that root: where a failed render's file is opened
- * from.
+ * The diffs (paths in them relative to the repository's root), that root (where a failed render's file is opened
+ * from), and the diffs as Markdown for a pull request (what `driftless diff --format markdown` prints).
  */
-export type ChangesResult = (EnvironmentDiffs & { root: string }) | { error: string };
+export type ChangesResult = (EnvironmentDiffs & { root: string; markdown: string }) | { error: string };
 
 /** The rendered diff of every environment against the base branch (the Changes view); refused when untrusted. */
 export namespace ChangesRequest {

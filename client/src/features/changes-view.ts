@@ -5,7 +5,6 @@
 // the line to fix, its tool's whole message one click away. "Copy as Markdown" copies the diff for a pull request.
 // Refreshed on save and on the refresh button.
 import * as vscode from 'vscode';
-import { renderedDiffMarkdown } from '../../../server/src/engine/render/diff-markdown';
 import { ChangesRequest, type ChangesResult } from '../../../server/src/protocol';
 import type { ClientContext, Feature } from '../feature';
 import { shownViewRows } from './view-rows';
@@ -130,7 +129,7 @@ class ChangesProvider implements vscode.TreeDataProvider<Node>, vscode.TextDocum
   /** The diff as Markdown for a pull request (what `driftless diff --format markdown` prints). */
   markdown(): string | undefined {
     if (!this.result || 'error' in this.result) return undefined;
-    return renderedDiffMarkdown(this.result.environments, this.result.summary.text);
+    return this.result.markdown;
   }
 
   /** Opens the diff editor on an object's two renders. */

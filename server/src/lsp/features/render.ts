@@ -28,6 +28,7 @@ import {
 } from '../../protocol';
 import type { DocumentRequests } from '../document-requests';
 import { renderedObjectAt, renderedOutline } from '../../engine/render/rendered-outline';
+import { renderedDiffMarkdown } from '../../engine/render/diff-markdown';
 import { renderedSource } from '../../node/render/rendered-source';
 
 export interface RenderHost {
@@ -103,7 +104,7 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     // Then the base side of what this change did not touch, in the background, for the next change that does.
     if ('error' in result) return result;
     if (project.indexComplete) void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);
-    return { ...result, root: project.repositoryRoot };
+    return { ...result, root: project.repositoryRoot, markdown: renderedDiffMarkdown(result.environments, result.summary.text) };
   });
   requests.connection.onRequest(RenderedSourceRequest.type, async (params, token): Promise<RenderedSourceResult> => {
     if (!host.trusted()) return { error: UNTRUSTED };

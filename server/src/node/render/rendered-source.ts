@@ -5,12 +5,14 @@ import { pathToFileURL } from 'node:url';
 import type { Environment } from '../../engine/environments/environment';
 import type { RenderedObjectName } from '../../engine/render/rendered-outline';
 import type { JsonPath } from '../../engine/yaml/locate';
-import { LineIndex } from '../../engine/yaml/line-index';
+import { LineIndex, type Range } from '../../engine/yaml/line-index';
 import type { Project } from '../project';
-import type { RenderedSourceResult } from '../../protocol';
 import { readTextFile } from '../read-text-file';
 import type { RenderTools } from './render-environment';
 import { traceRenderedValue } from './trace-rendered-value';
+
+/** Where it was written (driftless/renderedSource's answer has this shape), or why it cannot be told. */
+export type RenderedSourceResult = { location: { uri: string; range: Range }; via: string; traced: string } | { error: string };
 
 export async function renderedSource(
   project: Project,
