@@ -174,7 +174,59 @@ const ENVIRONMENT = {
       properties: {
         context: { type: 'string', minLength: 1, description: 'The kubeconfig context of its cluster.' },
         namespace: { type: 'string', minLength: 1, description: 'The namespace its namespaced objects without one go to.' },
+        server: {
+          type: 'string',
+          pattern: '^https?://[^/@\\s]+(/\\S*)?$',
+          description:
+            'The URL of its cluster\'s API server, e.g. "https://prod-eu.example.com:6443". A deploy refuses a context whose cluster is at another URL (a renamed context pointing at another cluster).',
+        },
       },
+    },
+    controller: {
+      description:
+        'The GitOps controller a deploy syncs after the change reaches git. Default: the environment\'s own Argo CD Application or Flux object, else none. "none": nothing syncs; the change is applied directly after it reaches git.',
+      oneOf: [
+        { type: 'string', enum: ['none'] },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['argocd'],
+          properties: {
+            argocd: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['application'],
+              properties: {
+                application: { type: 'string', minLength: 1, description: "The Application's name." },
+                namespace: { type: 'string', minLength: 1, description: 'Its namespace. Default: argocd.' },
+                server: {
+                  type: 'string',
+                  pattern: '^https?://[^/@\\s]+(/\\S*)?$',
+                  description:
+                    "argocd-server's URL: sync through its REST API (with a token kept in VS Code's secret storage, or ARGOCD_AUTH_TOKEN for the CLI) instead of the Kubernetes API (as `argocd app sync --core`).",
+                },
+              },
+            },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['flux'],
+          properties: {
+            flux: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['kind', 'name'],
+              properties: {
+                kind: { type: 'string', enum: ['Kustomization', 'HelmRelease'] },
+                name: { type: 'string', minLength: 1 },
+                namespace: { type: 'string', minLength: 1, description: 'Default: flux-system.' },
+              },
+            },
+          },
+        },
+      ],
     },
     kubernetesVersion: {
       type: 'string',
@@ -189,7 +241,8 @@ const ENVIRONMENT = {
         mode: {
           type: 'string',
           enum: ['pull-request', 'commit', 'apply'],
-          description: 'pull-request: a pull request to `branch`; commit: a commit to `branch`; apply: applied to the cluster directly.',
+          description:
+            'How Driftless: Deploy and driftless deploy deliver it. pull-request: a pull request to `branch`, followed until merged, then the controller synced; commit: pushed to `branch`, then the controller synced; apply: a server-side apply of the render (field manager driftless). Default: pull-request when a controller delivers it, else apply.',
         },
         branch: { type: 'string', minLength: 1, description: 'The branch its controller follows (default: baseBranch).' },
         pullRequest: PULL_REQUEST,
@@ -199,7 +252,8 @@ const ENVIRONMENT = {
     protection: {
       type: 'string',
       enum: ['none', 'production'],
-      description: 'production: every delivery asks for confirmation, and a failed validation blocks it. Default: none.',
+      description:
+        "production: a deploy or rollback needs the environment's name typed (driftless deploy --confirm NAME), and a failed validation blocks it unless overridden. Default: none.",
     },
   },
 };

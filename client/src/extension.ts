@@ -7,6 +7,7 @@ import { serverCommands } from './features/commands';
 import { changesView } from './features/changes-view';
 import { driftView } from './features/drift-view';
 import { deliveryCommands } from './features/delivery-commands';
+import { deployCommands } from './features/deploy-commands';
 import { ForgeTokens } from './features/forge-tokens';
 import { pullRequestsView } from './features/pull-requests-view';
 import { environmentLens } from './features/environment-lens';
@@ -28,6 +29,7 @@ const FEATURES: Feature[] = [
   changesView,
   driftView,
   deliveryCommands,
+  deployCommands,
   pullRequestsView,
 ];
 

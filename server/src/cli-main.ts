@@ -20,6 +20,8 @@ Exit codes (drift): 0 in sync, 1 drift, 2 errors (what could be compared is stil
 Exit codes (render): 0 rendered, 2 usage error or the environment cannot be rendered.
 Exit codes (environments): 0, or 2 on a usage error.
 Exit codes (pr create): 0 opened, or one open for the branch already; 2 errors.
+Exit codes (deploy, rollback): 0 done (or planned with --dry-run), 1 refused by a guardrail or not healthy in time,
+  2 errors, 130 cancelled. (history): 0, or 2 on errors.
 Every command: 2 on an internal error (one line on stderr), 130 when interrupted (Ctrl-C), 143 on SIGTERM; the tools
 it started are stopped and its temporary folders and worktrees removed.
 

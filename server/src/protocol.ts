@@ -5,6 +5,7 @@ import type { RenderedObjectOutline } from './engine/render/rendered-outline';
 import type { EnvironmentDiffs } from './engine/render/environment-diffs';
 import type { EnvironmentDrift } from './engine/drift/drift-report';
 import type { CheckoutOutcome, CommitPlan, PullRequestList, TokenNeeded } from './engine/delivery/delivery-reports';
+import type { DeployResult, EnvironmentHistory } from './engine/deploy/deploy-result';
 import {
   NotificationType,
   NotificationType0,
@@ -446,3 +447,61 @@ export interface DeliveryFailure {
 
 /** The forge needs a token the request did not carry (the client asks for one, stores it, and asks again). */
 export type ForgeTokenNeeded = TokenNeeded;
+
+// Deploy and rollback. Every request reads a cluster with the kubeconfig's credentials, and `run` writes to a
+// cluster and a remote: all are refused in an untrusted workspace. `run` carries the digest of the plan the user saw:
+// a plan that changed meanwhile is refused. Cancelling `run` stops it at its next safe step.
+
+/** What a deploy or rollback is asked for: the editor command's argument object, resolved by the client. */
+export interface DeployParams extends ForgeParams {
+  environment: string;
+  kind: 'deploy' | 'rollback';
+  /** Default: the environment's delivery.mode. */
+  mode?: 'pull-request' | 'commit' | 'apply';
+  /** A rollback's revision. */
+  revision?: string;
+  /** A rollback without new commits (the controller synced to it, or its render applied). */
+  immediate?: boolean;
+  prune?: boolean;
+  answers: { confirm?: string; override?: boolean; suspendAutoSync?: boolean; forceConflicts?: boolean };
+  /** A kubeconfig context instead of the environment's. */
+  context?: string;
+  /** How long each wait may take (merge, sync, rollouts), in seconds. */
+  timeoutSeconds?: number;
+  /** `run` only: the digest of the plan the user agreed to. */
+  planDigest?: string;
+  /** `run` only: progress notifications carry this id. */
+  progressId?: string;
+}
+
+/** `driftless deploy --format json`'s object: the plan, what was done, the controller's state, the record. */
+export type { DeployResult, EnvironmentHistory };
+
+/** The plan only (a dry run): nothing is written. */
+export namespace DeployPlanRequest {
+  export const method = 'driftless/deploy/plan';
+  /** `markdown`: the plan as the editor shows it (read-only), beside the consent. */
+  export const type = new RequestType<DeployParams, (DeployResult & { markdown?: string }) | DeliveryFailure, void>(method);
+}
+
+/** The deploy or rollback, run as planned; cancellable. */
+export namespace DeployRunRequest {
+  export const method = 'driftless/deploy/run';
+  export const type = new RequestType<DeployParams, DeployResult | DeliveryFailure, void>(method);
+}
+
+/** What a running deploy is doing now (for the progress notification). */
+export namespace DeployProgressNotification {
+  export const method = 'driftless/deploy/progress';
+  export const type = new NotificationType<{ progressId: string; message: string }>(method);
+}
+
+export interface DeployHistoryParams extends DeliveryParams {
+  environment: string;
+}
+
+/** An environment's history: commits changing its inputs, its controller's history, the deploy records. */
+export namespace DeployHistoryRequest {
+  export const method = 'driftless/deploy/history';
+  export const type = new RequestType<DeployHistoryParams, EnvironmentHistory | DeliveryFailure, void>(method);
+}

@@ -14,6 +14,8 @@ export interface StandInPull {
   base: string;
   draft: boolean;
   state: 'open' | 'closed';
+  /** Set when merged (PUT …/pulls/N/merge, or `merge()`): the merge commit on the base. */
+  mergeCommit?: string;
   labels: string[];
   reviewers: string[];
   author: string;
@@ -224,9 +226,9 @@ export class GitHubStandIn extends StandInServer {
       active_lock_reason: null,
       created_at: created,
       updated_at: created,
-      closed_at: null,
-      merged_at: null,
-      merge_commit_sha: null,
+      closed_at: pull.state === 'closed' ? created : null,
+      merged_at: pull.mergeCommit ? created : null,
+      merge_commit_sha: pull.mergeCommit ?? null,
       assignee: null,
       assignees: [],
       requested_reviewers: pull.reviewers.map((login) => this.user(login)),
@@ -248,11 +250,11 @@ export class GitHubStandIn extends StandInServer {
       draft: pull.draft,
       ...(full
         ? {
-            merged: false,
+            merged: pull.mergeCommit !== undefined,
             mergeable: null,
             rebaseable: null,
             mergeable_state: 'unknown',
-            merged_by: null,
+            merged_by: pull.mergeCommit ? this.user(this.login) : null,
             comments: 0,
             review_comments: 0,
             maintainer_can_modify: false,
@@ -263,6 +265,46 @@ export class GitHubStandIn extends StandInServer {
           }
         : {}),
     };
+  }
+
+  /**
+   * Merges an open pull request as GitHub's merge button does (a merge commit on the base, made in the bare
+   * repository with `git merge-tree`; a conflict refuses it). Returns the merge commit.
+   */
+  merge(key: string, number: number): string {
+    const pull = this.pulls.get(key)?.find((p) => p.number === number && p.state === 'open');
+    if (!pull) throw new Error(`no open pull request #${number} in ${key}`);
+    const [owner, repo] = key.split('/') as [string, string];
+    const cwd = join(this.gitRoot, owner, `${repo}.git`);
+    const base = this.shaOf(owner, repo, pull.base)!;
+    const head = this.shaOf(owner, repo, pull.head)!;
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'GitHub',
+          GIT_AUTHOR_EMAIL: 'noreply@github.com',
+          GIT_COMMITTER_NAME: 'GitHub',
+          GIT_COMMITTER_EMAIL: 'noreply@github.com',
+        },
+      }).trim();
+    const tree = git('merge-tree', '--write-tree', base, head).split('\n')[0]!;
+    const merged = git(
+      'commit-tree',
+      tree,
+      '-p',
+      base,
+      '-p',
+      head,
+      '-m',
+      `Merge pull request #${number} from ${owner}/${pull.head}\n\n${pull.title}`,
+    );
+    git('update-ref', `refs/heads/${pull.base}`, merged, base);
+    pull.state = 'closed';
+    pull.mergeCommit = merged;
+    return merged;
   }
 
   private validationFailed(message: string, field: string, code = 'custom'): ApiReply {
@@ -344,6 +386,22 @@ export class GitHubStandIn extends StandInServer {
         body: this.pull(owner, repo, pull, true),
         headers: { location: `${this.apiUrl}/repos/${key}/pulls/${pull.number}` },
       };
+    }
+
+    const single = /^\/pulls\/(\d+)(\/merge)?$/.exec(rest);
+    if (single) {
+      const pull = pulls.find((p) => p.number === Number(single[1]));
+      if (!pull) return this.notFound();
+      if (method === 'GET' && !single[2]) return { status: 200, body: this.pull(owner, repo, pull, true) };
+      if (method === 'PUT' && single[2]) {
+        if (pull.state !== 'open')
+          return {
+            status: 405,
+            body: { message: 'Pull Request is not mergeable', documentation_url: 'https://docs.github.com/rest', status: '405' },
+          };
+        const sha = this.merge(key, pull.number);
+        return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
+      }
     }
 
     const numbered = /^\/(pulls|issues)\/(\d+)(\/.*)$/.exec(rest);

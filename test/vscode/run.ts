@@ -43,6 +43,7 @@ import { runSuiteInElectron } from './electron-host';
 import {
   countedTools,
   deliveryWorkspace,
+  deployWorkspace,
   DRIFT_NAMESPACE,
   driftWorkspace,
   firstOpenFolder,
@@ -64,13 +65,15 @@ async function clusterForVscode(): Promise<TestCluster | { why: string }> {
   return sharedTestCluster();
 }
 
-const PARTS = ['main', 'trust', 'delivery', 'package', 'drift', 'ui', 'electron'] as const;
+const PARTS = ['main', 'trust', 'delivery', 'package', 'drift', 'deploy', 'ui', 'electron'] as const;
 type Part = (typeof PARTS)[number];
 const DESCRIPTIONS: Record<Part, string> = {
   main: 'extension-host suite in code-server (sample repo, settings, CRDs, quick fixes, crash recovery)',
   trust: 'extension-host suite in code-server with Workspace Trust on (untrusted folder)',
   delivery:
     'extension-host suite in code-server: commit, push, pull request and the Pull Requests view on a local forge (a real Gitea when built, else the GitLab stand-in)',
+  deploy:
+    'extension-host suite in code-server: deploy and roll back from the command palette against the test cluster and the test controllers',
   package: 'the .vsix installed into a fresh code-server (--install-extension), smoke suite',
   drift: 'extension-host suite in code-server against a real API server (the Drift view, its diff, its actions, the status bar)',
   ui: 'browser checks in chromium (npm start demo: Problems panel, hover, completion; Red Hat YAML prompt)',
@@ -293,6 +296,33 @@ async function main(): Promise<number> {
         await delivery.stop();
       }
     }
+    if (parts.includes('deploy')) {
+      heading(`deploy: ${DESCRIPTIONS.deploy}`);
+      const found = await theCluster();
+      const deploy = 'why' in found ? { missing: found.why } : await deployWorkspace(join(scratch, 'deploy'), found);
+      if ('missing' in deploy) {
+        recordSkip(`deploy: ${DESCRIPTIONS.deploy}`, deploy.missing);
+        outcomes.push({ part: 'deploy', status: 'skipped', detail: deploy.missing });
+      } else
+        try {
+          await runSuite(
+            'deploy',
+            {
+              suite: 'deploy',
+              folder: deploy.folder,
+              extensionDevelopmentPath: REPO_ROOT,
+              extensionTestsPath: SUITE_ENTRY,
+              settings: deploy.settings,
+              env: deploy.env,
+              timeoutMs: Math.min(TIMEOUT_MS, 6 * 60_000),
+              resultsDir: LOGS,
+            },
+            false,
+          );
+        } finally {
+          await deploy.stop();
+        }
+    }
     if (parts.includes('package')) {
       heading(`package: ${DESCRIPTIONS.package}`);
       const vsix = join(scratch, 'driftless.vsix');
@@ -409,7 +439,7 @@ async function main(): Promise<number> {
       outcomes.map((o) => [o.part, { status: o.status, seconds: o.seconds, ...(o.detail ? { detail: o.detail } : {}) }]),
     ),
     timings: Object.fromEntries(
-      ['main', 'trust', 'delivery', 'package', 'drift', 'ui', 'electron']
+      ['main', 'trust', 'delivery', 'package', 'drift', 'deploy', 'ui', 'electron']
         .map((run) => [run, readJson(join(LOGS, `vscode-timings.${run}.json`))] as const)
         .filter(([, timings]) => Object.keys(timings).length > 0),
     ),

@@ -7,6 +7,8 @@ import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { applyAsArgoCd, kubectlOn, leftBehind, type SampleCluster } from '../helpers/sample-repo-cluster';
 import { giteaForge, standInForge } from '../delivery/forges';
 import { commitAndPushAll, GITOPS_TREE, writeTree } from '../delivery/repositories';
+import { DeployWorkbench } from '../cluster/deploy-workbench';
+import type { TestCluster } from '../helpers/test-cluster';
 
 export const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const FIXTURES = join(REPO_ROOT, 'test', 'vscode', 'fixtures');
@@ -125,5 +127,52 @@ export async function deliveryWorkspace(root: string): Promise<{
     folder,
     forge: { kind: forge.kind as 'gitea' | 'gitlab', url: forge.url, token: forge.token, fullName: forge.fullName, label: forge.label },
     stop: () => forge.stop(),
+  };
+}
+
+/**
+ * The deploy suite's world, on the run's cluster: the sample repository cloned from the
+ * GitHub stand-in with the Argo CD Application bootstrapped into the cluster, and the test controllers playing Argo CD
+ * and Flux in this process. `missing`: what this machine lacks to run it (Go, kubectl).
+ */
+export async function deployWorkspace(
+  root: string,
+  cluster: TestCluster,
+): Promise<
+  | { missing: string }
+  | {
+      folder: string;
+      settings: Record<string, unknown>;
+      env: Record<string, string>;
+      stop(): Promise<void>;
+    }
+> {
+  const tools = kubernetesTools();
+  if ('missing' in tools) return { missing: tools.missing };
+  mkdirSync(root, { recursive: true });
+  const bench = await DeployWorkbench.create(cluster, `dvsc${process.pid}`, root);
+  await bench.bootstrap();
+  await bench.apply(bench.controllerObjects('argocd/frontend-production.yaml', () => true));
+  return {
+    folder: bench.repo,
+    settings: {
+      'driftless.forges': [{ url: bench.forge.url, kind: 'github' }],
+      'driftless.validateRenderedOutput': false,
+      'driftless.kubectlPath': tools.kubectl,
+      'driftless.helmPath': tools.helm,
+    },
+    // The language server reads the kubeconfig and the forge token from its environment, as the CLI does.
+    env: {
+      KUBECONFIG: bench.kubeconfig,
+      GITHUB_TOKEN: bench.forge.token,
+      DRIFTLESS_VSCODE_DEPLOY: JSON.stringify({
+        kubeconfig: bench.kubeconfig,
+        context: cluster.adminContext,
+        kubectl: bench.kubectlPath,
+        namespaces: bench.namespaces,
+        forge: { url: bench.forge.url, token: bench.forge.token },
+      }),
+    },
+    stop: () => bench.cleanup(),
   };
 }

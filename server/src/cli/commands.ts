@@ -1,6 +1,7 @@
 // The commands of `driftless`, one entry each: name, options, formats, help and what runs. A new command is one entry
 // here (its module loaded when it runs, so `validate`, the one pipelines run most, starts without the others).
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { DEPLOY_COMMANDS } from './deploy-command-table';
 import { resolve } from 'node:path';
 import type { RenderTools } from '../node/render/render-environment';
 import type { CliCommand, CliOption, OptionValues } from './command-table';
@@ -251,9 +252,9 @@ const pullRequest: CliCommand = {
 };
 
 /** Every command, in the order the help lists them. */
-export const COMMANDS: readonly CliCommand[] = [validate, environments, render, diff, drift, pullRequest];
+export const COMMANDS: readonly CliCommand[] = [validate, environments, render, diff, drift, pullRequest, ...DEPLOY_COMMANDS];
 
 /** Whether a command about to run renders (and so first sweeps what killed renders left in the temp dir). */
 export function renders(command: CliCommand, options: OptionValues): boolean {
-  return command === diff || command === render || (command === validate && options.rendered === true);
+  return command === diff || command === render || (command === validate && options.rendered === true) || DEPLOY_COMMANDS.includes(command);
 }

@@ -96,3 +96,8 @@ export function removeAtPath(value: unknown, path: JsonPath): boolean {
   }
   return false;
 }
+
+/** A scalar as text (objects and arrays: empty), for messages built from values read off objects. */
+export function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}

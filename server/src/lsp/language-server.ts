@@ -41,6 +41,7 @@ import { renderRequests, toolsOf } from './features/render';
 import { driftRequests } from './features/drift';
 import { driftActionRequests } from './features/drift-actions';
 import { deliveryRequests } from './features/delivery';
+import { deployRequests } from './features/deploy';
 import { pathLinks } from './features/path-links';
 import { workspaceSymbols } from './features/workspace-symbols';
 import { OpenDocuments, type OpenDocument } from './open-documents';
@@ -153,6 +154,12 @@ export class DriftlessLanguageServer {
     });
     driftActionRequests(requests, drift, (uri) => this.documents.get(uri)?.version ?? null);
     deliveryRequests(requests, {
+      projects: () => this.projects.all(),
+      trusted: () => this.trusted,
+      settings: () => this.settings,
+      log: (message) => this.connection.console.error(message),
+    });
+    deployRequests(requests, {
       projects: () => this.projects.all(),
       trusted: () => this.trusted,
       settings: () => this.settings,

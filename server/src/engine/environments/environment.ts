@@ -12,10 +12,21 @@ export type EnvironmentSource =
   | { kind: 'application'; name: string; path?: string }
   | { kind: 'flux'; fluxKind: 'Kustomization' | 'HelmRelease'; name: string; namespace?: string; path?: string };
 
+/**
+ * The GitOps controller that delivers an environment, as `.driftless.yaml` names it (`controller:`); when it names
+ * none, the environment's own Argo CD Application or Flux object is its controller (engine/deploy/deploy-target.ts).
+ */
+export type DeclaredController =
+  | { kind: 'argocd'; application: string; namespace?: string; server?: string }
+  | { kind: 'flux'; fluxKind: 'Kustomization' | 'HelmRelease'; name: string; namespace?: string }
+  | { kind: 'none' };
+
 export interface Environment {
   name: string;
   source?: EnvironmentSource;
+  /** `server`: the API server its context must point at (declared, or an Argo CD destination's). */
   cluster?: { context?: string; namespace?: string; server?: string };
+  controller?: DeclaredController;
   kubernetesVersion?: string;
   delivery?: { mode?: 'pull-request' | 'commit' | 'apply'; branch?: string; pullRequest?: PullRequestSettings };
   baseBranch?: string;
@@ -51,6 +62,26 @@ function declaredSource(value: unknown, resolve: (path: string) => string): Envi
   return undefined;
 }
 
+/** `controller:` of a declared environment. */
+function declaredController(value: unknown): DeclaredController | undefined {
+  if (value === 'none') return { kind: 'none' };
+  if (!isRecord(value)) return undefined;
+  if (isRecord(value.argocd) && trimmedText(value.argocd.application)) {
+    const { namespace, server } = { namespace: trimmedText(value.argocd.namespace), server: trimmedText(value.argocd.server) };
+    return {
+      kind: 'argocd',
+      application: trimmedText(value.argocd.application)!,
+      ...(namespace ? { namespace } : {}),
+      ...(server ? { server: server.replace(/\/+$/, '') } : {}),
+    };
+  }
+  if (isRecord(value.flux) && (value.flux.kind === 'Kustomization' || value.flux.kind === 'HelmRelease') && trimmedText(value.flux.name)) {
+    const namespace = trimmedText(value.flux.namespace);
+    return { kind: 'flux', fluxKind: value.flux.kind, name: trimmedText(value.flux.name)!, ...(namespace ? { namespace } : {}) };
+  }
+  return undefined;
+}
+
 /** The `environments` of .driftless.yaml, as far as they can be used (the file's schema reports the rest). */
 export function readDeclaredEnvironments(value: unknown, resolve: (path: string) => string, file: string): Environment[] {
   if (!Array.isArray(value)) return [];
@@ -62,17 +93,20 @@ export function readDeclaredEnvironments(value: unknown, resolve: (path: string)
     const delivery = isRecord(entry.delivery) ? entry.delivery : {};
     const mode = delivery.mode === 'pull-request' || delivery.mode === 'commit' || delivery.mode === 'apply' ? delivery.mode : undefined;
     const pullRequest = readPullRequestSettings(delivery.pullRequest);
+    const controller = declaredController(entry.controller);
     environments.push({
       name: trimmedText(entry.name)!,
       ...(source ? { source } : {}),
-      ...(trimmedText(cluster.context) || trimmedText(cluster.namespace)
+      ...(trimmedText(cluster.context) || trimmedText(cluster.namespace) || trimmedText(cluster.server)
         ? {
             cluster: {
               ...(trimmedText(cluster.context) ? { context: trimmedText(cluster.context)! } : {}),
               ...(trimmedText(cluster.namespace) ? { namespace: trimmedText(cluster.namespace)! } : {}),
+              ...(trimmedText(cluster.server) ? { server: trimmedText(cluster.server)!.replace(/\/+$/, '') } : {}),
             },
           }
         : {}),
+      ...(controller ? { controller } : {}),
       ...(trimmedText(entry.kubernetesVersion) ? { kubernetesVersion: trimmedText(entry.kubernetesVersion)! } : {}),
       ...(mode || trimmedText(delivery.branch) || pullRequest
         ? {

@@ -42,7 +42,7 @@ export const UNTRUSTED_DRIFT =
   'This workspace is not trusted: Driftless reads no cluster here (that uses your kubeconfig’s credentials). Trust the workspace to see drift.';
 
 /** The driftless.kubeconfig setting as a path (`~/` is the home folder, as people write it in settings). */
-function kubeconfigSetting(settings: DriftlessSettings): string | undefined {
+export function kubeconfigSetting(settings: DriftlessSettings): string | undefined {
   const value = settings.kubeconfig;
   if (typeof value !== 'string' || !value.trim()) return undefined;
   return value.startsWith('~/') ? join(homedir(), value.slice(2)) : value.trim();

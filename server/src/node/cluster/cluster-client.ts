@@ -15,6 +15,8 @@ export interface ClusterFailure {
   problem: ClusterProblem;
   status?: number;
   message: string;
+  /** The API server's answer (a Status), when it gave one: a 409's conflicts are in its details. */
+  body?: unknown;
 }
 
 export type ClusterResponse = { ok: true; status: number; body: unknown } | ClusterFailure;
@@ -251,7 +253,7 @@ export class ClusterClient {
             // Not JSON (a proxy's error page): kept as text for the message.
           }
           const status = response.statusCode ?? 0;
-          settle(status >= 200 && status < 300 ? { ok: true, status, body } : this.statusFailure(status, body));
+          settle(status >= 200 && status < 300 ? { ok: true, status, body } : { ...this.statusFailure(status, body), body });
         });
       });
       if (options.body !== undefined) request.write(options.body);

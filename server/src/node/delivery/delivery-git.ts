@@ -183,6 +183,18 @@ export class DeliveryGit {
       .filter(Boolean);
   }
 
+  /**
+   * Any other git command of delivery (deploy records as notes, logs, worktrees): `network` for those that reach a
+   * remote (no terminal prompt, a longer silence allowed), `commit` for those that may wait for signing.
+   */
+  async raw(args: readonly string[], options: { network?: boolean; commit?: boolean } = {}): Promise<string> {
+    return this.run(
+      [...args],
+      options.commit ? COMMIT_MS : options.network ? NETWORK_MS : QUICK_MS,
+      options.network ? { GIT_TERMINAL_PROMPT: '0' } : undefined,
+    );
+  }
+
   /** A remote's URL as git uses it (`url.*.insteadOf` applied); undefined when there is no such remote. */
   async remoteUrl(remote: string): Promise<string | undefined> {
     if (!/^[A-Za-z0-9][\w.-]*$/.test(remote)) throw new DeliveryGitError(`"${remote}" is not a remote name.`, 'bad-input');
@@ -286,16 +298,19 @@ export class DeliveryGit {
   }
 
   /**
-   * Pushes `branch` to the same name on `remote`, setting it as upstream when it has none. Never forced: a remote
-   * that moved on, a protected branch or a hook's refusal is a rejection, told with git's own message and the way
-   * out; the local commit stays.
+   * Pushes `branch` to the same name on `remote`, setting it as upstream when it has none (or pushes the commit
+   * `from` to that branch, a deploy's push). Never forced: a remote that moved on, a protected branch or a hook's
+   * refusal is a rejection, told with git's own message and the way out; the local commit stays.
    */
-  async push(remote: string, branch: string): Promise<PushResult> {
+  async push(remote: string, branch: string, from?: { commit: string }): Promise<PushResult> {
     if (branchNameProblem(branch)) throw new DeliveryGitError(`"${branch}" is not a branch name.`, 'bad-input');
+    if (from && !/^[0-9a-f]{40}$/.test(from.commit)) throw new DeliveryGitError(`"${from.commit}" is not a commit id.`, 'bad-input');
     if (!(await this.remoteUrl(remote))) throw new DeliveryGitError(`There is no remote named ${remote}.`, 'no-remote');
     const existed = (await this.remoteBranches(remote)).has(branch);
-    const upstream = (await this.run(['config', '--get', `branch.${branch}.remote`]).catch(() => '')).trim();
-    const args = ['push', '--porcelain', ...(upstream ? [] : ['--set-upstream']), remote, `refs/heads/${branch}:refs/heads/${branch}`];
+    // A commit pushed to a branch (a deploy's) leaves the local branches and their upstreams alone.
+    const upstream = from ? 'kept' : (await this.run(['config', '--get', `branch.${branch}.remote`]).catch(() => '')).trim();
+    const source = from ? from.commit : `refs/heads/${branch}`;
+    const args = ['push', '--porcelain', ...(upstream ? [] : ['--set-upstream']), remote, `${source}:refs/heads/${branch}`];
     let output: string;
     try {
       output = await this.run(args, NETWORK_MS, { GIT_TERMINAL_PROMPT: '0' });

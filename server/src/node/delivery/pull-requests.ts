@@ -25,7 +25,7 @@ import type { RenderTools } from '../render/render-environment';
 import { SchemaFiles } from '../schema-files';
 import { validateFiles } from './commit-plan';
 import { DeliveryGit, DeliveryGitError, type PushResult } from './delivery-git';
-import { ForgeError, type ForgeClient } from './forges/forge-client';
+import { ForgeError, type ForgeClient, type PullRequestState } from './forges/forge-client';
 import { forgeClient, resolveForgeRepository } from './forges/open-forge';
 
 /** The environment variables a token may come from, per forge (the CLI's, and the editor's fallback). */
@@ -291,6 +291,24 @@ async function pullRequestBody(
     forge: options.kind,
   });
   return { body: built.body, cut: built.cut };
+}
+
+/** Whether a pull request is open, merged (and the commit the merge made) or closed: a deploy follows it to its merge. */
+export async function pullRequestState(
+  root: string,
+  number: number,
+  access: ForgeAccess & { remote?: string },
+): Promise<PullRequestState | TokenNeeded | Failure> {
+  try {
+    const git = await DeliveryGit.open(root);
+    const remote = access.remote ?? (await git.pushRemoteOf((await git.state()).branch));
+    if (!remote) return { error: 'The repository has no remote: its pull requests live on a forge it is pushed to.', kind: 'no-remote' };
+    const found = await clientFor(git, remote, access);
+    if (!('client' in found)) return found;
+    return await found.client.pullRequestState(number);
+  } catch (error) {
+    return failure(error);
+  }
 }
 
 /** The open pull requests of the repository's forge, with their checks and review state. */

@@ -54,7 +54,11 @@ export interface DriftRun {
 const EMPTY: DriftSummary = { inSync: 0, drifted: 0, missing: 0, extra: 0, unknown: 0 };
 
 /** The context of an environment: asked for, declared, the one whose cluster is its Argo CD destination, or current. */
-function contextOf(environment: Environment, request: DriftRun, kubeconfig: Kubeconfig): { context?: string; why: string } {
+export function contextOf(
+  environment: Environment,
+  request: Pick<DriftRun, 'context'>,
+  kubeconfig: Kubeconfig,
+): { context?: string; why: string } {
   if (request.context) return { context: request.context, why: '--context' };
   if (environment.cluster?.context) return { context: environment.cluster.context, why: '.driftless.yaml' };
   const server = environment.cluster?.server;

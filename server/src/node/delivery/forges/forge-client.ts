@@ -35,6 +35,15 @@ export interface ForgeClient {
   create(request: NewPullRequest): Promise<CreatedPullRequest>;
   /** The open pull requests, newest first, with their checks and review state. */
   listOpen(limit: number): Promise<PullRequestSummary[]>;
+  /** Whether a pull request is open, merged (with the commit its merge made on the base) or closed: a deploy waits for the merge. */
+  pullRequestState(number: number): Promise<PullRequestState>;
+}
+
+export interface PullRequestState {
+  state: 'open' | 'merged' | 'closed';
+  /** The commit the merge left on the base branch (a merge, squash or rebase commit). */
+  mergeCommit?: string;
+  url: string;
 }
 
 export type ForgeErrorKind = 'auth' | 'forbidden' | 'not-found' | 'invalid' | 'exists' | 'server' | 'timeout' | 'network' | 'rate-limit';

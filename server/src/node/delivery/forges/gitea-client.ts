@@ -14,6 +14,7 @@ import {
   type CreatedPullRequest,
   type ForgeClient,
   type NewPullRequest,
+  type PullRequestState,
   type PullRequestSummary,
   type ReviewState,
 } from './forge-client';
@@ -105,6 +106,16 @@ export class GiteaClient implements ForgeClient {
       draft: pull.draft === true || /^\s*(WIP:|\[WIP\])/i.test(pull.title),
       ...(pull.user ? { author: pull.user.login } : {}),
     };
+  }
+
+  async pullRequestState(number: number): Promise<PullRequestState> {
+    const pull = await this.request<GiteaPull & { state: string; merged?: boolean; merge_commit_sha?: string | null }>(
+      'read the pull request',
+      'GET',
+      `${this.repoPath}/pulls/${number}`,
+    );
+    const state = pull!.merged ? 'merged' : pull!.state === 'open' ? 'open' : 'closed';
+    return { state, url: pull!.html_url, ...(pull!.merged && pull!.merge_commit_sha ? { mergeCommit: pull!.merge_commit_sha } : {}) };
   }
 
   async defaultBranch(): Promise<string> {

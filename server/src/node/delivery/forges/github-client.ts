@@ -14,6 +14,7 @@ import {
   type CreatedPullRequest,
   type ForgeClient,
   type NewPullRequest,
+  type PullRequestState,
   type PullRequestSummary,
   type ReviewState,
 } from './forge-client';
@@ -95,6 +96,12 @@ export class GitHubClient implements ForgeClient {
       draft: pull.draft === true,
       ...(pull.user ? { author: pull.user.login } : {}),
     };
+  }
+
+  async pullRequestState(number: number): Promise<PullRequestState> {
+    const { data } = await this.call('read the pull request', () => this.octokit.rest.pulls.get({ ...this.where, pull_number: number }));
+    const state = data.merged ? 'merged' : data.state === 'open' ? 'open' : 'closed';
+    return { state, url: data.html_url, ...(data.merged && data.merge_commit_sha ? { mergeCommit: data.merge_commit_sha } : {}) };
   }
 
   async defaultBranch(): Promise<string> {

@@ -16,6 +16,7 @@ import {
   type CreatedPullRequest,
   type ForgeClient,
   type NewPullRequest,
+  type PullRequestState,
   type PullRequestSummary,
   type ReviewState,
 } from './forge-client';
@@ -165,6 +166,18 @@ export class GitLabClient implements ForgeClient {
       draft: request.draft === true || request.work_in_progress === true,
       ...(request.author ? { author: request.author.username } : {}),
     };
+  }
+
+  async pullRequestState(number: number): Promise<PullRequestState> {
+    const request = (await this.call('read the merge request', () =>
+      this.api.MergeRequests.show(this.project, number),
+    )) as unknown as GitLabMergeRequest & {
+      merge_commit_sha?: string | null;
+      squash_commit_sha?: string | null;
+    };
+    const state = request.state === 'merged' ? 'merged' : request.state === 'opened' ? 'open' : 'closed';
+    const mergeCommit = request.merge_commit_sha ?? request.squash_commit_sha ?? (state === 'merged' ? request.sha : undefined);
+    return { state, url: request.web_url, ...(state === 'merged' && mergeCommit ? { mergeCommit } : {}) };
   }
 
   async defaultBranch(): Promise<string> {
