@@ -6,20 +6,16 @@
 // renders when asked, and writes the status fields as the real controller does: `operationState` (phase, message,
 // syncResult, the operation with its info), `sync`, `health` (from the Deployments' rollouts), `resources`,
 // `history`, and clears `operation` when done. Kept out of the product (test/ only).
-import { ClusterApi, isRecord, isTransient, messageOf, statusOf, type Json } from './cluster-api';
+import { isRecord, messageOf, statusOf, type Json } from './cluster-api';
+import { PollingController, type PollingControllerOptions } from './polling-controller';
 import { exportRevision, kustomize, resolveRevision } from './sources';
 
-export interface ArgoCdTestControllerOptions {
-  kubeconfig: string;
-  context: string;
+export interface ArgoCdTestControllerOptions extends PollingControllerOptions {
   /** The namespace Applications live in. */
   namespace: string;
   /** repoURL → bare repository path. */
   repositories: Record<string, string>;
   kubectl: string;
-  pollMs?: number;
-  /** Called with each thing it does (for test logs). */
-  log?: (message: string) => void;
 }
 
 const MANAGER = 'argocd-controller';
@@ -30,7 +26,6 @@ const record = (value: unknown): Json => (isRecord(value) ? value : {});
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const text = (value: unknown, fallback = ''): string =>
   typeof value === 'string' && value ? value : typeof value === 'number' ? String(value) : fallback;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
@@ -63,50 +58,15 @@ function deploymentHealth(object: Json): { status: string; message?: string } {
   return { status: 'Healthy' };
 }
 
-export class ArgoCdTestController {
-  private readonly api: ClusterApi;
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-  /** Applications being synced now. */
-  private readonly busy = new Set<string>();
+export class ArgoCdTestController extends PollingController<ArgoCdTestControllerOptions> {
   /** Per Application: the resources it last applied (for prune) and the revision of its last automated attempt. */
   private readonly attempted = new Map<string, string>();
-  readonly errors: string[] = [];
 
-  constructor(private readonly options: ArgoCdTestControllerOptions) {
-    this.api = new ClusterApi(options.kubeconfig, options.context);
+  constructor(options: ArgoCdTestControllerOptions) {
+    super(options, 'argocd test controller');
   }
 
-  start(): this {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        await this.tick().catch((error: unknown) => this.failed(error));
-        await sleep(this.options.pollMs ?? 300);
-      }
-    })();
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-    while (this.busy.size) await sleep(50);
-  }
-
-  /** A transient failure is logged and retried on the next look; any other is kept for the test to see. */
-  private failed(error: unknown): void {
-    if (isTransient(error)) this.log(`retrying after: ${messageOf(error)}`);
-    else {
-      this.errors.push(messageOf(error));
-      this.log(`error: ${messageOf(error)}`);
-    }
-  }
-
-  private log(message: string): void {
-    this.options.log?.(`[argocd test controller] ${message}`);
-  }
-
-  private async tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     const applications = await this.api.list(APPLICATION.apiVersion, APPLICATION.kind, this.options.namespace);
     for (const application of applications) {
       const name = String(record(application.metadata).name);

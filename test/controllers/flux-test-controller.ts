@@ -8,21 +8,18 @@
 // written as kustomize-controller writes it: the Ready (and Reconciling) condition, lastAppliedRevision,
 // lastAttemptedRevision, lastHandledReconcileAt, observedGeneration, inventory. Kept out of the product (test/ only).
 import { createHash } from 'node:crypto';
-import { ClusterApi, isRecord, isTransient, messageOf, type Json } from './cluster-api';
+import { isRecord, messageOf, type Json } from './cluster-api';
+import { PollingController, sleep, type PollingControllerOptions } from './polling-controller';
 import { exportRevision, kustomize, objectsOf, resolveRevision, substitute, toYaml } from './sources';
 
-export interface FluxTestControllerOptions {
-  kubeconfig: string;
-  context: string;
+export interface FluxTestControllerOptions extends PollingControllerOptions {
   /** GitRepository spec.url → bare repository path. */
   repositories: Record<string, string>;
   kubectl: string;
   /** Namespaces whose Flux objects it reconciles. */
   namespaces: string[];
-  pollMs?: number;
   /** How often a GitRepository is fetched without being asked (Flux: spec.interval; tests: short). */
   sourceIntervalMs?: number;
-  log?: (message: string) => void;
 }
 
 const SOURCE = { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitrepositories', kind: 'GitRepository' };
@@ -33,7 +30,6 @@ const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 const record = (value: unknown): Json => (isRecord(value) ? value : {});
 const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `5m`, `30s`, `1h30m` → milliseconds. */
 function durationMs(value: unknown, fallback: number): number {
@@ -62,48 +58,14 @@ function rolledOut(object: Json): boolean {
   );
 }
 
-export class FluxTestController {
-  private readonly api: ClusterApi;
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-  private readonly busy = new Set<string>();
+export class FluxTestController extends PollingController<FluxTestControllerOptions> {
   private readonly fetchedAt = new Map<string, number>();
-  readonly errors: string[] = [];
 
-  constructor(private readonly options: FluxTestControllerOptions) {
-    this.api = new ClusterApi(options.kubeconfig, options.context);
+  constructor(options: FluxTestControllerOptions) {
+    super(options, 'flux test controller');
   }
 
-  start(): this {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        await this.tick().catch((error: unknown) => this.failed(error));
-        await sleep(this.options.pollMs ?? 300);
-      }
-    })();
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-    while (this.busy.size) await sleep(50);
-  }
-
-  /** A transient failure is logged and retried on the next look; any other is kept for the test to see. */
-  private failed(error: unknown): void {
-    if (isTransient(error)) this.log(`retrying after: ${messageOf(error)}`);
-    else {
-      this.errors.push(messageOf(error));
-      this.log(`error: ${messageOf(error)}`);
-    }
-  }
-
-  private log(message: string): void {
-    this.options.log?.(`[flux test controller] ${message}`);
-  }
-
-  private async tick(): Promise<void> {
+  protected async tick(): Promise<void> {
     for (const namespace of this.options.namespaces) {
       for (const source of await this.api.list(`${SOURCE.group}/${SOURCE.version}`, SOURCE.kind, namespace))
         await this.reconcileSource(source);
