@@ -21,7 +21,13 @@ import { inSkippedFolder } from '../node/find-yaml-files';
 import { log, logTo } from '../node/log';
 import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { ruleSetting } from '../engine/validate/report';
-import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
+import {
+  EnvironmentsChangedNotification,
+  PingRequest,
+  WorkspaceTrustNotification,
+  type DriftlessInitializationOptions,
+  type DriftlessSettings,
+} from '../protocol';
 import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
 import { codeActions } from './features/code-actions';
@@ -88,6 +94,7 @@ export class DriftlessLanguageServer {
           for (const path of paths) if (path.startsWith(project.root)) this.workspaceDiagnostics.refresh(project, path);
       },
       failed: (error) => this.connection.console.error(`Driftless: rendering the environments failed: ${String(error)}`),
+      statusesChanged: () => void this.connection.sendNotification(EnvironmentsChangedNotification.type),
       coverageChanged: () => this.revalidateAll(),
       toolMissing: (message) =>
         void this.connection.window.showInformationMessage(
@@ -130,7 +137,11 @@ export class DriftlessLanguageServer {
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
     workspaceSymbols(requests, () => this.projects.all());
-    environments(requests, () => this.projects.all());
+    environments(
+      requests,
+      () => this.projects.all(),
+      (root, environment) => this.rendered.statusOf(root, environment),
+    );
     renderRequests(requests, {
       // Only the workspace folders: a file opened from elsewhere does not make its repository's tools run.
       projects: () => this.projects.ofWorkspaceFolders(),

@@ -395,6 +395,22 @@ export class ProjectModel implements ValidationHost {
     );
   }
 
+  /**
+   * A whole render judged as validateRendered judges each object, with the findings' places in its text: the
+   * squiggles of a rendered document shown in the editor.
+   */
+  renderedDiagnostics(text: string): FileValidation {
+    const facts = {
+      path: this.files.resolve(this.root, 'rendered.yaml'),
+      inHelmChartTemplates: false,
+      kustomizePatch: false,
+      namespaceSetByKustomize: false,
+    };
+    const report = this.validator.validate(facts, parseDocuments(text), this.config.kubernetesVersion);
+    const lines = new LineIndex(text);
+    return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };
+  }
+
   /** A modeline's local schema file (validation asks on every run; the file is read again only when it changed). */
   loadModelineSchema(fromPath: string, reference: string): ModelineSchema {
     return this.modelines.loadModelineSchema(fromPath, reference);
