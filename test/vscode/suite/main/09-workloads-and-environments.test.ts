@@ -313,7 +313,7 @@ describe('the Environments view', function () {
     });
     assert.match(statuses.failing.description ?? '', /^fails: /);
     assert.ok(statuses.failing.command?.command === 'vscode.open', 'a click opens the line to fix');
-    assert.notEqual(statuses.production.icon, 'server-environment', 'a rendered environment shows its status icon');
+    assert.notEqual(statuses.production?.icon, 'server-environment', 'a rendered environment shows its status icon');
     const frontend = sampleRows(api.environmentsRows()).find((row) => row.label === 'frontend-production');
     assert.equal(frontend?.icon, 'circle-slash');
     assert.match(frontend?.description ?? '', /not rendered here · context driftless-admin/);
