@@ -358,6 +358,33 @@ async function main(): Promise<void> {
     ...(process.argv.includes('--no-cluster') ? { cluster: false as const } : {}),
   });
   const shown = relative(REPO_ROOT, demo.folder);
+  const sample = folder
+    ? []
+    : [
+        '  sandbox/ holds the deliberate mistakes (one per file); the README of the sample repo lists them.',
+        `  The Driftless sidebar lists the environments; its Changes view shows what the uncommitted edit of ${PENDING_CHANGE.file} does to them.`,
+        ...('kubeconfig' in demo.cluster
+          ? [
+              `  Its Drift view compares the production environments with the test cluster (kubeconfig: ${demo.cluster.kubeconfig}), drifted by hand:`,
+              ...DELIBERATE_DRIFT.map((line) => `    - ${line}`),
+            ]
+          : []),
+        ...(demo.forge
+          ? [
+              `  Its origin is ${demo.forge.label} at ${demo.forge.url}${demo.forge.login ? ` (sign in as ${demo.forge.login.user} / ${demo.forge.login.password})` : ''}: "Driftless: Create Pull Request…" commits the pending edit, pushes it and opens the pull request there.`,
+            ]
+          : []),
+      ];
+  // What to try: the loop of deploy, drift and rollback, in one paragraph.
+  const loop = demo.controllers
+    ? [
+        '',
+        '  Try the whole loop: commit the edit ("Driftless: Commit…"), run "Driftless: Deploy environment…" and pick',
+        '  frontend-production: the plan comes first, then you type its name (it is protected); the commit is pushed to',
+        '  origin, Argo CD (played by a test controller) syncs it, and the Drift view goes to zero for it. "Driftless: Roll',
+        '  back environment…" restores an earlier revision by a new commit on origin/main (git pull brings it here).',
+      ]
+    : [];
   process.stdout.write(
     [
       '',
@@ -365,28 +392,10 @@ async function main(): Promise<void> {
       '',
       `      ${demo.url}`,
       '',
-      folder ? '' : '  sandbox/ holds the deliberate mistakes (one per file); the README of the sample repo lists them.',
-      folder
-        ? ''
-        : `  The Driftless sidebar lists the environments; its Changes view shows what the uncommitted edit of ${PENDING_CHANGE.file} does to them.`,
-      folder || !('kubeconfig' in demo.cluster)
-        ? ''
-        : [
-            `  Its Drift view compares the production environments with the test cluster (kubeconfig: ${demo.cluster.kubeconfig}), drifted by hand:`,
-            ...DELIBERATE_DRIFT.map((line) => `    - ${line}`),
-          ].join('\n'),
-      demo.forge
-        ? `  Its origin is ${demo.forge.label} at ${demo.forge.url}${demo.forge.login ? ` (sign in as ${demo.forge.login.user} / ${demo.forge.login.password})` : ''}: "Driftless: Create Pull Request…" commits the pending edit, pushes it and opens the pull request there.`
-        : '',
-      demo.controllers
-        ? [
-            '  The whole loop: commit the edit ("Driftless: Commit…"), run "Driftless: Deploy environment…" and pick frontend-production:',
-            '  the plan comes first, then you type its name (it is protected); the commit is pushed to origin, the test controller',
-            '  playing Argo CD syncs it, and the Drift view goes to zero for it. "Driftless: Roll back environment…" restores an',
-            `  earlier revision by a new commit on origin/main (git pull brings it here). The controllers' log: ${demo.controllers.logFile}`,
-          ].join('\n')
-        : '',
-      `  code-server's log: ${demo.server.logFile}`,
+      ...sample,
+      ...loop,
+      '',
+      `  code-server's log: ${demo.server.logFile}${demo.controllers ? `; the test controllers': ${demo.controllers.logFile}` : ''}`,
       '  Ctrl+C stops it.',
       '',
     ].join('\n'),
