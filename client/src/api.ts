@@ -16,6 +16,19 @@ export interface DriftRow {
   children?: DriftRow[];
 }
 
+/** A row of a Driftless tree view as shown (the Environments and Changes views). */
+export interface ViewRow {
+  label: string;
+  description?: string;
+  icon?: string;
+  /** The tooltip's text (Markdown as written, for a Markdown tooltip). */
+  tooltip?: string;
+  contextValue?: string;
+  /** What a click runs. */
+  command?: { command: string; arguments: unknown[] };
+  children?: ViewRow[];
+}
+
 /** What the Drift view knows and shows. */
 export interface DriftViewState {
   environments: { folder: string; environment: string; context: string | null; comparing: boolean; result?: DriftResult }[];
@@ -37,6 +50,10 @@ export interface DriftlessApi {
   environments(): EnvironmentsResult | undefined;
   /** What the Changes view shows now (undefined before the server answered). */
   changes(): ChangesResult | undefined;
+  /** The Changes view's rows as shown now. */
+  changesRows(): ViewRow[];
+  /** The Environments view's rows as shown now. */
+  environmentsRows(): ViewRow[];
   /** What the Drift view knows and shows now (undefined before it was created). */
   drift(): DriftViewState | undefined;
   /** Resolves when the Drift view is comparing nothing. */

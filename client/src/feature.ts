@@ -2,7 +2,7 @@
 import type * as vscode from 'vscode';
 import type { ChangesResult, EnvironmentsResult, PullRequestsResult } from '../../server/src/protocol';
 import type { ForgeTokens } from './features/forge-tokens';
-import type { DriftViewState, StatusBarState } from './api';
+import type { DriftViewState, StatusBarState, ViewRow } from './api';
 import type { ServerConnection } from './server-connection';
 
 export interface ClientContext {
@@ -15,6 +15,8 @@ export interface ClientContext {
     statusBar: StatusBarState;
     environments: () => EnvironmentsResult | undefined;
     changes: () => ChangesResult | undefined;
+    changesRows: () => ViewRow[];
+    environmentsRows: () => ViewRow[];
     drift: () => DriftViewState | undefined;
     /** Resolves when the Drift view compares nothing. */
     driftSettled: () => Promise<void>;

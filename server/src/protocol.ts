@@ -1,11 +1,20 @@
 // Every custom message between the Driftless client and server, declared once and imported by both sides.
 // Only types and method names live here, so the client bundle pulls in nothing of the server.
-import type { EnvironmentView } from './engine/environments/environment';
+import type { EnvironmentStatus, EnvironmentView } from './engine/environments/environment';
+import type { RenderedObjectOutline } from './engine/render/rendered-outline';
 import type { EnvironmentDiffs } from './engine/render/environment-diffs';
 import type { EnvironmentDrift } from './engine/drift/drift-report';
 import type { CheckoutOutcome, CommitPlan, PullRequestList, TokenNeeded } from './engine/delivery/delivery-reports';
 import type { DeployResult, EnvironmentHistory } from './engine/deploy/deploy-result';
-import { NotificationType, RequestType, RequestType0, type Location, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import {
+  NotificationType,
+  NotificationType0,
+  RequestType,
+  RequestType0,
+  type Location,
+  type Range,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 
 /** Options the client passes in `initialize`. */
 export interface DriftlessInitializationOptions {
@@ -76,11 +85,20 @@ export namespace WorkspaceTrustNotification {
   export const type = new NotificationType<WorkspaceTrustParams>(method);
 }
 
+export type { EnvironmentStatus };
+export type EnvironmentEntry = EnvironmentView & { status?: EnvironmentStatus };
+
 /** The environments of each workspace folder's repository (the Environments view, `driftless environments`). */
 export interface EnvironmentsResult {
   /** False while a workspace index is still being read: the list may grow. */
   complete: boolean;
-  folders: { root: string; environments: EnvironmentView[] }[];
+  folders: { root: string; environments: EnvironmentEntry[] }[];
+}
+
+/** The environments' statuses changed (a background render pass ended): ask for them again (server to client). */
+export namespace EnvironmentsChangedNotification {
+  export const method = 'driftless/environmentsChanged';
+  export const type = new NotificationType0(method);
 }
 
 export namespace EnvironmentsRequest {
@@ -99,12 +117,61 @@ export interface RenderParams {
   path?: string;
 }
 
-export type RenderResult = { ok: true; yaml: string; tool: string; cached: boolean } | { ok: false; error: string };
+/** A finding of a rendered object, on its place in the rendered YAML (0-based lines of `yaml`). */
+export interface RenderedTextFinding {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  range: Range;
+}
+
+export type RenderResult =
+  | {
+      ok: true;
+      yaml: string;
+      tool: string;
+      cached: boolean;
+      /** The objects of `yaml` with their lines (the rendered document's outline). */
+      objects: RenderedObjectOutline[];
+      /** What the rendered objects are found to have, on their lines in `yaml`. */
+      findings: RenderedTextFinding[];
+    }
+  | { ok: false; error: string };
 
 /** Renders an environment with kustomize or helm; refused in an untrusted workspace. */
 export namespace RenderRequest {
   export const method = 'driftless/render';
   export const type = new RequestType<RenderParams, RenderResult, void>(method);
+}
+
+export interface RenderedSourceParams {
+  /** The environment rendered, in the project of `folder` (a workspace folder path; the first one when absent). */
+  environment: string;
+  folder?: string;
+  /** The rendered YAML as shown (a render's `yaml`), and the offset in it of the object or field to trace. */
+  yaml: string;
+  offset: number;
+  /** Trace the object at the offset (where its name is written), not the field there. */
+  object?: boolean;
+}
+
+export type RenderedSourceResult =
+  | {
+      location: Location;
+      /** What the place is: a resource file, a patch, a kustomization, a values file, a template. */
+      via: string;
+      /** `Deployment web` or `Deployment web: spec.replicas`. */
+      traced: string;
+    }
+  | { error: string };
+
+/**
+ * "Go to source" in a rendered document: the line of the repository that wrote the object or field at an offset of
+ * its render (kustomize's origins and patches, Helm's templates and values). Refused when untrusted.
+ */
+export namespace RenderedSourceRequest {
+  export const method = 'driftless/renderedSource';
+  export const type = new RequestType<RenderedSourceParams, RenderedSourceResult, void>(method);
 }
 
 export interface ChangesParams {
@@ -114,7 +181,11 @@ export interface ChangesParams {
   base?: string;
 }
 
-export type ChangesResult = EnvironmentDiffs | { error: string };
+/**
+ * The diffs (paths in them relative to the repository's root), that root (where a failed render's file is opened
+ * from), and the diffs as Markdown for a pull request (what `driftless diff --format markdown` prints).
+ */
+export type ChangesResult = (EnvironmentDiffs & { root: string; markdown: string }) | { error: string };
 
 /** The rendered diff of every environment against the base branch (the Changes view); refused when untrusted. */
 export namespace ChangesRequest {

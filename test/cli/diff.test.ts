@@ -2,8 +2,8 @@
 // objects added, removed and changed per environment, Secret values never shown, exit codes as documented.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../helpers/engine';
 import { type KubernetesTools } from '../../scripts/kubernetes-tools';
 import { renderToolsOrSkip } from '../helpers/render-tools';
@@ -63,9 +63,9 @@ describe('CLI: driftless diff', function () {
     const text = run();
     assert.equal(text.code, 1, text.stderr);
     assert.match(text.stdout, /^apps\/overlays\/production: 1 changed, 1 added, 0 removed$/m);
-    assert.match(text.stdout, /^ {2}~ apps\/v1 Deployment shop-production\/frontend$/m);
+    assert.match(text.stdout, /^ {2}~ apps\/v1 Deployment shop-production\/frontend \(cpu request 100m → 250m\)$/m);
     assert.match(text.stdout, /^ {4}- {14}cpu: 100m\n {4}\+ {14}cpu: 250m$/m);
-    assert.match(text.stdout, /^apps: 0 changed, 1 added, 0 removed$/m);
+    assert.match(text.stdout, /^apps: 0 changed, 1 added, 0 removed; 1 error in its render$/m);
     assert.match(text.stdout, /This change changes 3 objects in 2 environments \(against main\)\./);
 
     const json = run('--format', 'json', '--env', 'apps/overlays/production');
@@ -141,5 +141,89 @@ describe('CLI: driftless diff renders only what a change can touch', function ()
     writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace(/^resources:\n/m, 'resources:\n  - extra.yaml\n'));
     const shared = diff();
     assert.deepEqual(changedEnvironments(shared.stdout).sort(), ['apps', 'apps/overlays/production']);
+  });
+});
+
+describe('CLI: driftless diff says why an environment cannot be rendered, and what a change breaks', function () {
+  this.timeout(60_000);
+  let tools: KubernetesTools;
+  let root: string;
+  const run = (...args: string[]) => driftless(['diff', '--kubectl', tools.kubectl, '--helm', tools.helm, ...args], root);
+
+  before(function () {
+    tools = renderToolsOrSkip(this);
+    root = join(temporaryFolder('driftless-diff-failed-'), 'repo');
+    const write = (relative: string, text: string) => {
+      mkdirSync(dirname(join(root, relative)), { recursive: true });
+      writeFileSync(join(root, relative), text);
+    };
+    write('deploy/base/kustomization.yaml', 'resources:\n  - web.yaml\n');
+    write(
+      'deploy/base/web.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n' +
+        '  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n' +
+        '          ports: [{containerPort: 8080}]\n          resources: {requests: {cpu: 100m}, limits: {memory: 128Mi}}\n',
+    );
+    write('deploy/overlays/dev/kustomization.yaml', 'resources:\n  - ../../base\nnamespace: dev\n');
+    write('deploy/overlays/prod/kustomization.yaml', 'resources:\n  - ../../base\nnamespace: prod\n');
+    execFileSync('git', ['init', '--quiet', '--initial-branch', 'main', root]);
+    git(root, 'add', '--all');
+    git(root, 'commit', '--quiet', '-m', 'base');
+    // dev: a generator reads a file that does not exist; the base: a new cpu request, a port the API refuses.
+    write(
+      'deploy/overlays/dev/kustomization.yaml',
+      'resources:\n  - ../../base\nnamespace: dev\nconfigMapGenerator:\n  - name: tools\n    files:\n      - scripts/x.sh\n',
+    );
+    const web = join(root, 'deploy/base/web.yaml');
+    writeFileSync(web, readFileSync(web, 'utf8').replace('cpu: 100m', 'cpu: 250m').replace('8080', '70000'));
+  });
+
+  it('names the cause and its line, counts the failed environment, and prints no absolute path', function () {
+    const text = run();
+    assert.equal(text.code, 2, text.stderr);
+    assert.match(
+      text.stdout,
+      /^deploy\/overlays\/dev: cannot be rendered: `scripts\/x\.sh` does not exist \(deploy\/overlays\/dev\/kustomization\.yaml:7\)$/m,
+    );
+    assert.match(text.stdout, /This change changes 1 object in 1 environment \(against main\); 1 environment cannot be rendered\.$/m);
+    const json = run('--format', 'json');
+    const parsed = JSON.parse(json.stdout) as {
+      environments: { name: string; error?: string; failure?: { cause: string; file?: string; line?: number } }[];
+      summary: { failed: number };
+    };
+    assert.equal(parsed.summary.failed, 1);
+    const dev = parsed.environments.find((e) => e.name === 'deploy/overlays/dev');
+    assert.deepEqual(dev?.failure, { cause: '`scripts/x.sh` does not exist', file: 'deploy/overlays/dev/kustomization.yaml', line: 6 });
+    // The tool's own words stay, its paths relative to the repository.
+    assert.match(dev?.error ?? '', /deploy\/overlays\/dev\/scripts/);
+    const markdown = run('--format', 'markdown');
+    assert.match(
+      markdown.stdout,
+      /- \*\*deploy\/overlays\/dev\*\*: cannot be rendered: .*scripts\/x\.sh.* does not exist \(deploy\/overlays\/dev\/kustomization\.yaml:7\)/,
+    );
+    for (const output of [text.stdout, text.stderr, json.stdout, markdown.stdout, markdown.stderr])
+      assert.ok(!output.includes(root) && !output.includes(realpathSync(root)), output);
+  });
+
+  it('says what changed in each object and which errors the change brings into the render', function () {
+    const text = run('--env', 'deploy/overlays/prod');
+    assert.match(text.stdout, /^deploy\/overlays\/prod: 1 changed, 0 added, 0 removed; 1 error in its render$/m);
+    assert.match(
+      text.stdout,
+      /^ {2}~ apps\/v1 Deployment prod\/web \(containerPort 8080 → 70000, cpu request 100m → 250m; error: .*70000.*\)$/m,
+    );
+    const json = JSON.parse(run('--env', 'deploy/overlays/prod', '--format', 'json').stdout) as {
+      environments: { findings?: { errors: number }; changes: { fields?: string; findings?: { rule: string; introduced: boolean }[] }[] }[];
+    };
+    const prod = json.environments[0]!;
+    assert.deepEqual(prod.findings, { errors: 1, warnings: 0 });
+    assert.equal(prod.changes[0]?.fields, 'containerPort 8080 → 70000, cpu request 100m → 250m');
+    assert.deepEqual(
+      prod.changes[0]?.findings?.map((f) => f.introduced),
+      [true],
+    );
+    const markdown = run('--env', 'deploy/overlays/prod', '--format', 'markdown').stdout;
+    assert.match(markdown, /<b>deploy\/overlays\/prod<\/b>: 1 changed, 0 added, 0 removed · ⛔ 1 error in the render<\/summary>/);
+    assert.match(markdown, /~ <code>apps\/v1 Deployment prod\/web<\/code>: containerPort 8080 → 70000, cpu request 100m → 250m/);
   });
 });

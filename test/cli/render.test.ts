@@ -55,19 +55,30 @@ describe('CLI: driftless render', function () {
     cpSync(join(REPO_ROOT, 'test', 'fixtures', 'sample-repo'), sample, { recursive: true });
   });
 
+  /** The YAML without its first line, which says what rendered it. */
+  const body = (stdout: string) => {
+    const [header, ...rest] = stdout.split('\n');
+    assert.match(header ?? '', /^# rendered by /);
+    return rest.join('\n');
+  };
+
   const kustomize = (folder: string, cwd = sample) => execFileSync(tools.kubectl, ['kustomize', folder], { cwd, encoding: 'utf8' });
 
   it('renders an overlay exactly as kubectl kustomize does, and the Flux Kustomization that delivers one with its variables', function () {
     const overlay = driftless(['render', 'apps/overlays/production', '--kubectl', tools.kubectl], sample);
     assert.equal(overlay.code, 0, overlay.stderr);
-    assert.equal(overlay.stdout.trimEnd(), kustomize('apps/overlays/production').trimEnd());
+    assert.equal(body(overlay.stdout).trimEnd(), kustomize('apps/overlays/production').trimEnd());
+    assert.match(
+      overlay.stdout.split('\n')[0]!,
+      /^# rendered by kubectl kustomize \(kustomize v\d+\.\d+\.\d+\) from apps\/overlays\/production; Secret values masked$/,
+    );
     // The Flux Kustomization `apps` builds the staging overlay, then substitutes its post-build variables.
     const flux = driftless(['render', 'apps', '--kubectl', tools.kubectl], sample);
     assert.equal(flux.code, 0, flux.stderr);
     const substituted = kustomize('apps/overlays/staging')
       .replaceAll('${CLUSTER_NAME}', 'staging-eu-1')
       .replaceAll('${CLUSTER_DOMAIN}', 'staging.example.com');
-    assert.equal(flux.stdout.trimEnd(), substituted.trimEnd());
+    assert.equal(body(flux.stdout).trimEnd(), substituted.trimEnd());
     assert.match(flux.stdout, /host: frontend\.staging\.example\.com/);
     const json = driftless(['render', 'apps', '--kubectl', tools.kubectl, '--format', 'json'], sample);
     const { items } = JSON.parse(json.stdout) as { items: { kind: string }[] };
@@ -89,7 +100,7 @@ describe('CLI: driftless render', function () {
       ['template', 'backend', 'charts/backend', '--namespace', 'shop-production', '--values', 'charts/backend/values-production.yaml'],
       { cwd: root, encoding: 'utf8' },
     );
-    assert.equal(rendered.stdout.trimEnd(), expected.trimEnd());
+    assert.equal(body(rendered.stdout).trimEnd(), expected.trimEnd());
     assert.match(rendered.stdout, /replicas: 3/);
   });
 

@@ -177,7 +177,11 @@ describe('the Drift view’s watches against a real API server', function () {
       const listRequest = (request: string) => request.startsWith(`GET /api/v1/namespaces/${namespace}/configmaps?limit=`);
       // The watch is there: a change comes through it.
       await kubectl('-n', namespace, 'patch', 'configmap', 'settings', '-p', '{"data":{"level":"5"}}');
-      await until(() => told, (reason) => reason === 'ConfigMap settings changed', 'a change through the first watch');
+      await until(
+        () => told,
+        (reason) => reason === 'ConfigMap settings changed',
+        'a change through the first watch',
+      );
       told.length = 0;
       // Dropped while the server can be reached: the response closes without ending, so the scope is listed again
       // (a watch the server ended is asked again from its last resourceVersion, without a LIST).

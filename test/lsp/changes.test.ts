@@ -199,3 +199,48 @@ describe('LSP: the Changes view renders the base of untouched environments in th
     );
   });
 });
+
+describe('LSP: the Changes view says why an environment cannot be rendered, and what a change breaks', function () {
+  this.timeout(60_000);
+
+  it('a failed render: its cause and the line to fix, relative to the root it gives; a changed object: its fields and findings', async function () {
+    const tools = renderToolsOrSkip(this);
+    const workspace = FixtureWorkspace.create();
+    const DEPLOYMENT = (port: number) =>
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n' +
+      '  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n' +
+      `          ports: [{containerPort: ${port}}]\n          resources: {limits: {memory: 64Mi}}\n`;
+    workspace.write('app/kustomization.yaml', 'resources: [web.yaml]\nnamespace: app\n');
+    workspace.write('app/web.yaml', DEPLOYMENT(8080));
+    workspace.write('tools/kustomization.yaml', 'resources: [web.yaml]\nnamespace: tools\n');
+    workspace.write('tools/web.yaml', DEPLOYMENT(8080));
+    execFileSync('git', ['-C', workspace.dir, 'init', '--quiet', '--initial-branch', 'main']);
+    execFileSync('git', ['-C', workspace.dir, 'add', '--all']);
+    execFileSync('git', ['-C', workspace.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'base']);
+    workspace.write('app/web.yaml', DEPLOYMENT(70000));
+    workspace.write('tools/kustomization.yaml', 'resources:\n  - web.yaml\n  - missing.yaml\nnamespace: tools\n');
+    const session = await ServerSession.start(workspace, { settings: { kubectlPath: tools.kubectl, validateRenderedOutput: false } });
+    try {
+      await session.settled();
+      const result: ChangesResult = await session.lsp.request(ChangesRequest.type, {});
+      assert.ok(!('error' in result), JSON.stringify(result));
+      assert.equal(result.root, workspace.dir);
+      assert.match(result.summary.text, /; 1 environment cannot be rendered\.$/);
+      const failed = result.environments.find((e) => e.name === 'tools');
+      assert.equal(failed?.failure?.file, 'tools/kustomization.yaml');
+      assert.equal(failed?.failure?.line, 2);
+      assert.match(failed?.failure?.cause ?? '', /missing\.yaml/);
+      assert.ok(!failed?.error?.includes(workspace.dir), failed?.error);
+      const app = result.environments.find((e) => e.name === 'app');
+      assert.deepEqual(app?.findings, { errors: 1, warnings: 0 });
+      assert.equal(app?.changes[0]?.fields, 'containerPort 8080 → 70000');
+      assert.deepEqual(
+        app?.changes[0]?.findings?.map((f) => [f.rule, f.severity, f.introduced]),
+        [['invalid-port', 'error', true]],
+      );
+    } finally {
+      await session.stop();
+      workspace.dispose();
+    }
+  });
+});

@@ -98,7 +98,7 @@ export class FixtureWorkspace {
   }
 
   remove(relative: string): void {
-    rmSync(this.path(relative), { force: true });
+    rmSync(this.path(relative), { force: true, recursive: true });
   }
 
   dispose(): void {

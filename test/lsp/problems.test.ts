@@ -12,6 +12,26 @@ function service(port: string): string {
 
 const CLEAN = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: settings', 'data:', '  a: "1"');
 
+/** A CRD whose Widget takes `spec.size` small or large only. */
+const WIDGET_CRD = yaml(
+  'apiVersion: apiextensions.k8s.io/v1',
+  'kind: CustomResourceDefinition',
+  'metadata: {name: widgets.example.com}',
+  'spec:',
+  '  group: example.com',
+  '  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}',
+  '  scope: Namespaced',
+  '  versions:',
+  '    - name: v1',
+  '      served: true',
+  '      storage: true',
+  '      schema:',
+  '        openAPIV3Schema:',
+  '          type: object',
+  '          properties:',
+  '            spec: {type: object, properties: {size: {type: string, enum: [small, large]}}}',
+);
+
 describe('LSP Problems panel: every file of the workspace', function () {
   describe('driftless.problems.scope: workspace (the default)', function () {
     let workspace: FixtureWorkspace;
@@ -69,6 +89,22 @@ describe('LSP Problems panel: every file of the workspace', function () {
       workspace.remove('apps/doomed.yaml');
       server.filesChanged([{ relative: 'apps/doomed.yaml', type: 'deleted' }]);
       await cleared;
+    });
+
+    it('indexes the files of a folder that appeared whole, and forgets them when it goes (the watcher names the folder only)', async function () {
+      // VS Code's watcher reports a folder created or deleted with everything in it (a checkout, a copy) as the folder.
+      workspace.write('apps/widget.yaml', yaml('apiVersion: example.com/v1', 'kind: Widget', 'metadata: {name: w}', 'spec: {size: huge}'));
+      server.filesChanged([{ relative: 'apps/widget.yaml', type: 'created' }]);
+      const judged = server.nextDiagnostics('apps/widget.yaml', (ds) => codes(ds).includes('schema-enum'));
+      workspace.write('crds/widgets/widget-crd.yaml', WIDGET_CRD);
+      server.filesChanged([{ relative: 'crds', type: 'created' }]);
+      assert.equal((await judged).find((d) => d.code === 'schema-enum')?.range.start.line, 3);
+      const forgotten = server.nextDiagnostics('apps/widget.yaml', (ds) => !codes(ds).includes('schema-enum'));
+      workspace.remove('crds');
+      server.filesChanged([{ relative: 'crds', type: 'deleted' }]);
+      await forgotten;
+      workspace.remove('apps/widget.yaml');
+      server.filesChanged([{ relative: 'apps/widget.yaml', type: 'deleted' }]);
     });
 
     it('driftless.problems.scope: openFiles clears the files not open', async function () {

@@ -23,7 +23,7 @@ import { recordSkip } from '../helpers/skips';
 
 const README_SCREENSHOTS = join(REPO_ROOT, 'test', 'ui', 'screenshots');
 /** The screenshots worth showing in the README. */
-const README_PICKS = ['problems.png', 'hover.png', 'completion.png', 'rendered-diff.png', 'drift-view.png'];
+const README_PICKS = ['problems.png', 'hover.png', 'completion.png', 'rendered-diff.png', 'rendered.png', 'drift-view.png'];
 const WAIT_MS = 20_000;
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -361,6 +361,16 @@ async function demoChecks(browser: Browser, checks: Checks, home: string, cluste
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: WAIT_MS });
       await page.locator('.monaco-diff-editor .line-insert, .monaco-diff-editor .char-insert').first().waitFor({ timeout: WAIT_MS });
       await checks.shoot(page, 'rendered-diff.png');
+    });
+
+    await checks.run('Open Rendered Manifests: titled after the environment, a Go to source lens on each object', page, async () => {
+      await command(page, 'Driftless: Open Rendered Manifests');
+      const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'apps/overlays/production' }).first();
+      await pick.waitFor({ timeout: WAIT_MS });
+      await pick.click();
+      await page.locator('.tab.active', { hasText: 'production (rendered)' }).waitFor({ timeout: 60_000 });
+      await page.locator('.codelens-decoration', { hasText: 'Go to source' }).first().waitFor({ timeout: WAIT_MS });
+      await checks.shoot(page, 'rendered.png');
     });
 
     const drift =

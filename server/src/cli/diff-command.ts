@@ -2,7 +2,7 @@
 // each environment's rendered objects, against the base branch rendered in a temporary worktree. Exit 0 no changes,
 // 1 changes, 2 errors (what could be computed is still printed).
 import { resolve } from 'node:path';
-import { CHANGE_SIGN, changeCounts as counts, renderedDiffMarkdown } from '../engine/render/diff-markdown';
+import { CHANGE_SIGN, changeCounts as counts, failureLine, renderedDiffMarkdown } from '../engine/render/diff-markdown';
 import { findProjectRoot } from '../node/project';
 import { diffEnvironments, type EnvironmentDiff } from '../node/render/environment-diff';
 import type { RenderTools } from '../node/render/render-environment';
@@ -32,7 +32,11 @@ export async function runDiff(options: DiffOptions): Promise<CommandResult> {
     return {
       exitCode,
       stdout: JSON.stringify(
-        { base, environments: results, summary: { objects: summary.objects, environments: summary.environments } },
+        {
+          base,
+          environments: results,
+          summary: { objects: summary.objects, environments: summary.environments, failed: summary.failed },
+        },
         null,
         2,
       ),
@@ -45,14 +49,24 @@ export async function runDiff(options: DiffOptions): Promise<CommandResult> {
   };
 }
 
+/** `; 2 errors in its render` when the working tree's render has errors. */
+function errorsOf(result: EnvironmentDiff): string {
+  const errors = result.findings?.errors ?? 0;
+  return errors ? `; ${errors} error${errors === 1 ? '' : 's'} in its render` : '';
+}
+
 function text(results: readonly EnvironmentDiff[], summary: string): string {
   const lines: string[] = [];
   for (const result of results) {
     if (result.skipped) lines.push(`${result.name}: not rendered: ${result.skipped}`);
+    if (result.error) lines.push(`${result.name}: cannot be rendered: ${failureLine(result)}`);
     if (!result.changes.length) continue;
-    lines.push(`${result.name}: ${counts(result.changes)}`);
-    for (const change of result.changes)
-      lines.push(`  ${CHANGE_SIGN[change.change]} ${change.id}`, change.diff.replace(/^/gm, '    ').trimEnd());
+    lines.push(`${result.name}: ${counts(result.changes)}${errorsOf(result)}`);
+    for (const change of result.changes) {
+      const notes = [change.fields, ...(change.findings ?? []).map((f) => `${f.severity}: ${f.message}`)].filter(Boolean);
+      lines.push(`  ${CHANGE_SIGN[change.change]} ${change.id}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+      lines.push(change.diff.replace(/^/gm, '    ').trimEnd());
+    }
   }
   lines.push(summary);
   return lines.join('\n');

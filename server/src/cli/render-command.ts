@@ -70,7 +70,9 @@ export async function runRender(options: RenderOptions): Promise<CommandResult> 
   if (!read.ok) return { exitCode: 2, stdout: '', stderr: `driftless: ${options.target} cannot be rendered: ${read.error}` };
   if (options.format === 'yaml') {
     const yaml = options.showSecrets ? rendered.yaml : maskedRender(rendered.yaml);
-    return { exitCode: 0, stdout: yaml.trimEnd(), stderr: '' };
+    // A comment, so the output still applies as is; it says which tool and version made it, to compare with CI's.
+    const header = `# rendered by ${rendered.tool} from ${options.target}${options.showSecrets ? '' : '; Secret values masked'}`;
+    return { exitCode: 0, stdout: `${header}\n${yaml.trimEnd()}`, stderr: '' };
   }
   const items = options.showSecrets ? read.values : read.values.map((value) => (isRecord(value) ? masked(value) : value));
   return { exitCode: 0, stdout: JSON.stringify({ target: options.target, tool: rendered.tool, items }, null, 2), stderr: '' };

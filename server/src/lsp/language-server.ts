@@ -17,10 +17,17 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaData } from '../engine/schema/schema-data';
 import type { Project } from '../node/project';
 import { readTextFile } from '../node/read-text-file';
+import { inSkippedFolder } from '../node/find-yaml-files';
 import { log, logTo } from '../node/log';
 import { tooManyDocuments } from '../engine/yaml/document-limits';
 import { ruleSetting } from '../engine/validate/report';
-import { PingRequest, WorkspaceTrustNotification, type DriftlessInitializationOptions, type DriftlessSettings } from '../protocol';
+import {
+  EnvironmentsChangedNotification,
+  PingRequest,
+  WorkspaceTrustNotification,
+  type DriftlessInitializationOptions,
+  type DriftlessSettings,
+} from '../protocol';
 import { renderedToLspDiagnostic, toLspDiagnostic } from './convert';
 import { DocumentRequests, type ServerFeature } from './document-requests';
 import { codeActions } from './features/code-actions';
@@ -87,6 +94,7 @@ export class DriftlessLanguageServer {
           for (const path of paths) if (path.startsWith(project.root)) this.workspaceDiagnostics.refresh(project, path);
       },
       failed: (error) => this.connection.console.error(`Driftless: rendering the environments failed: ${String(error)}`),
+      statusesChanged: () => void this.connection.sendNotification(EnvironmentsChangedNotification.type),
       coverageChanged: () => this.revalidateAll(),
       toolMissing: (message) =>
         void this.connection.window.showInformationMessage(
@@ -129,7 +137,11 @@ export class DriftlessLanguageServer {
     const requests = new DocumentRequests(connection, this.documents, this.open);
     for (const feature of FEATURES) feature(requests);
     workspaceSymbols(requests, () => this.projects.all());
-    environments(requests, () => this.projects.all());
+    environments(
+      requests,
+      () => this.projects.all(),
+      (root, environment) => this.rendered.statusOf(root, environment),
+    );
     renderRequests(requests, {
       // Only the workspace folders: a file opened from elsewhere does not make its repository's tools run.
       projects: () => this.projects.ofWorkspaceFolders(),
@@ -306,12 +318,38 @@ export class DriftlessLanguageServer {
       void this.rescan(owner);
       this.revalidateAll(owner);
     }
-    if (!/\.ya?ml$/i.test(path)) return;
+    if (!/\.ya?ml$/i.test(path)) {
+      if (type !== FileChangeType.Changed) this.folderChanged(path, type);
+      return;
+    }
     for (const project of this.projects.all()) {
       if (!path.startsWith(project.root) || project.isExcluded(path)) continue;
       const text = type === FileChangeType.Deleted ? undefined : readTextFile(path);
       if (project.indexFile(path, text?.ok ? text.text : undefined)) this.revalidateAll(project);
       else if (type === FileChangeType.Changed) this.workspaceDiagnostics.refresh(project, path);
+    }
+  }
+
+  /**
+   * The watcher reports a folder that appeared or went with everything in it (a checkout, a copy, `rm -r`) as the folder
+   * alone, without its files: those are indexed, or forgotten, here.
+   */
+  private folderChanged(folder: string, type: FileChangeType): void {
+    if (inSkippedFolder(folder)) return;
+    for (const project of this.projects.all()) {
+      if (!folder.startsWith(project.root) || project.isExcluded(folder)) continue;
+      if (type === FileChangeType.Deleted) {
+        if (project.forgetFolder(folder, (path) => this.open.isOpen(path))) this.revalidateAll(project);
+        continue;
+      }
+      // A file that is not YAML gives no files; one open in the editor is indexed from the editor's text.
+      const files = project.yamlFiles([folder]).filter((path) => !this.open.isOpen(path));
+      let changed = false;
+      for (const path of files) {
+        const text = readTextFile(path);
+        changed = project.indexFile(path, text.ok ? text.text : undefined) || changed;
+      }
+      if (changed) this.revalidateAll(project);
     }
   }
 

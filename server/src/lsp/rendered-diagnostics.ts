@@ -14,6 +14,8 @@ import {
   type RenderedFinding,
 } from '../node/render/rendered-validation';
 import { log } from '../node/log';
+import type { EnvironmentStatus } from '../engine/environments/environment';
+import { environmentStatus } from '../node/render/environment-status';
 
 export interface RenderedDiagnosticsHost {
   projects(): Project[];
@@ -29,6 +31,8 @@ export interface RenderedDiagnosticsHost {
   failed(error: unknown): void;
   /** Which kustomize folders rendered changed: the files they build are judged again (see rendersWithoutFailure). */
   coverageChanged(): void;
+  /** The environments' statuses changed (the Environments view asks again). */
+  statusesChanged(): void;
 }
 
 /** Saves come in bursts (a branch switch, a formatter); one pass after the burst. */
@@ -40,6 +44,10 @@ export class RenderedDiagnostics {
   private renderedFolders = new RenderedFolders();
   /** Per project root and environment: the digest of its inputs and what its render found. */
   private readonly checked = new LRUCache<string, { digest: string; check: RenderedCheck }>({ max: 2_000 });
+  /** Per project root and environment: what its last render found, for the Environments view. */
+  private statuses = new Map<string, EnvironmentStatus>();
+  /** Each check's status, made once (a check kept in `checked` is the same object pass after pass). */
+  private readonly statusOfCheck = new WeakMap<RenderedCheck, EnvironmentStatus | undefined>();
   private readonly toldMissing = new Set<string>();
   private readonly inputs = new RenderInputs();
   private timer: NodeJS.Timeout | undefined;
@@ -56,6 +64,11 @@ export class RenderedDiagnostics {
   /** Whether the last pass rendered the kustomization in each of these folders, and none failed. */
   rendersWithoutFailure(folders: readonly string[] | undefined): boolean {
     return this.renderedFolders.allRendered(folders);
+  }
+
+  /** What the last pass found of an environment: undefined when it was not rendered (yet). */
+  statusOf(root: string, environment: string): EnvironmentStatus | undefined {
+    return this.statuses.get(`${root}\0${environment}`);
   }
 
   /** Renders again soon (files changed on disk, trust or settings changed); a pass under way is abandoned. */
@@ -85,6 +98,7 @@ export class RenderedDiagnostics {
     this.running = abort;
     const found: RenderedFinding[] = [];
     const folders = new RenderedFolders();
+    const statuses = new Map<string, EnvironmentStatus>();
     if (this.host.trusted() && this.host.enabled()) {
       const tools = this.host.tools();
       for (const project of this.host.projects()) {
@@ -94,10 +108,16 @@ export class RenderedDiagnostics {
           if (abort.signal.aborted) return;
           found.push(...check.findings);
           folders.note(project.renderPlanOf(environment), check);
+          if (!this.statusOfCheck.has(check)) this.statusOfCheck.set(check, environmentStatus(project, environment, check));
+          const status = this.statusOfCheck.get(check);
+          if (status) statuses.set(`${project.root}\0${environment.name}`, status);
         }
       }
     }
     if (abort.signal.aborted) return;
+    const statusesBefore = this.statuses;
+    this.statuses = statuses;
+    if (JSON.stringify([...statusesBefore]) !== JSON.stringify([...statuses])) this.host.statusesChanged();
     const coverageChanged = !folders.sameAs(this.renderedFolders);
     this.renderedFolders = folders;
     const before = this.byFile;

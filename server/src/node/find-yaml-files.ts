@@ -7,6 +7,11 @@ import { isConfined } from './confined-path';
 const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules', '.terraform', '.venv', '__pycache__']);
 const YAML_FILE = /\.ya?ml$/i;
 
+/** Whether a path lies in a folder no walk enters (`.git`, `node_modules`, …). */
+export function inSkippedFolder(path: string): boolean {
+  return path.split(/[\\/]/).some((part) => SKIPPED_FOLDERS.has(part));
+}
+
 export interface FileFilter {
   /** Glob patterns relative to `root` ("vendor/**", "**\/generated/*.yaml"). */
   exclude: readonly string[];

@@ -186,6 +186,23 @@ export interface EnvironmentView {
   file?: string;
 }
 
+/**
+ * What the background render of an environment found (driftless.validateRenderedOutput): it renders (with so many
+ * errors and warnings), it fails (why, in a line, and where), it needs the network, or it is not rendered here (why).
+ * Absent while not rendered yet, in an untrusted workspace, or with rendering off.
+ */
+export interface EnvironmentStatus {
+  state: 'renders' | 'fails' | 'needs-network' | 'not-rendered';
+  /** fails: the cause in a line; needs-network: the address it reads; not-rendered: why. */
+  detail?: string;
+  /** fails: the file to fix (relative to the project's root, as `file`) and its 0-based line. */
+  file?: string;
+  line?: number;
+  /** renders: the errors and warnings of its rendered objects. */
+  errors?: number;
+  warnings?: number;
+}
+
 export function environmentView(environment: Environment, display: (path: string) => string): EnvironmentView {
   const source = environment.source;
   const at = (path: string | undefined) => (path ? ` (${display(path) || '.'})` : '');

@@ -72,7 +72,7 @@ export class ProjectIndex {
     let changed = false;
     for (const source of this.crds.sources()) if (gone(source)) changed = this.crds.removeSource(source) || changed;
     for (const source of this.kustomizations.paths()) if (gone(source)) changed = this.kustomizations.set(source, undefined) || changed;
-    for (const source of this.resources.files()) if (gone(source)) this.resources.setFile(source, undefined);
+    for (const source of this.resources.files()) if (gone(source)) changed = this.resources.setFile(source, undefined) || changed;
     return changed;
   }
 

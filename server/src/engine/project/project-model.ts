@@ -215,6 +215,17 @@ export class ProjectModel implements ValidationHost {
   }
 
   /**
+   * A folder went with everything in it: what its files told the project goes too, but for those `keep` names (open in
+   * the editor); true when that changed anything.
+   */
+  forgetFolder(folder: string, keep: (path: string) => boolean = () => false): boolean {
+    const under = folder.endsWith('/') ? folder : `${folder}/`;
+    const changed = this.index.forgetFilesOtherThan([], (path) => !path.startsWith(under) || keep(path));
+    if (changed) this.delivery.forgetWholeFolders();
+    return changed;
+  }
+
+  /**
    * Takes what a file tells the project now (`undefined`: it is gone): the CRDs it defines, what it says about other
    * files if it is a kustomization, the resources it declares. True when anything other files' validation reads
    * changed, so open documents must be validated again.
@@ -382,6 +393,22 @@ export class ProjectModel implements ValidationHost {
         return severity === 'off' ? [] : [{ finding, severity }];
       }),
     );
+  }
+
+  /**
+   * A whole render judged as validateRendered judges each object, with the findings' places in its text: the
+   * squiggles of a rendered document shown in the editor.
+   */
+  renderedDiagnostics(text: string): FileValidation {
+    const facts = {
+      path: this.files.resolve(this.root, 'rendered.yaml'),
+      inHelmChartTemplates: false,
+      kustomizePatch: false,
+      namespaceSetByKustomize: false,
+    };
+    const report = this.validator.validate(facts, parseDocuments(text), this.config.kubernetesVersion);
+    const lines = new LineIndex(text);
+    return { report, diagnostics: toDiagnostics(text, report, this.config.rules, lines), lines };
   }
 
   /** A modeline's local schema file (validation asks on every run; the file is read again only when it changed). */

@@ -1,13 +1,23 @@
 // The rendered changes of each environment as Markdown, ready for a pull request: `driftless diff --format markdown`
 // prints it and the pull requests Driftless opens carry it.
+import type { ChangedObject, RenderFailureCause } from './environment-diffs';
 import type { ObjectChange } from './object-diff';
 
 /** What a diff says of one environment (node/render/environment-diff's EnvironmentDiff has this shape). */
 export interface EnvironmentChanges {
   name: string;
-  changes: readonly ObjectChange[];
+  changes: readonly ChangedObject[];
   error?: string;
+  failure?: RenderFailureCause;
   skipped?: string;
+  findings?: { errors: number; warnings: number };
+}
+
+/** Why an environment cannot be rendered, in a line: its cause and the place to fix (`deploy/x/kustomization.yaml:6`). */
+export function failureLine(result: Pick<EnvironmentChanges, 'error' | 'failure'>): string {
+  if (!result.failure) return (result.error ?? '').split('\n')[0]!;
+  const { cause, file, line } = result.failure;
+  return file ? `${cause} (${file}${line !== undefined ? `:${line + 1}` : ''})` : cause;
 }
 
 export const CHANGE_SIGN: Record<ObjectChange['change'], string> = { added: '+', removed: '-', changed: '~' };
@@ -48,17 +58,20 @@ export function renderedDiffMarkdown(results: readonly EnvironmentChanges[], sum
   for (const result of results) {
     const name = markdownText(result.name);
     const section: string[] = [];
-    if (result.error) section.push(`- **${name}**: cannot be rendered: ${markdownText(result.error.split('\n')[0]!)}`);
+    if (result.error) section.push(`- **${name}**: cannot be rendered: ${markdownText(failureLine(result))}`);
     if (result.skipped) section.push(`- ${name}: not rendered: ${markdownText(result.skipped)}`);
     if (result.changes.length) {
-      section.push(`<details><summary><b>${name}</b>: ${changeCounts(result.changes)}</summary>`, '');
-      for (const change of result.changes)
-        section.push(
-          `${CHANGE_SIGN[change.change]} <code>${markdownText(change.id)}</code>`,
-          '',
-          ...fenced('diff', change.diff.trimEnd()),
-          '',
-        );
+      const errors = result.findings?.errors ?? 0;
+      const mark = errors ? ` · ⛔ ${errors} error${errors === 1 ? '' : 's'} in the render` : '';
+      section.push(`<details><summary><b>${name}</b>: ${changeCounts(result.changes)}${mark}</summary>`, '');
+      for (const change of result.changes) {
+        const fields = change.fields ? `: ${markdownText(change.fields)}` : '';
+        section.push(`${CHANGE_SIGN[change.change]} <code>${markdownText(change.id)}</code>${fields}`, '');
+        for (const finding of change.findings ?? [])
+          section.push(`- ${finding.severity === 'error' ? '⛔' : '⚠️'} ${markdownText(finding.message)} (${finding.rule})`);
+        if (change.findings?.length) section.push('');
+        section.push(...fenced('diff', change.diff.trimEnd()), '');
+      }
       section.push('</details>', '');
     }
     const size = section.join('\n').length + 1;

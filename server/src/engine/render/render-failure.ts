@@ -95,3 +95,24 @@ export function unreachableRemote(message: string): string | undefined {
   if (!NETWORK_FAILURE.test(message)) return undefined;
   return URL_IN_MESSAGE.exec(message)?.[0] ?? 'a remote address';
 }
+
+/**
+ * A tool's message with the repository's absolute paths made relative to it (`/home/me/repo/deploy/x.yaml` →
+ * `deploy/x.yaml`): a message read in a pull request or a view names files as the repository does. `roots` are the
+ * folders that stand for the repository's root (its path, its real path, a base worktree's).
+ */
+export function repositoryRelative(message: string, roots: readonly string[]): string {
+  let text = message;
+  // Longest first: a worktree inside the repository's folder is replaced before the repository's own path.
+  for (const root of [...new Set(roots)].filter((r) => r.length > 1).sort((a, b) => b.length - a.length)) {
+    const trimmed = root.replace(/\/+$/, '');
+    text = text.split(`${trimmed}/`).join('').split(trimmed).join('.');
+  }
+  return text;
+}
+
+/** The tool's own words in one line: its first line, without the `error:` every kustomize message starts with. */
+export function firstLineOf(message: string): string {
+  const line = message.trim().split('\n')[0] ?? '';
+  return line.replace(/^(?:error|Error):\s*/, '');
+}

@@ -1,13 +1,27 @@
 // textDocument/hover: the findings at the position first, then why a selector was not judged (if it was not), then
-// what the field is (engine/language/hover: documentation, short texts for common types, apiVersion lifecycle).
+// what the field is (engine/language/hover: documentation, short texts for common types, apiVersion lifecycle); in a
+// chart's templates, what `.Values.x.y` reads (helm-values).
 import { hoverAt, selectorDocumentAt } from '../../engine/language/hover';
 import { toRange } from '../convert';
+import { valuesHover } from '../../engine/helm/values-references';
+import { helmValuesAt } from './helm-values';
 import type { ServerFeature } from '../document-requests';
 
 export const hover: ServerFeature = (requests) => {
   requests.connection.onHover(
     (params) =>
-      requests.handle(params.textDocument.uri, ({ document, state, validation, schemaContext }) => {
+      requests.handle(params.textDocument.uri, (request) => {
+        const { document, state, validation, schemaContext } = request;
+        const helm = helmValuesAt(request, document.offsetAt(params.position));
+        if (helm) {
+          const markdown = valuesHover(helm.reference, helm.files, helm.schemaText, (path) => request.state.project.displayPath(path));
+          return markdown
+            ? {
+                contents: { kind: 'markdown' as const, value: markdown },
+                range: toRange(validation.lines, helm.reference.start, helm.reference.end),
+              }
+            : null;
+        }
         const documents = validation.report.documents.map((d) => d.document);
         const offset = document.offsetAt(params.position);
         const found = hoverAt(documents, offset, schemaContext);

@@ -9,6 +9,8 @@ import { LineIndex } from '../../engine/yaml/line-index';
 import { toRange } from '../convert';
 import type { DocumentRequest, DocumentRequests, ServerFeature } from '../document-requests';
 import { linksOf } from './path-links';
+import { valuesPlaces } from '../../engine/helm/values-references';
+import { helmValuesAt } from './helm-values';
 
 function hostFor(requests: DocumentRequests, request: DocumentRequest): RenameHost {
   const project = request.state.project;
@@ -38,6 +40,13 @@ export const navigation: ServerFeature = (requests) => {
     (params) =>
       requests.handle(params.textDocument.uri, (request) => {
         const offset = request.document.offsetAt(params.position);
+        // `.Values.x.y` in a template: the key in each values file that sets it (values.yaml first).
+        const helm = helmValuesAt(request, offset);
+        if (helm)
+          return toLocations(
+            valuesPlaces(helm.files, helm.reference.path.filter(Boolean)).map(({ file, start, end }) => ({ file, start, end })),
+            requests,
+          );
         const link = linksOf(request).find((l) => l.start <= offset && offset <= l.end);
         if (link)
           return [{ uri: pathToFileURL(link.target).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];

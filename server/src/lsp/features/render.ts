@@ -17,7 +17,9 @@ import { diskFiles } from '../../node/disk-files';
 import { dirname, resolve } from 'node:path';
 import {
   ChangesRequest,
+  RenderedSourceRequest,
   RenderRequest,
+  type RenderedSourceResult,
   type ChangesParams,
   type ChangesResult,
   type DriftlessSettings,
@@ -25,6 +27,9 @@ import {
   type RenderResult,
 } from '../../protocol';
 import type { DocumentRequests } from '../document-requests';
+import { renderedObjectAt, renderedOutline } from '../../engine/render/rendered-outline';
+import { renderedDiffMarkdown } from '../../engine/render/diff-markdown';
+import { renderedSource } from '../../node/render/rendered-source';
 
 export interface RenderHost {
   /** The workspace folders' projects: the only ones rendered. */
@@ -63,6 +68,18 @@ function planOf(params: RenderParams, projects: Project[]): { project: Project; 
   return { project, plan: project.renderPlanOf(environment), key: `${project.root}\0${environment.name}` };
 }
 
+/** A render as the editor shows it: its objects' lines and what they are found to have, on those lines. */
+function renderedDocument(project: Project, yaml: string, tool: string): RenderResult {
+  const judged = project.renderedDiagnostics(yaml);
+  const findings = judged.diagnostics.map((d) => ({
+    rule: d.rule,
+    severity: d.severity,
+    message: d.message,
+    range: judged.lines.rangeOf(d.start, d.end),
+  }));
+  return { ok: true, yaml, tool, cached: false, objects: renderedOutline(yaml), findings };
+}
+
 const UNTRUSTED = 'This workspace is not trusted: Driftless runs no kustomize or helm here. Trust the workspace to render.';
 
 export function renderRequests(requests: DocumentRequests, host: RenderHost): void {
@@ -85,9 +102,26 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
       ...(params.base ? { base: params.base } : {}),
     });
     // Then the base side of what this change did not touch, in the background, for the next change that does.
-    if (!('error' in result) && project.indexComplete)
-      void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);
-    return result;
+    if ('error' in result) return result;
+    if (project.indexComplete) void prerenderBase({ root: project.root, tools, project, cache }).catch(() => undefined);
+    return { ...result, root: project.repositoryRoot, markdown: renderedDiffMarkdown(result.environments, result.summary.text) };
+  });
+  requests.connection.onRequest(RenderedSourceRequest.type, async (params, token): Promise<RenderedSourceResult> => {
+    if (!host.trusted()) return { error: UNTRUSTED };
+    const projects = host.projects();
+    const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
+    const environment = project?.environments().find((e) => e.name === params.environment);
+    if (!project || !environment) return { error: `No environment named "${params.environment}".` };
+    const at = renderedObjectAt(params.yaml, params.offset);
+    if (!at) return { error: 'There is no rendered object here.' };
+    const abort = new AbortController();
+    const listener = token.onCancellationRequested(() => abort.abort());
+    try {
+      const traced = params.object ? { ...at, path: [] } : at;
+      return await renderedSource(project, environment, toolsOf(host.settings()), traced, abort.signal);
+    } finally {
+      listener.dispose();
+    }
   });
   const cache = new LRUCache<string, { digest: string; result: RenderResult }>({ max: 64 });
   const inputs = new RenderInputs();
@@ -108,7 +142,7 @@ export function renderRequests(requests: DocumentRequests, host: RenderHost): vo
     try {
       const rendered = await renderPlanWith(plan, tools, abort.signal);
       const result: RenderResult = rendered.ok
-        ? { ok: true, yaml: maskedRender(rendered.yaml), tool: rendered.tool, cached: false }
+        ? renderedDocument(project, maskedRender(rendered.yaml), rendered.tool)
         : { ok: false, error: rendered.error };
       if (!abort.signal.aborted && digest !== undefined) cache.set(key, { digest, result });
       return result;

@@ -58,7 +58,7 @@ export async function planCommit(project: Project, options: PlanOptions): Promis
         ...(options.cache ? { cache: options.cache } : {}),
         ...(options.current ? { project } : {}),
       })
-    : ({ base: 'HEAD', environments: [], summary: { objects: 0, environments: 0, text: '' } } satisfies EnvironmentDiffs);
+    : ({ base: 'HEAD', environments: [], summary: { objects: 0, environments: 0, failed: 0, text: '' } } satisfies EnvironmentDiffs);
   const changedEnvironments = 'error' in diffs ? [] : diffs.environments.filter((e) => e.changes.length);
 
   const environments = project.environments();

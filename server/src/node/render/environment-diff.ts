@@ -3,7 +3,9 @@
 // by `driftless diff` and the editor's Changes view. The editor keeps a DiffCache across requests: a commit's renders
 // never change, and a working-tree render holds while the content of what it reads does, so after an edit only the
 // environments it touches are rendered again (and no worktree is made while the base commit stays the same).
-import type { EnvironmentDiff, EnvironmentDiffs } from '../../engine/render/environment-diffs';
+import type { EnvironmentDiff, EnvironmentDiffs, RenderFailureCause } from '../../engine/render/environment-diffs';
+import { relativeMessage, renderFailureCause } from './render-failure-cause';
+import { withRenderedFindings } from '../../engine/render/changed-objects';
 import { realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { LRUCache } from 'lru-cache';
@@ -21,7 +23,7 @@ import { inputFolders, RenderInputs } from './render-inputs';
 
 export type { EnvironmentDiff, EnvironmentDiffs };
 
-type Side = { yaml: string } | { error: string };
+type Side = { yaml: string } | { error: string; failure: RenderFailureCause };
 
 /** Renders kept between diffs of one repository (the editor's Changes view). */
 export class DiffCache {
@@ -52,7 +54,9 @@ async function render(project: Project, environment: Environment | undefined, to
   if (!environment) return { yaml: '' };
   // Both sides are render sources (render-source.ts): the working tree's project, or the base's in its worktree.
   const rendered = await projectSource(project, tools).render(environment);
-  return rendered.ok ? { yaml: rendered.text() } : { error: rendered.error };
+  if (rendered.ok) return { yaml: rendered.text() };
+  // Told in the repository's terms while the project (a base worktree's, say) is at hand.
+  return { error: relativeMessage(project, rendered.error), failure: renderFailureCause(project, environment, rendered.error) };
 }
 
 /**
@@ -227,15 +231,27 @@ export async function diffEnvironments(options: {
     if (untouched.has(environment.name)) return { name: environment.name, changes: [] };
     const before = cache.base.get(baseKey(environment))!;
     const after = heads.get(environment.name)!;
-    if ('error' in after) return { name: environment.name, changes: [], error: after.error };
-    if ('error' in before) return { name: environment.name, changes: [], error: `on ${base}: ${before.error}` };
+    if ('error' in after) return { name: environment.name, changes: [], error: after.error, failure: after.failure };
+    if ('error' in before)
+      return {
+        name: environment.name,
+        changes: [],
+        error: `on ${base}: ${before.error}`,
+        failure: { ...before.failure, cause: `on ${base}: ${before.failure.cause}` },
+      };
     const changes = diffRenders(before.yaml, after.yaml, { base, head: options.headLabel ?? 'working tree' });
-    return Array.isArray(changes) ? { name: environment.name, changes } : { name: environment.name, changes: [], error: changes.error };
+    return Array.isArray(changes)
+      ? withRenderedFindings({ name: environment.name, changes }, after.yaml, head, before.yaml)
+      : { name: environment.name, changes: [], error: changes.error, failure: { cause: changes.error } };
   });
   const changed = results.filter((r) => r.changes.length);
   const objects = changed.reduce((sum, r) => sum + r.changes.length, 0);
-  const text = `This change changes ${objects} object${objects === 1 ? '' : 's'} in ${changed.length} environment${changed.length === 1 ? '' : 's'} (against ${base}).`;
-  return { base, environments: results, summary: { objects, environments: changed.length, text } };
+  const failed = results.filter((r) => r.error).length;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const text =
+    `This change changes ${plural(objects, 'object')} in ${plural(changed.length, 'environment')} (against ${base})` +
+    (failed ? `; ${plural(failed, 'environment')} cannot be rendered.` : '.');
+  return { base, environments: results, summary: { objects, environments: changed.length, failed, text } };
 }
 
 /**

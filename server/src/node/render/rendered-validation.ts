@@ -306,6 +306,17 @@ function failure(
   };
 }
 
+/**
+ * The finding a failed render of an environment is, as `validate --rendered` reports it: on the file and line its
+ * tool's message leads to (the kustomization naming a missing file), or the network it needs. Undefined for an
+ * environment that is not rendered from this repository.
+ */
+export function renderFailureFinding(project: Project, environment: Environment, error: string): RenderedFinding | undefined {
+  const plan = project.renderPlanOf(environment);
+  if (plan.kind === 'none') return undefined;
+  return failure({ error }, rendererFor(plan), project, new SourceFiles(project), environment);
+}
+
 /** The 0-based line of a file that holds `needle` (0 when none does). */
 function lineOf(sources: SourceFiles, file: string, needle: string): number {
   const index = (sources.read(file)?.text ?? '').split('\n').findIndex((line) => line.includes(needle));

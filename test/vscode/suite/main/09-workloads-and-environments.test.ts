@@ -208,7 +208,7 @@ describe('the repository as a whole', function () {
     }
   });
 
-  it('the Changes view lists what an edit does to each environment against the base branch, and opens the rendered diff', async function () {
+  it('the Changes view lists what an edit does to each environment against the base branch, opens the rendered diff, and says why a render fails', async function () {
     if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath'))
       skipWithReason(this, 'no kubectl for this platform (the CLI diff test says why)');
     const api = await driftless();
@@ -220,6 +220,8 @@ describe('the repository as a whole', function () {
     git('commit', '--quiet', '-m', 'base');
     const patch = fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml');
     const original = (await vscode.workspace.fs.readFile(patch)).toString();
+    const kustomization = fileIn('sample-repo', 'apps/overlays/production/kustomization.yaml');
+    const kustomizationText = (await vscode.workspace.fs.readFile(kustomization)).toString();
     try {
       await writeFile(patch, original.replace('cpu: 100m', 'cpu: 250m'));
       await vscode.commands.executeCommand('workbench.view.extension.driftless');
@@ -229,7 +231,11 @@ describe('the repository as a whole', function () {
         return shown && !('error' in shown) && shown.summary.objects > 0 ? shown : undefined;
       });
       assert.equal(result.base, 'main');
-      assert.match(result.summary.text, /^This change changes 1 object in 1 environment \(against main\)\.$/);
+      // Environments other tests leave broken in the sample (a kustomization naming itself) are counted as such.
+      assert.match(
+        result.summary.text,
+        /^This change changes 1 object in 1 environment \(against main\)(\.|; \d+ environments? cannot be rendered\.)$/,
+      );
       const production = result.environments.find((e) => e.name === 'apps/overlays/production');
       const change = production?.changes[0];
       assert.equal(change?.id, 'apps/v1 Deployment shop-production/frontend');
@@ -242,9 +248,105 @@ describe('the repository as a whole', function () {
       const right = (await vscode.workspace.openTextDocument(tab.modified)).getText();
       assert.match(left, /cpu: 100m/);
       assert.match(right, /cpu: 250m/);
+
+      // The object's row says what changed in it; "Copy as Markdown" copies the diff for a pull request.
+      const productionRow = api.changesRows().find((row) => row.label === 'apps/overlays/production');
+      const objectRow = productionRow?.children?.find((row) => row.label === 'Deployment frontend');
+      assert.match(objectRow?.description ?? '', /cpu request 100m → 250m/, JSON.stringify(productionRow));
+      const markdown = await vscode.commands.executeCommand<string>('driftless.copyChangesMarkdown');
+      assert.match(markdown, /<b>apps\/overlays\/production<\/b>: 1 changed, 0 added, 0 removed/);
+      assert.match(markdown, /<code>apps\/v1 Deployment shop-production\/frontend<\/code>: cpu request 100m → 250m/);
+      assert.equal(await vscode.env.clipboard.readText(), markdown);
+
+      // An environment that cannot be rendered: why in a line, a click opens the line to fix, the tool's text on demand.
+      await writeFile(kustomization, `${kustomizationText}configMapGenerator:\n  - name: tools\n    files:\n      - scripts/x.sh\n`);
+      await vscode.commands.executeCommand('driftless.refreshChanges');
+      const failed = await until('the Changes view to show the failed render', () =>
+        api.changesRows().find((row) => row.label === 'apps/overlays/production' && /cannot be rendered/.test(row.description ?? '')),
+      );
+      assert.equal(failed.description, 'cannot be rendered: `scripts/x.sh` does not exist');
+      assert.equal(failed.icon, 'error');
+      assert.match(api.changesRows()[0]?.label ?? '', /; \d+ environments? cannot be rendered\.$/);
+      assert.ok(failed.command, 'a click on the failed environment opens the line to fix');
+      await vscode.commands.executeCommand(failed.command.command, ...failed.command.arguments);
+      const editor = await until('the kustomization opened', () =>
+        vscode.window.activeTextEditor?.document.uri.fsPath === kustomization.fsPath ? vscode.window.activeTextEditor : undefined,
+      );
+      assert.equal(editor.document.lineAt(editor.selection.active.line).text.trim(), '- scripts/x.sh');
+      const toolRow = failed.children?.[0];
+      assert.equal(toolRow?.label, "Show the tool's message");
+      await vscode.commands.executeCommand(toolRow.command!.command, ...toolRow.command!.arguments);
+      const message = await until('the tool’s message shown', () =>
+        vscode.window.activeTextEditor?.document.uri.path.endsWith('render-error.txt')
+          ? vscode.window.activeTextEditor.document
+          : undefined,
+      );
+      assert.match(message.getText(), /scripts\/x\.sh/);
+      assert.ok(!message.getText().includes(root), message.getText());
     } finally {
+      await writeFile(kustomization, kustomizationText);
       await writeFile(patch, original);
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder('sample-repo').uri, '.git'), { recursive: true });
     }
+  });
+});
+
+describe('the Environments view', function () {
+  type Row = ReturnType<Awaited<ReturnType<typeof driftless>>['environmentsRows']>[number];
+  /** The sample repository's environment rows, wherever the view puts them (a folder, a group). */
+  const sampleRows = (rows: Row[]): Row[] => {
+    const top = rows.find((row) => row.label === 'sample-repo')?.children ?? rows;
+    return top.flatMap((row) => (row.contextValue === 'driftless.environment' ? [row] : (row.children ?? [])));
+  };
+
+  it('shows each environment’s status, groups them, and lists the open file’s environments first', async function () {
+    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath'))
+      skipWithReason(this, 'no kubectl for this platform (the LSP status test says why)');
+    const api = await driftless();
+    await vscode.commands.executeCommand('workbench.view.extension.driftless');
+    const statuses = await until('the environments’ statuses', () => {
+      const rows = sampleRows(api.environmentsRows());
+      const failing = rows.find((row) => row.label === 'sandbox/misnamed-resource');
+      const production = rows.find((row) => row.label === 'apps/overlays/production');
+      // The Changes test above breaks and restores production; its status follows the next background render.
+      return failing?.icon === 'error' && /^Renders/m.test(production?.tooltip ?? '') ? { failing, production } : undefined;
+    });
+    assert.match(statuses.failing.description ?? '', /^fails: /);
+    assert.ok(statuses.failing.command?.command === 'vscode.open', 'a click opens the line to fix');
+    assert.notEqual(statuses.production?.icon, 'server-environment', 'a rendered environment shows its status icon');
+    const frontend = sampleRows(api.environmentsRows()).find((row) => row.label === 'frontend-production');
+    assert.equal(frontend?.icon, 'circle-slash');
+    assert.match(frontend?.description ?? '', /not rendered here · context driftless-admin/);
+
+    try {
+      await vscode.commands.executeCommand('driftless.groupEnvironments', 'cluster');
+      const byCluster = await until('the environments grouped by cluster', () => {
+        const top = api.environmentsRows().find((row) => row.label === 'sample-repo')?.children ?? api.environmentsRows();
+        return top.some((row) => row.label === 'Cluster not known') ? top : undefined;
+      });
+      assert.ok(
+        byCluster.find((row) => row.label === 'Cluster not known')?.children?.some((row) => row.label === 'sandbox/misnamed-resource'),
+      );
+      await vscode.commands.executeCommand('driftless.groupEnvironments', 'sourceKind');
+      const bySource = await until('the environments grouped by source kind', () => {
+        const top = api.environmentsRows().find((row) => row.label === 'sample-repo')?.children ?? api.environmentsRows();
+        return top.some((row) => row.label === 'Argo CD Applications') ? top : undefined;
+      });
+      const kustomizations = bySource.find((row) => row.label === 'Kustomizations')?.children?.map((row) => row.label) ?? [];
+      // Others may be there too: earlier tests add kustomizations to the sample's sandbox.
+      assert.ok(
+        kustomizations.includes('apps/overlays/production') && kustomizations.includes('sandbox/misnamed-resource'),
+        JSON.stringify(kustomizations),
+      );
+    } finally {
+      await vscode.workspace.getConfiguration('driftless').update('environments.groupBy', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+
+    await open(fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml'));
+    const first = await until('the open file’s environment first', () => {
+      const row = sampleRows(api.environmentsRows())[0];
+      return row?.description?.startsWith('open file') ? row : undefined;
+    });
+    assert.equal(first.label, 'apps/overlays/production');
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { skipWithReason } from '../../../helpers/skips';
-import { driftless, fileIn, open, ruleOf, severityOf, until, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
+import { driftless, fileIn, folder, open, ruleOf, severityOf, until, waitForDiagnostics, waitForRule, writeFile, yaml } from '../helpers';
 
 const PATCH = yaml(
   'apiVersion: apps/v1',
@@ -148,6 +148,85 @@ describe('findings of rendered output', function () {
       await vscode.commands.executeCommand('workbench.action.closePanel');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(fileIn('sample-repo', folder), { recursive: true });
+    }
+  });
+});
+
+describe('the rendered document', function () {
+  it('is titled after the environment, has an outline, hover, code lenses and Go to source to the patch line', async function () {
+    if (!vscode.workspace.getConfiguration('driftless').get<string>('kubectlPath'))
+      skipWithReason(this, 'no kubectl for this platform (the LSP rendered-document test says why)');
+    await driftless();
+    // A value the API server refuses, in the production patch: the rendered document shows it where it is rendered.
+    const patch = fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml');
+    const original = (await vscode.workspace.fs.readFile(patch)).toString();
+    await writeFile(patch, original.replace('cpu: 100m', 'cpu: 100x'));
+    try {
+      await vscode.commands.executeCommand('driftless.openRendered', {
+        environment: { name: 'apps/overlays/production' },
+        root: folder('sample-repo').uri.fsPath,
+      });
+      const editor = await until('the rendered document', () => {
+        const active = vscode.window.activeTextEditor;
+        return active?.document.uri.scheme === 'driftless-rendered' && active.document.getText().includes('cpu: 100x') ? active : undefined;
+      });
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.equal(tab?.label, 'apps∕overlays∕production (rendered)');
+      const document = editor.document;
+      const symbols = await until('the outline', async () => {
+        const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
+        return found?.length ? found : undefined;
+      });
+      assert.ok(
+        symbols.some((s) => s.name === 'Deployment frontend' && s.detail === 'shop-production'),
+        JSON.stringify(symbols.map((s) => s.name)),
+      );
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+      assert.equal(lenses.length, symbols.length);
+      assert.ok(lenses.every((lens) => lens.command?.command === 'driftless.goToRenderedSource'));
+
+      const cpu = document.positionAt(document.getText().indexOf('cpu: 100x') + 'cpu: '.length);
+      const squiggle = await until('the rendered finding', () =>
+        vscode.languages.getDiagnostics(document.uri).find((d) => d.range.start.line === cpu.line),
+      );
+      assert.equal(squiggle.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(squiggle.source, 'driftless (rendered)');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, cpu);
+      // Markdown as written: plain text escaped (spaces as &nbsp;, punctuation with backslashes).
+      const hoverText = hovers
+        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+        .join('\n')
+        .replace(/&nbsp;/g, ' ')
+        .replace(/\\/g, '');
+      assert.match(hoverText, /Deployment frontend/);
+      assert.ok(hoverText.indexOf(squiggle.message.slice(0, 20)) < hoverText.indexOf('Deployment frontend'), 'the finding first');
+      assert.match(hoverText, /Go to source/);
+
+      // Go to Definition on the patched value: the patch's line.
+      const definitions = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+        'vscode.executeDefinitionProvider',
+        document.uri,
+        cpu,
+      );
+      const target = definitions[0];
+      const uri = target && ('targetUri' in target ? target.targetUri : target.uri);
+      const range = target && ('targetRange' in target ? target.targetRange : target.range);
+      assert.equal(uri?.fsPath, fileIn('sample-repo', 'apps/overlays/production/deployment-patch.yaml').fsPath);
+      const patchText = (await vscode.workspace.openTextDocument(uri)).lineAt(range!.start.line).text;
+      assert.match(patchText, /cpu: 100x/);
+
+      // The object's lens: where it is written (the base resource), opened.
+      const deployment = symbols.find((s) => s.name === 'Deployment frontend')!;
+      await vscode.commands.executeCommand('driftless.goToRenderedSource', document.uri.toString(), deployment.range.start.line);
+      const opened = await until('the base resource opened', () =>
+        vscode.window.activeTextEditor?.document.uri.fsPath === fileIn('sample-repo', 'apps/base/deployment.yaml').fsPath
+          ? vscode.window.activeTextEditor
+          : undefined,
+      );
+      assert.match(opened.document.lineAt(opened.selection.active.line).text, /name: frontend/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await writeFile(patch, original);
     }
   });
 });
