@@ -83,12 +83,7 @@ class PlanDocuments implements vscode.TextDocumentContentProvider {
     return vscode.workspace
       .openTextDocument(uri)
       .then((document) => vscode.languages.setTextDocumentLanguage(document, 'markdown'))
-      .then((document) => vscode.window.showTextDocument(document, { preview: true, preserveFocus: true }))
-      .then((editor) => {
-        // The plan escapes what Markdown would read as markup (it is written for pull requests too): read it rendered.
-        void vscode.commands.executeCommand('markdown.showPreviewToSide', uri).then(undefined, () => undefined);
-        return editor;
-      });
+      .then((document) => vscode.window.showTextDocument(document, { preview: true, preserveFocus: true }));
   }
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? '';
