@@ -20,6 +20,8 @@ export interface DemoForge {
   settings: Record<string, unknown>;
   /** Who to sign in as in the browser (Gitea only). */
   login?: { user: string; password: string };
+  /** The bare repository the forge serves the sample from (the demo's test controllers render from it). */
+  bare: string;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,8 @@ export async function attachDemoForge(folder: string, home: string): Promise<Dem
       secret: gitea.token,
       variable: 'GITEA_TOKEN',
       login: { user: gitea.user, password: gitea.password },
+      // Gitea keeps each repository bare under its ROOT, by owner (lower case).
+      bare: join(gitea.folder, 'repositories', gitea.user.toLowerCase(), 'driftless-sample-repo.git'),
       stop: () => gitea.stop(),
     };
   } else {
@@ -65,6 +69,7 @@ export async function attachDemoForge(folder: string, home: string): Promise<Dem
       user: 'demo',
       secret: standIn.token,
       variable: 'GITLAB_TOKEN',
+      bare: join(remotes, 'demo', 'driftless-sample-repo.git'),
       stop: () => standIn.stop(),
     };
   }

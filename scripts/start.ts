@@ -25,6 +25,8 @@ import { kubernetesTools } from './kubernetes-tools';
 import { buildTestCluster, clusterBinary, goProblem, startTestClusterProcess } from './test-cluster';
 import { DELIBERATE_DRIFT, deliverAndDrift } from '../test/helpers/sample-repo-cluster';
 import { attachDemoForge, type DemoForge } from './demo-forge';
+import { attachPlainRemote, startDemoControllers, type DemoControllers } from './demo-controllers';
+import { isSeq, parse, parseDocument } from 'yaml';
 
 const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
 const DEFAULT_PORT = 8080;
@@ -70,11 +72,17 @@ export const PENDING_CHANGE = { file: 'apps/overlays/production/deployment-patch
  * A fresh copy of the sample repository at `target`, as a git repository with a few commits of history and, unless
  * `pending` is false (then writePendingChange later), one pending change (PENDING_CHANGE).
  */
-export function prepareSampleRepo(target: string, options: { pending?: boolean } = {}): void {
+export function prepareSampleRepo(target: string, options: { pending?: boolean; server?: string } = {}): void {
   rmSync(target, { recursive: true, force: true });
   cpSync(SAMPLE_REPO, target, { recursive: true });
+  if (options.server) declareServer(join(target, '.driftless.yaml'), options.server);
   const day = Date.UTC(2026, 0, 5, 9, 30) / 1000;
   git(target, ['init', '--quiet'], `${day} +0000`);
+  // Who the demo's commits and deploy records are by, unless git knows the user already.
+  if (spawnSync('git', ['config', 'user.email'], { cwd: target }).status !== 0) {
+    git(target, ['config', 'user.name', 'Driftless Demo'], `${day} +0000`);
+    git(target, ['config', 'user.email', 'demo@driftless.invalid'], `${day} +0000`);
+  }
   // The remote its Argo CD Applications and Flux sources name, so their paths are checked and linked as this repo's.
   git(target, ['remote', 'add', 'origin', 'https://github.com/example/driftless-sample-repo.git'], `${day} +0000`);
   HISTORY.forEach((step, i) => {
@@ -85,6 +93,28 @@ export function prepareSampleRepo(target: string, options: { pending?: boolean }
     git(target, ['commit', '--quiet', '--allow-empty', '-m', step.message], date);
   });
   if (options.pending !== false) writePendingChange(target);
+}
+
+/**
+ * Each environment `.driftless.yaml` declares gets `cluster.server`, the demo cluster's address: a deploy checks that
+ * its context reaches that API server (a protected environment cannot be deployed without it). Comments are kept.
+ */
+function declareServer(file: string, server: string): void {
+  const document = parseDocument(readFileSync(file, 'utf8'));
+  const environments = document.get('environments');
+  if (!isSeq(environments)) return;
+  environments.items.forEach((_, i) => document.setIn(['environments', i, 'cluster', 'server'], server));
+  writeFileSync(file, document.toString());
+}
+
+/** The API server a kubeconfig's context reaches. */
+function serverOf(kubeconfig: string, context: string): string | undefined {
+  const config = parse(readFileSync(kubeconfig, 'utf8')) as {
+    contexts?: { name: string; context?: { cluster?: string } }[];
+    clusters?: { name: string; cluster?: { server?: string } }[];
+  };
+  const cluster = config.contexts?.find((c) => c.name === context)?.context?.cluster;
+  return config.clusters?.find((c) => c.name === cluster)?.cluster?.server;
 }
 
 /** The demo's uncommitted edit (PENDING_CHANGE). */
@@ -177,6 +207,8 @@ export interface Demo {
   stop(): Promise<void>;
   /** The sample's origin, a forge on this machine, when one was made. */
   forge?: DemoForge;
+  /** The test controllers playing Argo CD and Flux on the cluster, when there is one. */
+  controllers?: DemoControllers;
 }
 
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
@@ -204,34 +236,58 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Error(`--folder ${options.folder}: no such folder`);
   } else {
     folder = join(home, 'sample-repo');
-    prepareSampleRepo(folder, { pending: false });
+    const started =
+      options.cluster === false
+        ? undefined
+        : options.cluster
+          ? { cluster: options.cluster, stop: () => Promise.resolve() }
+          : await startDemoCluster(home);
+    const running = started && !('why' in started) ? started : undefined;
+    if (running) stopCluster = running.stop;
+    const server = running && serverOf(running.cluster.kubeconfig, running.cluster.context);
+    prepareSampleRepo(folder, { pending: false, ...(server ? { server } : {}) });
     say(`fresh copy of the sample repository, with git history: ${folder}`);
-    if (options.cluster !== false) {
-      const started = options.cluster ? { cluster: options.cluster, stop: () => Promise.resolve() } : await startDemoCluster(home);
-      if ('why' in started) {
-        say(`the demo runs without a cluster, so the Drift view has nothing to compare: ${started.why}`);
-        cluster = started;
+    if (started && 'why' in started) {
+      say(`the demo runs without a cluster, so the Drift view has nothing to compare: ${started.why}`);
+      cluster = started;
+    } else if (running) {
+      const tools = kubernetesTools();
+      if ('missing' in tools) {
+        cluster = { why: `kubectl and helm are not available here (${tools.missing})` };
+        say(`the demo runs without drift: ${cluster.why}`);
       } else {
-        stopCluster = started.stop;
-        const tools = kubernetesTools();
-        if ('missing' in tools) {
-          cluster = { why: `kubectl and helm are not available here (${tools.missing})` };
-          say(`the demo runs without drift: ${cluster.why}`);
-        } else {
-          say('delivering the production environments to the cluster, as Argo CD would, then drifting them by hand');
-          const skipped = await deliverAndDrift(folder, started.cluster, tools, join(REPO_ROOT, 'dist', 'cli.js'), home);
-          for (const line of skipped) say(`  not applied: ${line}`);
-          cluster = started.cluster;
-        }
+        say('delivering the production environments to the cluster, as Argo CD would, then drifting them by hand');
+        const skipped = await deliverAndDrift(folder, running.cluster, tools, join(REPO_ROOT, 'dist', 'cli.js'), home);
+        for (const line of skipped) say(`  not applied: ${line}`);
+        cluster = running.cluster;
       }
     }
     // Left uncommitted after the delivery: the Changes view shows it, and the Drift view finds it too.
     writePendingChange(folder);
   }
   let forge: DemoForge | undefined;
-  if (!options.folder && options.forge !== false) {
-    forge = await attachDemoForge(folder, home);
-    say(`the sample's origin is ${forge.label} at ${forge.url}`);
+  let controllers: DemoControllers | undefined;
+  let stoppingAround: Promise<void> | undefined;
+  const stopAround = () =>
+    (stoppingAround ??= (async () => {
+      await controllers?.stop();
+      await forge?.stop();
+    })());
+  try {
+    if (!options.folder && options.forge !== false) {
+      forge = await attachDemoForge(folder, home);
+      say(`the sample's origin is ${forge.label} at ${forge.url}`);
+    }
+    if (!options.folder && 'kubeconfig' in cluster) {
+      // Argo CD and Flux, played by the test controllers, follow the repository the sample pushes to.
+      const bare = forge?.bare ?? (await attachPlainRemote(folder, home));
+      controllers = await startDemoControllers({ ...cluster, bare, logFile: join(home, 'controllers.log') });
+      say(`the test controllers play Argo CD and Flux, rendering from ${bare} (log: ${controllers.logFile})`);
+    }
+  } catch (error) {
+    await stopAround();
+    await stopCluster();
+    throw error;
   }
   const extensionsDir = join(home, 'extensions');
   linkExtension(extensionsDir);
@@ -247,10 +303,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     logFile: join(home, 'code-server.log'),
     ...(forge ? { env: forge.env } : {}),
   }).catch(async (error: unknown) => {
-    await forge?.stop();
+    await stopAround();
+    await stopCluster();
     throw error;
   });
-  void server.exited.then(() => forge?.stop());
+  void server.exited.then(stopAround);
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
   return {
     url,
@@ -258,8 +315,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     server,
     cluster,
     ...(forge ? { forge } : {}),
+    ...(controllers ? { controllers } : {}),
     stop: async () => {
       await server.stop();
+      await stopAround();
       await stopCluster();
     },
   };
@@ -299,6 +358,33 @@ async function main(): Promise<void> {
     ...(process.argv.includes('--no-cluster') ? { cluster: false as const } : {}),
   });
   const shown = relative(REPO_ROOT, demo.folder);
+  const sample = folder
+    ? []
+    : [
+        '  sandbox/ holds the deliberate mistakes (one per file); the README of the sample repo lists them.',
+        `  The Driftless sidebar lists the environments; its Changes view shows what the uncommitted edit of ${PENDING_CHANGE.file} does to them.`,
+        ...('kubeconfig' in demo.cluster
+          ? [
+              `  Its Drift view compares the production environments with the test cluster (kubeconfig: ${demo.cluster.kubeconfig}), drifted by hand:`,
+              ...DELIBERATE_DRIFT.map((line) => `    - ${line}`),
+            ]
+          : []),
+        ...(demo.forge
+          ? [
+              `  Its origin is ${demo.forge.label} at ${demo.forge.url}${demo.forge.login ? ` (sign in as ${demo.forge.login.user} / ${demo.forge.login.password})` : ''}: "Driftless: Create Pull Request…" commits the pending edit, pushes it and opens the pull request there.`,
+            ]
+          : []),
+      ];
+  // What to try: the loop of deploy, drift and rollback, in one paragraph.
+  const loop = demo.controllers
+    ? [
+        '',
+        '  Try the whole loop: commit the edit ("Driftless: Commit…"), run "Driftless: Deploy environment…" and pick',
+        '  frontend-production: the plan comes first, then you type its name (it is protected); the commit is pushed to',
+        '  origin, Argo CD (played by a test controller) syncs it, and the Drift view goes to zero for it. "Driftless: Roll',
+        '  back environment…" restores an earlier revision by a new commit on origin/main (git pull brings it here).',
+      ]
+    : [];
   process.stdout.write(
     [
       '',
@@ -306,20 +392,10 @@ async function main(): Promise<void> {
       '',
       `      ${demo.url}`,
       '',
-      folder ? '' : '  sandbox/ holds the deliberate mistakes (one per file); the README of the sample repo lists them.',
-      folder
-        ? ''
-        : `  The Driftless sidebar lists the environments; its Changes view shows what the uncommitted edit of ${PENDING_CHANGE.file} does to them.`,
-      folder || !('kubeconfig' in demo.cluster)
-        ? ''
-        : [
-            `  Its Drift view compares the production environments with the test cluster (kubeconfig: ${demo.cluster.kubeconfig}), drifted by hand:`,
-            ...DELIBERATE_DRIFT.map((line) => `    - ${line}`),
-          ].join('\n'),
-      demo.forge
-        ? `  Its origin is ${demo.forge.label} at ${demo.forge.url}${demo.forge.login ? ` (sign in as ${demo.forge.login.user} / ${demo.forge.login.password})` : ''}: "Driftless: Create Pull Request…" commits the pending edit, pushes it and opens the pull request there.`
-        : '',
-      `  code-server's log: ${demo.server.logFile}`,
+      ...sample,
+      ...loop,
+      '',
+      `  code-server's log: ${demo.server.logFile}${demo.controllers ? `; the test controllers': ${demo.controllers.logFile}` : ''}`,
       '  Ctrl+C stops it.',
       '',
     ].join('\n'),

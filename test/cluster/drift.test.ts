@@ -353,7 +353,10 @@ describe('driftless drift against a real API server', function () {
       assert.match(result.stdout, new RegExp(`Application ${namespace}/cart says: Synced, Healthy, revision 1a2b3c4`));
     });
 
-    /** Every object of the namespace (and the Application) with its resourceVersion and managers. */
+    /**
+     * Every object of the namespace (and the Application) with its resourceVersion and managers; a Deployment's
+     * generation instead of its resourceVersion, as its controller may still write its status after the rollout.
+     */
     async function versions(): Promise<Record<string, unknown>> {
       const list = JSON.parse(
         await bench.ok([
@@ -365,11 +368,19 @@ describe('driftless drift against a real API server', function () {
           'json',
           '--show-managed-fields',
         ]),
-      ) as { items: { kind: string; metadata: { name: string; resourceVersion: string; managedFields?: { manager: string }[] } }[] };
+      ) as {
+        items: {
+          kind: string;
+          metadata: { name: string; resourceVersion: string; generation?: number; managedFields?: { manager: string }[] };
+        }[];
+      };
       return Object.fromEntries(
-        list.items.map((item) => [
-          `${item.kind}/${item.metadata.name}`,
-          { resourceVersion: item.metadata.resourceVersion, managers: (item.metadata.managedFields ?? []).map((m) => m.manager).sort() },
+        list.items.map(({ kind, metadata }) => [
+          `${kind}/${metadata.name}`,
+          {
+            ...(kind === 'Deployment' ? { generation: metadata.generation } : { resourceVersion: metadata.resourceVersion }),
+            managers: (metadata.managedFields ?? []).map((m) => m.manager).sort(),
+          },
         ]),
       );
     }

@@ -188,6 +188,9 @@ export class ArgoCdTestController extends PollingController<ArgoCdTestController
     if (!found) return fail(`repository ${String(record(spec.source).repoURL)} is not known to the test controller`);
     if (!revision) return fail(`revision ${String(sync.revision)} cannot be resolved`);
     const source = found.source;
+    // Said plainly, rather than as kustomize's error on Chart.yaml (the demo's backend Application auto-syncs on a push).
+    if (isRecord(source.helm) || typeof source.chart === 'string')
+      return fail('the Argo CD test controller does not render Helm sources (test/controllers/argocd-test-controller.ts)');
     const destination = record(spec.destination);
     const namespace = text(destination.namespace, 'default');
     const tree = await exportRevision(found.bare, revision);

@@ -4,7 +4,8 @@
 // annotation — and the Applications themselves with the status Argo CD would report (no Argo CD runs here: that
 // status is written by this stand-in, as the controller would write it). Then the deliberate drift: the backend
 // scaled by hand, a hotfix image set on the frontend, the frontend's Service deleted (only in git), and a ConfigMap
-// with the frontend's tracking annotation created by hand (only in the cluster).
+// with the backend's tracking annotation created by hand (only in the cluster). The frontend's drift is all of a kind
+// a sync undoes (the demo's deploy brings it to zero); the backend's extra object would need a prune.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ export const DELIBERATE_DRIFT = [
   'backend-production: Deployment backend scaled from 3 to 5 replicas (kubectl scale)',
   'frontend-production: Deployment frontend given a hotfix image (kubectl set image)',
   'frontend-production: Service frontend deleted from the cluster (missing: only in git)',
-  'frontend-production: ConfigMap frontend-feature-flags created by hand with its tracking annotation (extra: only in the cluster)',
+  'backend-production: ConfigMap backend-feature-flags created by hand with its tracking annotation (extra: only in the cluster)',
 ];
 
 type Run = (command: string, args: string[], input?: string) => Promise<string>;
@@ -157,12 +158,12 @@ export async function deliverAndDrift(
   const flags = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: 'frontend-feature-flags', namespace: 'shop-production' },
+    metadata: { name: 'backend-feature-flags', namespace: 'shop-production' },
     data: { checkout: 'v2' },
   };
   await kubectl(
     ['apply', '--server-side', '--field-manager', 'kubectl-create', '-f', '-'],
-    JSON.stringify(leftBehind('frontend-production', flags)),
+    JSON.stringify(leftBehind('backend-production', flags)),
   );
 
   // The Applications as Argo CD keeps them, with the status it would report now (this stand-in writes it).
@@ -188,11 +189,15 @@ export async function deliverAndDrift(
       health: { status: 'Missing', message: 'the cluster has no ClusterIssuer or ServiceMonitor kind' },
     },
   };
+  // Its history: the revision delivered above (a deploy's History pick lists it; a rollback can go back to it).
+  const deployedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   for (const application of applications) {
     const name = String((application.metadata as Json).name);
+    const source = isRecord(application.spec) ? application.spec.source : undefined;
+    const history = [{ id: 0, revision, source, deployedAt, deployStartedAt: deployedAt, initiatedBy: { automated: true } }];
     await kubectl(
       ['apply', '--server-side', '--field-manager', 'argocd-application-controller', '-f', '-'],
-      JSON.stringify({ ...application, status: statuses[name] }),
+      JSON.stringify({ ...application, status: { ...statuses[name], history } }),
     );
   }
   return skipped;

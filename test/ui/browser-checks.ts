@@ -3,6 +3,7 @@
 // the Red Hat YAML prompt. Each check looks at the screen — the Problems panel, the hover widget, the suggest widget,
 // notifications — and screenshots go to test-results/screenshots/ (`--update-screenshots` also refreshes the
 // README's pictures in test/ui/screenshots/). Run by test/vscode/run.ts: `npm test`, or `npm run test:ui`.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,7 +17,8 @@ import {
   workbenchUrl,
   type CodeServerHandle,
 } from '../../scripts/code-server';
-import { startDemo, type DemoCluster } from '../../scripts/start';
+import { kubernetesTools } from '../../scripts/kubernetes-tools';
+import { PENDING_CHANGE, startDemo, type Demo, type DemoCluster } from '../../scripts/start';
 import { recordSkip } from '../helpers/skips';
 
 const README_SCREENSHOTS = join(REPO_ROOT, 'test', 'ui', 'screenshots');
@@ -386,11 +388,11 @@ async function demoChecks(browser: Browser, checks: Checks, home: string, cluste
         if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
         const rows = (text: string | RegExp) => sidebar.locator('.monaco-list-row', { hasText: text }).first();
         // Rendering three environments and asking the API server takes a few seconds.
-        await rows(/frontend-production.*1 missing · 1 extra/).waitFor({ timeout: 60_000 });
-        await rows(/backend-production.*1 drifted/).waitFor({ timeout: 60_000 });
+        await rows(/frontend-production.*1 drifted · 1 missing/).waitFor({ timeout: 60_000 });
+        await rows(/backend-production.*1 drifted · 1 extra/).waitFor({ timeout: 60_000 });
         await rows(/3 → 5 · kubectl/).waitFor({ timeout: WAIT_MS });
-        await rows(/frontend-feature-flags/).waitFor({ timeout: WAIT_MS });
-        await rows(/Argo CD: OutOfSync, Healthy/).waitFor({ timeout: WAIT_MS });
+        await rows(/backend-feature-flags/).waitFor({ timeout: WAIT_MS });
+        await rows(/Argo CD: \w+, Healthy/).waitFor({ timeout: WAIT_MS });
         // For the picture: no other editor, no panel, a wider side bar.
         await command(page, 'View: Close All Editors');
         if (await page.locator('.part.panel').isVisible()) await command(page, 'View: Toggle Panel Visibility');
@@ -408,10 +410,219 @@ async function demoChecks(browser: Browser, checks: Checks, home: string, cluste
         await page.locator('.monaco-diff-editor .view-line', { hasText: '6.7.2-hotfix' }).first().waitFor({ timeout: WAIT_MS });
         await checks.shoot(page, 'drift-view.png');
       });
+
+    const loop = 'the whole loop: edit, commit, deploy (plan, typed name, consent), drift at zero, roll back';
+    if ('why' in demo.cluster) recordSkip(`ui: ${loop}`, demo.cluster.why);
+    else if (!demo.controllers) recordSkip(`ui: ${loop}`, 'the demo started no test controllers');
+    else await deployLoop(page, checks, demo, demo.cluster);
   } finally {
     await context.close();
     await demo.stop();
   }
+}
+
+/** The quick input (a QuickPick or an input box) the extension shows with this title. */
+async function quickInput(page: Page, title: string, timeout = 60_000) {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ timeout });
+  return widget;
+}
+
+/** Types `text` into the quick input titled `title` and accepts it (Enter) once the active row shows `row`. */
+async function answer(page: Page, title: string, text: string, row?: string | RegExp): Promise<void> {
+  const widget = await quickInput(page, title);
+  await widget.locator('input').fill(text);
+  if (row) await widget.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).waitFor({ timeout: WAIT_MS });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: WAIT_MS });
+}
+
+/** Presses a button of the modal dialog whose message has `text`. */
+async function pressInDialog(page: Page, text: string, button: string, shot?: { checks: Checks; file: string }): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box', { hasText: text });
+  await dialog.waitFor({ timeout: 60_000 });
+  if (shot) await shot.checks.shoot(page, shot.file);
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+}
+
+/**
+ * Waits for the notification that ends a deploy or rollback (its progress notification shown first); fails at once
+ * with the words of a warning or error Driftless shows instead.
+ */
+async function outcome(page: Page, progress: string, done: RegExp, shownBefore: number): Promise<string> {
+  await until('the progress notification', async () =>
+    (await shownNotifications(page)).some((t) => t.includes(progress)) ? true : undefined,
+  );
+  return until(
+    `a notification saying ${String(done)}`,
+    async () => {
+      const added = (await shownNotifications(page)).slice(shownBefore);
+      const found = added.find((text) => done.test(text));
+      if (found) return found;
+      const failed = added.find((text) => /Driftless: (Refused|.*(failed|rejected|was not|cannot|could not|timed out))/.test(text));
+      if (failed) throw new Error(`Driftless said: ${failed.slice(0, 300)}`);
+      return undefined;
+    },
+    180_000,
+  );
+}
+
+/**
+ * The loop of issue 16 as a person does it in the demo: the pending CPU change edited with the keyboard and committed
+ * (Driftless: Commit…), Deploy environment… (the environment picked, the plan shown, the protected environment's name
+ * typed, the modal consent), the progress notification followed to its end, the Drift view at zero for it with Argo
+ * CD synced to the commit, then Roll back environment… (a revision picked from the history, the name typed, consent)
+ * and the new commit on origin. The cluster is read too, to know the controller did the sync that Driftless asked for.
+ */
+async function deployLoop(page: Page, checks: Checks, demo: Demo, cluster: DemoCluster): Promise<void> {
+  const tools = kubernetesTools();
+  if ('missing' in tools) throw new Error(tools.missing);
+  const kubectl = (...args: string[]) =>
+    execFileSync(tools.kubectl, ['--kubeconfig', cluster.kubeconfig, '--context', cluster.context, ...args], { encoding: 'utf8' });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: demo.folder, encoding: 'utf8' }).trim();
+  const environment = 'frontend-production';
+  const patch = join(demo.folder, PENDING_CHANGE.file);
+  const before = git('rev-parse', 'HEAD');
+  let deployed = '';
+
+  const committed = await checks.run(
+    'the walk: the pending CPU change edited with the keyboard and committed (Driftless: Commit…)',
+    page,
+    async () => {
+      await command(page, 'View: Close All Editors');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: WAIT_MS });
+      await input.fill('production/deployment-patch.yaml');
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'apps/overlays/production' })
+        .first()
+        .waitFor({ timeout: WAIT_MS });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.active[aria-label*="deployment-patch.yaml"]').waitFor({ timeout: WAIT_MS });
+      const line =
+        readFileSync(patch, 'utf8')
+          .split('\n')
+          .findIndex((text) => text.includes(PENDING_CHANGE.after)) + 1;
+      if (!line) throw new Error(`${PENDING_CHANGE.file} lacks the pending change (${PENDING_CHANGE.after})`);
+      await endOfLine(page, line);
+      for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+      await page.keyboard.type('300m');
+      await page.keyboard.press('Control+S');
+      await until('the edit on disk', () => (readFileSync(patch, 'utf8').includes('cpu: 300m') ? true : undefined));
+      await command(page, 'Driftless: Commit…');
+      await answer(page, 'Driftless: commit message', 'frontend: 300m CPU in production');
+      await answer(page, 'Driftless: commit on', 'Current branch', /Current branch main/);
+      await answer(page, 'committed', 'Keep the commit local', /Keep the commit local/);
+      await until('the commit', () => (git('log', '-1', '--format=%s') === 'frontend: 300m CPU in production' ? true : undefined));
+      if (git('status', '--porcelain', '--', PENDING_CHANGE.file))
+        throw new Error(`${PENDING_CHANGE.file} is still changed after the commit`);
+    },
+  );
+  if (!committed) return;
+
+  const deployedOk = await checks.run(
+    'Deploy environment…: the plan first, the protected name typed, consent, the progress notification to its end',
+    page,
+    async () => {
+      const head = git('rev-parse', 'HEAD');
+      const shown = (await shownNotifications(page)).length;
+      await command(page, 'Driftless: Deploy environment…');
+      await answer(page, 'Driftless: deploy which environment?', environment, environment);
+      // The plan, as a read-only document, before anything is asked.
+      await page
+        .locator('.tab', { hasText: `Deploy ${environment}` })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-editor .view-line', { hasText: '# Deploy frontend-production' }).first().waitFor({ timeout: WAIT_MS });
+      await answer(page, `Driftless: ${environment} is protected`, environment);
+      await pressInDialog(page, `Deploy ${environment} (commit) to context ${cluster.context}`, 'Deploy', {
+        checks,
+        file: 'deploy-plan.png',
+      });
+      const said = await outcome(
+        page,
+        `Driftless: Deploy ${environment}`,
+        new RegExp(`Deployed ${environment} at ${head.slice(0, 12)}`),
+        shown,
+      );
+      process.stdout.write(`    ${said.replace(/^Source: Driftless.*?(Driftless:)/, '$1').slice(0, 160)}\n`);
+      deployed = head;
+      // The sync Driftless asked for, done by the controller (not its auto-sync): the last entry of its history.
+      const application = JSON.parse(kubectl('-n', 'argocd', 'get', 'application', environment, '-o', 'json')) as {
+        status?: { history?: { revision?: string; initiatedBy?: { username?: string; automated?: boolean } }[] };
+      };
+      const last = application.status?.history?.at(-1);
+      if (last?.revision !== head || !last.initiatedBy?.username)
+        throw new Error(`Argo CD's last sync is not the one Driftless asked for at ${head.slice(0, 12)}: ${JSON.stringify(last)}`);
+      const cpu = kubectl(
+        '-n',
+        'shop-production',
+        'get',
+        'deployment',
+        'frontend',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].resources.requests.cpu}',
+      );
+      if (cpu !== '300m') throw new Error(`the cluster runs cpu ${cpu}, not the 300m deployed`);
+    },
+  );
+  if (!deployedOk) return;
+
+  await checks.run('the Drift view goes to zero for it, Argo CD synced to the commit', page, async () => {
+    await command(page, 'View: Show Driftless');
+    const sidebar = page.locator('.sidebar');
+    const header = sidebar.locator('.pane-header', { hasText: 'Drift' }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    // Only objects in sync (the summary leaves zeros out), and the controller at the commit deployed. (Its health may
+    // still read Progressing: the view compares again when the objects change, not when the Application does.)
+    const zero = new RegExp(`${environment}\\s*\\d+ in sync · Argo CD: Synced, \\w+, revision ${deployed.slice(0, 7)}`);
+    await sidebar.locator('.monaco-list-row', { hasText: zero }).first().waitFor({ timeout: 60_000 });
+    await checks.shoot(page, 'drift-zero.png');
+  });
+
+  await checks.run('Roll back environment…: a revision picked from the history, the name typed, consent, a new commit', page, async () => {
+    const shown = (await shownNotifications(page)).length;
+    await command(page, 'Driftless: Roll back environment…');
+    await answer(page, 'Driftless: roll back which environment?', environment, environment);
+    // The history lists the commit running now and the one the demo delivered before the walk (Argo CD's history).
+    const target = before;
+    await answer(page, `Driftless: roll ${environment} back to…`, target.slice(0, 12), target.slice(0, 12));
+    await page
+      .locator('.tab', { hasText: `Roll back ${environment}` })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await answer(page, `Driftless: ${environment} is protected`, environment);
+    await pressInDialog(page, `Roll back ${environment} (commit) to context ${cluster.context}`, 'Roll Back');
+    const said = await outcome(
+      page,
+      `Driftless: Roll back ${environment}`,
+      new RegExp(`Rolled back ${environment} to ${target.slice(0, 12)} at [0-9a-f]{12}`),
+      shown,
+    );
+    const made = /at ([0-9a-f]{12})/.exec(said)![1]!;
+    // The new commit, on origin's main: never a reset or a force push.
+    const [tip, subject, parent] = git('log', '-1', '--format=%H%n%s%n%P', 'origin/main').split('\n');
+    git('fetch', '--quiet', 'origin');
+    const fetched = git('log', '-1', '--format=%H%n%s%n%P', 'origin/main').split('\n');
+    if (!fetched[0]!.startsWith(made))
+      throw new Error(`origin/main is at ${fetched[0]}, not the rollback commit ${made} (before the fetch: ${tip} ${subject} ${parent})`);
+    if (!fetched[1]!.startsWith(`Roll back ${environment} to ${target.slice(0, 12)}`))
+      throw new Error(`the new commit says "${fetched[1]}"`);
+    if (fetched[2] !== deployed) throw new Error(`the rollback commit's parent is ${fetched[2]}, not the deployed ${deployed}`);
+    const cpu = kubectl(
+      '-n',
+      'shop-production',
+      'get',
+      'deployment',
+      'frontend',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].resources.requests.cpu}',
+    );
+    if (cpu !== '100m') throw new Error(`the cluster runs cpu ${cpu} after the rollback, not the 100m of ${target.slice(0, 12)}`);
+    await checks.shoot(page, 'rollback.png');
+  });
 }
 
 /** Strips // and /* *\/ comments, as VS Code's settings files may hold them. */

@@ -355,5 +355,8 @@ describe('deploy engine: the plan shown', function () {
     assert.match(markdown, /\| Cluster \| `https:\/\/prod\.example\.com:6443` \|/);
     assert.match(markdown, /## Prune\n\nOff: these objects stay/);
     assert.doesNotMatch(markdown, /<img/);
+    // Read as source in the editor: quotes and ampersands as written; a table cell or a link cannot be made.
+    const plain = planMarkdown({ ...plan, revision: { commit: SHA(1), subject: 'fix "quotes" & a|b [x](y)' } });
+    assert.match(plain, /\| Revision \| `[0-9a-f]{12}` fix "quotes" & a\\\|b \\\[x\\\]\(y\) \|/);
   });
 });

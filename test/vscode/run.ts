@@ -76,7 +76,7 @@ const DESCRIPTIONS: Record<Part, string> = {
     'extension-host suite in code-server: deploy and roll back from the command palette against the test cluster and the test controllers',
   package: 'the .vsix installed into a fresh code-server (--install-extension), smoke suite',
   drift: 'extension-host suite in code-server against a real API server (the Drift view, its diff, its actions, the status bar)',
-  ui: 'browser checks in chromium (npm start demo: Problems panel, hover, completion; Red Hat YAML prompt)',
+  ui: 'browser checks in chromium (npm start demo: Problems panel, hover, completion, drift; edit, deploy, drift at zero, roll back; Red Hat YAML prompt)',
   electron: 'the main suite on desktop VS Code through @vscode/test-electron',
 };
 const RESULTS = join(REPO_ROOT, 'test-results');

@@ -5,7 +5,6 @@
 // as Markdown for the editor.
 import type { DriftDifference, DriftSummary } from '../drift/drift-report';
 import type { ObjectChange } from '../render/object-diff';
-import { markdownText } from '../render/diff-markdown';
 import type { DeliveryMode } from './deploy-target';
 import { unliftedBlocks, type FieldConflict, type Guardrail } from './guardrails';
 
@@ -124,6 +123,19 @@ export function planText(plan: DeployPlan): string {
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
+/**
+ * A name or message in the plan document, which is read as Markdown source in the editor: only what would break its
+ * structure or make markup (a table's `|`, HTML, a link's brackets, a backtick, a line break) is escaped, so that quotes
+ * and ampersands read as written (a pull request's body escapes more: engine/render/diff-markdown).
+ */
+const markdownText = (text: string) =>
+  text
+    .replace(/\r?\n/g, ' ')
+    .replace(/`/g, "'")
+    .replace(/[|[\]\\]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 
 /** The plan as the editor shows it (a Markdown document beside the confirmation). */
 export function planMarkdown(plan: DeployPlan): string {
