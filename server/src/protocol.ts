@@ -468,6 +468,8 @@ export interface DeployParams extends ForgeParams {
   context?: string;
   /** How long each wait may take (merge, sync, rollouts), in seconds. */
   timeoutSeconds?: number;
+  /** argocd-server's token (from SecretStorage, keyed by its URL; never stored by the server, never logged). */
+  argocdToken?: string;
   /** `run` only: the digest of the plan the user agreed to. */
   planDigest?: string;
   /** `run` only: progress notifications carry this id. */

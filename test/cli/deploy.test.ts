@@ -3,15 +3,11 @@
 // object the editor's commands return), the text, and the usage errors. The modes and the faults in depth are in
 // test/cluster/deploy.test.ts; these runs check the command line and what it prints.
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
 import { DeployWorkbench } from '../cluster/deploy-workbench';
-import { REPO_ROOT } from '../helpers/engine';
 import { skipWithReason } from '../helpers/skips';
 import { testClusterOrSkip } from '../helpers/test-cluster';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const DIRECT = 'apps/overlays/production';
 
 describe('CLI: driftless deploy, rollback and history (real API server)', function () {
@@ -19,23 +15,7 @@ describe('CLI: driftless deploy, rollback and history (real API server)', functi
   let bench: DeployWorkbench;
 
   /** The CLI as a child process (asynchronous: the forge stand-in answers from this process). */
-  function driftless(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = execFile(
-        process.execPath,
-        [CLI, ...args, '--kubeconfig', bench.kubeconfig, '--kubectl', bench.kubectlPath],
-        {
-          cwd: bench.repo,
-          encoding: 'utf8',
-          env: { PATH: process.env.PATH ?? '', HOME: bench.home, DRIFTLESS_NO_CODE_CACHE: '1' },
-          maxBuffer: 64 << 20,
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: stdout.trimEnd(), stderr }),
-      );
-      child.stdin?.end();
-    });
-  }
+  const driftless = (args: string[]) => bench.cli(args);
   const json = (stdout: string) => JSON.parse(stdout) as Record<string, unknown> & { plan?: Record<string, unknown> };
 
   before(async function () {

@@ -53,6 +53,7 @@ export class DeployWorkbench {
   readonly bare: string;
   readonly namespaces: { prod: string; staging: string; argocd: string; flux: string };
   readonly kubectlPath: string;
+  readonly helmPath: string;
   controllers!: RunningTestControllers;
   readonly log: string[] = [];
 
@@ -62,6 +63,7 @@ export class DeployWorkbench {
     root: string,
     prefix: string,
     kubectl: string,
+    helm: string,
   ) {
     this.root = root;
     this.repo = join(root, 'fleet');
@@ -70,6 +72,7 @@ export class DeployWorkbench {
     this.bare = join(root, 'remotes', 'acme', 'fleet.git');
     this.namespaces = { prod: `${prefix}-prod`, staging: `${prefix}-staging`, argocd: `${prefix}-argocd`, flux: `${prefix}-flux` };
     this.kubectlPath = kubectl;
+    this.helmPath = helm;
   }
 
   /** `root`: a folder of the caller's (the VS Code runner); default: one of the mocha run's, removed after the suite. */
@@ -79,7 +82,7 @@ export class DeployWorkbench {
     root ??= temporaryFolder(`driftless-deploy-${prefix}-`);
     bareRepository(join(root, 'remotes'), 'acme', 'fleet');
     const forge = await new GitHubStandIn(join(root, 'remotes')).start();
-    const bench = new DeployWorkbench(cluster, forge, root, prefix, tools.kubectl);
+    const bench = new DeployWorkbench(cluster, forge, root, prefix, tools.kubectl, tools.helm);
     await bench.prepareRepository();
     bench.writeKubeconfig();
     return bench;
@@ -153,6 +156,15 @@ ${extra}`;
     );
   }
 
+  /** A copy of the kubeconfig whose clusters are reached through an HTTP CONNECT proxy (its proxy-url); its path. */
+  kubeconfigThrough(proxyUrl: string): string {
+    const config = parse(readFileSync(this.kubeconfig, 'utf8')) as { clusters: { cluster: Record<string, unknown> }[] };
+    for (const entry of config.clusters) entry.cluster['proxy-url'] = proxyUrl;
+    const path = join(this.root, 'kubeconfig-proxied');
+    writeFileSync(path, stringify(config));
+    return path;
+  }
+
   kubectl(args: string[], input?: string): Promise<string> {
     return run(this.kubectlPath, ['--kubeconfig', this.kubeconfig, '--context', this.cluster.adminContext, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: this.home },
@@ -176,9 +188,11 @@ ${extra}`;
       kubeconfig: this.kubeconfig,
       context: this.cluster.adminContext,
       kubectl: this.kubectlPath,
+      helm: this.helmPath,
       repositories: Object.fromEntries(SAMPLE_URLS.map((url) => [url, this.bare])),
       argocdNamespace: n.argocd,
-      fluxNamespaces: [n.flux],
+      // The sample's HelmRelease lives in the staging namespace.
+      fluxNamespaces: [n.flux, n.staging],
       pollMs: 250,
       log: (message) => this.log.push(message),
     });
@@ -206,12 +220,31 @@ ${extra}`;
       kubeconfig: this.kubeconfig,
       env: { PATH: process.env.PATH, HOME: this.home },
       cwd: this.repo,
-      tools: { kubectl: this.kubectlPath },
+      tools: { kubectl: this.kubectlPath, helm: this.helmPath },
       forge: { forges: [{ url: this.forge.url, kind: 'github' }], token: this.forge.token },
       timeoutMs: 90_000,
       mergePollMs: 200,
       ...fields,
     };
+  }
+
+  /** `driftless ARGS` (the built CLI) as a child process in the repository, with the kubeconfig and kubectl given. */
+  cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [join(REPO_ROOT, 'dist', 'cli.js'), ...args, '--kubeconfig', this.kubeconfig, '--kubectl', this.kubectlPath],
+        {
+          cwd: this.repo,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', HOME: this.home, DRIFTLESS_NO_CODE_CACHE: '1', ...env },
+          maxBuffer: 64 << 20,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: stdout.trimEnd(), stderr }),
+      );
+      child.stdin?.end();
+    });
   }
 
   git(...args: string[]): Promise<string> {

@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { kubernetesTools } from '../../scripts/kubernetes-tools';
@@ -17,52 +15,10 @@ import { Discovery } from '../../server/src/node/cluster/discovery';
 import { loadKubeconfig } from '../../server/src/node/cluster/kubeconfig';
 import { listScopes } from '../../server/src/node/cluster/live-objects';
 import { DriftWatches } from '../../server/src/node/drift/drift-watches';
+import { CuttableProxy } from '../helpers/cuttable-proxy';
 import { skipWithReason } from '../helpers/skips';
 import { temporaryFolder } from '../helpers/temporary-folders';
 import { testClusterOrSkip, type TestCluster } from '../helpers/test-cluster';
-
-/** A proxy that tunnels TLS, and can refuse new tunnels and cut the open ones. */
-class CuttableProxy {
-  readonly server: Server = createServer();
-  readonly sockets = new Set<Socket>();
-  tunnels = 0;
-  refusing = false;
-
-  constructor() {
-    this.server.on('connect', (request: { url?: string }, client: Socket, head: Buffer) => {
-      if (this.refusing) return client.destroy();
-      this.tunnels++;
-      const [host, port] = (request.url ?? '').split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-      }
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
-  }
-
-  /** Cuts every open tunnel, as a network failure would. */
-  cut(): void {
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  close(): void {
-    this.cut();
-    this.server.close();
-  }
-}
 
 describe('the Drift view’s watches against a real API server', function () {
   let cluster: TestCluster;

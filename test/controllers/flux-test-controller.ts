@@ -6,9 +6,11 @@
 // `kustomize.toolkit.fluxcd.io/name`+`namespace` labels), applied server-side as field manager `kustomize-controller`,
 // pruned by its inventory, waited for when `wait: true` (Deployments rolled out, within `timeout`), and its status
 // written as kustomize-controller writes it: the Ready (and Reconciling) condition, lastAppliedRevision,
-// lastAttemptedRevision, lastHandledReconcileAt, observedGeneration, inventory. Kept out of the product (test/ only).
+// lastAttemptedRevision, lastHandledReconcileAt, observedGeneration, inventory. With `helm`, it plays helm-controller
+// too: HelmReleases whose chart is in a GitRepository (flux-helm-release.ts). Kept out of the product (test/ only).
 import { createHash } from 'node:crypto';
 import { isRecord, messageOf, type Json } from './cluster-api';
+import { HELM_RELEASE, helmReleaseWantsReconcile, reconcileHelmRelease, type ReleaseStorage } from './flux-helm-release';
 import { PollingController, sleep, type PollingControllerOptions } from './polling-controller';
 import { exportRevision, kustomize, objectsOf, resolveRevision, substitute, toYaml } from './sources';
 
@@ -20,6 +22,8 @@ export interface FluxTestControllerOptions extends PollingControllerOptions {
   namespaces: string[];
   /** How often a GitRepository is fetched without being asked (Flux: spec.interval; tests: short). */
   sourceIntervalMs?: number;
+  /** The helm binary: HelmReleases are reconciled too (helm-controller's part). */
+  helm?: string;
 }
 
 const SOURCE = { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitrepositories', kind: 'GitRepository' };
@@ -60,6 +64,7 @@ function rolledOut(object: Json): boolean {
 
 export class FluxTestController extends PollingController<FluxTestControllerOptions> {
   private readonly fetchedAt = new Map<string, number>();
+  private readonly releases: ReleaseStorage = new Map();
 
   constructor(options: FluxTestControllerOptions) {
     super(options, 'flux test controller');
@@ -74,6 +79,21 @@ export class FluxTestController extends PollingController<FluxTestControllerOpti
         if (this.busy.has(key) || !(await this.wantsReconcile(kustomization))) continue;
         this.busy.add(key);
         void this.reconcileKustomization(kustomization)
+          .catch((error: unknown) => this.failed(error))
+          .finally(() => this.busy.delete(key));
+      }
+      if (!this.options.helm) continue;
+      for (const release of await this.api.list(`${HELM_RELEASE.group}/${HELM_RELEASE.version}`, HELM_RELEASE.kind, namespace)) {
+        const key = `helmrelease ${namespace}/${text(record(release.metadata).name)}`;
+        if (this.busy.has(key)) continue;
+        const source = await this.sourceOf(release, record(record(record(release.spec).chart).spec).sourceRef);
+        if (!helmReleaseWantsReconcile(release, source.revision, this.releases)) continue;
+        this.busy.add(key);
+        const found =
+          source.revision && source.commit && source.bare
+            ? { revision: source.revision, commit: source.commit, bare: source.bare }
+            : undefined;
+        void reconcileHelmRelease(this.api, this.options.helm, release, found, this.releases, (message) => this.log(message))
           .catch((error: unknown) => this.failed(error))
           .finally(() => this.busy.delete(key));
       }
@@ -132,11 +152,14 @@ export class FluxTestController extends PollingController<FluxTestControllerOpti
     });
   }
 
+  /** The GitRepository an object's sourceRef (default: a Kustomization's spec.sourceRef) names, and its artifact. */
   private async sourceOf(
     kustomization: Json,
+    sourceRef: unknown = record(kustomization.spec).sourceRef,
   ): Promise<{ object?: Json; revision?: string; commit?: string; bare?: string; branch?: string }> {
     const metadata = record(kustomization.metadata);
-    const reference = record(record(kustomization.spec).sourceRef);
+    const reference = record(sourceRef);
+    if (reference.kind !== undefined && reference.kind !== SOURCE.kind) return {};
     const source = await this.api.get(
       `${SOURCE.group}/${SOURCE.version}`,
       SOURCE.kind,

@@ -7,6 +7,8 @@ export interface TestControllersOptions {
   kubeconfig: string;
   context: string;
   kubectl: string;
+  /** The helm binary: the Flux test controller plays helm-controller too. */
+  helm?: string;
   /** A repository URL (an Application's repoURL, a GitRepository's url) → its bare repository. */
   repositories: Record<string, string>;
   argocdNamespace?: string;
@@ -33,7 +35,11 @@ export function startTestControllers(options: TestControllersOptions): RunningTe
     ...(options.log ? { log: options.log } : {}),
   };
   const argocd = new ArgoCdTestController({ ...common, namespace: options.argocdNamespace ?? 'argocd' }).start();
-  const flux = new FluxTestController({ ...common, namespaces: options.fluxNamespaces ?? ['flux-system'] }).start();
+  const flux = new FluxTestController({
+    ...common,
+    namespaces: options.fluxNamespaces ?? ['flux-system'],
+    ...(options.helm ? { helm: options.helm } : {}),
+  }).start();
   return {
     argocd,
     flux,

@@ -189,6 +189,31 @@ describe('deploy engine: targets', function () {
     const inCluster = deployTargetOf({ ...application, cluster: { server: 'https://kubernetes.default.svc' } });
     assert.equal(inCluster.expectedServer, undefined, 'the in-cluster address names no cluster');
   });
+
+  it("a Flux object's source, reconciled first: a Kustomization's sourceRef, a HelmRelease's chart sourceRef", function () {
+    const flux = (fluxKind: 'Kustomization' | 'HelmRelease', spec: Record<string, unknown>) =>
+      deployTargetOf({
+        name: 'backend',
+        origin: 'discovered' as const,
+        source: { kind: 'flux' as const, fluxKind, name: 'backend', namespace: 'shop' },
+        object: { metadata: { name: 'backend', namespace: 'shop' }, spec },
+      }).controller;
+    assert.deepEqual(flux('Kustomization', { sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' } }), {
+      kind: 'flux',
+      fluxKind: 'Kustomization',
+      name: 'backend',
+      namespace: 'shop',
+      source: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' },
+    });
+    const release = flux('HelmRelease', {
+      chart: { spec: { chart: './charts/backend', sourceRef: { kind: 'GitRepository', name: 'fleet' } } },
+    });
+    assert.deepEqual(release && 'source' in release ? release.source : undefined, {
+      kind: 'GitRepository',
+      name: 'fleet',
+      namespace: 'shop',
+    });
+  });
 });
 
 describe('deploy engine: records', function () {

@@ -8,6 +8,8 @@ import { applyAsArgoCd, kubectlOn, leftBehind, type SampleCluster } from '../hel
 import { giteaForge, standInForge } from '../delivery/forges';
 import { commitAndPushAll, GITOPS_TREE, writeTree } from '../delivery/repositories';
 import { DeployWorkbench } from '../cluster/deploy-workbench';
+import { assertArgoCdExchangesConform } from '../controllers/argocd-server-openapi';
+import { ArgoCdServerStandIn } from '../controllers/argocd-server-stand-in';
 import type { TestCluster } from '../helpers/test-cluster';
 
 export const SAMPLE_REPO = join(REPO_ROOT, 'test', 'fixtures', 'sample-repo');
@@ -130,6 +132,9 @@ export async function deliveryWorkspace(root: string): Promise<{
   };
 }
 
+/** The deploy suite's environment synced through argocd-server's REST API. */
+const ARGOCD_SERVER_ENVIRONMENT = 'frontend-through-argocd-server';
+
 /**
  * The deploy suite's world, on the run's cluster: the sample repository cloned from the
  * GitHub stand-in with the Argo CD Application bootstrapped into the cluster, and the test controllers playing Argo CD
@@ -153,6 +158,23 @@ export async function deployWorkspace(
   const bench = await DeployWorkbench.create(cluster, `dvsc${process.pid}`, root);
   await bench.bootstrap();
   await bench.apply(bench.controllerObjects('argocd/frontend-production.yaml', () => true));
+  // argocd-server (the stand-in) in front of the same Application, for an environment synced through its REST API.
+  const argocdToken = `vscode-argocd-${process.pid}-token`;
+  const argocd = await new ArgoCdServerStandIn(bench.kubeconfig, cluster.adminContext, bench.namespaces.argocd, {
+    [argocdToken]: { account: 'vscode-user', canSync: true },
+  }).start();
+  await bench.commit(
+    '.driftless.yaml',
+    () =>
+      bench.config(`  - name: ${ARGOCD_SERVER_ENVIRONMENT}
+    source: {kustomization: apps/overlays/production}
+    cluster: {context: prod-eu, namespace: ${bench.namespaces.prod}, server: ${cluster.server}}
+    delivery: {mode: commit, branch: main}
+    controller: {argocd: {application: frontend-production, namespace: ${bench.namespaces.argocd}, server: ${argocd.url}}}
+`),
+    'frontend through argocd-server too',
+  );
+  await bench.git('push', '--quiet', 'origin', 'main');
   return {
     folder: bench.repo,
     settings: {
@@ -171,8 +193,13 @@ export async function deployWorkspace(
         kubectl: bench.kubectlPath,
         namespaces: bench.namespaces,
         forge: { url: bench.forge.url, token: bench.forge.token },
+        argocd: { url: argocd.url, token: argocdToken, environment: ARGOCD_SERVER_ENVIRONMENT },
       }),
     },
-    stop: () => bench.cleanup(),
+    stop: async () => {
+      await argocd.stop();
+      await bench.cleanup();
+      assertArgoCdExchangesConform(argocd.requests);
+    },
   };
 }

@@ -1,5 +1,8 @@
 // "Driftless: Deploy environment…" and "Driftless: Roll back environment…" (driftless.deploy, driftless.rollback), and
-// "Driftless: Show Deploy History…" (driftless.deployHistory). Each takes its answers as one argument object —
+// "Driftless: Show Deploy History…" (driftless.deployHistory), and "Driftless: Set Argo CD Token…" / "Clear Argo CD
+// Token…" (driftless.setArgoCdToken, driftless.clearArgoCdToken: argocd-server's token in SecretStorage, keyed by the
+// server's URL, handed to the server with each deploy whose environment names that server; asked for when a deploy
+// needs one and none is kept, asked anew when argocd-server refuses it). Each takes its answers as one argument object —
 // { env, mode, revision, confirm, prune, dryRun } (and override, forceConflicts, suspendAutoSync, immediate) — or an
 // Environments view entry, and asks only for what is missing: the environment, the revision (from the history), then
 // the plan is shown (a read-only Markdown document: context and cluster, validation, the server-side dry run's diff,
@@ -20,6 +23,7 @@ import {
   type EnvironmentHistory,
 } from '../../../server/src/protocol';
 import type { ClientContext, Feature } from '../feature';
+import { withForgeToken } from './token-retry';
 
 /** The command's argument object. */
 export interface DeployArguments {
@@ -235,12 +239,22 @@ class Deployer {
       );
       return planned;
     };
-    let planned = await plan();
     // The server could not plan at all: said, and returned as the CLI's JSON would say it (outcome failed).
     const failed = (message: string): DeployResult => {
       this.fail(message);
       return { environment: environment, kind, outcome: 'failed', message, commits: [], applied: [], rollouts: [], known: [], steps: [] };
     };
+    // An environment synced through argocd-server needs its token: the first plan says so (401), the token kept for
+    // that server is handed over (or asked for), and a refused one is asked for anew — the forge-token machinery.
+    const first = await withForgeToken(this.context.forgeTokens, async (argocdToken) => {
+      if (argocdToken) params.argocdToken = argocdToken;
+      const answer = await plan();
+      if (isFailure(answer) || answer.needsToken?.kind !== 'argocd') return answer;
+      return argocdToken ? { error: answer.message, kind: 'auth' } : { needsToken: answer.needsToken };
+    });
+    if (!first) return undefined;
+    if ('needsToken' in first && !('outcome' in first)) return failed(`${first.needsToken.forge} still asks for a token.`);
+    let planned = first;
     if (isFailure(planned)) return failed(planned.error);
     if (!planned.plan) {
       this.fail(planned.message);
@@ -298,7 +312,7 @@ class Deployer {
     let result = await runOnce(undefined);
     // The forge wants a token (pull-request mode): VS Code's sign-in or SecretStorage, then the run again (what was
     // pushed is there already; the plan is the same).
-    if (!isFailure(result) && result.needsToken) {
+    if (!isFailure(result) && result.needsToken && result.needsToken.kind !== 'argocd') {
       const forgeToken =
         (await this.context.forgeTokens.get(result.needsToken, false, true)) ?? (await this.context.forgeTokens.get(result.needsToken));
       if (forgeToken) result = await runOnce(forgeToken);
@@ -356,5 +370,40 @@ export const deployCommands: Feature = (context) => {
         ...(args.folder ? { folder: args.folder } : {}),
       });
     }),
+    vscode.commands.registerCommand('driftless.setArgoCdToken', async (argument?: { server?: string; token?: string }) => {
+      // Scripts may pass { server, token }; people are asked. The token goes to SecretStorage only.
+      const server = argument?.server ?? (await askArgoCdServer('Driftless: the argocd-server the token is for'));
+      if (!server) return false;
+      const token =
+        argument?.token ??
+        (await vscode.window.showInputBox({
+          title: `Driftless: an Argo CD token for ${server}`,
+          prompt: 'A token that may sync the Applications you deploy (argocd account generate-token). Kept in VS Code’s secret storage.',
+          password: true,
+          ignoreFocusOut: true,
+        }));
+      if (!token?.trim()) return false;
+      await context.forgeTokens.store(server, token.trim(), 'argocd');
+      return true;
+    }),
+    vscode.commands.registerCommand('driftless.clearArgoCdToken', async (argument?: { server?: string }) => {
+      const server = argument?.server ?? (await askArgoCdServer('Driftless: forget the token of which argocd-server?'));
+      if (!server) return false;
+      await context.forgeTokens.forget(server, 'argocd');
+      void vscode.window.showInformationMessage(`Driftless: the Argo CD token for ${server} is forgotten.`);
+      return true;
+    }),
   ];
 };
+
+/** An argocd-server URL, typed (as `.driftless.yaml` names it in controller.argocd.server). */
+async function askArgoCdServer(title: string): Promise<string | undefined> {
+  const typed = await vscode.window.showInputBox({
+    title,
+    prompt: 'The URL .driftless.yaml names in controller.argocd.server.',
+    placeHolder: 'https://argocd.example.com',
+    ignoreFocusOut: true,
+    validateInput: (value) => (/^https?:\/\/[^\s/]+/.test(value.trim()) ? undefined : 'An http(s) URL, like https://argocd.example.com'),
+  });
+  return typed?.trim().replace(/\/+$/, '') || undefined;
+}

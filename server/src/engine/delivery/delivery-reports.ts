@@ -62,8 +62,9 @@ export interface CommitPlan {
   operation?: string;
 }
 
+/** A token is needed: a forge's (webUrl: its address), or argocd-server's (kind argocd, webUrl: the server's URL). */
 export interface TokenNeeded {
-  needsToken: { kind: ForgeKind; forge: string; webUrl: string; repository: string; variable: string };
+  needsToken: { kind: ForgeKind | 'argocd'; forge: string; webUrl: string; repository: string; variable: string };
 }
 
 export type Failure = { error: string; kind: string };

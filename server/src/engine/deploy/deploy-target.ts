@@ -48,10 +48,15 @@ export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
-/** A Flux object's sourceRef (kind, name, namespace defaulting to the object's). */
+/**
+ * A Flux object's source (kind, name, namespace defaulting to the object's): a Kustomization's `spec.sourceRef`, a
+ * HelmRelease's chart source `spec.chart.spec.sourceRef` — what `flux reconcile … --with-source` reconciles first.
+ */
 function fluxSourceOf(object: unknown, namespace: string): { kind: string; name: string; namespace: string } | undefined {
   const spec = isRecord(object) && isRecord(object.spec) ? object.spec : undefined;
-  const reference = spec && isRecord(spec.sourceRef) ? spec.sourceRef : undefined;
+  const chartSpec = spec && isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : undefined;
+  const reference =
+    spec && isRecord(spec.sourceRef) ? spec.sourceRef : chartSpec && isRecord(chartSpec.sourceRef) ? chartSpec.sourceRef : undefined;
   if (!reference || !text(reference.kind) || !text(reference.name)) return undefined;
   return { kind: text(reference.kind)!, name: text(reference.name)!, namespace: text(reference.namespace) ?? namespace };
 }

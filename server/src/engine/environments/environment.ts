@@ -35,6 +35,8 @@ export interface Environment {
   origin: 'declared' | 'discovered' | 'both';
   /** The file that defines it (the Application, the Flux object, the kustomization, or .driftless.yaml). */
   file?: string;
+  /** When .driftless.yaml refines a discovered environment: the file of the Application or Flux object (an input too). */
+  objectFile?: string;
   /** The Argo CD Application or Flux object it comes from, as written (rendering reads its options). */
   object?: unknown;
 }
@@ -158,6 +160,7 @@ export function mergeEnvironments(discovered: readonly Environment[], declared: 
             cluster: { ...found.cluster, ...environment.cluster },
             origin: 'both',
             file: environment.file ?? found.file,
+            ...(found.object !== undefined && found.file ? { objectFile: found.file } : {}),
           }
         : environment,
     );

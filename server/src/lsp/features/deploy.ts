@@ -66,7 +66,12 @@ export function deployRequests(requests: DocumentRequests, host: DeployHost): vo
       ...(params.token ? { token: params.token } : {}),
       environment: { GITHUB_TOKEN: process.env.GITHUB_TOKEN, GITLAB_TOKEN: process.env.GITLAB_TOKEN, GITEA_TOKEN: process.env.GITEA_TOKEN },
     },
-    ...(process.env.ARGOCD_AUTH_TOKEN ? { argocd: { token: process.env.ARGOCD_AUTH_TOKEN } } : {}),
+    // argocd-server's token: the one the editor keeps for the server (SecretStorage), else the argocd CLI's variable.
+    ...(typeof params.argocdToken === 'string' && params.argocdToken
+      ? { argocd: { token: params.argocdToken } }
+      : process.env.ARGOCD_AUTH_TOKEN
+        ? { argocd: { token: process.env.ARGOCD_AUTH_TOKEN } }
+        : {}),
     signal,
   });
   const handle = (dryRun: boolean) => async (params: DeployParams, token: CancellationToken) => {

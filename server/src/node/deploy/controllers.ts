@@ -7,8 +7,10 @@
 //   with a bearer token, when the environment names the server;
 // - Flux, as `flux reconcile kustomization --with-source`: `reconcile.fluxcd.io/requestedAt` on the source, followed
 //   until it has the revision, then on the Kustomization (or HelmRelease), followed through `lastHandledReconcileAt`,
-//   `Ready` and `lastAppliedRevision`. Annotations and `spec.suspend` are written as the flux CLI writes them (field
-//   manager flux-client-side-apply), so a parent Kustomization does not strip them.
+//   `Ready` and `lastAppliedRevision` — with, between the two, the parent Kustomization that applies the object itself
+//   (its kustomize.toolkit.fluxcd.io labels), so that a change of the object's own manifest is applied. Annotations
+//   and `spec.suspend` are written as the flux CLI writes them (field manager flux-client-side-apply), so a parent
+//   Kustomization does not strip them.
 // Auto-sync is suspended and resumed here too: Argo CD's `syncPolicy.automated` is kept in an annotation and removed
 // (put back on resume); Flux's `spec.suspend` is set and cleared.
 import { randomUUID } from 'node:crypto';
@@ -40,7 +42,7 @@ export interface SyncOptions {
 export interface ControllerDriver {
   readonly controller: Controller;
   /** The controller object now; null when it is not there. */
-  read(signal?: AbortSignal): Promise<Json | null | { error: string }>;
+  read(signal?: AbortSignal): Promise<Json | null | ReadFailure>;
   sync(options: SyncOptions): Promise<SyncOutcome | { error: string }>;
   /** Stops it from applying new revisions; returns how to resume it by hand. */
   suspend(): Promise<{ resume: string } | { error: string }>;
@@ -53,8 +55,14 @@ export interface ArgoCdServerAccess {
   timeoutMs?: number;
 }
 
+/** A read that failed; `needsToken`: argocd-server wants a (new) token (401). */
+export interface ReadFailure {
+  error: string;
+  needsToken?: boolean;
+}
+
 /** Whether what `read` gave is a failure (controller objects always carry their kind). */
-export function readFailed(value: Json | null | { error: string } | undefined): value is { error: string } {
+export function readFailed(value: Json | null | ReadFailure | undefined): value is ReadFailure {
   return !!value && 'error' in value && !('kind' in value);
 }
 
@@ -147,7 +155,7 @@ class ArgoKubernetesDriver implements ControllerDriver {
     return Discovery.pathOf(resource, this.controller.namespace, this.controller.application);
   }
 
-  async read(signal?: AbortSignal): Promise<Json | null | { error: string }> {
+  async read(signal?: AbortSignal): Promise<Json | null | ReadFailure> {
     const path = this.path();
     if (typeof path !== 'string') return path;
     const response = await this.client.request('GET', path, signal ? { signal } : {});
@@ -283,28 +291,49 @@ class ArgoServerDriver implements ControllerDriver {
     const clean = token && token.length >= 4 ? said.split(token).join('***') : said;
     const error =
       response.status === 401
-        ? `argocd-server refused the token (401${clean ? `: ${clean}` : ''}): it is missing, expired or revoked — make one with argocd account generate-token`
+        ? token
+          ? `argocd-server at ${this.controller.server} refused the token (401${clean ? `: ${clean}` : ''}): it is expired or revoked — make a new one with argocd account generate-token`
+          : `argocd-server at ${this.controller.server} needs a token (401${clean ? `: ${clean}` : ''}): set ARGOCD_AUTH_TOKEN (argocd account generate-token), or in VS Code run "Driftless: Set Argo CD Token…"`
         : response.status === 403
           ? `argocd-server does not let this token sync ${this.controller.application} (403${clean ? `: ${clean}` : ''})`
           : `argocd-server answered ${response.status}${clean ? `: ${clean}` : ''}`;
     return { ok: false, status: response.status, error };
   }
 
-  async read(signal?: AbortSignal): Promise<Json | null | { error: string }> {
+  async read(signal?: AbortSignal): Promise<Json | null | ReadFailure> {
     const got = await this.call('GET', '', undefined, signal);
     if (got.ok) return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...got.body };
-    return got.status === 404 ? null : { error: got.error };
+    return got.status === 404 ? null : { error: got.error, ...(got.status === 401 ? { needsToken: true } : {}) };
   }
 
   async sync(options: SyncOptions): Promise<SyncOutcome | { error: string }> {
     const mark = randomUUID();
-    const asked = await this.call('POST', '/sync', {
-      revision: options.revision,
-      prune: options.prune,
-      appNamespace: this.controller.namespace,
-      infos: [{ name: OPERATION_MARK, value: mark }],
-    });
-    if (!asked.ok) return { error: `the sync of ${describeController(this.controller)} was refused: ${asked.error}` };
+    const named = describeController(this.controller);
+    // As through the Kubernetes API: an operation in progress (an auto-sync of the same push) finishes first;
+    // argocd-server refuses a sync meanwhile ("another operation is already in progress"), and it is asked again.
+    for (;;) {
+      const current = await this.read(options.signal);
+      if (current === null) return { error: `${named} is not known to argocd-server` };
+      if (readFailed(current)) return { error: current.error };
+      const stopped = options.signal?.aborted ? 'cancelled' : options.stop?.();
+      if (stopped) return { outcome: 'stopped', stopped, state: { phase: 'pending', message: 'the sync was not asked for' } };
+      const running = current.operation || record(record(current.status).operationState).phase === 'Running';
+      if (!running) {
+        const asked = await this.call('POST', '/sync', {
+          revision: options.revision,
+          prune: options.prune,
+          appNamespace: this.controller.namespace,
+          infos: [{ name: OPERATION_MARK, value: mark }],
+        });
+        if (asked.ok) break;
+        if (!(asked.status === 400 && /another operation is already in progress/.test(asked.error)))
+          return { error: `the sync of ${named} was refused: ${asked.error}` };
+      }
+      if (Date.now() >= options.deadline)
+        return { error: `${named} had another operation in progress until the time ran out: the sync was not asked for` };
+      options.progress?.('waiting for the operation in progress to finish');
+      await sleep(POLL_MS, options.signal);
+    }
     return follow(
       () => this.read(options.signal),
       (object) => argoSyncState(object, mark, options.revision),
@@ -432,6 +461,38 @@ class FluxDriver implements ControllerDriver {
         fluxKnown,
       );
       if ('error' in fetched || fetched.outcome !== 'healthy') return fetched;
+    }
+    // The object itself comes from git through a parent Kustomization (its kustomize.toolkit.fluxcd.io labels): the
+    // parent applies the revision first, so that a change of the object's own manifest (a HelmRelease's values)
+    // reaches the cluster before the object is asked to reconcile.
+    const labels = record(record(record(object).metadata).labels);
+    const parent = {
+      name: scalarText(labels['kustomize.toolkit.fluxcd.io/name']),
+      namespace: scalarText(labels['kustomize.toolkit.fluxcd.io/namespace']),
+    };
+    if (
+      parent.name &&
+      parent.namespace &&
+      !(
+        this.controller.fluxKind === 'Kustomization' &&
+        parent.name === this.controller.name &&
+        parent.namespace === this.controller.namespace
+      )
+    ) {
+      options.progress?.(
+        `reconciling Kustomization ${parent.namespace}/${parent.name}, which applies ${describeController(this.controller)}`,
+      );
+      const asked = await this.merge('Kustomization', parent.namespace, parent.name, {
+        metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } },
+      });
+      if (asked) return { error: `Kustomization ${parent.namespace}/${parent.name} could not be asked to reconcile: ${asked}` };
+      const applied = await follow(
+        () => this.readObject('Kustomization', parent.namespace, parent.name, options.signal),
+        (parentObject) => fluxReconcileState(parentObject, token, options.revision),
+        options,
+        fluxKnown,
+      );
+      if ('error' in applied || applied.outcome !== 'healthy') return applied;
     }
     const failed = await this.merge(this.controller.fluxKind, this.controller.namespace, this.controller.name, {
       metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } },

@@ -3,6 +3,7 @@
 // server-side dry runs (node/drift: what would be created, changed and — with prune — deleted), the conflicts a direct
 // apply would meet, the controller's state, the Lease, and the guardrails. For a rollback: the revision's render
 // against today's, and the files a new commit restores. Reads only: git fetches, GETs, LISTs and dry runs.
+import type { TokenNeeded } from '../../engine/delivery/delivery-reports';
 import { createHash } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
 import { canonicalPlan, type DeployPlan, type ObjectRef, type PlannedObject, type RollbackPart } from '../../engine/deploy/deploy-plan';
@@ -67,8 +68,15 @@ export interface DeployRequest {
   mergePollMs?: number;
 }
 
-/** A failure that leaves nothing done: a message for the user (exit 2). */
-export class DeployError extends Error {}
+/** A failure that leaves nothing done: a message for the user (exit 2); `needsToken`: a token would let it go on. */
+export class DeployError extends Error {
+  constructor(
+    message: string,
+    readonly needsToken?: TokenNeeded['needsToken'],
+  ) {
+    super(message);
+  }
+}
 
 export interface PlanContext {
   plan: DeployPlan;
@@ -300,6 +308,26 @@ export async function planDeploy(request: DeployRequest): Promise<PlanContext> {
     throw error;
   };
   try {
+    // argocd-server first, before the render: a deploy whose controller cannot be reached (no token, an expired one,
+    // the server down) does nothing, not even a push; the editor asks for a token and plans again.
+    const driver = target.controller ? controllerDriver(target.controller, client, discovery, request.argocd ?? {}) : undefined;
+    if (target.controller?.kind === 'argocd' && target.controller.server && driver) {
+      const reached = await driver.read(request.signal);
+      if (readFailed(reached))
+        throw new DeployError(
+          reached.error,
+          reached.needsToken
+            ? {
+                kind: 'argocd',
+                forge: 'argocd-server',
+                webUrl: target.controller.server,
+                repository: target.controller.application,
+                variable: 'ARGOCD_AUTH_TOKEN',
+              }
+            : undefined,
+        );
+    }
+
     // The revision deployed: rendered, validated, compared with the cluster.
     request.progress?.(`rendering ${environment.name} at ${revision.slice(0, 12)}`);
     const options = {
@@ -419,7 +447,6 @@ export async function planDeploy(request: DeployRequest): Promise<PlanContext> {
     }
 
     // The controller, and the Lease.
-    const driver = target.controller ? controllerDriver(target.controller, client, discovery, request.argocd ?? {}) : undefined;
     const controllerRead = driver ? await driver.read(request.signal) : undefined;
     const controllerObject = controllerRead === undefined || readFailed(controllerRead) ? undefined : controllerRead;
     if (readFailed(controllerRead)) notes.push(`the controller cannot be read: ${controllerRead.error}`);

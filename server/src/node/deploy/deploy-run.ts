@@ -66,7 +66,9 @@ export async function runDeploy(request: DeployRequest & { dryRun?: boolean }): 
   try {
     context = await planDeploy(request);
   } catch (error) {
-    if (error instanceof DeployError || error instanceof DeliveryGitError) return blank({ outcome: 'failed', message: error.message });
+    if (error instanceof DeployError)
+      return blank({ outcome: 'failed', message: error.message, ...(error.needsToken ? { needsToken: error.needsToken } : {}) });
+    if (error instanceof DeliveryGitError) return blank({ outcome: 'failed', message: error.message });
     throw error;
   }
   const { plan } = context;

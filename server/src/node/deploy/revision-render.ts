@@ -39,7 +39,12 @@ export async function atRevision<T>(
     const plan = project.renderPlanOf(environment);
     const folders = inputFolders(plan, project);
     const relativeTo = (path: string) => relative(worktree, path).split(sep).join('/');
-    const defining = environment.file && environment.file !== project.configPath ? [environment.file] : [];
+    // The file defining it is an input (a HelmRelease's values, an Application's kustomize options), also when
+    // .driftless.yaml refines it.
+    const defining = [
+      ...(environment.file && environment.file !== project.configPath ? [environment.file] : []),
+      ...(environment.objectFile ? [environment.objectFile] : []),
+    ];
     const inputs = [...new Set([...folders.recursive, ...folders.files, ...defining].map(relativeTo))].filter(
       (path) => path && !path.startsWith('..'),
     );

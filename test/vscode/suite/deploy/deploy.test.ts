@@ -2,7 +2,9 @@
 // the runner started: the commands with their answers given as the argument object (nothing else is asked), the plan
 // shown as a read-only document first, a direct apply refused because Argo CD manages the objects, a protected
 // environment refused for a wrong name and deployed once its name is typed (its pull request merged on the GitHub
-// stand-in through GitHub's API, as a reviewer would), then rolled back through a new pull request.
+// stand-in through GitHub's API, as a reviewer would), then rolled back through a new pull request; and an
+// environment synced through argocd-server, whose token is kept in SecretStorage by "Driftless: Set Argo CD Token…"
+// and asked for when none (or a refused one) is kept.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
@@ -15,6 +17,8 @@ interface DeployWorld {
   kubectl: string;
   namespaces: { prod: string; argocd: string };
   forge: { url: string; token: string };
+  /** The argocd-server stand-in, a token it accepts, and the environment synced through it. */
+  argocd: { url: string; token: string; environment: string };
 }
 
 const world = JSON.parse(process.env.DRIFTLESS_VSCODE_DEPLOY ?? '{}') as DeployWorld;
@@ -118,5 +122,55 @@ describe('deploy: deploy and roll back from the command palette', function () {
     assert.equal(result.commits.length, 1);
     assert.equal(image(), 'ghcr.io/stefanprodan/podinfo:6.7.1');
     assert.equal(result.record?.to, first);
+  });
+
+  describe('argocd-server: the token in SecretStorage', () => {
+    const argocd = () => world.argocd;
+    const plan = () =>
+      vscode.commands.executeCommand<DeployResult | undefined>('driftless.deploy', { env: argocd().environment, dryRun: true });
+    /** A plan; a prompt for the token is dismissed (Escape) whenever one is open; what the command returned. */
+    async function planDismissingPrompts(): Promise<DeployResult | undefined> {
+      let ended: { result: DeployResult | undefined } | undefined;
+      void Promise.resolve(plan()).then((result) => (ended = { result }));
+      const { result } = await until(
+        'the deploy to end after its token prompt was dismissed',
+        async () => {
+          await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+          return ended;
+        },
+        WAIT_MS * 3,
+        300,
+      );
+      return result;
+    }
+
+    it('asks for the token when none is kept; a dismissed prompt runs nothing', async () => {
+      await vscode.commands.executeCommand('driftless.clearArgoCdToken', { server: argocd().url });
+      const result = await planDismissingPrompts();
+      // undefined: the user stopped before anything ran (a failed plan would be a result saying so).
+      assert.equal(result, undefined, JSON.stringify(result));
+    });
+
+    it('a refused token is asked for anew', async () => {
+      assert.equal(await vscode.commands.executeCommand('driftless.setArgoCdToken', { server: argocd().url, token: 'not-a-token' }), true);
+      assert.equal(await planDismissingPrompts(), undefined);
+    });
+
+    it('plans through argocd-server with the token set by "Driftless: Set Argo CD Token…"', async () => {
+      assert.equal(
+        await vscode.commands.executeCommand('driftless.setArgoCdToken', { server: `${argocd().url}/`, token: argocd().token }),
+        true,
+      );
+      const result = await planDismissingPrompts();
+      log('planned through argocd-server', result?.outcome, result?.message);
+      assert.equal(result?.outcome, 'planned', JSON.stringify(result));
+      assert.match(result.plan?.controller?.name ?? '', new RegExp(`through ${argocd().url.replace(/[.]/g, '\\.')}`));
+      assert.ok(!JSON.stringify(result).includes(argocd().token), 'the token is in no result');
+    });
+
+    it('"Driftless: Clear Argo CD Token…" forgets it: the next deploy asks again', async () => {
+      assert.equal(await vscode.commands.executeCommand('driftless.clearArgoCdToken', { server: argocd().url }), true);
+      assert.equal(await planDismissingPrompts(), undefined);
+    });
   });
 });

@@ -16,6 +16,7 @@ describe('commands', function () {
     assert.deepEqual(contributed.map((c) => c.command).sort(), [
       'driftless.checkoutPullRequest',
       'driftless.chooseClusterContext',
+      'driftless.clearArgoCdToken',
       'driftless.commit',
       'driftless.compareChanges',
       'driftless.copyChangesMarkdown',
@@ -36,6 +37,7 @@ describe('commands', function () {
       'driftless.restartServer',
       'driftless.rollback',
       'driftless.selectKubernetesVersion',
+      'driftless.setArgoCdToken',
       'driftless.showDrift',
       'driftless.showOutput',
       'driftless.showRenderError',
