@@ -50,6 +50,8 @@ export interface LspClientOptions {
   workspaceDir: string;
   /** Answers one item of a `workspace/configuration` request. */
   configuration: (item: ConfigurationItem) => unknown;
+  /** Answers workspace/configuration only after this long (a slow editor), to test what the server does meanwhile. */
+  configurationDelayMs?: number;
   /** Further server-to-client requests to answer, by method. Array parameters arrive spread, as in vscode-jsonrpc. */
   requestHandlers?: Record<string, GenericRequestHandler<unknown, unknown>>;
   initializationOptions?: unknown;
@@ -313,7 +315,10 @@ export class LspClient {
       this.logged.push({ type: params.type, message: params.message });
       if (this.logTail.length > LOG_TAIL_MESSAGES) this.logTail.shift();
     });
-    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => this.options.configuration(item)));
+    this.connection.onRequest(ConfigurationRequest.type, async (params) => {
+      if (this.options.configurationDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.configurationDelayMs));
+      return params.items.map((item) => this.options.configuration(item));
+    });
     // Both are void requests: an undefined result goes out as `"result": null`.
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);

@@ -109,6 +109,8 @@ export class FixtureWorkspace {
 export interface SessionOptions {
   /** The `driftless` section answered to workspace/configuration; may be changed later (then call settingsChanged). */
   settings?: DriftlessSettings;
+  /** Answers workspace/configuration only after this long, as a busy editor may. */
+  configurationDelayMs?: number;
   /**
    * Whether the best-practice policies report. Off unless asked: the fixtures are minimal manifests (no limits, no
    * probes) made to show other findings; policies have tests of their own.
@@ -174,6 +176,7 @@ export class ServerSession {
         return item.section === 'driftless' ? session.answeredSettings() : null;
       },
       timeoutMs: WAIT_MS,
+      ...(options.configurationDelayMs ? { configurationDelayMs: options.configurationDelayMs } : {}),
     });
     return session;
   }

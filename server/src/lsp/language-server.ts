@@ -74,6 +74,9 @@ export class DriftlessLanguageServer {
   private trusted = false;
   private readonly shownSettingsProblems = new Set<string>();
   private initializedDone = false;
+  /** Called once the workspace folders are open; requests that act on them (deliver, deploy) wait for it. */
+  private foldersOpened: () => void = () => undefined;
+  private readonly workspaceFoldersOpen = new Promise<void>((resolve) => (this.foldersOpened = resolve));
 
   constructor(
     private readonly connection: Connection,
@@ -156,12 +159,14 @@ export class DriftlessLanguageServer {
     driftActionRequests(requests, drift, (uri) => this.documents.get(uri)?.version ?? null);
     deliveryRequests(requests, {
       projects: () => this.projects.all(),
+      foldersOpened: () => this.workspaceFoldersOpen,
       trusted: () => this.trusted,
       settings: () => this.settings,
       log: (message) => this.connection.console.error(message),
     });
     deployRequests(requests, {
       projects: () => this.projects.all(),
+      foldersOpened: () => this.workspaceFoldersOpen,
       trusted: () => this.trusted,
       settings: () => this.settings,
       log: (message) => this.connection.console.error(message),
@@ -238,8 +243,12 @@ export class DriftlessLanguageServer {
         ],
       });
     }
-    await this.reloadSettings();
-    this.projects.openWorkspaceFolders(settingsToConfig(this.settings));
+    try {
+      await this.reloadSettings();
+      this.projects.openWorkspaceFolders(settingsToConfig(this.settings));
+    } finally {
+      this.foldersOpened();
+    }
     this.initializedDone = true;
     for (const project of this.projects.all()) void this.rescan(project);
   }

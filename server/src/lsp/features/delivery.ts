@@ -22,6 +22,8 @@ import { toolsOf } from './render';
 
 export interface DeliveryHost {
   projects(): Project[];
+  /** Resolves once the workspace folders are open (a request sent right after start waits rather than finds none). */
+  foldersOpened(): Promise<void>;
   trusted(): boolean;
   settings(): DriftlessSettings;
   /** Logs a failure that is not the user's (never with a token). */
@@ -37,7 +39,8 @@ export function deliveryRequests(requests: DocumentRequests, host: DeliveryHost)
   const { connection } = requests;
   /** Renders kept between plans of one project (a plan renders what the commit changes). */
   const caches = new Map<string, DiffCache>();
-  const projectOf = (params: DeliveryParams): Project | DeliveryFailure => {
+  const projectOf = async (params: DeliveryParams): Promise<Project | DeliveryFailure> => {
+    await host.foldersOpened();
     const projects = host.projects();
     const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
     return project ?? { error: 'No workspace folder is open.', kind: 'no-folder' };
@@ -51,7 +54,7 @@ export function deliveryRequests(requests: DocumentRequests, host: DeliveryHost)
   const handle = <P extends DeliveryParams, R>(run: (project: Project, params: P) => Promise<R>) => {
     return async (params: P): Promise<R | DeliveryFailure> => {
       if (!host.trusted()) return UNTRUSTED;
-      const project = projectOf(params);
+      const project = await projectOf(params);
       if ('error' in project) return project;
       try {
         return await run(project, params);

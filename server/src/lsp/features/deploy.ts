@@ -23,6 +23,8 @@ import { toolsOf } from './render';
 
 export interface DeployHost {
   projects(): Project[];
+  /** Resolves once the workspace folders are open (a request sent right after start waits rather than finds none). */
+  foldersOpened(): Promise<void>;
   trusted(): boolean;
   settings(): DriftlessSettings;
   log(message: string): void;
@@ -35,7 +37,8 @@ const UNTRUSTED: DeliveryFailure = {
 
 export function deployRequests(requests: DocumentRequests, host: DeployHost): void {
   const { connection } = requests;
-  const projectOf = (folder: string | undefined): Project | DeliveryFailure => {
+  const projectOf = async (folder: string | undefined): Promise<Project | DeliveryFailure> => {
+    await host.foldersOpened();
     const projects = host.projects();
     const project = (folder && projects.find((p) => p.root === folder)) || projects[0];
     return project ?? { error: 'No workspace folder is open.', kind: 'no-folder' };
@@ -77,7 +80,7 @@ export function deployRequests(requests: DocumentRequests, host: DeployHost): vo
   const handle = (dryRun: boolean) => async (params: DeployParams, token: CancellationToken) => {
     if (!host.trusted()) return UNTRUSTED;
     if (typeof params?.environment !== 'string' || !params.environment) return { error: 'Which environment?', kind: 'bad-input' };
-    const project = projectOf(params.folder);
+    const project = await projectOf(params.folder);
     if ('error' in project) return project;
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
@@ -105,7 +108,7 @@ export function deployRequests(requests: DocumentRequests, host: DeployHost): vo
   connection.onRequest(DeployRunRequest.type, handle(false));
   connection.onRequest(DeployHistoryRequest.type, async (params) => {
     if (!host.trusted()) return UNTRUSTED;
-    const project = projectOf(params.folder);
+    const project = await projectOf(params.folder);
     if ('error' in project) return project;
     try {
       return await environmentHistory({
