@@ -15,20 +15,12 @@ import {
   PushRequest,
   type DeliveryFailure,
   type DeliveryParams,
-  type DriftlessSettings,
 } from '../../protocol';
 import type { DocumentRequests } from '../document-requests';
 import { toolsOf } from './render';
+import { projectOfFolder, type WorkspaceRequestHost } from './workspace-requests';
 
-export interface DeliveryHost {
-  projects(): Project[];
-  /** Resolves once the workspace folders are open (a request sent right after start waits rather than finds none). */
-  foldersOpened(): Promise<void>;
-  trusted(): boolean;
-  settings(): DriftlessSettings;
-  /** Logs a failure that is not the user's (never with a token). */
-  log(message: string): void;
-}
+export type DeliveryHost = WorkspaceRequestHost;
 
 const UNTRUSTED: DeliveryFailure = {
   error: 'This workspace is not trusted: Driftless commits, pushes and opens pull requests only in trusted workspaces.',
@@ -39,12 +31,6 @@ export function deliveryRequests(requests: DocumentRequests, host: DeliveryHost)
   const { connection } = requests;
   /** Renders kept between plans of one project (a plan renders what the commit changes). */
   const caches = new Map<string, DiffCache>();
-  const projectOf = async (params: DeliveryParams): Promise<Project | DeliveryFailure> => {
-    await host.foldersOpened();
-    const projects = host.projects();
-    const project = (params.folder && projects.find((p) => p.root === params.folder)) || projects[0];
-    return project ?? { error: 'No workspace folder is open.', kind: 'no-folder' };
-  };
   const access = (token: string | undefined) => ({
     forges: (host.settings().forges ?? []).filter((f) => typeof f?.url === 'string' && ['github', 'gitlab', 'gitea'].includes(f.kind)),
     ...(token ? { token } : {}),
@@ -54,7 +40,7 @@ export function deliveryRequests(requests: DocumentRequests, host: DeliveryHost)
   const handle = <P extends DeliveryParams, R>(run: (project: Project, params: P) => Promise<R>) => {
     return async (params: P): Promise<R | DeliveryFailure> => {
       if (!host.trusted()) return UNTRUSTED;
-      const project = await projectOf(params);
+      const project = await projectOfFolder(host, params.folder);
       if ('error' in project) return project;
       try {
         return await run(project, params);

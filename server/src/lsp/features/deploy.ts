@@ -15,20 +15,13 @@ import {
   DeployRunRequest,
   type DeliveryFailure,
   type DeployParams,
-  type DriftlessSettings,
 } from '../../protocol';
 import type { DocumentRequests } from '../document-requests';
 import { kubeconfigSetting } from './drift';
 import { toolsOf } from './render';
+import { projectOfFolder, type WorkspaceRequestHost } from './workspace-requests';
 
-export interface DeployHost {
-  projects(): Project[];
-  /** Resolves once the workspace folders are open (a request sent right after start waits rather than finds none). */
-  foldersOpened(): Promise<void>;
-  trusted(): boolean;
-  settings(): DriftlessSettings;
-  log(message: string): void;
-}
+export type DeployHost = WorkspaceRequestHost;
 
 const UNTRUSTED: DeliveryFailure = {
   error: 'This workspace is not trusted: Driftless deploys, rolls back and reads clusters only in trusted workspaces.',
@@ -37,12 +30,6 @@ const UNTRUSTED: DeliveryFailure = {
 
 export function deployRequests(requests: DocumentRequests, host: DeployHost): void {
   const { connection } = requests;
-  const projectOf = async (folder: string | undefined): Promise<Project | DeliveryFailure> => {
-    await host.foldersOpened();
-    const projects = host.projects();
-    const project = (folder && projects.find((p) => p.root === folder)) || projects[0];
-    return project ?? { error: 'No workspace folder is open.', kind: 'no-folder' };
-  };
   const requestOf = (project: Project, params: DeployParams, signal: AbortSignal): DeployRequest => ({
     root: project.root,
     environment: params.environment,
@@ -80,7 +67,7 @@ export function deployRequests(requests: DocumentRequests, host: DeployHost): vo
   const handle = (dryRun: boolean) => async (params: DeployParams, token: CancellationToken) => {
     if (!host.trusted()) return UNTRUSTED;
     if (typeof params?.environment !== 'string' || !params.environment) return { error: 'Which environment?', kind: 'bad-input' };
-    const project = await projectOf(params.folder);
+    const project = await projectOfFolder(host, params.folder);
     if ('error' in project) return project;
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
@@ -108,7 +95,7 @@ export function deployRequests(requests: DocumentRequests, host: DeployHost): vo
   connection.onRequest(DeployRunRequest.type, handle(false));
   connection.onRequest(DeployHistoryRequest.type, async (params) => {
     if (!host.trusted()) return UNTRUSTED;
-    const project = await projectOf(params.folder);
+    const project = await projectOfFolder(host, params.folder);
     if ('error' in project) return project;
     try {
       return await environmentHistory({
