@@ -90,6 +90,8 @@ describe('deploy and roll back a Flux Kustomization with the real source-control
       | undefined;
 
   before(async function () {
+    // A first build of the controllers takes minutes (scripts/flux-controllers.ts has its own timeout).
+    this.timeout(45 * 60_000);
     if ('missing' in kubernetesTools()) skipWithReason(this, `no kubectl here: ${(kubernetesTools() as { missing: string }).missing}`);
     const built = await buildFluxControllers((message) => console.log(`      ${message}`));
     if ('problem' in built) skipWithReason(this, `Flux's controllers could not be built: ${built.problem}`);
