@@ -176,14 +176,18 @@ ${extra}`;
     return JSON.parse(await this.kubectl([...args, '-o', 'json'])) as Record<string, unknown>;
   }
 
-  /** Namespaces, the Argo CD Application and the Flux objects as a bootstrap leaves them; then the controllers. */
-  async bootstrap(): Promise<void> {
+  /**
+   * Namespaces, the Argo CD Application and the Flux objects as a bootstrap leaves them; then the test controllers,
+   * unless `testControllers` is false (a suite running real ones).
+   */
+  async bootstrap({ testControllers = true } = {}): Promise<void> {
     const n = this.namespaces;
     for (const namespace of Object.values(n))
       await this.kubectl(
         ['apply', '--server-side', '-f', '-'],
         stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
       );
+    if (!testControllers) return;
     this.controllers = startTestControllers({
       kubeconfig: this.kubeconfig,
       context: this.cluster.adminContext,
