@@ -33,7 +33,7 @@ async function buildController(name: FluxControllerName, progress: (message: str
   const version = fluxControllerVersion(name);
   const binary = join(CACHE, version, name);
   if (existsSync(binary)) return binary;
-  const problem = goProblem();
+  const problem = goProblem(`Flux's ${name} is built from Go modules: Go 1.26`);
   if (problem) throw new Error(problem);
   mkdirSync(join(CACHE, version), { recursive: true });
   const partial = `${binary}.${process.pid}.partial`;

@@ -35,8 +35,8 @@ function which(command: string): string | undefined {
 }
 
 /** Why the test cluster cannot be built here, or undefined when it can. */
-export function goProblem(): string | undefined {
-  if (!which('go')) return 'the go command is not installed (the test cluster is built from Go modules: Go 1.25 or newer)';
+export function goProblem(built = 'the test cluster is built from Go modules: Go 1.25 or newer'): string | undefined {
+  if (!which('go')) return `the go command is not installed (${built})`;
   const version = spawnSync('go', ['version'], { encoding: 'utf8', env: goEnv() });
   if (version.status !== 0) return `go version failed: ${(version.stderr || version.stdout).trim()}`;
   return undefined;
