@@ -142,18 +142,7 @@ class Deployer {
     if (!history) return undefined;
     if (!history.entries.length) return this.fail(`${environment} has no history to roll back to.`);
     const picked = await vscode.window.showQuickPick(
-      history.entries.map((entry) => ({
-        label: `${entry.current ? '$(debug-stackframe) ' : ''}${entry.commit.slice(0, 12)} ${entry.subject ?? ''}`,
-        description: `${entry.date.slice(0, 16).replace('T', ' ')}${entry.current ? ' · running now' : ''}`,
-        detail: [
-          entry.changedInputs ? 'changed its inputs' : undefined,
-          ...entry.controller.map((d) => `${d.source} deployed it`),
-          ...entry.records.map((r) => `${r.kind} ${r.outcome} (${r.mode}) by ${r.who.replace(/ <.*>$/, '')}`),
-        ]
-          .filter(Boolean)
-          .join(' · '),
-        commit: entry.commit,
-      })),
+      history.entries.map((entry) => historyItem(entry, { runningNow: true })),
       { title: `Driftless: roll ${environment} back to…`, ignoreFocusOut: true, matchOnDetail: true },
     );
     return picked?.commit;
@@ -349,18 +338,7 @@ export const deployCommands: Feature = (context) => {
       const history = await deployer.history(environment, args.folder);
       if (!history) return undefined;
       const picked = await vscode.window.showQuickPick(
-        history.entries.map((entry) => ({
-          label: `${entry.current ? '$(debug-stackframe) ' : ''}${entry.commit.slice(0, 12)} ${entry.subject ?? ''}`,
-          description: entry.date.slice(0, 16).replace('T', ' '),
-          detail: [
-            entry.changedInputs ? 'changed its inputs' : undefined,
-            ...entry.controller.map((d) => `${d.source} deployed it`),
-            ...entry.records.map((r) => `${r.kind} ${r.outcome} (${r.mode}) by ${r.who.replace(/ <.*>$/, '')}`),
-          ]
-            .filter(Boolean)
-            .join(' · '),
-          commit: entry.commit,
-        })),
+        history.entries.map((entry) => historyItem(entry)),
         { title: `Driftless: history of ${environment} (pick one to roll back to it)`, matchOnDetail: true },
       );
       if (!picked) return history;
@@ -406,4 +384,20 @@ async function askArgoCdServer(title: string): Promise<string | undefined> {
     validateInput: (value) => (/^https?:\/\/[^\s/]+/.test(value.trim()) ? undefined : 'An http(s) URL, like https://argocd.example.com'),
   });
   return typed?.trim().replace(/\/+$/, '') || undefined;
+}
+
+/** A revision of an environment's history as a pick: commit and subject, when, and who deployed it how. */
+function historyItem(entry: EnvironmentHistory['entries'][number], options: { runningNow?: boolean } = {}) {
+  return {
+    label: `${entry.current ? '$(debug-stackframe) ' : ''}${entry.commit.slice(0, 12)} ${entry.subject ?? ''}`,
+    description: `${entry.date.slice(0, 16).replace('T', ' ')}${options.runningNow && entry.current ? ' · running now' : ''}`,
+    detail: [
+      entry.changedInputs ? 'changed its inputs' : undefined,
+      ...entry.controller.map((d) => `${d.source} deployed it`),
+      ...entry.records.map((r) => `${r.kind} ${r.outcome} (${r.mode}) by ${r.who.replace(/ <.*>$/, '')}`),
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    commit: entry.commit,
+  };
 }
